@@ -1,0 +1,63 @@
+namespace Coordination.Contracts.Agencies;
+
+[GenerateSerializer]
+public enum AgencyKind
+{
+    ConsularPost,
+    Ngo,
+    Shelter,
+    Committee,
+    Ministry,
+    LawEnforcement,
+    InternationalOrganization,
+}
+
+[GenerateSerializer]
+public enum AgencyService
+{
+    Shelter,
+    ShelterMinors,
+    Legal,
+    Medical,
+    Psychological,
+    Reintegration,
+    Escort,
+}
+
+/// <summary>
+/// An organisation taking part: a consular post abroad, a receiving NGO or shelter, a committee.
+/// <see cref="Country"/> is the state it belongs to; <see cref="HostCountry"/> where a post sits abroad.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.Agency")]
+public sealed record Agency(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] AgencyKind Kind,
+    [property: Id(3)] string Country,
+    [property: Id(4)] string? HostCountry,
+    [property: Id(5)] string? City,
+    [property: Id(6)] string TimeZone,
+    [property: Id(7)] IReadOnlyList<string> ServesRegions,
+    [property: Id(8)] IReadOnlyList<string> Airports,
+    [property: Id(9)] IReadOnlyList<AgencyService> Services)
+{
+    /// <summary>Agencies that receive and assist returning persons at home.</summary>
+    public bool IsReceiving => Kind is AgencyKind.Ngo or AgencyKind.Shelter or AgencyKind.InternationalOrganization;
+
+    public bool Serves(string homeRegion) =>
+        ServesRegions.Count == 0 || ServesRegions.Any(r => string.Equals(r, homeRegion, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>The registry of agencies, one per deployment (key 0).</summary>
+[Alias("Coordination.IAgencyDirectoryGrain")]
+public interface IAgencyDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Create")]
+    Task<Agency> Create(Agency agency);
+
+    [Alias("Get"), ReadOnly]
+    Task<Agency?> Get(string agencyId);
+
+    [Alias("List"), ReadOnly]
+    Task<IReadOnlyList<Agency>> List();
+}

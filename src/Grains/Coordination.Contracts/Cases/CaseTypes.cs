@@ -1,0 +1,153 @@
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Common;
+
+namespace Coordination.Contracts.Cases;
+
+[GenerateSerializer] public enum Sex { F, M, X }
+
+[GenerateSerializer] public enum Situation { Detained, Shelter, Hospital, WithEmployer, Hiding, Unknown }
+
+[GenerateSerializer] public enum ExploitationType { Sexual, Labour, Domestic, ForcedMarriage, Begging, Other, Unknown }
+
+[GenerateSerializer] public enum Need { Shelter, Legal, Medical, Psychological, TravelDocuments, Reintegration, Escort }
+
+[GenerateSerializer] public enum ReportedBy { Self, Family, Ngo, Police, Consulate, Other }
+
+[GenerateSerializer]
+public enum CaseStatus
+{
+    Flagged,
+    Verified,
+    DocumentsIssued,
+    TravelBooked,
+    InTransit,
+    Arrived,
+    ReceivedByAgency,
+    Sheltered,
+    Rehabilitation,
+    Reintegration,
+    Closed,
+    Withdrawn,
+}
+
+/// <summary>What happened to a case; the timeline is an append-only list of these.</summary>
+[GenerateSerializer]
+public enum CaseEventType
+{
+    Flagged,
+    Referred,
+    ReferralAccepted,
+    ReferralDeclined,
+    NoReceivingAgency,
+    TravelBooked,
+    Verified,
+    DocumentsIssued,
+    Departed,
+    Arrived,
+    ReceivedByAgency,
+    Sheltered,
+    RehabilitationStarted,
+    ReintegrationStarted,
+    Closed,
+    Withdrawn,
+    Reopened,
+    ConsentWithdrawn,
+}
+
+[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined }
+
+[GenerateSerializer, Immutable, Alias("Coordination.Person")]
+public sealed record Person(
+    [property: Id(0)] string FullName,
+    [property: Id(1)] Sex Sex,
+    [property: Id(2)] int BirthYear,
+    [property: Id(3)] string Citizenship,
+    [property: Id(4)] string? PassportNumber,
+    [property: Id(5)] string? Phone);
+
+[GenerateSerializer, Immutable, Alias("Coordination.Consent")]
+public sealed record Consent([property: Id(0)] bool Given, [property: Id(1)] string? Scope);
+
+/// <summary>A consul's flag of a citizen in trouble, already validated at the edge.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FlagCase")]
+public sealed record FlagCase(
+    [property: Id(0)] Person Person,
+    [property: Id(1)] string CurrentCountry,
+    [property: Id(2)] string Location,
+    [property: Id(3)] Situation Situation,
+    [property: Id(4)] ExploitationType ExploitationType,
+    [property: Id(5)] IReadOnlyList<Need> Needs,
+    [property: Id(6)] Urgency Urgency,
+    [property: Id(7)] string HomeRegion,
+    [property: Id(8)] Consent Consent,
+    [property: Id(9)] ReportedBy? ReportedBy);
+
+[GenerateSerializer, Immutable, Alias("Coordination.Referral")]
+public sealed record Referral(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ToAgencyId,
+    [property: Id(2)] IReadOnlyList<AgencyService> Services,
+    [property: Id(3)] ReferralStatus Status,
+    [property: Id(4)] string? Reason,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string? Note);
+
+[GenerateSerializer, Immutable, Alias("Coordination.Travel")]
+public sealed record Travel(
+    [property: Id(0)] string FlightNumber,
+    [property: Id(1)] string DepartureAirport,
+    [property: Id(2)] string ArrivalAirport,
+    [property: Id(3)] DateTimeOffset ScheduledArrival,
+    [property: Id(4)] string Escort,
+    [property: Id(5)] string TravelDocument,
+    [property: Id(6)] string? PickupAgencyId);
+
+/// <summary>The case as an involved agency sees it.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.CaseView")]
+public sealed record CaseView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] CaseStatus Status,
+    [property: Id(2)] Person? Person,
+    [property: Id(3)] string CurrentCountry,
+    [property: Id(4)] string Location,
+    [property: Id(5)] Situation Situation,
+    [property: Id(6)] ExploitationType ExploitationType,
+    [property: Id(7)] IReadOnlyList<Need> Needs,
+    [property: Id(8)] Urgency Urgency,
+    [property: Id(9)] string HomeRegion,
+    [property: Id(10)] Consent Consent,
+    [property: Id(11)] ReportedBy? ReportedBy,
+    [property: Id(12)] bool Minor,
+    [property: Id(13)] string FlaggedByAgencyId,
+    [property: Id(14)] DateTimeOffset FlaggedAt,
+    [property: Id(15)] DateTimeOffset UpdatedAt,
+    [property: Id(16)] IReadOnlyList<Referral> Referrals,
+    [property: Id(17)] Travel? Travel,
+    [property: Id(18)] int Version,
+    [property: Id(19)] string Citizenship);
+
+[GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
+public sealed record CaseEvent(
+    [property: Id(0)] int Seq,
+    [property: Id(1)] CaseEventType Type,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] string AgencyId,
+    [property: Id(4)] string Username,
+    [property: Id(5)] string? Note);
+
+[GenerateSerializer, Immutable, Alias("Coordination.ManualReferral")]
+public sealed record ManualReferral(
+    [property: Id(0)] string ToAgencyId,
+    [property: Id(1)] IReadOnlyList<AgencyService> Services,
+    [property: Id(2)] string? Note);
+
+[GenerateSerializer, Immutable, Alias("Coordination.CaseSummary")]
+public sealed record CaseListQuery(
+    [property: Id(0)] string AgencyId,
+    [property: Id(1)] CaseStatus? Status,
+    [property: Id(2)] string? After,
+    [property: Id(3)] int Limit);
+
+/// <summary>Result of a flag: the case, and whether this call created it (false on an idempotent replay).</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FlagResult")]
+public sealed record FlagResult([property: Id(0)] CaseView Case, [property: Id(1)] bool Created);

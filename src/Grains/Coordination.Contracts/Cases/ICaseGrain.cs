@@ -1,0 +1,45 @@
+using Coordination.Contracts.Common;
+
+namespace Coordination.Contracts.Cases;
+
+/// <summary>One case: its live state, lifecycle rules and timeline. Key: the case id, e.g. KG-2026-000042.</summary>
+[Alias("Coordination.ICaseGrain")]
+public interface ICaseGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the case; with an idempotency key, a replay returns the case created first.</summary>
+    [Alias("Flag")]
+    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash);
+
+    /// <summary>The case as <paramref name="viewer"/>'s agency may see it, or null when it is not involved.</summary>
+    [Alias("Get")]
+    Task<CaseView?> Get(Actor viewer);
+
+    [Alias("Refer")]
+    Task<CaseView> Refer(ManualReferral referral, Actor actor);
+
+    [Alias("AnswerReferral")]
+    Task<CaseView> AnswerReferral(string referralId, bool accept, string? reason, Actor actor);
+
+    [Alias("BookTravel")]
+    Task<CaseView> BookTravel(Travel travel, Actor actor);
+
+    [Alias("RecordEvent")]
+    Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor);
+
+    [Alias("Timeline")]
+    Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer);
+}
+
+/// <summary>
+/// Stateless front for case intake and queries that span cases: allocates case numbers,
+/// honours idempotency keys, lists the cases an agency may see.
+/// </summary>
+[Alias("Coordination.ICaseIntakeGrain")]
+public interface ICaseIntakeGrain : IGrainWithIntegerKey
+{
+    [Alias("Flag")]
+    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash);
+
+    [Alias("List")]
+    Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer);
+}

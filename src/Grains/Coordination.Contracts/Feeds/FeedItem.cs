@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+using Coordination.Contracts.Common;
+
+namespace Coordination.Contracts.Feeds;
+
+[GenerateSerializer]
+public enum FeedItemType
+{
+    ReferralReceived,
+    ReferralAccepted,
+    ReferralDeclined,
+    PickupRequested,
+    CaseUpdated,
+    NoReceivingAgency,
+    AckOverdue,
+    TaskAssigned,
+    TaskUpdated,
+    TaskOverdue,
+}
+
+[GenerateSerializer]
+public enum FeedItemKind
+{
+    [JsonStringEnumMemberName("alert")] Alert,
+    [JsonStringEnumMemberName("task")] Task,
+    [JsonStringEnumMemberName("info")] Info,
+}
+
+/// <summary>
+/// One entry of an agency's durable feed. <see cref="Seq"/> is strictly increasing per agency
+/// without gaps, so a dashboard that knows its last seq can ask for exactly what it missed.
+/// Never carries a person's name, passport or phone: cases are referred to by their id.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FeedItem")]
+public sealed record FeedItem(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] Guid Id,
+    [property: Id(2)] FeedItemType Type,
+    [property: Id(3)] FeedItemKind Kind,
+    [property: Id(4)] string? CaseId,
+    [property: Id(5)] string? CommitteeId,
+    [property: Id(6)] string? TaskId,
+    [property: Id(7)] string Summary,
+    [property: Id(8)] Urgency Urgency,
+    [property: Id(9)] DateTimeOffset OccurredAt,
+    [property: Id(10)] bool RequiresAck,
+    [property: Id(11)] DateTimeOffset? AckDeadline,
+    [property: Id(12)] DateTimeOffset? AcknowledgedAt,
+    [property: Id(13)] string? AcknowledgedBy,
+    [property: Id(14)] IReadOnlyDictionary<string, string> Data);
+
+/// <summary>
+/// An item to put in an agency's feed. <see cref="DedupeKey"/> names its cause
+/// (e.g. <c>referral:KG-2026-000042:r1</c>) so that re-sending it never creates a second item.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.NewFeedItem")]
+public sealed record NewFeedItem(
+    [property: Id(0)] string AgencyId,
+    [property: Id(1)] string DedupeKey,
+    [property: Id(2)] FeedItemType Type,
+    [property: Id(3)] FeedItemKind Kind,
+    [property: Id(4)] string? CaseId,
+    [property: Id(5)] string? CommitteeId,
+    [property: Id(6)] string? TaskId,
+    [property: Id(7)] string Summary,
+    [property: Id(8)] Urgency Urgency,
+    [property: Id(9)] bool RequiresAck,
+    [property: Id(10)] string? CausedByAgencyId,
+    [property: Id(11)] IReadOnlyDictionary<string, string> Data);

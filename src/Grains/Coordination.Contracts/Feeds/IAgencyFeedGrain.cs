@@ -1,0 +1,49 @@
+namespace Coordination.Contracts.Feeds;
+
+/// <summary>
+/// One agency's feed (key: agency id): reads, acknowledgements, live push and escalation of
+/// items whose acknowledgement deadline passes.
+/// </summary>
+[Alias("Coordination.IAgencyFeedGrain")]
+public interface IAgencyFeedGrain : IGrainWithStringKey
+{
+    /// <summary>Items with seq greater than <paramref name="afterSeq"/>, ascending.</summary>
+    [Alias("Since"), ReadOnly]
+    Task<IReadOnlyList<FeedItem>> Since(long afterSeq, int limit);
+
+    /// <summary>Acknowledges an item of this agency; idempotent. Null when the agency has no such item.</summary>
+    [Alias("Acknowledge")]
+    Task<FeedItem?> Acknowledge(Guid itemId, string username);
+
+    /// <summary>Told after items were committed to this feed: push them live and watch their deadlines.</summary>
+    [Alias("Appended"), OneWay]
+    Task Appended(IReadOnlyList<FeedItem> items);
+}
+
+/// <summary>Implemented by each web host: receives every feed item to push to its connected dashboards.</summary>
+[Alias("Coordination.IFeedObserver")]
+public interface IFeedObserver : IGrainObserver
+{
+    [Alias("OnFeedItems"), OneWay]
+    Task OnFeedItems(string agencyId, IReadOnlyList<FeedItem> items);
+}
+
+/// <summary>
+/// Tracks live web hosts (key 0). Web hosts re-subscribe periodically; ones that stop doing so expire.
+/// Grains on any silo publish through it to dashboards on any web host.
+/// </summary>
+[Alias("Coordination.IDashboardRelayGrain")]
+public interface IDashboardRelayGrain : IGrainWithIntegerKey
+{
+    [Alias("Subscribe")]
+    Task Subscribe(IFeedObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IFeedObserver observer);
+
+    [Alias("Publish"), OneWay]
+    Task Publish(string agencyId, IReadOnlyList<FeedItem> items);
+
+    [Alias("Ping"), ReadOnly]
+    Task<int> Ping();
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Coordination.Grains.Agencies;
+
+/// <summary>
+/// The registry of agencies: loaded once per activation from the <c>agencies</c> table and kept
+/// in memory, because referral routing reads it on every flag.
+/// </summary>
+public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDirectoryGrain> logger) : Grain, IAgencyDirectoryGrain
+{
+    private readonly Dictionary<string, Agency> _agencies = new(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT data FROM agencies ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var agency = JsonSerializer.Deserialize<Agency>(reader.GetString(0), CoordinationJson.Options)!;
+            _agencies[agency.Id] = agency;
+        }
+    }
+
+    public async Task<Agency> Create(Agency agency)
+    {
+        await using var command = db.CreateCommand(
+            "INSERT INTO agencies (id, data) VALUES (@id, @data) ON CONFLICT (id) DO NOTHING");
+        command.Parameters.AddWithValue("id", agency.Id);
+        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(agency, CoordinationJson.Options));
+        if (await command.ExecuteNonQueryAsync() == 0)
+        {
+            throw DomainException.Conflict($"An agency with id '{agency.Id}' already exists.");
+        }
+
+        _agencies[agency.Id] = agency;
+        logger.LogInformation("Agency {AgencyId} ({Kind}, {Country}) registered", agency.Id, agency.Kind, agency.Country);
+        return agency;
+    }
+
+    public Task<Agency?> Get(string agencyId) =>
+        Task.FromResult(_agencies.GetValueOrDefault(agencyId));
+
+    public Task<IReadOnlyList<Agency>> List() =>
+        Task.FromResult<IReadOnlyList<Agency>>(_agencies.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+}

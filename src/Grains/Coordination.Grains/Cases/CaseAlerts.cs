@@ -1,0 +1,117 @@
+using System.Globalization;
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// The feed items a case produces. They name the case by its pseudonymous id and carry only what
+/// the receiving side needs to act (sex, age, needs, flight) — never name, passport or phone.
+/// </summary>
+public static class CaseAlerts
+{
+    public static Dictionary<string, string> Profile(CaseView c)
+    {
+        var age = c.FlaggedAt.Year - (c.Person?.BirthYear ?? c.FlaggedAt.Year);
+        return new Dictionary<string, string>
+        {
+            ["caseId"] = c.Id,
+            ["citizenship"] = c.Citizenship,
+            ["homeRegion"] = c.HomeRegion,
+            ["sex"] = c.Person?.Sex.ToString() ?? "X",
+            ["age"] = age.ToString(CultureInfo.InvariantCulture),
+            ["minor"] = c.Minor ? "true" : "false",
+            ["situation"] = c.Situation.ToString(),
+            ["currentCountry"] = c.CurrentCountry,
+            ["exploitationType"] = c.ExploitationType.ToString(),
+            ["needs"] = string.Join(",", c.Needs),
+            ["urgency"] = c.Urgency.ToString(),
+            ["flaggedBy"] = c.FlaggedByAgencyId,
+        };
+    }
+
+    private static string Who(CaseView c) =>
+        $"{c.Person?.Sex.ToString() ?? "X"}, {(c.Minor ? "minor, " : string.Empty)}age {c.FlaggedAt.Year - (c.Person?.BirthYear ?? c.FlaggedAt.Year)}";
+
+    public static NewFeedItem ReferralReceived(CaseView c, Referral referral, string causedBy)
+    {
+        var data = Profile(c);
+        data["referralId"] = referral.Id;
+        data["services"] = string.Join(",", referral.Services);
+        if (referral.Note is not null)
+        {
+            data["note"] = referral.Note;
+        }
+
+        return new NewFeedItem(referral.ToAgencyId, $"referral:{c.Id}:{referral.Id}", FeedItemType.ReferralReceived, FeedItemKind.Alert,
+            c.Id, null, null,
+            $"Referral {c.Id}: {Who(c)}, {c.Situation} in {c.CurrentCountry}; needs {Services(referral.Services)}",
+            c.Urgency, RequiresAck: true, causedBy, data);
+    }
+
+    public static NewFeedItem NoReceivingAgency(CaseView c, string reason, string dedupe)
+    {
+        var data = Profile(c);
+        data["reason"] = reason;
+        return new NewFeedItem(c.FlaggedByAgencyId, $"no-receiver:{c.Id}:{dedupe}", FeedItemType.NoReceivingAgency, FeedItemKind.Alert,
+            c.Id, null, null, $"No receiving agency for {c.Id}: {reason}", c.Urgency, RequiresAck: true, null, data);
+    }
+
+    public static NewFeedItem ReferralAnswered(CaseView c, Referral referral, Agency? by)
+    {
+        var data = Profile(c);
+        data["referralId"] = referral.Id;
+        data["toAgencyId"] = referral.ToAgencyId;
+        var accepted = referral.Status == ReferralStatus.Accepted;
+        if (referral.Reason is not null)
+        {
+            data["reason"] = referral.Reason;
+        }
+
+        var name = by?.Name ?? referral.ToAgencyId;
+        return new NewFeedItem(c.FlaggedByAgencyId, $"referral-{(accepted ? "accepted" : "declined")}:{c.Id}:{referral.Id}",
+            accepted ? FeedItemType.ReferralAccepted : FeedItemType.ReferralDeclined,
+            accepted ? FeedItemKind.Info : FeedItemKind.Alert,
+            c.Id, null, null,
+            accepted ? $"{name} accepted the referral of {c.Id}" : $"{name} declined the referral of {c.Id}: {referral.Reason}",
+            c.Urgency, RequiresAck: false, null, data);
+    }
+
+    public static NewFeedItem PickupRequested(CaseView c, Travel travel, Agency pickup, int version)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(pickup.TimeZone);
+        var local = TimeZoneInfo.ConvertTime(travel.ScheduledArrival, zone);
+        var data = Profile(c);
+        data["flightNumber"] = travel.FlightNumber;
+        data["departureAirport"] = travel.DepartureAirport;
+        data["arrivalAirport"] = travel.ArrivalAirport;
+        data["scheduledArrival"] = travel.ScheduledArrival.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+        data["scheduledArrivalLocal"] = local.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+        data["timeZone"] = pickup.TimeZone;
+        data["escort"] = travel.Escort;
+        return new NewFeedItem(pickup.Id, $"pickup:{c.Id}:v{version}", FeedItemType.PickupRequested, FeedItemKind.Task,
+            c.Id, null, null,
+            $"Pickup {c.Id}: flight {travel.FlightNumber} from {travel.DepartureAirport} arrives {travel.ArrivalAirport} " +
+            $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({pickup.TimeZone}); {Who(c)}",
+            c.Urgency, RequiresAck: true, c.FlaggedByAgencyId, data);
+    }
+
+    public static NewFeedItem CaseUpdated(CaseView c, CaseEvent e, string agencyId)
+    {
+        var data = new Dictionary<string, string>
+        {
+            ["caseId"] = c.Id,
+            ["event"] = e.Type.ToString(),
+            ["status"] = c.Status.ToString(),
+            ["version"] = c.Version.ToString(CultureInfo.InvariantCulture),
+            ["byAgencyId"] = e.AgencyId,
+        };
+        return new NewFeedItem(agencyId, $"case-updated:{c.Id}:{e.Seq}", FeedItemType.CaseUpdated, FeedItemKind.Info,
+            c.Id, null, null, $"{c.Id}: {e.Type} (now {c.Status})", c.Urgency, RequiresAck: false, e.AgencyId, data);
+    }
+
+    private static string Services(IReadOnlyList<AgencyService> services) =>
+        services.Count == 0 ? "assistance" : string.Join(", ", services);
+}

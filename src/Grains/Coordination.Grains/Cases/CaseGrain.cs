@@ -1,0 +1,309 @@
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// One case: its live state, lifecycle rules and timeline. The only writer of its row; every
+/// change commits together with its timeline events and the feed items it causes.
+/// </summary>
+public sealed class CaseGrain(
+    NpgsqlDataSource db,
+    [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
+    IOptions<AckOptions> ackOptions,
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain
+{
+    private static readonly string[] PersonalFields = ["fullName", "birthYear", "sex", "passportNumber", "phone"];
+
+    private CaseView? _case;
+    private int _lastEventSeq;
+
+    private string CaseId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_case, _lastEventSeq) = await CaseStore.LoadAsync(db, CaseId, cancellationToken);
+    }
+
+    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
+    {
+        if (_case is not null)
+        {
+            throw DomainException.Conflict($"Case {CaseId} already exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        var minor = now.Year - command.Person.BirthYear < 18;
+        var flagged = new CaseView(
+            CaseId, CaseStatus.Flagged, command.Person, command.CurrentCountry, command.Location, command.Situation,
+            command.ExploitationType, command.Needs, command.Urgency, command.HomeRegion, command.Consent, command.ReportedBy,
+            minor, actor.AgencyId, now, now, [], null, 1, command.Person.Citizenship);
+
+        var events = new List<CaseEvent> { new(1, CaseEventType.Flagged, now, actor.AgencyId, actor.Username, null) };
+        var (routed, feed) = await RouteAsync(flagged, actor, events, now, excluded: new HashSet<string>());
+
+        var idempotency = idempotencyKey is null ? ((string, string, string)?)null : (actor.AgencyId, idempotencyKey, requestHash ?? string.Empty);
+        var outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency), now);
+        if (outcome == SaveOutcome.IdempotencyKeyTaken)
+        {
+            // A concurrent retry with the same key won the race; this id stays unused.
+            DeactivateOnIdle();
+            return await GrainFactory.GetGrain<ICaseIntakeGrain>(0).Flag(command, actor, idempotencyKey, requestHash);
+        }
+
+        logger.LogInformation("Case {CaseId} flagged by {AgencyId} ({Urgency}), status {Status}", CaseId, actor.AgencyId, routed.Urgency, routed.Status);
+        return new FlagResult(_case!, Created: true);
+    }
+
+    public async Task<CaseView?> Get(Actor viewer)
+    {
+        if (_case is null || !CanSee(viewer.AgencyId))
+        {
+            return null;
+        }
+
+        await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
+        return _case;
+    }
+
+    public async Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer)
+    {
+        RequireVisible(viewer);
+        return await CaseStore.TimelineAsync(db, CaseId);
+    }
+
+    public async Task<CaseView> Refer(ManualReferral referral, Actor actor)
+    {
+        var current = RequireVisible(actor);
+        if (actor.AgencyId != current.FlaggedByAgencyId)
+        {
+            throw DomainException.Forbidden("Only the consular post that flagged the case refers it.");
+        }
+
+        if (current.Status is CaseStatus.Closed or CaseStatus.Withdrawn)
+        {
+            throw DomainException.Conflict($"Case {CaseId} is {current.Status}; reopen it before referring.");
+        }
+
+        var target = await Directory.Get(referral.ToAgencyId)
+            ?? throw DomainException.Invalid("toAgencyId", $"Agency '{referral.ToAgencyId}' does not exist.");
+        if (current.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status != ReferralStatus.Declined))
+        {
+            throw DomainException.Conflict($"Case {CaseId} is already referred to {target.Id}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var created = new Referral(NextReferralId(current), target.Id, referral.Services, ReferralStatus.Pending, null, now, referral.Note);
+        var next = current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
+        var events = new List<CaseEvent> { NewEvent(CaseEventType.Referred, actor, now, $"to {target.Id}") };
+        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next)), now);
+        return _case!;
+    }
+
+    public async Task<CaseView> AnswerReferral(string referralId, bool accept, string? reason, Actor actor)
+    {
+        var current = RequireVisible(actor);
+        var referral = current.Referrals.FirstOrDefault(r => r.Id == referralId && r.ToAgencyId == actor.AgencyId)
+            ?? throw DomainException.NotFound($"Referral {referralId} of case {CaseId}");
+
+        var wanted = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
+        if (referral.Status == wanted)
+        {
+            return current;
+        }
+
+        if (referral.Status != ReferralStatus.Pending)
+        {
+            throw DomainException.Conflict($"Referral {referralId} is already {referral.Status}.");
+        }
+
+        if (!accept && string.IsNullOrWhiteSpace(reason))
+        {
+            throw DomainException.Invalid("reason", "A decline needs a reason, e.g. no capacity.");
+        }
+
+        var now = clock.GetUtcNow();
+        var answered = referral with { Status = wanted, Reason = accept ? null : reason, At = now };
+        var next = current with
+        {
+            Referrals = current.Referrals.Select(r => r.Id == referralId ? answered : r).ToList(),
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
+        var events = new List<CaseEvent>
+        {
+            NewEvent(accept ? CaseEventType.ReferralAccepted : CaseEventType.ReferralDeclined, actor, now, accept ? null : reason),
+        };
+        var feed = new List<NewFeedItem> { CaseAlerts.ReferralAnswered(next, answered, await Directory.Get(actor.AgencyId)) };
+
+        if (!accept)
+        {
+            var declined = next.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
+            var (rerouted, more) = await RouteAsync(next, actor, events, now, declined);
+            next = rerouted;
+            feed.AddRange(more);
+        }
+
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
+        return _case!;
+    }
+
+    public async Task<CaseView> BookTravel(Travel travel, Actor actor)
+    {
+        var current = RequireVisible(actor);
+        if (actor.AgencyId != current.FlaggedByAgencyId)
+        {
+            throw DomainException.Forbidden("Only the consular post that flagged the case books travel.");
+        }
+
+        if (!CaseLifecycle.TravelBookable.Contains(current.Status))
+        {
+            throw DomainException.Conflict($"Travel cannot be booked while case {CaseId} is {current.Status}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var pickup = ReferralRouter.PickupAgency(current.Citizenship, travel.ArrivalAirport, await Directory.List(), current.Referrals);
+        var booked = travel with { PickupAgencyId = pickup?.Id };
+        var next = current with { Status = CaseStatus.TravelBooked, Travel = booked, UpdatedAt = now, Version = current.Version + 1 };
+        var events = new List<CaseEvent>
+        {
+            NewEvent(CaseEventType.TravelBooked, actor, now, $"{travel.FlightNumber} {travel.DepartureAirport}-{travel.ArrivalAirport}"),
+        };
+        var feed = new List<NewFeedItem>();
+        if (pickup is not null)
+        {
+            feed.Add(CaseAlerts.PickupRequested(next, booked, pickup, next.Version));
+        }
+        else
+        {
+            feed.Add(CaseAlerts.NoReceivingAgency(next, $"no agency meets arrivals at {travel.ArrivalAirport}", $"pickup-v{next.Version}"));
+        }
+
+        feed.AddRange(UpdatesFor(next, events[^1], exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]]));
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
+        return _case!;
+    }
+
+    public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
+    {
+        var current = RequireVisible(actor);
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
+        }
+
+        if (!CaseLifecycle.IsRecordable(type))
+        {
+            throw DomainException.Invalid("type", $"'{type}' is recorded by the system, not through events.");
+        }
+
+        var status = CaseLifecycle.Next(current.Status, type)
+            ?? throw DomainException.Conflict($"{type} is not allowed while case {CaseId} is {current.Status}.");
+
+        var party = CaseLifecycle.WhoMay(type);
+        var isPost = actor.AgencyId == current.FlaggedByAgencyId;
+        if ((party == CaseParty.FlaggingPost && !isPost) || (party == CaseParty.ReceivingAgency && isPost))
+        {
+            throw DomainException.Forbidden(party == CaseParty.FlaggingPost
+                ? $"{type} is recorded by the consular post that flagged the case."
+                : $"{type} is recorded by the receiving agency.");
+        }
+
+        var now = clock.GetUtcNow();
+        var next = current with
+        {
+            Status = status,
+            Consent = type == CaseEventType.ConsentWithdrawn ? current.Consent with { Given = false } : current.Consent,
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
+        var events = new List<CaseEvent> { NewEvent(type, actor, now, note) };
+        var feed = new List<NewFeedItem>();
+        if (type == CaseEventType.Reopened)
+        {
+            (next, feed) = await RouteAsync(next, actor, events, now, excluded: new HashSet<string>());
+        }
+
+        feed.AddRange(UpdatesFor(next, events[0], exclude: [actor.AgencyId]));
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, status);
+        return _case!;
+    }
+
+    private IAgencyDirectoryGrain Directory => GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
+
+    /// <summary>Refers the case to the best matching receiving agency, or tells the post nobody matches.</summary>
+    private async Task<(CaseView Case, List<NewFeedItem> Feed)> RouteAsync(
+        CaseView c, Actor actor, List<CaseEvent> events, DateTimeOffset now, IReadOnlySet<string> excluded)
+    {
+        var person = c.Person!;
+        var required = ReferralRouter.RequiredServices(c.Needs, c.Minor);
+        var match = ReferralRouter.Route(person.Citizenship, c.HomeRegion, c.Minor, required, await Directory.List(), excluded);
+        if (match is null)
+        {
+            var reason = c.Minor
+                ? $"no agency offering ShelterMinors serves {c.HomeRegion} ({person.Citizenship})"
+                : $"no receiving agency serves {c.HomeRegion} ({person.Citizenship}) with the needed services";
+            events.Add(new CaseEvent(NextEventSeq(events), CaseEventType.NoReceivingAgency, now, actor.AgencyId, "system", reason));
+            return (c, [CaseAlerts.NoReceivingAgency(c, reason, $"v{c.Version}")]);
+        }
+
+        var (agency, services) = match.Value;
+        var referral = new Referral(NextReferralId(c), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        var routed = c with { Referrals = [.. c.Referrals, referral] };
+        events.Add(new CaseEvent(NextEventSeq(events), CaseEventType.Referred, now, actor.AgencyId, "system", $"to {agency.Id}"));
+        logger.LogInformation("Case {CaseId} referred to {AgencyId}", c.Id, agency.Id);
+        return (routed, [CaseAlerts.ReferralReceived(routed, referral, c.FlaggedByAgencyId)]);
+    }
+
+    private int NextEventSeq(List<CaseEvent> pending) => _lastEventSeq + pending.Count + 1;
+
+    private CaseEvent NewEvent(CaseEventType type, Actor actor, DateTimeOffset now, string? note) =>
+        new(_lastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note);
+
+    private static string NextReferralId(CaseView c) => $"r{c.Referrals.Count + 1}";
+
+    private static IEnumerable<NewFeedItem> UpdatesFor(CaseView c, CaseEvent e, IReadOnlyCollection<string> exclude) =>
+        Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseAlerts.CaseUpdated(c, e, a));
+
+    /// <summary>Agencies that may see the case: the flagging post, agencies with a live referral, the pickup agency.</summary>
+    private static IReadOnlyList<string> Involved(CaseView c) =>
+        new[] { c.FlaggedByAgencyId }
+            .Concat(c.Referrals.Where(r => r.Status != ReferralStatus.Declined).Select(r => r.ToAgencyId))
+            .Concat(c.Travel?.PickupAgencyId is { } p ? [p] : [])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    private bool CanSee(string agencyId) => _case is not null && Involved(_case).Contains(agencyId);
+
+    private CaseView RequireVisible(Actor actor) =>
+        CanSee(actor.AgencyId) ? _case! : throw DomainException.NotFound($"Case {CaseId}");
+
+    private async Task<SaveOutcome> SaveAsync(CaseChange change, DateTimeOffset now)
+    {
+        var (outcome, feed) = await CaseStore.SaveAsync(db, change, now, ackOptions.Value);
+        if (outcome != SaveOutcome.Saved)
+        {
+            return outcome;
+        }
+
+        _case = change.Case;
+        _lastEventSeq += change.Events.Count;
+        foreach (var group in feed.GroupBy(f => f.AgencyId))
+        {
+            GrainFactory.GetGrain<IAgencyFeedGrain>(group.Key).Appended(group.Select(g => g.Item).ToList()).Ignore();
+        }
+
+        return outcome;
+    }
+}

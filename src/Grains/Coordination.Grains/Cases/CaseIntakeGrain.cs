@@ -1,0 +1,46 @@
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// Case intake: honours idempotency keys, allocates the case number ({citizenship}-{year}-{6 digits})
+/// and hands the flag to the new case's grain. Stateless, so it scales with the silos.
+/// </summary>
+[StatelessWorker]
+public sealed class CaseIntakeGrain(
+    NpgsqlDataSource db,
+    [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock) : Grain, ICaseIntakeGrain
+{
+    private const string PersonalDataFields = "fullName,birthYear,sex,passportNumber,phone";
+
+    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
+    {
+        if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
+        {
+            if (previous.Hash != (requestHash ?? string.Empty))
+            {
+                throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
+            }
+
+            var existing = await GrainFactory.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
+                ?? throw DomainException.NotFound($"Case {previous.CaseId}");
+            return new FlagResult(existing, Created: false);
+        }
+
+        var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
+        var number = await CaseStore.NextCaseNumberAsync(db, prefix);
+        var caseId = $"{prefix}-{number:D6}";
+        return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash);
+    }
+
+    public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
+    {
+        var cases = await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId });
+        await CaseStore.AuditReadAsync(db, viewer, cases.Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
+        return cases;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>A change to a case and everything it causes, committed together or not at all.</summary>
+public sealed record CaseChange(
+    CaseView Case,
+    int? PreviousVersion,
+    IReadOnlyList<CaseEvent> Events,
+    IReadOnlyList<NewFeedItem> Feed,
+    IReadOnlyList<string> InvolvedAgencies,
+    (string AgencyId, string Key, string Hash)? Idempotency = null);
+
+public enum SaveOutcome
+{
+    Saved,
+    IdempotencyKeyTaken,
+}
+
+/// <summary>The SQL of cases, in one place.</summary>
+public static class CaseStore
+{
+    public static async Task<(CaseView? Case, int LastEventSeq)> LoadAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT c.state, (SELECT COALESCE(max(e.seq), 0) FROM case_events e WHERE e.case_id = c.id) FROM cases c WHERE c.id = @id");
+        command.Parameters.AddWithValue("id", caseId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return (null, 0);
+        }
+
+        return (JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options), reader.GetInt32(1));
+    }
+
+    public static async Task<long> NextCaseNumberAsync(NpgsqlDataSource db, string prefix, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT coordination_next_case_number(@prefix)");
+        command.Parameters.AddWithValue("prefix", prefix);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public static async Task<(string Hash, string CaseId)?> FindIdempotencyKeyAsync(NpgsqlDataSource db, string agencyId, string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT request_hash, resource_id FROM idempotency_keys WHERE agency_id = @agency AND key = @key");
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
+    /// timeline events and feed items. Returns the feed items as committed.
+    /// </summary>
+    public static async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(
+        NpgsqlDataSource db, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        if (change.Idempotency is { } idem)
+        {
+            await using var claim = new NpgsqlCommand(
+                "INSERT INTO idempotency_keys (agency_id, key, request_hash, resource_id) VALUES (@agency, @key, @hash, @id) " +
+                "ON CONFLICT (agency_id, key) DO NOTHING", connection, transaction);
+            claim.Parameters.AddWithValue("agency", idem.AgencyId);
+            claim.Parameters.AddWithValue("key", idem.Key);
+            claim.Parameters.AddWithValue("hash", idem.Hash);
+            claim.Parameters.AddWithValue("id", change.Case.Id);
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return (SaveOutcome.IdempotencyKeyTaken, []);
+            }
+        }
+
+        var c = change.Case;
+        await using (var write = new NpgsqlCommand(
+            change.PreviousVersion is null
+                ? "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
+                  "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated)"
+                : "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated " +
+                  "WHERE id = @id AND version = @previous",
+            connection, transaction))
+        {
+            write.Parameters.AddWithValue("id", c.Id);
+            write.Parameters.AddWithValue("citizenship", c.Citizenship);
+            write.Parameters.AddWithValue("status", c.Status.ToString());
+            write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
+            write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
+            write.Parameters.AddWithValue("version", c.Version);
+            write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(c, CoordinationJson.Options));
+            write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
+            write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
+            write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
+            if (await write.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
+            }
+        }
+
+        foreach (var e in change.Events)
+        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note) VALUES (@case, @seq, @type, @at, @agency, @user, @note)",
+                connection, transaction);
+            insert.Parameters.AddWithValue("case", c.Id);
+            insert.Parameters.AddWithValue("seq", e.Seq);
+            insert.Parameters.AddWithValue("type", e.Type.ToString());
+            insert.Parameters.AddWithValue("at", e.At.UtcDateTime);
+            insert.Parameters.AddWithValue("agency", e.AgencyId);
+            insert.Parameters.AddWithValue("user", e.Username);
+            insert.Parameters.AddWithValue("note", NpgsqlDbType.Text, (object?)e.Note ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var feed = await FeedStore.AppendAsync(connection, transaction, change.Feed, now, ack, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (SaveOutcome.Saved, feed);
+    }
+
+    public static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT seq, type, at, agency_id, username, note FROM case_events WHERE case_id = @id ORDER BY seq");
+        command.Parameters.AddWithValue("id", caseId);
+        var events = new List<CaseEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new CaseEvent(
+                reader.GetInt32(0),
+                Enum.Parse<CaseEventType>(reader.GetString(1)),
+                new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return events;
+    }
+
+    public static async Task<IReadOnlyList<CaseView>> ListAsync(NpgsqlDataSource db, CaseListQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT state FROM cases WHERE @agency = ANY (agencies) AND (@status::text IS NULL OR status = @status) " +
+            "AND (@after::text IS NULL OR id > @after) ORDER BY id LIMIT @limit");
+        command.Parameters.AddWithValue("agency", query.AgencyId);
+        command.Parameters.AddWithValue("status", NpgsqlDbType.Text, (object?)query.Status?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)query.After ?? DBNull.Value);
+        command.Parameters.AddWithValue("limit", query.Limit);
+        var cases = new List<CaseView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cases.Add(JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options)!);
+        }
+
+        return cases;
+    }
+
+    /// <summary>Records a read of personal data; the audit log is append-only.</summary>
+    public static async Task AuditReadAsync(NpgsqlDataSource db, Actor viewer, IEnumerable<string> caseIds, string action, string[] fields, CancellationToken cancellationToken = default)
+    {
+        var ids = caseIds.ToArray();
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        await using var command = db.CreateCommand(
+            "INSERT INTO audit_log (username, agency_id, case_id, action, fields, address) " +
+            "SELECT @user, @agency, unnest(@cases), @action, @fields, @address");
+        command.Parameters.AddWithValue("user", viewer.Username);
+        command.Parameters.AddWithValue("agency", viewer.AgencyId);
+        command.Parameters.AddWithValue("cases", ids);
+        command.Parameters.AddWithValue("action", action);
+        command.Parameters.AddWithValue("fields", fields);
+        command.Parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)viewer.Address ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

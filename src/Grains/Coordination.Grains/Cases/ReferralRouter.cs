@@ -1,0 +1,87 @@
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Cases;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// Chooses the receiving agency for a case. Hard rules: an agency of the person's citizenship that
+/// receives people, serves the home region, has not already declined, and — for a minor — offers
+/// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter). Among those, the one
+/// that covers most of the needed services wins, then one that names the region explicitly over a
+/// country-wide one, then the id for a stable choice.
+/// </summary>
+public static class ReferralRouter
+{
+    public static IReadOnlyList<AgencyService> RequiredServices(IEnumerable<Need> needs, bool minor)
+    {
+        var services = new List<AgencyService>();
+        if (minor)
+        {
+            services.Add(AgencyService.ShelterMinors);
+        }
+
+        foreach (var need in needs)
+        {
+            AgencyService? service = need switch
+            {
+                Need.Shelter => minor ? AgencyService.ShelterMinors : AgencyService.Shelter,
+                Need.Legal => AgencyService.Legal,
+                Need.Medical => AgencyService.Medical,
+                Need.Psychological => AgencyService.Psychological,
+                Need.Reintegration => AgencyService.Reintegration,
+                Need.Escort => AgencyService.Escort,
+                _ => null, // travel documents are the consular post's own work
+            };
+            if (service is { } s && !services.Contains(s))
+            {
+                services.Add(s);
+            }
+        }
+
+        return services;
+    }
+
+    public static (Agency Agency, IReadOnlyList<AgencyService> Services)? Route(
+        string citizenship, string homeRegion, bool minor, IReadOnlyList<AgencyService> required,
+        IEnumerable<Agency> agencies, IReadOnlySet<string> excluded)
+    {
+        var best = agencies
+            .Where(a => a.IsReceiving
+                && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
+                && a.Serves(homeRegion)
+                && !excluded.Contains(a.Id)
+                && (!minor || a.Services.Contains(AgencyService.ShelterMinors)))
+            .Select(a => (Agency: a, Covered: required.Where(a.Services.Contains).ToList()))
+            .Where(c => required.Count == 0 || c.Covered.Count > 0)
+            .OrderByDescending(c => c.Covered.Count)
+            .ThenByDescending(c => c.Agency.ServesRegions.Count > 0)
+            .ThenBy(c => c.Agency.Id, StringComparer.Ordinal)
+            .FirstOrDefault();
+
+        return best.Agency is null ? null : (best.Agency, best.Covered);
+    }
+
+    /// <summary>The agency that meets arrivals at an airport: one already helping the case first.</summary>
+    public static Agency? PickupAgency(string citizenship, string arrivalAirport, IEnumerable<Agency> agencies, IReadOnlyList<Referral> referrals)
+    {
+        int Rank(Agency a)
+        {
+            var referral = referrals.LastOrDefault(r => r.ToAgencyId == a.Id);
+            return referral?.Status switch
+            {
+                ReferralStatus.Accepted => 0,
+                ReferralStatus.Pending => 1,
+                _ => 2,
+            };
+        }
+
+        return agencies
+            .Where(a => a.IsReceiving
+                && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
+                && a.Airports.Contains(arrivalAirport, StringComparer.OrdinalIgnoreCase)
+                && !referrals.Any(r => r.ToAgencyId == a.Id && r.Status == ReferralStatus.Declined))
+            .OrderBy(Rank)
+            .ThenBy(a => a.Id, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+}

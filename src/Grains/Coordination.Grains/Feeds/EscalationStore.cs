@@ -1,0 +1,86 @@
+using Coordination.Contracts.Feeds;
+using Npgsql;
+
+namespace Coordination.Grains.Feeds;
+
+/// <summary>Finds unacknowledged items past their due time and raises <c>AckOverdue</c> for them.</summary>
+public static class EscalationStore
+{
+    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> EscalateDueAsync(
+        NpgsqlDataSource db, string agencyId, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var due = new List<(long Seq, Guid Id, string Type, string? CaseId, string? CommitteeId, string? TaskId, string Urgency, DateTimeOffset Deadline, string? CausedBy, int Count)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT seq, id, type, case_id, committee_id, task_id, urgency, ack_deadline, caused_by, escalation_count " +
+            "FROM feed_items WHERE agency_id = @agency AND acknowledged_at IS NULL AND next_escalation_at <= @now " +
+            "ORDER BY seq FOR UPDATE SKIP LOCKED", connection, transaction))
+        {
+            select.Parameters.AddWithValue("agency", agencyId);
+            select.Parameters.AddWithValue("now", now.UtcDateTime);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add((reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetString(6),
+                    new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    reader.GetInt32(9)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var overdue = new List<NewFeedItem>();
+        foreach (var item in due)
+        {
+            var round = item.Count + 1;
+            var urgency = Enum.Parse<Contracts.Common.Urgency>(item.Urgency);
+            var late = now - item.Deadline;
+            var data = new Dictionary<string, string>
+            {
+                ["itemId"] = item.Id.ToString(),
+                ["itemSeq"] = item.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["itemType"] = item.Type,
+                ["recipientAgencyId"] = agencyId,
+                ["deadline"] = item.Deadline.ToString("O"),
+                ["escalation"] = round.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var summary = $"{item.Type} {(item.CaseId ?? item.TaskId ?? item.Id.ToString())} for {agencyId} is not acknowledged, {Math.Max(0, (int)late.TotalMinutes)} min past its deadline";
+            var recipients = new[] { agencyId, item.CausedBy }.Where(a => a is not null).Distinct(StringComparer.Ordinal);
+            overdue.AddRange(recipients.Select(recipient => new NewFeedItem(
+                recipient!, $"overdue:{item.Id}:{round}", FeedItemType.AckOverdue, FeedItemKind.Alert, item.CaseId,
+                item.CommitteeId, item.TaskId, summary, urgency, RequiresAck: false, CausedByAgencyId: null, data)));
+
+            await using var update = new NpgsqlCommand(
+                "UPDATE feed_items SET escalation_count = @round, next_escalation_at = @next WHERE agency_id = @agency AND seq = @seq",
+                connection, transaction);
+            update.Parameters.AddWithValue("round", round);
+            update.Parameters.AddWithValue("next", (now + ack.RepeatEvery).UtcDateTime);
+            update.Parameters.AddWithValue("agency", agencyId);
+            update.Parameters.AddWithValue("seq", item.Seq);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var appended = await FeedStore.AppendAsync(connection, transaction, overdue, now, ack, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return appended;
+    }
+
+    public static async Task<DateTimeOffset?> NextDueAsync(NpgsqlDataSource db, string agencyId, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT min(next_escalation_at) FROM feed_items WHERE agency_id = @agency AND acknowledged_at IS NULL AND next_escalation_at IS NOT NULL");
+        command.Parameters.AddWithValue("agency", agencyId);
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
+    }
+}

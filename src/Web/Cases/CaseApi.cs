@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Web.Auth;
+using Coordination.Web.Errors;
+using Coordination.Web.Feeds;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Coordination.Web.Cases;
+
+public static class CaseApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    private const int MaxIdempotencyKeyLength = 200;
+
+    public static WebApplication MapCaseApi(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization();
+        group.MapPost("/", Flag).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
+        group.MapGet("/", List);
+        group.MapGet("/{id}", Get);
+        group.MapGet("/{id}/timeline", Timeline);
+        group.MapPost("/{id}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
+        group.MapPost("/{id}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker));
+        group.MapPost("/{id}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker));
+        group.MapPost("/{id}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
+        group.MapPost("/{id}/events", RecordEvent);
+        return app;
+    }
+
+    private static async Task<Results<Created<CaseView>, Ok<CaseView>, ValidationProblem, ProblemHttpResult>> Flag(
+        FlagCaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
+    {
+        var errors = new RequestErrors();
+        var key = errors.Text(IdempotencyHeader, idempotencyKey, MaxIdempotencyKeyLength, required: false);
+        var command = request.ToCommand(errors, clock);
+        if (command is null || errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (http.User.ToActor(http) is not { } actor)
+        {
+            return FeedApi.NoAgency();
+        }
+
+        var hash = key is null ? null : Hash(command);
+        var result = await cluster.GetGrain<ICaseIntakeGrain>(0).Flag(command, actor, key, hash);
+        return result.Created
+            ? TypedResults.Created($"/api/cases/{result.Case.Id}", result.Case)
+            : TypedResults.Ok(result.Case);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CaseView>>, ValidationProblem, ProblemHttpResult>> List(
+        HttpContext http, IClusterClient cluster, CaseStatus? status = null, string? after = null, int limit = 100)
+    {
+        var errors = new RequestErrors();
+        if (limit is < 1 or > 500)
+        {
+            errors.Add("limit", "Between 1 and 500.");
+        }
+
+        errors.Text("after", after, 64, required: false);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (http.User.ToActor(http) is not { } actor)
+        {
+            return FeedApi.NoAgency();
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseIntakeGrain>(0).List(new CaseListQuery(actor.AgencyId, status, after, limit), actor));
+    }
+
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, IClusterClient cluster)
+    {
+        var actor = RequireActor(http);
+        var view = await cluster.GetGrain<ICaseGrain>(id).Get(actor);
+        return view is null ? NotFound(id) : TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<IReadOnlyList<CaseEvent>>> Timeline(string id, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).Timeline(RequireActor(http)));
+
+    private static async Task<Results<Created<CaseView>, ValidationProblem>> Refer(string id, ReferralRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var referral = request.ToReferral(errors);
+        if (referral is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var view = await cluster.GetGrain<ICaseGrain>(id).Refer(referral, RequireActor(http));
+        return TypedResults.Created($"/api/cases/{id}", view);
+    }
+
+    private static async Task<Ok<CaseView>> Accept(string id, string referralId, HttpContext http, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).AnswerReferral(referralId, accept: true, reason: null, RequireActor(http)));
+
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> Decline(string id, string referralId, DeclineRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var reason = errors.Text("reason", request.Reason, 1000);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).AnswerReferral(referralId, accept: false, reason, RequireActor(http)));
+    }
+
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> BookTravel(string id, TravelRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var travel = request.ToTravel(errors);
+        if (travel is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).BookTravel(travel, RequireActor(http)));
+    }
+
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> RecordEvent(string id, CaseEventRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var type = errors.Required("type", request.Type);
+        var note = errors.Text("note", request.Note, 1000, required: false);
+        if (request.ExpectedVersion is < 1)
+        {
+            errors.Add("expectedVersion", "A positive version.");
+        }
+
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http)));
+    }
+
+    private static Actor RequireActor(HttpContext http) =>
+        http.User.ToActor(http) ?? throw DomainException.Forbidden("Your account belongs to no agency, so it has no cases.");
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(title: "Not found", detail: $"Case {id} was not found.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>Fingerprint of the validated command: a retry must send the same request to reuse its key.</summary>
+    private static string Hash(FlagCase command) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(command, CoordinationJson.Options))));
+}

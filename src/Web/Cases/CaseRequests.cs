@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Web.Errors;
+
+namespace Coordination.Web.Cases;
+
+public sealed record PersonRequest(string? FullName, Sex? Sex, int? BirthYear, string? Citizenship, string? PassportNumber, string? Phone);
+
+public sealed record ConsentRequest(bool? Given, string? Scope);
+
+public sealed record FlagCaseRequest(
+    PersonRequest? Person, string? CurrentCountry, string? Location, Situation? Situation, ExploitationType? ExploitationType,
+    IReadOnlyList<Need?>? Needs, Urgency? Urgency, string? HomeRegion, ConsentRequest? Consent, ReportedBy? ReportedBy);
+
+public sealed record ReferralRequest(string? ToAgencyId, IReadOnlyList<AgencyService?>? Services, string? Note);
+
+public sealed record DeclineRequest(string? Reason);
+
+public sealed record TravelRequest(
+    string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument);
+
+public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion);
+
+/// <summary>Turns requests into commands, or into the full list of what is wrong with them.</summary>
+public static partial class CaseRequests
+{
+    public static FlagCase? ToCommand(this FlagCaseRequest request, RequestErrors errors, TimeProvider clock)
+    {
+        var person = errors.Required("person", request.Person);
+        string? fullName = null, citizenship = null, passport = null, phone = null;
+        Sex? sex = null;
+        int? birthYear = null;
+        if (person is not null)
+        {
+            fullName = errors.Text("person.fullName", person.FullName, 200);
+            sex = errors.Required("person.sex", person.Sex);
+            birthYear = errors.Required("person.birthYear", person.BirthYear);
+            var thisYear = clock.GetUtcNow().Year;
+            if (birthYear is { } y && (y < thisYear - 120 || y > thisYear))
+            {
+                errors.Add("person.birthYear", $"A year between {thisYear - 120} and {thisYear}.");
+            }
+
+            citizenship = errors.Country("person.citizenship", person.Citizenship);
+            passport = errors.Pattern("person.passportNumber", person.PassportNumber?.Trim(), PassportPattern(),
+                "5–20 capital letters and digits.", required: false);
+            phone = errors.Pattern("person.phone", person.Phone?.Trim(), PhonePattern(),
+                "A phone number: digits, spaces, '+', '-', '(' and ')'.", required: false);
+        }
+
+        var currentCountry = errors.Country("currentCountry", request.CurrentCountry);
+        var location = errors.Text("location", request.Location, 200);
+        var situation = errors.Required("situation", request.Situation);
+        var exploitation = errors.Required("exploitationType", request.ExploitationType);
+        var needs = errors.List("needs", request.Needs?.Select(n => (object?)n).ToList(), 20).Cast<Need>().ToList();
+        var urgency = errors.Required("urgency", request.Urgency);
+        var homeRegion = errors.Text("homeRegion", request.HomeRegion, 100);
+        var consent = errors.Required("consent", request.Consent);
+        if (consent is not null)
+        {
+            errors.Required("consent.given", consent.Given);
+            errors.Text("consent.scope", consent.Scope, 500, required: false);
+        }
+
+        if (errors.Any)
+        {
+            return null;
+        }
+
+        return new FlagCase(
+            new Person(fullName!, sex!.Value, birthYear!.Value, citizenship!, passport, phone),
+            currentCountry!, location!, situation!.Value, exploitation!.Value, needs, urgency!.Value, homeRegion!,
+            new Consent(consent!.Given!.Value, consent.Scope?.Trim()), request.ReportedBy);
+    }
+
+    public static Travel? ToTravel(this TravelRequest request, RequestErrors errors)
+    {
+        var flight = errors.Pattern("flightNumber", request.FlightNumber?.Trim(), FlightPattern(), "A flight number such as TK 345 or KC912.");
+        var from = errors.Airport("departureAirport", request.DepartureAirport);
+        var to = errors.Airport("arrivalAirport", request.ArrivalAirport);
+        var arrival = errors.Required("scheduledArrival", request.ScheduledArrival);
+        var escort = errors.Text("escort", request.Escort, 200);
+        var document = errors.Text("travelDocument", request.TravelDocument, 200);
+        if (from is not null && from == to)
+        {
+            errors.Add("arrivalAirport", "Must differ from the departure airport.");
+        }
+
+        return errors.Any ? null : new Travel(flight!, from!, to!, arrival!.Value.ToUniversalTime(), escort!, document!, null);
+    }
+
+    public static ManualReferral? ToReferral(this ReferralRequest request, RequestErrors errors)
+    {
+        var to = errors.Text("toAgencyId", request.ToAgencyId, 64);
+        var services = errors.List("services", request.Services?.Select(s => (object?)s).ToList(), 10).Cast<AgencyService>().ToList();
+        var note = errors.Text("note", request.Note, 1000, required: false);
+        return errors.Any ? null : new ManualReferral(to!, services, note);
+    }
+
+    [GeneratedRegex("^[A-Z0-9]{5,20}$")]
+    private static partial Regex PassportPattern();
+
+    [GeneratedRegex(@"^\+?[0-9][0-9 ()-]{4,24}$")]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex("^[A-Z0-9]{2}[ ]?[0-9]{1,4}[A-Z]?$")]
+    private static partial Regex FlightPattern();
+}

@@ -1,0 +1,81 @@
+using Coordination.Contracts.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Coordination.Web.Errors;
+
+/// <summary>
+/// Turns every failure into RFC 9457 problem details: domain refusals into 400/403/404/409, unreadable
+/// requests into 400/413/415, an unreachable database or cluster into 503 — never a 500 for bad input.
+/// </summary>
+public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<ProblemHandling> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            DomainException domain => FromDomain(domain),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                    _ => "Malformed request",
+                },
+                Detail = Describe(bad),
+            },
+            _ when IsUnavailable(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service temporarily unavailable",
+                Detail = "The database or the cluster is not reachable right now. Nothing was changed; retry with the same Idempotency-Key.",
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+            return false;
+        }
+
+        if (problem.Status >= 500)
+        {
+            logger.LogWarning("{Method} {Path} unavailable: {Error}", http.Request.Method, http.Request.Path, exception.GetType().Name);
+            http.Response.Headers.RetryAfter = "5";
+        }
+
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails FromDomain(DomainException e)
+    {
+        var status = e.Kind switch
+        {
+            DomainErrorKind.Validation => StatusCodes.Status400BadRequest,
+            DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+            DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
+            DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status503ServiceUnavailable,
+        };
+        return e.Errors is { Count: > 0 }
+            ? new ValidationProblemDetails(e.Errors) { Status = status, Title = e.Title, Detail = e.Detail }
+            : new ProblemDetails { Status = status, Title = e.Title, Detail = e.Detail };
+    }
+
+    // The framework's message names the parameter and the JSON error; the inner JsonException says where.
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        OrleansException { InnerException: { } inner } => IsUnavailable(inner),
+        AggregateException { InnerException: { } inner } => IsUnavailable(inner),
+        _ => false,
+    };
+}

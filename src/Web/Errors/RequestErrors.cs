@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Coordination.Web.Errors;
+
+/// <summary>
+/// Collects field errors of one request so the caller gets them all at once, as the
+/// <c>errors</c> map of a 400 validation problem. Validation happens once, here at the edge.
+/// </summary>
+public sealed partial class RequestErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    public T? Required<T>(string field, T? value) where T : struct
+    {
+        if (value is null)
+        {
+            Add(field, "Required.");
+        }
+
+        return value;
+    }
+
+    public TRef? Required<TRef>(string field, TRef? value) where TRef : class
+    {
+        if (value is null)
+        {
+            Add(field, "Required.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Free text: trimmed, within length, no control characters.</summary>
+    public string? Text(string field, string? value, int maxLength, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                Add(field, "Required.");
+            }
+
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length > maxLength)
+        {
+            Add(field, $"At most {maxLength} characters.");
+        }
+        else if (trimmed.Any(char.IsControl))
+        {
+            Add(field, "Must not contain control characters.");
+        }
+
+        return trimmed;
+    }
+
+    public string? Pattern(string field, string? value, Regex pattern, string explanation, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                Add(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (!pattern.IsMatch(value))
+        {
+            Add(field, explanation);
+        }
+
+        return value;
+    }
+
+    /// <summary>An ISO 3166-1 alpha-2 country code, upper case.</summary>
+    public string? Country(string field, string? value, bool required = true)
+    {
+        var code = Pattern(field, value, CountryPattern(), "An ISO 3166-1 alpha-2 country code in capitals, e.g. KG.", required);
+        if (code is not null && CountryPattern().IsMatch(code) && !IsKnownCountry(code))
+        {
+            Add(field, $"'{code}' is not an ISO 3166-1 country code.");
+        }
+
+        return code;
+    }
+
+    public string? Airport(string field, string? value, bool required = true) =>
+        Pattern(field, value, AirportPattern(), "An IATA airport code in capitals, e.g. FRU.", required);
+
+    public string? TimeZone(string field, string? value)
+    {
+        var zone = Text(field, value, 64);
+        if (zone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            Add(field, $"'{zone}' is not a known IANA time zone, e.g. Asia/Bishkek.");
+        }
+
+        return zone;
+    }
+
+    public IReadOnlyList<T> List<T>(string field, IReadOnlyList<T?>? values, int maxCount, bool required = true)
+    {
+        if (values is null)
+        {
+            if (required)
+            {
+                Add(field, "Required.");
+            }
+
+            return [];
+        }
+
+        if (values.Count > maxCount)
+        {
+            Add(field, $"At most {maxCount} entries.");
+        }
+
+        if (values.Any(v => v is null))
+        {
+            Add(field, "Entries must not be null.");
+        }
+
+        return values.Where(v => v is not null).Select(v => v!).Distinct().ToList();
+    }
+
+    private static bool IsKnownCountry(string code)
+    {
+        try
+        {
+            return new RegionInfo(code).TwoLetterISORegionName == code;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryPattern();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex AirportPattern();
+}

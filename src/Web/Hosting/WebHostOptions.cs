@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Coordination.Web.Hosting;
+
+/// <summary>Which cluster this web host joins (section <c>Orleans</c>) and its request limits.</summary>
+public sealed class WebHostOptions
+{
+    public const string Section = "Orleans";
+
+    [Required, RegularExpression("^[A-Za-z0-9_-]+$")]
+    public string ClusterId { get; set; } = "coordination";
+
+    [Required, RegularExpression("^[A-Za-z0-9_-]+$")]
+    public string ServiceId { get; set; } = "coordination";
+
+    /// <summary>How long start-up keeps trying to reach a silo gateway.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(120);
+}
+
+public sealed class RequestLimitOptions
+{
+    public const string Section = "Coordination:Web";
+
+    /// <summary>Largest request body accepted; larger gets 413.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+}
