@@ -258,7 +258,7 @@ pg_start_cluster() {
         printf '%s\n' "$port" >"$dir/port"
     fi
 
-    if [[ -x "$PG_BIN/pg_isready" ]] && ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" -t 30; then
+    if [[ -x "$PG_BIN/pg_isready" ]] && ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres -t 30; then
         _pg_die "cluster in $dir is not accepting connections on 127.0.0.1:$port (see $dir/log)"
         return 1
     fi

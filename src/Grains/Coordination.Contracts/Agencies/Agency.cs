@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Coordination.Contracts.Agencies;
 
 [GenerateSerializer]
@@ -42,6 +44,7 @@ public sealed record Agency(
     [property: Id(9)] IReadOnlyList<AgencyService> Services)
 {
     /// <summary>Agencies that receive and assist returning persons at home.</summary>
+    [JsonIgnore]
     public bool IsReceiving => Kind is AgencyKind.Ngo or AgencyKind.Shelter or AgencyKind.InternationalOrganization;
 
     public bool Serves(string homeRegion) =>

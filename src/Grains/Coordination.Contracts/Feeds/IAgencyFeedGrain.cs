@@ -18,6 +18,13 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     /// <summary>Told after items were committed to this feed: push them live and watch their deadlines.</summary>
     [Alias("Appended"), OneWay]
     Task Appended(IReadOnlyList<FeedItem> items);
+
+    /// <summary>
+    /// Raises <c>AckOverdue</c> for every unacknowledged item now past its due time and schedules the
+    /// next check. The grain's timer and reminder call this; so may an operator. Returns how many were raised.
+    /// </summary>
+    [Alias("EscalateDue")]
+    Task<int> EscalateDue();
 }
 
 /// <summary>Implemented by each web host: receives every feed item to push to its connected dashboards.</summary>

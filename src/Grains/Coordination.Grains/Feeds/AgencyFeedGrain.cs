@@ -66,11 +66,13 @@ public sealed class AgencyFeedGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => EscalateDueAsync(CancellationToken.None);
 
+    public Task<int> EscalateDue() => EscalateDueAsync(CancellationToken.None);
+
     private void Publish(IReadOnlyList<FeedItem> items) =>
         GrainFactory.GetGrain<IDashboardRelayGrain>(0).Publish(AgencyId, items).Ignore();
 
     /// <summary>Escalates every item now past its due time, then waits for the next one.</summary>
-    private async Task EscalateDueAsync(CancellationToken cancellationToken)
+    private async Task<int> EscalateDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var escalated = await EscalationStore.EscalateDueAsync(db, AgencyId, now, ackOptions.Value, cancellationToken);
@@ -94,6 +96,7 @@ public sealed class AgencyFeedGrain(
 
         var next = await EscalationStore.NextDueAsync(db, AgencyId, cancellationToken);
         await ScheduleAsync(next);
+        return escalated.Count;
     }
 
     private async Task ScheduleAsync(DateTimeOffset? due)
@@ -126,7 +129,7 @@ public sealed class AgencyFeedGrain(
 
         var delay = due.Value - clock.GetUtcNow();
         _deadlineTimer = this.RegisterGrainTimer(
-            ct => EscalateDueAsync(ct),
+            async ct => await EscalateDueAsync(ct),
             new GrainTimerCreationOptions { DueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Period = Timeout.InfiniteTimeSpan });
     }
 }
