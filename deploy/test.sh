@@ -48,15 +48,46 @@ if ! flock -n 9; then
     flock 9
 fi
 
-# shellcheck disable=SC2317  # invoked by the trap, which shellcheck cannot see
+# dotnet build/test run in the background and we wait for them: bash runs a signal trap only
+# after a foreground command finishes, so a TERM from CI would otherwise wait for the whole
+# test run. The child gets its own process group (setsid) because `dotnet test` is only a
+# front end: vstest.console and the test host are grandchildren that would survive a signal
+# sent to `dotnet` alone, keep running tests and hold connections to the server. The trap
+# signals that whole group, which contains only processes this script started.
+child_pid=""
+run_child() {
+    local rc=0
+    setsid "$@" 9>&- &
+    child_pid=$!
+    wait "$child_pid" || rc=$?
+    child_pid=""
+    return "$rc"
+}
+# The functions below run from the traps, which shellcheck cannot see.
+# shellcheck disable=SC2317
+on_signal() {
+    if [[ -n "$child_pid" ]]; then
+        log "interrupted; stopping $(ps -o comm= -p "$child_pid" 2>/dev/null || echo child) (pid $child_pid)"
+        kill -TERM -- "-$child_pid" 2>/dev/null || true
+        local i
+        for ((i = 0; i < 300; i++)); do
+            kill -0 -- "-$child_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$child_pid" 2>/dev/null || true
+        wait "$child_pid" 2>/dev/null || true
+    fi
+    exit "$1"
+}
+# shellcheck disable=SC2317
 cleanup() {
     # Runs on every exit path (success, failure, Ctrl-C): never leave a server behind.
     pg_stop_cluster "$PG_DIR" || log "WARNING: could not stop the cluster in $PG_DIR"
 }
 trap cleanup EXIT
 # Turn INT/TERM into a normal exit so the EXIT trap above does the cleanup.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 pg_ensure_installed
 ensure_browser
@@ -74,7 +105,7 @@ build_args=()
 # On CI, no compiler/MSBuild servers: they would outlive the job holding its output pipes.
 [[ -z "${CI:-}" ]] || build_args+=(--disable-build-servers)
 build_rc=0
-dotnet build Coordination.sln -c Release "${build_args[@]}" 9>&- || build_rc=$?
+run_child dotnet build Coordination.sln -c Release "${build_args[@]}" || build_rc=$?
 if [[ $build_rc -ne 0 ]]; then
     log "BUILD FAILED (exit code $build_rc); no tests were run"
     exit "$build_rc"
@@ -83,12 +114,12 @@ fi
 test_rc=0
 # --blame-hang-timeout: a deadlocked test fails the run with a clear message instead of
 # silently eating CI's 90-minute budget.
-dotnet test Coordination.sln -c Release --no-build \
+run_child dotnet test Coordination.sln -c Release --no-build \
     --logger "console;verbosity=normal" \
     --logger trx \
     --results-directory "$RESULTS" \
     --blame-hang-timeout "${COORDINATION_TEST_HANG_TIMEOUT:-20m}" \
-    "$@" 9>&- || test_rc=$?
+    "$@" || test_rc=$?
 
 # Stop the server now rather than in the EXIT trap, so the summary below is the last line.
 pg_stop_cluster "$PG_DIR"

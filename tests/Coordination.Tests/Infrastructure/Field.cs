@@ -1,0 +1,62 @@
+using System.Net;
+
+namespace Coordination.Tests.Infrastructure;
+
+/// <summary>
+/// Builds the people and organisations of a test through the public API, each with a unique
+/// suffix so tests never collide on one database.
+/// </summary>
+public sealed class Field(Uri webUrl, ApiClient admin)
+{
+    public const string Password = "correct-horse-battery";
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    public ApiClient Admin { get; } = admin;
+    public Uri WebUrl { get; } = webUrl;
+
+    public static async Task<Field> CreateAsync(CoordinationProcesses system) =>
+        new(system.WebUrl, await ApiClient.LoginAsync(system.WebUrl, "admin", system.AdminPassword));
+
+    public string Id(string name) => $"{name}-{_suffix}";
+
+    public async Task<string> AgencyAsync(string name, object agency)
+    {
+        var id = Id(name);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(agency))!.AsObject();
+        body["id"] = id;
+        (await Admin.PostAsync("/api/agencies", body)).Expect(HttpStatusCode.Created);
+        return id;
+    }
+
+    /// <summary>Creates a user in the agency and returns a signed-in client.</summary>
+    public async Task<ApiClient> UserAsync(string name, string agencyId, params string[] roles)
+    {
+        var username = Id(name);
+        (await Admin.PostAsync("/api/users", new { username, password = Password, displayName = name, agencyId, roles, language = "en" }))
+            .Expect(HttpStatusCode.Created);
+        return await ApiClient.LoginAsync(WebUrl, username, Password);
+    }
+
+    public static object ConsularPost(string country, string hostCountry, string city, string timeZone) =>
+        new { name = $"Consulate of {country} in {city}", kind = "ConsularPost", country, hostCountry, city, timeZone };
+
+    public static object Receiving(string kind, string country, string city, string timeZone, string[] regions, string[] airports, string[] services) =>
+        new { name = $"{kind} in {city}", kind, country, city, timeZone, servesRegions = regions, airports, services };
+
+    public static Dictionary<string, object?> Flag(
+        string fullName, string sex, int birthYear, string citizenship, string currentCountry, string homeRegion,
+        string[] needs, string urgency = "Critical", string situation = "Detained", string? passport = "AC1234567", string? phone = "+90 555 111 22 33") =>
+        new()
+        {
+            ["person"] = new { fullName, sex, birthYear, citizenship, passportNumber = passport, phone },
+            ["currentCountry"] = currentCountry,
+            ["location"] = "Removal centre",
+            ["situation"] = situation,
+            ["exploitationType"] = "Labour",
+            ["needs"] = needs,
+            ["urgency"] = urgency,
+            ["homeRegion"] = homeRegion,
+            ["consent"] = new { given = true, scope = "referral and return" },
+            ["reportedBy"] = "Consulate",
+        };
+}
