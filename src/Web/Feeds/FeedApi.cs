@@ -51,7 +51,7 @@ public static class FeedApi
         return TypedResults.Ok(await cluster.GetGrain<IAgencyFeedGrain>(actor.AgencyId).Since(after, limit));
     }
 
-    private static async Task<Results<Ok<FeedItem>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> Acknowledge(
+    private static async Task<Results<Ok<FeedItem>, ProblemHttpResult>> Acknowledge(
         Guid id, HttpContext http, IClusterClient cluster)
     {
         if (http.User.ToActor(http) is not { } actor)
@@ -61,7 +61,7 @@ public static class FeedApi
 
         var item = await cluster.GetGrain<IAgencyFeedGrain>(actor.AgencyId).Acknowledge(id, actor.Username);
         return item is null
-            ? TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 404, Title = "Not found", Detail = $"Your agency has no feed item {id}." })
+            ? TypedResults.Problem(title: "Not found", detail: $"Your agency has no feed item {id}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(item);
     }
 

@@ -36,7 +36,7 @@ public sealed class CoordinationProcesses : IAsyncDisposable
     public static async Task<CoordinationProcesses> CreateAsync(string purpose, IReadOnlyDictionary<string, string>? environment = null)
     {
         var connectionString = await TestDatabase.CreateEmptyAsync(purpose);
-        var logs = Path.Combine(RepositoryRoot, ".local", "test-logs", $"{purpose}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}"[..40]);
+        var logs = Path.Combine(RepositoryRoot, ".local", "test-logs", $"{purpose}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(logs);
         var system = new CoordinationProcesses(connectionString, logs);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

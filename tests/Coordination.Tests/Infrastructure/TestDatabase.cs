@@ -27,7 +27,8 @@ public static class TestDatabase
 
     public static async Task<string> CreateEmptyAsync(string purpose)
     {
-        var name = $"t_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}"[..40];
+        var name = $"t_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 63)]; // PostgreSQL identifiers are at most 63 bytes
         await using (var connection = new NpgsqlConnection(ServerConnectionString))
         {
             await connection.OpenAsync();

@@ -1,0 +1,205 @@
+using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Cases;
+using Coordination.Grains.Cases;
+
+namespace Coordination.Tests.Grains;
+
+/// <summary>The routing rules on their own: no cluster, no database.</summary>
+public sealed class ReferralRouterTests
+{
+    private static readonly IReadOnlySet<string> NoneExcluded = new HashSet<string>();
+
+    private static Agency Receiver(
+        string id, string country, string[] regions, AgencyService[] services,
+        AgencyKind kind = AgencyKind.Ngo, string[]? airports = null) =>
+        new(id, id, kind, country, null, null, "Asia/Dushanbe", regions, airports ?? [], services);
+
+    private static Referral Referral(string id, string to, ReferralStatus status) =>
+        new(id, to, [AgencyService.Shelter], status, status == ReferralStatus.Declined ? "no capacity" : null, DateTimeOffset.UnixEpoch, null);
+
+    private static string? Route(string citizenship, string region, bool minor, Need[] needs, IEnumerable<Agency> agencies, IReadOnlySet<string>? excluded = null) =>
+        ReferralRouter.Route(citizenship, region, minor, ReferralRouter.RequiredServices(needs, minor), agencies, excluded ?? NoneExcluded)?.Agency.Id;
+
+    // Tajikistan as the field describes it: adult shelters in the north, the shelter for minors in the south.
+    private static readonly Agency AdultShelterSughd = Receiver("adult-shelter-sughd", "TJ", ["Sughd", "Khatlon"],
+        [AgencyService.Shelter, AgencyService.Legal, AgencyService.Medical, AgencyService.Psychological], AgencyKind.Shelter);
+
+    private static readonly Agency MinorsShelterKhatlon = Receiver("minors-shelter-khatlon", "TJ", ["Khatlon"],
+        [AgencyService.ShelterMinors], AgencyKind.Shelter);
+
+    [Fact]
+    public void Minor_is_never_routed_to_an_adult_only_shelter_even_when_it_covers_more_needs()
+    {
+        var routed = Route("TJ", "Khatlon", minor: true,
+            [Need.Shelter, Need.Legal, Need.Medical, Need.Psychological], [AdultShelterSughd, MinorsShelterKhatlon]);
+
+        Assert.Equal(MinorsShelterKhatlon.Id, routed);
+    }
+
+    [Fact]
+    public void Minor_gets_no_route_when_only_adult_shelters_serve_the_region()
+    {
+        var routed = Route("TJ", "Khatlon", minor: true, [Need.Shelter, Need.Legal], [AdultShelterSughd]);
+
+        Assert.Null(routed);
+    }
+
+    [Fact]
+    public void Minor_with_no_stated_needs_still_requires_a_shelter_for_minors()
+    {
+        var legalAid = Receiver("legal-aid-khatlon", "TJ", ["Khatlon"], [AgencyService.Legal]);
+
+        Assert.Null(Route("TJ", "Khatlon", minor: true, [], [legalAid]));
+        Assert.Equal(MinorsShelterKhatlon.Id, Route("TJ", "Khatlon", minor: true, [], [legalAid, MinorsShelterKhatlon]));
+    }
+
+    [Fact]
+    public void Shelter_need_means_ShelterMinors_for_a_minor_and_Shelter_for_an_adult()
+    {
+        var forMinor = ReferralRouter.RequiredServices([Need.Shelter, Need.Legal, Need.TravelDocuments], minor: true);
+        var forAdult = ReferralRouter.RequiredServices([Need.Shelter, Need.Legal, Need.TravelDocuments], minor: false);
+
+        Assert.Equal([AgencyService.ShelterMinors, AgencyService.Legal], forMinor);
+        Assert.Equal([AgencyService.Shelter, AgencyService.Legal], forAdult);
+    }
+
+    [Fact]
+    public void Adult_is_routed_to_an_agency_serving_the_home_region()
+    {
+        Assert.Equal(AdultShelterSughd.Id, Route("TJ", "Sughd", minor: false, [Need.Shelter], [AdultShelterSughd, MinorsShelterKhatlon]));
+        Assert.Null(Route("TJ", "GBAO", minor: false, [Need.Shelter], [AdultShelterSughd, MinorsShelterKhatlon]));
+    }
+
+    [Fact]
+    public void Region_matching_ignores_case()
+    {
+        Assert.Equal(AdultShelterSughd.Id, Route("tj", "sughd", minor: false, [Need.Shelter], [AdultShelterSughd]));
+    }
+
+    [Fact]
+    public void Only_agencies_of_the_persons_citizenship_receive_the_referral()
+    {
+        var kazakhShelter = Receiver("kz-shelter", "KZ", ["Sughd"], [AgencyService.Shelter, AgencyService.Legal], AgencyKind.Shelter);
+        var tajikLegal = Receiver("tj-legal", "TJ", ["Sughd"], [AgencyService.Legal]);
+
+        Assert.Equal(tajikLegal.Id, Route("TJ", "Sughd", minor: false, [Need.Shelter, Need.Legal], [kazakhShelter, tajikLegal]));
+        Assert.Null(Route("UZ", "Sughd", minor: false, [Need.Shelter, Need.Legal], [kazakhShelter, tajikLegal]));
+    }
+
+    [Fact]
+    public void Agency_with_no_listed_regions_serves_the_whole_country()
+    {
+        var nationwide = Receiver("tj-nationwide", "TJ", [], [AgencyService.Shelter]);
+
+        Assert.Equal(nationwide.Id, Route("TJ", "GBAO", minor: false, [Need.Shelter], [AdultShelterSughd, nationwide]));
+    }
+
+    [Fact]
+    public void Agency_covering_most_of_the_needed_services_wins()
+    {
+        var shelterOnly = Receiver("a-shelter-only", "KG", ["Chui"], [AgencyService.Shelter]);
+        var shelterLegalMedical = Receiver("z-full-service", "KG", ["Chui"],
+            [AgencyService.Shelter, AgencyService.Legal, AgencyService.Medical]);
+        var legalMedicalPsych = Receiver("m-no-shelter", "KG", ["Chui"],
+            [AgencyService.Legal, AgencyService.Medical, AgencyService.Reintegration]);
+
+        var match = ReferralRouter.Route("KG", "Chui", minor: false,
+            ReferralRouter.RequiredServices([Need.Shelter, Need.Legal, Need.Medical, Need.Psychological], minor: false),
+            [shelterOnly, legalMedicalPsych, shelterLegalMedical], NoneExcluded);
+
+        Assert.NotNull(match);
+        Assert.Equal(shelterLegalMedical.Id, match.Value.Agency.Id);
+        Assert.Equal([AgencyService.Shelter, AgencyService.Legal, AgencyService.Medical], match.Value.Services);
+    }
+
+    [Fact]
+    public void Regional_agency_beats_a_nationwide_one_with_the_same_coverage()
+    {
+        var nationwide = Receiver("a-nationwide", "KG", [], [AgencyService.Shelter]);
+        var regional = Receiver("z-regional", "KG", ["Naryn"], [AgencyService.Shelter]);
+
+        Assert.Equal(regional.Id, Route("KG", "Naryn", minor: false, [Need.Shelter], [nationwide, regional]));
+    }
+
+    [Fact]
+    public void Equal_candidates_are_chosen_by_id_so_the_choice_is_stable()
+    {
+        var b = Receiver("b-shelter", "KG", ["Osh"], [AgencyService.Shelter]);
+        var a = Receiver("a-shelter", "KG", ["Osh"], [AgencyService.Shelter]);
+
+        Assert.Equal(a.Id, Route("KG", "Osh", minor: false, [Need.Shelter], [b, a]));
+        Assert.Equal(a.Id, Route("KG", "Osh", minor: false, [Need.Shelter], [a, b]));
+    }
+
+    [Fact]
+    public void Agency_offering_none_of_the_needed_services_is_not_a_match()
+    {
+        var reintegration = Receiver("kg-reintegration", "KG", ["Osh"], [AgencyService.Reintegration]);
+
+        Assert.Null(Route("KG", "Osh", minor: false, [Need.Medical], [reintegration]));
+    }
+
+    [Fact]
+    public void Declined_agencies_are_excluded()
+    {
+        var first = Receiver("a-first", "KG", ["Osh"], [AgencyService.Shelter, AgencyService.Legal]);
+        var second = Receiver("b-second", "KG", ["Osh"], [AgencyService.Shelter]);
+
+        Assert.Equal(first.Id, Route("KG", "Osh", false, [Need.Shelter, Need.Legal], [first, second]));
+        Assert.Equal(second.Id, Route("KG", "Osh", false, [Need.Shelter, Need.Legal], [first, second], new HashSet<string> { first.Id }));
+        Assert.Null(Route("KG", "Osh", false, [Need.Shelter, Need.Legal], [first, second], new HashSet<string> { first.Id, second.Id }));
+    }
+
+    [Theory]
+    [InlineData(AgencyKind.ConsularPost)]
+    [InlineData(AgencyKind.Committee)]
+    [InlineData(AgencyKind.Ministry)]
+    [InlineData(AgencyKind.LawEnforcement)]
+    public void Agencies_that_do_not_receive_people_are_never_referred_to(AgencyKind kind)
+    {
+        var notReceiving = Receiver("not-receiving", "KG", ["Osh"], [AgencyService.Shelter], kind);
+
+        Assert.Null(Route("KG", "Osh", minor: false, [Need.Shelter], [notReceiving]));
+    }
+
+    [Theory]
+    [InlineData(AgencyKind.Ngo)]
+    [InlineData(AgencyKind.Shelter)]
+    [InlineData(AgencyKind.InternationalOrganization)]
+    public void Ngos_shelters_and_international_organizations_receive_referrals(AgencyKind kind)
+    {
+        var receiving = Receiver("receiving", "KG", ["Osh"], [AgencyService.Shelter], kind);
+
+        Assert.Equal(receiving.Id, Route("KG", "Osh", minor: false, [Need.Shelter], [receiving]));
+    }
+
+    [Fact]
+    public void Pickup_is_by_an_agency_of_the_persons_country_meeting_arrivals_at_the_airport()
+    {
+        var bishkek = Receiver("kg-fru", "KG", ["Chui"], [AgencyService.Escort], airports: ["FRU"]);
+        var osh = Receiver("kg-oss", "KG", ["Osh"], [AgencyService.Escort], airports: ["OSS"]);
+        var kazakhAtFru = Receiver("a-kz-fru", "KZ", [], [AgencyService.Escort], airports: ["FRU"]);
+        var post = Receiver("kg-post", "KG", [], [], AgencyKind.ConsularPost, airports: ["FRU"]);
+
+        Assert.Equal(bishkek.Id, ReferralRouter.PickupAgency("KG", "FRU", [kazakhAtFru, post, osh, bishkek], [])?.Id);
+        Assert.Equal(bishkek.Id, ReferralRouter.PickupAgency("KG", "fru", [kazakhAtFru, post, osh, bishkek], [])?.Id);
+        Assert.Equal(osh.Id, ReferralRouter.PickupAgency("KG", "OSS", [kazakhAtFru, post, osh, bishkek], [])?.Id);
+        Assert.Null(ReferralRouter.PickupAgency("KG", "ALA", [kazakhAtFru, post, osh, bishkek], []));
+    }
+
+    [Fact]
+    public void Pickup_prefers_the_agency_already_helping_the_case_and_never_one_that_declined()
+    {
+        var a = Receiver("a-fru", "KG", [], [AgencyService.Escort], airports: ["FRU"]);
+        var b = Receiver("b-fru", "KG", [], [AgencyService.Escort], airports: ["FRU"]);
+        var c = Receiver("c-fru", "KG", [], [AgencyService.Escort], airports: ["FRU"]);
+        Agency[] all = [a, b, c];
+
+        Assert.Equal(a.Id, ReferralRouter.PickupAgency("KG", "FRU", all, [])?.Id);
+        Assert.Equal(c.Id, ReferralRouter.PickupAgency("KG", "FRU", all, [Referral("r1", c.Id, ReferralStatus.Pending)])?.Id);
+        Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "FRU", all,
+            [Referral("r1", c.Id, ReferralStatus.Pending), Referral("r2", b.Id, ReferralStatus.Accepted)])?.Id);
+        Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "FRU", all, [Referral("r1", a.Id, ReferralStatus.Declined)])?.Id);
+        Assert.Null(ReferralRouter.PickupAgency("KG", "FRU", [a], [Referral("r1", a.Id, ReferralStatus.Declined)]));
+    }
+}
