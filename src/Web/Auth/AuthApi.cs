@@ -14,9 +14,12 @@ namespace Coordination.Web.Auth;
 
 public sealed record TokenRequest(string? Username, string? Password);
 
-public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, string Username, string? AgencyId, IReadOnlyList<string> Roles);
+public sealed record TokenResponse(
+    string AccessToken, DateTimeOffset ExpiresAt, string Username, string? AgencyId, IReadOnlyList<string> Roles, string DisplayName, string Language);
 
 public sealed record CreateUserRequest(string? Username, string? Password, string? DisplayName, string? AgencyId, IReadOnlyList<string?>? Roles, string? Language);
+
+public sealed record MeView(string Username, string DisplayName, IReadOnlyList<string> Roles, string Language, Agency? Agency);
 
 public sealed record UserView(string Username, string DisplayName, string? AgencyId, IReadOnlyList<string> Roles, string Language);
 
@@ -70,6 +73,7 @@ public static partial class AuthApi
     {
         app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().WithTags("Auth");
         app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth");
+        app.MapGet("/api/me", Me).RequireAuthorization().WithTags("Auth");
         return app;
     }
 
@@ -110,7 +114,7 @@ public static partial class AuthApi
             Expires = expires.UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(auth.KeyBytes()), SecurityAlgorithms.HmacSha256),
         });
-        return TypedResults.Ok(new TokenResponse(token, expires, user.Username, user.AgencyId, user.Roles));
+        return TypedResults.Ok(new TokenResponse(token, expires, user.Username, user.AgencyId, user.Roles, user.DisplayName, user.Language));
     }
 
     private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateUser(
@@ -162,6 +166,19 @@ public static partial class AuthApi
 
         var view = new UserView(user.Username, user.DisplayName, user.AgencyId, user.Roles, user.Language);
         return TypedResults.Created($"/api/users/{user.Username}", view);
+    }
+
+    /// <summary>The signed-in user and their agency, for a dashboard to render itself.</summary>
+    private static async Task<Results<Ok<MeView>, ProblemHttpResult>> Me(HttpContext http, UserStore users, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var user = await users.FindAsync(http.User.FindFirstValue(CoordinationClaims.Username) ?? string.Empty, cancellationToken);
+        if (user is null || user.Disabled)
+        {
+            return TypedResults.Problem(title: "Unknown user", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var agency = user.AgencyId is null ? null : await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(user.AgencyId);
+        return TypedResults.Ok(new MeView(user.Username, user.DisplayName, user.Roles, user.Language, agency));
     }
 
     /// <summary>The caller as the grains know it; null when the user belongs to no agency (e.g. the bootstrap admin).</summary>

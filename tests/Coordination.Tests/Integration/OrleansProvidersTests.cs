@@ -187,7 +187,11 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         });
 
         var host = builder.Build();
-        await host.StartAsync();
+        using (var timeout = new CancellationTokenSource(Patience))
+        {
+            await host.StartAsync(timeout.Token);
+        }
+
         return new RunningClient(host);
     }
 
@@ -312,7 +316,8 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
 
         public static async Task<RunningHost> StartAsync(IHost host, int siloPort, int gatewayPort)
         {
-            await host.StartAsync();
+            using var timeout = new CancellationTokenSource(Patience);
+            await host.StartAsync(timeout.Token);
             return new RunningHost(host, siloPort, gatewayPort);
         }
 
