@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Coordination.Benchmarks;
+
+/// <summary>
+/// The benchmark console. Normally run by <c>deploy/bench.sh</c>, which starts a throwaway PostgreSQL
+/// and sets COORDINATION_TEST_PG:
+/// <code>
+///   Coordination.Benchmarks [--smoke] [--only 1,2,...] [--out .local/bench/results.json]
+/// </code>
+/// It also runs as its own helper processes (fan-out clients, the echo server); see <see cref="ChildProcesses"/>.
+/// </summary>
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case ChildProcesses.ClientsRole:
+                return await ChildProcesses.RunClientsAsync(args[1]);
+            case ChildProcesses.EchoServerRole:
+                return await ChildProcesses.RunEchoServerAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+        }
+
+        var smoke = args.Contains("--smoke");
+        var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet()
+            ?? BenchmarkRunner.AllScenarios.ToHashSet();
+        var output = Option(args, "--out") ?? Path.Combine(Tests.Infrastructure.CoordinationProcesses.RepositoryRoot, ".local", "bench", smoke ? "smoke.json" : "results.json");
+        ThreadPool.SetMinThreads(128, 128);
+
+        var started = DateTime.UtcNow;
+        void Log(string line) => Console.Error.WriteLine($"[bench {DateTime.UtcNow - started:mm\\:ss}] {line}");
+
+        var command = "bash deploy/bench.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : string.Empty);
+        var report = await BenchmarkRunner.RunAsync(smoke ? BenchSettings.Smoke : BenchSettings.Full, only, command, Log);
+        await BenchmarkRunner.WriteJsonAsync(report, output);
+
+        Console.WriteLine();
+        Console.WriteLine(BenchmarkRunner.Table(report));
+        Console.WriteLine(BenchmarkRunner.Notes(report));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{report.Machine.Cores} cores, {report.Machine.Memory}; load average {report.Machine.LoadAverageBefore} before, {report.Machine.LoadAverageAfter} after; {report.Duration.TotalMinutes:F1} min"));
+        Console.WriteLine($"results: {output}");
+        return BenchmarkRunner.Failed(report) ? 1 : 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
