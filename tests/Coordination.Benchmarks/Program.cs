@@ -6,7 +6,7 @@ namespace Coordination.Benchmarks;
 /// The benchmark console. Normally run by <c>deploy/bench.sh</c>, which starts a throwaway PostgreSQL
 /// and sets COORDINATION_TEST_PG:
 /// <code>
-///   Coordination.Benchmarks [--smoke] [--only 1,2,...] [--out .local/bench/results.json]
+///   Coordination.Benchmarks [--smoke] [--only 1,2,...] [--concurrency 1,4,16,64] [--seconds 10] [--agencies 40] [--env KEY=VALUE]... [--out .local/bench/results.json]
 /// </code>
 /// It also runs as its own helper processes (fan-out clients, the echo server); see <see cref="ChildProcesses"/>.
 /// </summary>
@@ -26,13 +26,35 @@ public static class BenchProgram
         var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet()
             ?? BenchmarkRunner.AllScenarios.ToHashSet();
         var output = Option(args, "--out") ?? Path.Combine(Tests.Infrastructure.CoordinationProcesses.RepositoryRoot, ".local", "bench", smoke ? "smoke.json" : "results.json");
+        var settings = smoke ? BenchSettings.Smoke : BenchSettings.Full;
+        if (Option(args, "--concurrency") is { } levels)
+        {
+            settings = settings with { Concurrency = levels.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList() };
+        }
+
+        if (Option(args, "--seconds") is { } seconds)
+        {
+            settings = settings with { ThroughputDuration = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)) };
+        }
+
+        if (Option(args, "--agencies") is { } perCountry)
+        {
+            settings = settings with { AgenciesPerCountry = int.Parse(perCountry, CultureInfo.InvariantCulture) };
+        }
+
+        var environment = args.Select((a, i) => (a, i)).Where(x => x.a == "--env" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2)).ToList();
+        if (environment.Count > 0)
+        {
+            settings = settings with { SystemEnvironment = environment.ToDictionary(e => e[0], e => e.Length > 1 ? e[1] : string.Empty) };
+        }
+
         ThreadPool.SetMinThreads(128, 128);
 
         var started = DateTime.UtcNow;
         void Log(string line) => Console.Error.WriteLine($"[bench {DateTime.UtcNow - started:mm\\:ss}] {line}");
 
         var command = "bash deploy/bench.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : string.Empty);
-        var report = await BenchmarkRunner.RunAsync(smoke ? BenchSettings.Smoke : BenchSettings.Full, only, command, Log);
+        var report = await BenchmarkRunner.RunAsync(settings, only, command, Log);
         await BenchmarkRunner.WriteJsonAsync(report, output);
 
         Console.WriteLine();

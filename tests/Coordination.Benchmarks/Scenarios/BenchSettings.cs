@@ -16,6 +16,9 @@ public sealed record BenchSettings
     /// <summary>Acknowledgement deadline of Critical items in the system under test (scenario 6). Other scenarios flag Routine items.</summary>
     public TimeSpan CriticalAckDeadline { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Extra environment for the silo and web host, e.g. runtime knobs to compare (<c>--env KEY=VALUE</c>).</summary>
+    public IReadOnlyDictionary<string, string> SystemEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Whether flags carry an Idempotency-Key, as a client that retries safely does.</summary>
     public bool SendIdempotencyKeys { get; init; } = true;
 

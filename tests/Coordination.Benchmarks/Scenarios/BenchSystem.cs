@@ -74,6 +74,11 @@ public sealed class BenchSystem : IAsyncDisposable
             // One escalation per item during a run: repeats would only add noise to scenario 6.
             ["Coordination__Ack__RepeatEvery"] = "01:00:00",
         };
+        foreach (var (key, value) in settings.SystemEnvironment)
+        {
+            environment[key] = value;
+        }
+
         log("starting silo and web host (Release build of src/) on a fresh database");
         var processes = await CoordinationProcesses.StartAsync("bench", environment);
         try

@@ -17,21 +17,36 @@ public static class DurableThroughput
         var measurements = new List<Measurement>();
         var notes = new List<string>();
         var casesBefore = await system.CountAsync("SELECT count(*) FROM cases");
+        var cpu = await CpuMeter.CreateAsync(system);
         double saturation = 0;
         long flagged = 0;
         foreach (var clients in s.Concurrency)
         {
-            var baseline = await Load.ClosedLoopAsync(clients, s.ThroughputWarmup, s.ThroughputDuration, () => system.Raw.InsertAsync());
-            var rate = await Load.ClosedLoopAsync(clients, s.ThroughputWarmup, s.ThroughputDuration, async () =>
+            var before = cpu.Take();
+            var (baseline, inserts) = await Load.ClosedLoopAsync(clients, s.ThroughputWarmup, s.ThroughputDuration, () => system.Raw.InsertAsync());
+            var between = cpu.Take();
+            var (rate, flags) = await Load.ClosedLoopAsync(clients, s.ThroughputWarmup, s.ThroughputDuration, async () =>
             {
                 await system.FlagAsync(system.RandomReceiver());
                 Interlocked.Increment(ref flagged);
             });
+            var after = cpu.Take();
             saturation = Math.Max(saturation, rate);
             var goal = clients == 16 ? "≥ 50% of baseline" : null;
             measurements.Add(new Measurement($"committed flags/s, {clients} clients", rate, baseline, "/s", goal,
                 clients == 16 ? rate >= 0.5 * baseline : null));
-            log($"  {clients,2} clients: {rate,8:F0} flags/s   baseline {baseline,8:F0} inserts/s   ({rate / baseline:P0})");
+            var perFlag = (after - between).PerOperation(flags);
+            var perInsert = (between - before).PerOperation(inserts);
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"  {clients,2} clients: {rate,8:F0} flags/s   baseline {baseline,8:F0} inserts/s   ({rate / baseline:P0}); CPU ms per flag: web {perFlag.Web:F2}, silo {perFlag.Silo:F2}, PostgreSQL {perFlag.Postgres:F2}, load generator {perFlag.Benchmark:F2}; per insert: PostgreSQL {perInsert.Postgres:F2}, load generator {perInsert.Benchmark:F2}"));
+            if (clients == 16 || s.Concurrency.Count == 1)
+            {
+                measurements.Add(new Measurement($"CPU per flag, {clients} clients: web host", perFlag.Web, null, "ms"));
+                measurements.Add(new Measurement($"CPU per flag, {clients} clients: silo", perFlag.Silo, null, "ms"));
+                measurements.Add(new Measurement($"CPU per flag, {clients} clients: PostgreSQL", perFlag.Postgres, perInsert.Postgres, "ms"));
+                measurements.Add(new Measurement($"CPU per flag, {clients} clients: load generator", perFlag.Benchmark, perInsert.Benchmark, "ms"));
+                measurements.Add(new Measurement($"CPU per flag, {clients} clients: all processes", perFlag.Total, perInsert.Total, "ms"));
+            }
         }
 
         var committed = await system.CountAsync("SELECT count(*) FROM cases") - casesBefore;

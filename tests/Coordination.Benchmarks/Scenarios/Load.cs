@@ -7,20 +7,22 @@ public static class Load
 {
     /// <summary>
     /// <paramref name="clients"/> loops, each running <paramref name="operation"/> back to back for
-    /// warm-up plus duration. Returns completions per second inside the measured window. Any failure
-    /// stops the run: a benchmark must not hide a lost command behind a rate.
+    /// warm-up plus duration. Returns completions per second inside the measured window, and how many
+    /// ran in all. Any failure stops the run: a benchmark must not hide a lost command behind a rate.
     /// </summary>
-    public static async Task<double> ClosedLoopAsync(int clients, TimeSpan warmup, TimeSpan duration, Func<Task> operation)
+    public static async Task<(double PerSecond, long Operations)> ClosedLoopAsync(int clients, TimeSpan warmup, TimeSpan duration, Func<Task> operation)
     {
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + Ticks(warmup);
         var stopAt = measureFrom + Ticks(duration);
         long completed = 0;
+        long operations = 0;
         var loops = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < stopAt)
             {
                 await operation();
+                Interlocked.Increment(ref operations);
                 var end = Stopwatch.GetTimestamp();
                 if (end >= measureFrom && end < stopAt)
                 {
@@ -29,7 +31,7 @@ public static class Load
             }
         }));
         await Task.WhenAll(loops);
-        return completed / duration.TotalSeconds;
+        return (completed / duration.TotalSeconds, operations);
     }
 
     /// <summary>Runs <paramref name="operation"/> exactly <paramref name="count"/> times with at most <paramref name="inFlight"/> at once.</summary>
