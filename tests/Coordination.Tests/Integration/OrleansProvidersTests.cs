@@ -72,6 +72,13 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         {
             var counter = client.Client.GetGrain<IProviderCounterGrain>(grainKey);
             Assert.Equal(1, await counter.Add("first note"));
+
+            // First write: an insert with version 1.
+            var inserted = Assert.Single(await ReadStorageAsync(cluster));
+            Assert.Equal(1, inserted.Version);
+            Assert.Contains("first note", inserted.Payload, StringComparison.Ordinal);
+
+            // Second write: a version-checked update.
             Assert.Equal(2, await counter.Add("second note"));
         }
 
@@ -189,7 +196,15 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         var host = builder.Build();
         using (var timeout = new CancellationTokenSource(Patience))
         {
-            await host.StartAsync(timeout.Token);
+            try
+            {
+                await host.StartAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                host.Dispose();
+                Assert.Fail($"The client found no reachable gateway in OrleansMembershipTable within {Patience.TotalSeconds}s.");
+            }
         }
 
         return new RunningClient(host);
@@ -317,7 +332,16 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         public static async Task<RunningHost> StartAsync(IHost host, int siloPort, int gatewayPort)
         {
             using var timeout = new CancellationTokenSource(Patience);
-            await host.StartAsync(timeout.Token);
+            try
+            {
+                await host.StartAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                host.Dispose();
+                Assert.Fail($"The silo did not become active within {Patience.TotalSeconds}s.");
+            }
+
             return new RunningHost(host, siloPort, gatewayPort);
         }
 

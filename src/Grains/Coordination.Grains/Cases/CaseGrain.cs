@@ -170,6 +170,11 @@ public sealed class CaseGrain(
             throw DomainException.Conflict($"Travel cannot be booked while case {CaseId} is {current.Status}.");
         }
 
+        if (current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel)
+        {
+            return current; // the same booking again: nothing changes, nobody is alerted twice
+        }
+
         var now = clock.GetUtcNow();
         var pickup = ReferralRouter.PickupAgency(current.Citizenship, travel.ArrivalAirport, await Directory.List(), current.Referrals);
         var booked = travel with { PickupAgencyId = pickup?.Id };
