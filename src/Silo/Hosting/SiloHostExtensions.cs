@@ -64,6 +64,7 @@ public static class SiloHostExtensions
                 o.ConnectionString = connectionString;
             });
             silo.AddStartupTask<EscalationCatchUp>();
+            silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
         builder.Services.AddHealthChecks()

@@ -70,8 +70,18 @@ public sealed class CaseGrain(
             return null;
         }
 
-        await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
-        return _case;
+        try
+        {
+            await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
+            return _case;
+        }
+        catch (NpgsqlException)
+        {
+            // The database is down: serve the live state, but personal data is only ever shown
+            // when the read can be audited.
+            logger.LogWarning("Case {CaseId} served without personal data: the read could not be audited", CaseId);
+            return _case with { Person = null };
+        }
     }
 
     public async Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer)
