@@ -22,6 +22,12 @@ public sealed record BenchSettings
     /// <summary>Whether flags carry an Idempotency-Key, as a client that retries safely does.</summary>
     public bool SendIdempotencyKeys { get; init; } = true;
 
+    /// <summary>
+    /// Flags sent before any scenario, so the JIT's tiered recompilation (which takes a core's
+    /// share for about a minute after start) is over and every figure is steady state.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(75);
+
     // 1. Durable throughput
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16, 64];
     public TimeSpan ThroughputWarmup { get; init; } = TimeSpan.FromSeconds(2);
@@ -61,6 +67,7 @@ public sealed record BenchSettings
         Countries = ["KG", "TJ"],
         AgenciesPerCountry = 3,
         CriticalAckDeadline = TimeSpan.FromSeconds(3),
+        Warmup = TimeSpan.FromMilliseconds(500),
         Concurrency = [1, 4],
         ThroughputWarmup = TimeSpan.FromMilliseconds(200),
         ThroughputDuration = TimeSpan.FromSeconds(1),

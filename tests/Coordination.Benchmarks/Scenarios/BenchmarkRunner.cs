@@ -20,6 +20,8 @@ public static class BenchmarkRunner
         var results = new List<ScenarioResult>();
         await using (var system = await BenchSystem.StartAsync(settings, log))
         {
+            await WarmUpAsync(system, log);
+
             // Scenario 2 loads the system at a share of scenario 1's saturation; alone, it assumes a modest rate.
             var saturation = 100.0;
             foreach (var id in AllScenarios.Where(only.Contains))
@@ -65,6 +67,16 @@ public static class BenchmarkRunner
         var machine = new MachineInfo(Environment.ProcessorCount, MachineInfo.TotalMemory(), loadBefore, MachineInfo.LoadAverage(),
             RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription);
         return new BenchReport(startedAt, clock.Elapsed, command, machine, settings, results);
+    }
+
+    /// <summary>Flags from 16 officers, one dashboard listening, for <see cref="BenchSettings.Warmup"/>.</summary>
+    public static async Task WarmUpAsync(BenchSystem system, Action<string> log)
+    {
+        log(string.Create(CultureInfo.InvariantCulture, $"warming up for {system.Settings.Warmup.TotalSeconds:F0} s (16 officers flagging, one dashboard)"));
+        await using var dashboard = await Dashboards.ListenAsync(system.Processes.WebUrl, system.Receivers[0].Token, (_, _) => { });
+        var (rate, _) = await Load.ClosedLoopAsync(16, TimeSpan.Zero, system.Settings.Warmup, () => system.FlagAsync(system.RandomReceiver()));
+        await dashboard.SinceAsync(0);
+        log(string.Create(CultureInfo.InvariantCulture, $"warm-up done: {rate:F0} flags/s"));
     }
 
     public static bool Failed(BenchReport report) => report.Scenarios.Any(s => s.Measurements.Count == 0);
