@@ -70,10 +70,16 @@ public sealed class CaseGrain(
             return null;
         }
 
+        var visible = ForViewer(_case, viewer.AgencyId);
+        if (visible.Person is null)
+        {
+            return visible;
+        }
+
         try
         {
             await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
-            return _case;
+            return visible;
         }
         catch (NpgsqlException)
         {
@@ -114,7 +120,8 @@ public sealed class CaseGrain(
         var created = new Referral(NextReferralId(current), target.Id, referral.Services, ReferralStatus.Pending, null, now, referral.Note);
         var next = current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
         var events = new List<CaseEvent> { NewEvent(CaseEventType.Referred, actor, now, $"to {target.Id}") };
-        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next)), now);
+        var settled = new[] { new FeedResolution(current.FlaggedByAgencyId, $"no-receiver:{CaseId}:", actor.Username) };
+        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next), Resolutions: settled), now);
         return _case!;
     }
 
@@ -162,7 +169,9 @@ public sealed class CaseGrain(
             feed.AddRange(more);
         }
 
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        // Answering is acting on the alert: it stops escalating.
+        var settled = new[] { new FeedResolution(actor.AgencyId, $"referral:{CaseId}:{referralId}", actor.Username) };
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: settled), now);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
         return _case!;
     }
@@ -204,7 +213,10 @@ public sealed class CaseGrain(
         }
 
         feed.AddRange(UpdatesFor(next, events[^1], exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]]));
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        var superseded = current.Travel?.PickupAgencyId is { } previous
+            ? new[] { new FeedResolution(previous, $"pickup:{CaseId}:", actor.Username) }
+            : [];
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: superseded), now);
         logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
         return _case!;
     }
@@ -238,7 +250,7 @@ public sealed class CaseGrain(
         var next = current with
         {
             Status = status,
-            Consent = type == CaseEventType.ConsentWithdrawn ? current.Consent with { Given = false } : current.Consent,
+            Consent = CaseLifecycle.IsConsentChange(type) ? current.Consent with { Given = type == CaseEventType.ConsentGiven } : current.Consent,
             UpdatedAt = now,
             Version = current.Version + 1,
         };
@@ -250,12 +262,36 @@ public sealed class CaseGrain(
         }
 
         feed.AddRange(UpdatesFor(next, events[0], exclude: [actor.AgencyId]));
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: Settled(current, type, actor)), now);
         logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, status);
         return _case!;
     }
 
     private IAgencyDirectoryGrain Directory => GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
+
+    /// <summary>
+    /// The case as an agency may see it. Without consent only the flagging post sees who the person
+    /// is; every other involved agency works with the pseudonymous case.
+    /// </summary>
+    public static CaseView ForViewer(CaseView c, string agencyId) =>
+        c.Consent.Given || agencyId == c.FlaggedByAgencyId ? c : c with { Person = null };
+
+    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
+    private static FeedResolution[] Settled(CaseView c, CaseEventType type, Actor actor)
+    {
+        var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { new FeedResolution(pickup, $"pickup:{c.Id}:", actor.Username) } : [];
+        return type switch
+        {
+            CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
+            CaseEventType.Withdrawn or CaseEventType.Closed =>
+            [
+                .. pickups,
+                .. c.Referrals.Select(r => new FeedResolution(r.ToAgencyId, $"referral:{c.Id}:", actor.Username)).DistinctBy(r => r.AgencyId),
+                new FeedResolution(c.FlaggedByAgencyId, $"no-receiver:{c.Id}:", actor.Username),
+            ],
+            _ => [],
+        };
+    }
 
     /// <summary>Refers the case to the best matching receiving agency, or tells the post nobody matches.</summary>
     private async Task<(CaseView Case, List<NewFeedItem> Feed)> RouteAsync(

@@ -39,8 +39,10 @@ public sealed class CaseIntakeGrain(
 
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
     {
-        var cases = await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId });
-        await CaseStore.AuditReadAsync(db, viewer, cases.Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
+        var cases = (await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId }))
+            .Select(c => CaseGrain.ForViewer(c, viewer.AgencyId))
+            .ToList();
+        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
         return cases;
     }
 }
