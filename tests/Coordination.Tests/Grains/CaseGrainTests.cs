@@ -204,9 +204,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Feed(second));
     }
 
-    // Fails against the current src: a decliner is no longer "involved", so RequireVisible throws NotFound before the
-    // idempotent branch of CaseGrain.AnswerReferral is reached. Remove Skip together with the fix.
-    [Fact(Skip = "src bug: CaseGrain.AnswerReferral answers a retried decline with NotFound (reported to the lead)")]
+    [Fact]
     public async Task Retried_decline_is_idempotent()
     {
         var s = new Scenario(fixture);
@@ -224,9 +222,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Feed(second));
     }
 
-    // Fails against the current src: CaseGrain.AnswerReferral re-routes on decline whatever the case status, while
-    // Refer refuses Closed/Withdrawn cases. Remove Skip together with the fix.
-    [Fact(Skip = "src bug: CaseGrain.AnswerReferral re-refers a Withdrawn/Closed case on decline (reported to the lead)")]
+    [Fact]
     public async Task Declining_a_referral_of_a_withdrawn_case_does_not_offer_the_case_to_another_agency()
     {
         var s = new Scenario(fixture);
@@ -368,11 +364,9 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
     }
 
-    // A lost race for an idempotency key makes CaseGrain.Flag call back into the (non-reentrant, stateless-worker)
-    // CaseIntakeGrain whose call is waiting for it; when every local worker is busy the chain waits on itself until
-    // Orleans' 30 s response timeout. With these rounds it fails in about half the runs on a two-core machine, and
-    // never once the loser answers the replay itself (see the report). Remove Skip with the fix.
-    [Fact(Skip = "src bug: concurrent retries with one Idempotency-Key can deadlock CaseIntakeGrain (reported to the lead)")]
+    // A lost race for an idempotency key used to make CaseGrain.Flag call back into the CaseIntakeGrain
+    // waiting for it; with every stateless worker busy the chain waited on itself.
+    [Fact]
     public async Task Concurrent_retries_with_one_idempotency_key_create_one_case_and_one_alert()
     {
         var s = new Scenario(fixture);

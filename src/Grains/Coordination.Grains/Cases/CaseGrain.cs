@@ -54,9 +54,12 @@ public sealed class CaseGrain(
         var outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency), now);
         if (outcome == SaveOutcome.IdempotencyKeyTaken)
         {
-            // A concurrent retry with the same key won the race; this id stays unused.
+            // A concurrent retry with the same key won the race; this id stays unused. Answer with the
+            // winner's case here rather than through the intake grain, whose call is waiting on this one.
             DeactivateOnIdle();
-            return await GrainFactory.GetGrain<ICaseIntakeGrain>(0).Flag(command, actor, idempotencyKey, requestHash);
+            var winner = await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey!)
+                ?? throw new InvalidOperationException("An idempotency key reported as taken was not found.");
+            return await CaseIntakeGrain.ReplayAsync(GrainFactory, winner, requestHash, actor);
         }
 
         logger.LogInformation("Case {CaseId} flagged by {AgencyId} ({Urgency}), status {Status}", CaseId, actor.AgencyId, routed.Urgency, routed.Status);
@@ -127,14 +130,16 @@ public sealed class CaseGrain(
 
     public async Task<CaseView> AnswerReferral(string referralId, bool accept, string? reason, Actor actor)
     {
-        var current = RequireVisible(actor);
+        // The agency a referral was made to may answer it — and repeat its answer — even after a
+        // decline has taken the case out of its sight.
+        var current = _case ?? throw DomainException.NotFound($"Case {CaseId}");
         var referral = current.Referrals.FirstOrDefault(r => r.Id == referralId && r.ToAgencyId == actor.AgencyId)
             ?? throw DomainException.NotFound($"Referral {referralId} of case {CaseId}");
 
         var wanted = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
         if (referral.Status == wanted)
         {
-            return current;
+            return CanSee(actor.AgencyId) ? ForViewer(current, actor.AgencyId) : current with { Person = null };
         }
 
         if (referral.Status != ReferralStatus.Pending)
@@ -161,7 +166,7 @@ public sealed class CaseGrain(
         };
         var feed = new List<NewFeedItem> { CaseAlerts.ReferralAnswered(next, answered, await Directory.Get(actor.AgencyId)) };
 
-        if (!accept)
+        if (!accept && current.Status is not (CaseStatus.Closed or CaseStatus.Withdrawn))
         {
             var declined = next.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
             var (rerouted, more) = await RouteAsync(next, actor, events, now, declined);
@@ -173,7 +178,7 @@ public sealed class CaseGrain(
         var settled = new[] { new FeedResolution(actor.AgencyId, $"referral:{CaseId}:{referralId}", actor.Username) };
         await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: settled), now);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
-        return _case!;
+        return CanSee(actor.AgencyId) ? ForViewer(_case!, actor.AgencyId) : _case! with { Person = null };
     }
 
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)

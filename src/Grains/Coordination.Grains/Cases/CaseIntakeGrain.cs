@@ -21,20 +21,26 @@ public sealed class CaseIntakeGrain(
     {
         if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
         {
-            if (previous.Hash != (requestHash ?? string.Empty))
-            {
-                throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
-            }
-
-            var existing = await GrainFactory.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
-                ?? throw DomainException.NotFound($"Case {previous.CaseId}");
-            return new FlagResult(existing, Created: false);
+            return await ReplayAsync(GrainFactory, previous, requestHash, actor);
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
         var number = await CaseStore.NextCaseNumberAsync(db, prefix);
         var caseId = $"{prefix}-{number:D6}";
         return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash);
+    }
+
+    /// <summary>The answer to a retried flag: the case its key created first, or 409 for a different request.</summary>
+    public static async Task<FlagResult> ReplayAsync(IGrainFactory grains, (string Hash, string CaseId) previous, string? requestHash, Actor actor)
+    {
+        if (previous.Hash != (requestHash ?? string.Empty))
+        {
+            throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
+        }
+
+        var existing = await grains.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
+            ?? throw DomainException.NotFound($"Case {previous.CaseId}");
+        return new FlagResult(existing, Created: false);
     }
 
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
