@@ -110,7 +110,7 @@ export function showErrors(form, errors, generalMessage) {
   const summary = form.querySelector('.form-summary');
   if (summary && (general.length || first)) {
     const lead = first ? t('form.fix') : general.shift();
-    summary.replaceChildren(h('p', {}, lead), general.length ? h('ul', {}, general.map((text) => h('li', {}, text))) : null);
+    summary.replaceChildren(h('p', {}, lead), ...(general.length ? [h('ul', {}, general.map((text) => h('li', {}, text)))] : []));
     summary.hidden = false;
   }
   if (first) {

@@ -172,7 +172,13 @@ export function mountCase(container, ctx, caseId) {
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
 
+  // The travel form stays mounted across refreshes (it may hold typed input) and is rebuilt only
+  // when it appears, disappears, or has just been submitted.
   let formShown = false;
+  const booked = () => {
+    formShown = null;
+    load();
+  };
   const show = (c, events) => {
     status.replaceChildren(badge(e('CaseStatus', c.status), 'status'));
     detailsHost.replaceChildren(details(c, ctx));
@@ -181,7 +187,7 @@ export function mountCase(container, ctx, caseId) {
     const canBook = ctx.me.roles.includes('ConsularOfficer') && c.flaggedByAgencyId === ctx.agency.id && TravelBookable.has(c.status);
     if (canBook !== formShown) {
       formShown = canBook;
-      travelFormHost.replaceChildren(canBook ? h('h3', {}, t('travel.title')) : '', canBook ? travelForm(c, ctx, load) : '');
+      travelFormHost.replaceChildren(canBook ? h('h3', {}, t('travel.title')) : '', canBook ? travelForm(c, ctx, booked) : '');
     }
     timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type } },
       h('time', { datetime: ev.at }, dateTime(ev.at, ctx.timeZone)), ' ',

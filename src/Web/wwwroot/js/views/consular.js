@@ -108,7 +108,7 @@ function flagForm(ctx, onFlagged) {
       choiceGroup('urgency', t('flag.urgency'), 'radio', enumValues('Urgency').map((u) => [u, e('Urgency', u)]), v('urgency')),
       field('reportedBy', t('flag.reportedBy'), select([['', t('none')], ...enumValues('ReportedBy').map((r) => [r, e('ReportedBy', r)])], v('reportedBy')))),
     h('fieldset', { class: 'group' },
-      h('legend', {}, t('flag.consent')),
+      h('legend', {}, t('flag.consentGroup')),
       choiceGroup('consent.given', t('flag.consent'), 'radio', [['true', t('flag.consentGiven')], ['false', t('flag.consentRefused')]], v('consent.given')),
       field('consent.scope', t('flag.consentScope'), textInput({ value: v('consent.scope'), maxlength: '500' }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('flag.submit'))),
