@@ -231,6 +231,7 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         using var ___ = await field.UserAsync("member", ngo, "NgoCaseworker", "CommitteeMember");
 
         await using var secretary = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await Expect(secretary.Page.Locator("#connection")).ToBeHiddenAsync();
         await secretary.ScreenshotsAsync("signin");
         await secretary.SignInAsync(field.Id("secretary"));
         await Expect(secretary.Page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
