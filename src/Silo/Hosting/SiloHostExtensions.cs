@@ -1,5 +1,6 @@
 using System.Net;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Silo.Database;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -62,6 +63,8 @@ public static class SiloHostExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
+            silo.AddStartupTask<EscalationCatchUp>();
+            silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
         builder.Services.AddHealthChecks()

@@ -70,8 +70,18 @@ public sealed class CaseGrain(
             return null;
         }
 
-        await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
-        return _case;
+        try
+        {
+            await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
+            return _case;
+        }
+        catch (NpgsqlException)
+        {
+            // The database is down: serve the live state, but personal data is only ever shown
+            // when the read can be audited.
+            logger.LogWarning("Case {CaseId} served without personal data: the read could not be audited", CaseId);
+            return _case with { Person = null };
+        }
     }
 
     public async Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer)
@@ -168,6 +178,11 @@ public sealed class CaseGrain(
         if (!CaseLifecycle.TravelBookable.Contains(current.Status))
         {
             throw DomainException.Conflict($"Travel cannot be booked while case {CaseId} is {current.Status}.");
+        }
+
+        if (current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel)
+        {
+            return current; // the same booking again: nothing changes, nobody is alerted twice
         }
 
         var now = clock.GetUtcNow();
