@@ -8,7 +8,7 @@ import { get, post } from '../api.js';
 import { field, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { badge, urgencyBadge, agencyName, renderKeyed } from './common.js';
 import { referralActions } from './referrals.js';
-import { readForm, upperCaseOnChange } from './formState.js';
+import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
 const AirportPattern = /^[A-Z]{3}$/;
 const FlightPattern = /^[A-Z0-9]{2} ?[0-9]{1,4}[A-Z]?$/;
@@ -16,7 +16,11 @@ const TravelBookable = new Set(['Flagged', 'Verified', 'DocumentsIssued', 'Trave
 const HomeTimeZones = { KG: 'Asia/Bishkek', KZ: 'Asia/Almaty', TJ: 'Asia/Dushanbe', TM: 'Asia/Ashgabat', UZ: 'Asia/Tashkent' };
 
 const travelDrafts = new Map();
-window.addEventListener('session', () => travelDrafts.clear());
+const travelKeys = new Map();
+window.addEventListener('session', () => {
+  travelDrafts.clear();
+  travelKeys.clear();
+});
 
 /** Offset of the zone from UTC at an instant, in milliseconds. */
 function zoneOffsetMs(utcMs, timeZone) {
@@ -127,20 +131,27 @@ function travelForm(c, ctx, onBooked) {
     clearErrors(form);
     const button = form.querySelector('[type=submit]');
     button.disabled = true;
+    const body = {
+      flightNumber: draft.flightNumber.trim(),
+      departureAirport: draft.departureAirport.trim(),
+      arrivalAirport: draft.arrivalAirport.trim(),
+      scheduledArrival: wallTimeToUtc(draft.scheduledArrival, draft.timeZone),
+      escort: draft.escort.trim(),
+      travelDocument: draft.travelDocument.trim(),
+    };
+    const payload = JSON.stringify(body);
+    const retryKey = travelKeys.get(c.id) ?? new RetryKey();
+    travelKeys.set(c.id, retryKey);
+    const key = retryKey.keyFor(payload);
     try {
-      const booked = await post(`/api/cases/${encodeURIComponent(c.id)}/travel`, {
-        flightNumber: draft.flightNumber.trim(),
-        departureAirport: draft.departureAirport.trim(),
-        arrivalAirport: draft.arrivalAirport.trim(),
-        scheduledArrival: wallTimeToUtc(draft.scheduledArrival, draft.timeZone),
-        escort: draft.escort.trim(),
-        travelDocument: draft.travelDocument.trim(),
-      });
+      const booked = await post(`/api/cases/${encodeURIComponent(c.id)}/travel`, body, { headers: { 'Idempotency-Key': key } });
+      retryKey.settle(payload, key, null);
       travelDrafts.delete(c.id);
       ctx.notify(t('travel.booked', { id: c.id }), { kind: 'ok' });
       onBooked(booked);
     } catch (error) {
       button.disabled = false;
+      retryKey.settle(payload, key, error);
       if (error.status === 400 && Object.keys(error.errors).length) {
         showErrors(form, error.errors);
       } else {

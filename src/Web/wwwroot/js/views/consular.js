@@ -5,7 +5,7 @@ import { t, e, enumValues } from '../i18n.js';
 import { get, post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { renderKeyed, section, caseList, itemCard, agencyName, caseHref } from './common.js';
-import { readForm, newIdempotencyKey, upperCaseOnChange } from './formState.js';
+import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
 const CountryPattern = /^[A-Z]{2}$/;
 const PassportPattern = /^[A-Z0-9]{5,20}$/;
@@ -16,11 +16,11 @@ const YearPattern = /^[0-9]{1,4}$/;
 // it is dropped on sign-out (it is personal data).
 let draft = null;
 // A retry of a request whose answer never arrived reuses its Idempotency-Key: never two cases.
-let unanswered = null;
+let retryKey = new RetryKey();
 
 window.addEventListener('session', () => {
   draft = null;
-  unanswered = null;
+  retryKey = new RetryKey();
 });
 
 function freshDraft(ctx) {
@@ -133,12 +133,12 @@ function flagForm(ctx, onFlagged) {
 
     const body = toRequest(draft);
     const payload = JSON.stringify(body);
-    const key = unanswered?.payload === payload ? unanswered.key : newIdempotencyKey();
+    const key = retryKey.keyFor(payload);
     const button = form.querySelector('[type=submit]');
     button.disabled = true;
     try {
       const flagged = await post('/api/cases', body, { headers: { 'Idempotency-Key': key } });
-      unanswered = null;
+      retryKey.settle(payload, key, null);
       draft = freshDraft(ctx);
       const referral = flagged.referrals?.[0];
       onFlagged(flagged, referral
@@ -146,9 +146,7 @@ function flagForm(ctx, onFlagged) {
         : t('flag.noReceiver'));
     } catch (error) {
       button.disabled = false;
-      if (error.isNetwork || error.status >= 500) {
-        unanswered = { payload, key };
-      }
+      retryKey.settle(payload, key, error);
       if (error.status === 400 && Object.keys(error.errors).length) {
         showErrors(form, error.errors);
       } else {

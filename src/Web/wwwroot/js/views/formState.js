@@ -25,8 +25,25 @@ export function readForm(form, multi = []) {
   return values;
 }
 
+/**
+ * Idempotency-Key of one form's command: a retry of the same request after no answer came (network
+ * failure, 5xx) reuses the key, so the server runs it at most once; any other request gets a new key.
+ */
+export class RetryKey {
+  #unanswered = null;
+
+  keyFor(payload) {
+    return this.#unanswered?.payload === payload ? this.#unanswered.key : newIdempotencyKey();
+  }
+
+  /** Records the outcome of a request sent with <paramref name="key"/>. */
+  settle(payload, key, error) {
+    this.#unanswered = error && (error.isNetwork || error.status >= 500) ? { payload, key } : null;
+  }
+}
+
 /** A random key for Idempotency-Key; getRandomValues works outside secure contexts too. */
-export function newIdempotencyKey() {
+function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
