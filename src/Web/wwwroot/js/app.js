@@ -54,6 +54,8 @@ function beep() {
     return;
   }
   audio ??= new AudioContext();
+  // Suspended when it was created without a click (sound switched on in an earlier visit).
+  audio.resume();
   const oscillator = audio.createOscillator();
   const gain = audio.createGain();
   oscillator.frequency.value = 880;

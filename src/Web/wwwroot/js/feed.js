@@ -6,6 +6,8 @@ import { get } from './api.js';
 
 const PageSize = 1000;
 const RetryDelaysMs = [1000, 2000, 5000, 10000, 30000];
+// Reconnecting for longer than this is shown as offline (it keeps trying).
+const OfflineAfterMs = 10_000;
 
 export class FeedStore {
   #items = new Map();
@@ -88,6 +90,7 @@ export class LiveFeed {
   #stopped = false;
   #retry = 0;
   #retryTimer = null;
+  #offlineTimer = null;
 
   constructor(store, tokenFactory, onState) {
     this.#store = store;
@@ -109,7 +112,11 @@ export class LiveFeed {
       .configureLogging(window.signalR.LogLevel.Warning)
       .build();
     this.#connection.on('feed', (item) => this.#store.merge([item]));
-    this.#connection.onreconnecting(() => this.#onState('reconnecting'));
+    this.#connection.onreconnecting(() => {
+      this.#onState(navigator.onLine ? 'reconnecting' : 'offline');
+      clearTimeout(this.#offlineTimer);
+      this.#offlineTimer = setTimeout(() => this.#onState('offline'), OfflineAfterMs);
+    });
     this.#connection.onreconnected(() => this.#connected());
     this.#connection.onclose(() => {
       if (!this.#stopped) {
@@ -118,15 +125,20 @@ export class LiveFeed {
       }
     });
     window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOffline);
     await this.#startConnection();
   }
 
   async stop() {
     this.#stopped = true;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#offlineTimer);
     window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOffline);
     await this.#connection?.stop();
   }
+
+  #onOffline = () => this.#onState('offline');
 
   #onOnline = () => {
     if (this.#connection?.state === window.signalR.HubConnectionState.Disconnected) {
@@ -157,6 +169,7 @@ export class LiveFeed {
   }
 
   async #connected() {
+    clearTimeout(this.#offlineTimer);
     this.#onState('connected');
     try {
       let after = this.#store.catchUpAfter;
