@@ -203,6 +203,41 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_declined_referral_needs_a_reason_and_the_reason_reaches_the_consuls_case_view()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var _ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Decline Test", "F", 2001, "KG", "TR", region, ["Shelter"], urgency: "Urgent")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(field.Id("consul"));
+        await consul.Page.Locator($"#cases a.case-link:text-is('{caseId}')").ClickAsync();
+        var consulReferral = consul.Page.Locator("#case-referrals > li.referral");
+        await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Pending");
+
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        var referral = worker.Card("#referrals", caseId);
+        await referral.Locator("[data-action=decline]").ClickAsync();
+        var reason = referral.Locator("textarea");
+        await Expect(reason).ToBeFocusedAsync();
+        await referral.Locator(".decline-form [type=submit]").ClickAsync();
+        await Expect(referral.Locator(".field-error")).ToHaveTextAsync("Required.");
+
+        await reason.FillAsync("No capacity this week");
+        var declined = await worker.SubmitAsync(referral.Locator(".decline-form [type=submit]"), "POST", "/decline");
+        Assert.Equal((int)HttpStatusCode.OK, declined.Status);
+        await Expect(referral.Locator(".ack-state")).ToBeVisibleAsync();
+
+        await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Declined", new() { Timeout = 5_000 });
+        await Expect(consulReferral).ToContainTextAsync("No capacity this week");
+        await consul.Page.Locator("a.back").ClickAsync();
+        await Expect(consul.Page.Locator("#post-alerts > li[data-type=ReferralDeclined]")).ToContainTextAsync("No capacity this week");
+    }
+
+    [Fact]
     public async Task An_unanswered_referral_past_its_deadline_is_highlighted_as_overdue()
     {
         var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
@@ -246,6 +281,49 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await member.Page.Keyboard.PressAsync("Enter");
         await Expect(member.Page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
         await Expect(committeeLink).ToHaveAttributeAsync("aria-current", "page");
+    }
+
+    [Fact]
+    public async Task A_dashboard_that_lost_its_web_host_reconnects_and_catches_up_on_what_it_missed_without_duplicates()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var __ = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var ___ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        var connection = worker.Page.Locator("#connection");
+
+        // The page's web host dies; the consul carries on through a second one.
+        var web = fixture.System.Webs[0];
+        var other = await fixture.System.StartWebAsync();
+        try
+        {
+            await web.KillAsync();
+            await Expect(connection).Not.ToHaveAttributeAsync("data-state", "connected");
+            using var consul = await ApiClient.LoginAsync(other.BaseAddress, field.Id("consul"), Field.Password);
+            var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Missed Test", "F", 1994, "KG", "TR", region, ["Shelter"], urgency: "Urgent")))
+                .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+            var missed = worker.Card("#referrals", caseId);
+            await Expect(missed).ToHaveCountAsync(0);
+
+            await fixture.System.RestartAsync(web);
+            await Expect(connection).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 60_000 });
+            await Expect(missed).ToBeVisibleAsync();
+            await Expect(worker.Page.Locator("#alerts-live")).ToContainTextAsync(caseId);
+
+            await worker.SubmitAsync(missed.Locator("[data-action=ack]"), "POST", "/ack");
+            await Expect(missed.Locator(".ack-state")).ToBeVisibleAsync();
+            await Expect(missed).ToHaveCountAsync(1);
+        }
+        finally
+        {
+            if (fixture.System.Webs.All(w => w.HttpPort != web.HttpPort))
+            {
+                await fixture.System.RestartAsync(web);
+            }
+
+            await other.StopAsync();
+        }
     }
 
     /// <summary>
