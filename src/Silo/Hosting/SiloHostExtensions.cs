@@ -63,10 +63,12 @@ public static class SiloHostExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddStartupTask<EscalationCatchUp>();
+            silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
+        builder.Services.AddSingleton<EscalationCatchUp>();
+        builder.Services.AddHostedService<DeadSiloCatchUp>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

@@ -208,6 +208,41 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Contains(postFeed, i => i.Type == FeedItemType.AckOverdue && i.Data["itemId"] == referral.Id.ToString());
     }
 
+    [Fact]
+    public async Task Deadlines_held_by_a_silo_killed_while_the_cluster_runs_on_still_escalate_on_the_survivor()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("kill-one-of-two", new Dictionary<string, string>
+        {
+            ["Coordination__Ack__Critical"] = "00:00:20",
+            ["Coordination__Ack__RepeatEvery"] = "00:10:00",
+        });
+        await system.StartSiloAsync();
+        var victim = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, ngos, _) = await SetUpAsync(system, receivingAgencies: 4);
+
+        // One critical referral per agency, so their feeds are spread over both silos.
+        for (var i = 0; i < ngos.Count; i++)
+        {
+            (await consul.PostAsync("/api/cases", Field.Flag($"Person {i}", "F", 1990, "KG", "TR", $"Region{i}", ["Shelter"])))
+                .Expect(HttpStatusCode.Created);
+        }
+
+        await victim.KillAsync();
+
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        List<string> escalated;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not every agency got its AckOverdue within three minutes of a 20-second deadline");
+            await Task.Delay(1000);
+            escalated = await ListAsync(connection, "SELECT DISTINCT agency_id FROM feed_items WHERE type = 'AckOverdue' AND agency_id <> @post", "");
+        }
+        while (!ngos.All(escalated.Contains));
+    }
+
     private static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)
     {
         var field = await Field.CreateAsync(system);

@@ -62,9 +62,11 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         }
 
         // UpdateMembershipKey on graceful shutdown: the same row, now Dead.
-        var dead = Assert.Single(await ReadMembershipAsync(cluster));
-        Assert.Equal(firstPort, dead.Port);
-        Assert.Equal(SiloStatusDead, dead.Status);
+        var afterStop = await EventuallyAsync(
+            "the stopped silo's row to be marked Dead",
+            () => ReadMembershipAsync(cluster),
+            rows => rows.Any(r => r.Port == firstPort && r.Status == SiloStatusDead));
+        Assert.Single(afterStop);
 
         // CleanupDefunctSiloEntryKey: a silo that treats every dead row as expired deletes it. The provider
         // only logs (never throws) when this query fails, so the row disappearing is the only evidence.
@@ -89,7 +91,7 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         var cluster = await ProviderCluster.CreateAsync();
         var grainKey = "restart-" + Guid.NewGuid().ToString("N");
 
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var counter = client.Client.GetGrain<IProviderCounterGrain>(grainKey);
@@ -109,7 +111,7 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         Assert.Equal(2, stored.Version);
         Assert.Contains("second note", stored.Payload, StringComparison.Ordinal);
 
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var counter = client.Client.GetGrain<IProviderCounterGrain>(grainKey);
@@ -131,7 +133,7 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         var cluster = await ProviderCluster.CreateAsync();
         var grainKey = "reminder-" + Guid.NewGuid().ToString("N");
 
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var grain = client.Client.GetGrain<IProviderReminderGrain>(grainKey);
@@ -150,7 +152,7 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
 
         // A new silo process knows the reminder only through the table (ReadRangeRows*Key); a tick on the
         // fresh activation there proves the stored row is read back and scheduled.
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var grain = client.Client.GetGrain<IProviderReminderGrain>(grainKey);
