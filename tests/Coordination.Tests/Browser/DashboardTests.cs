@@ -326,14 +326,11 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         }
     }
 
-    /// <summary>
-    /// A Kyrgyz post in Istanbul and an NGO meeting arrivals at FRU. The NGO serves a home region of
-    /// this test alone (the tests share one database, and routing picks among all matching agencies).
-    /// </summary>
+    /// <summary>A Kyrgyz post in Istanbul and an NGO meeting arrivals at FRU, serving a home region of this test alone.</summary>
     private async Task<(Field Field, string Post, string Ngo, string Region)> KyrgyzAgenciesAsync()
     {
         var field = await Field.CreateAsync(fixture.System);
-        var region = field.Id("Naryn");
+        var region = field.Region("Naryn");
         var post = await field.AgencyAsync("kg-ist", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
         var ngo = await field.AgencyAsync("kg-naryn", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [region], ["FRU"], ["Shelter", "Legal", "Psychological"]));
         return (field, post, ngo, region);

@@ -14,7 +14,8 @@ window.addEventListener('session', () => declineDrafts.clear());
 async function answer(ctx, caseId, referralId, accept, reason) {
   const path = `/api/cases/${encodeURIComponent(caseId)}/referrals/${encodeURIComponent(referralId)}/${accept ? 'accept' : 'decline'}`;
   const view = await post(path, accept ? undefined : { reason });
-  // Answering a referral is acknowledging the alert that asked for the answer.
+  // The server settles the alert when the referral is answered; acknowledging it here (idempotent)
+  // brings the settled item to this page at once instead of waiting for the push.
   const alerts = ctx.store.items().filter((i) =>
     i.type === 'ReferralReceived' && i.caseId === caseId && i.data?.referralId === referralId && !i.acknowledgedAt);
   await Promise.all(alerts.map((item) => acknowledge(ctx, item)));
