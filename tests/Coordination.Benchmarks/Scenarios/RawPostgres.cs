@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Coordination.Grains.Hosting;
+using Coordination.ServiceDefaults;
 using Coordination.Tests.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
@@ -39,7 +39,7 @@ public sealed class RawPostgres : IAsyncDisposable
     public static async Task<RawPostgres> CreateAsync()
     {
         // The same driver settings as the system's own data source, so the comparison is of the work, not the tuning.
-        var db = CoordinationGrainsExtensions.PrepareRepeatedStatements(new NpgsqlDataSourceBuilder(await TestDatabase.CreateEmptyAsync("bench_raw"))).Build();
+        var db = CoordinationDatabase.CreateDataSource(await TestDatabase.CreateEmptyAsync("bench_raw"));
         await using var create = db.CreateCommand(
             "CREATE TABLE raw_cases (id text PRIMARY KEY, citizenship text NOT NULL, status text NOT NULL, flagged_by text NOT NULL, " +
             "agencies text[] NOT NULL, version integer NOT NULL, state jsonb NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)");

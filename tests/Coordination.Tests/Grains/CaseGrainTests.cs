@@ -204,9 +204,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Feed(second));
     }
 
-    // Fails against the current src: a decliner is no longer "involved", so RequireVisible throws NotFound before the
-    // idempotent branch of CaseGrain.AnswerReferral is reached. Remove Skip together with the fix.
-    [Fact(Skip = "src bug: CaseGrain.AnswerReferral answers a retried decline with NotFound (reported to the lead)")]
+    [Fact]
     public async Task Retried_decline_is_idempotent()
     {
         var s = new Scenario(fixture);
@@ -224,9 +222,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Feed(second));
     }
 
-    // Fails against the current src: CaseGrain.AnswerReferral re-routes on decline whatever the case status, while
-    // Refer refuses Closed/Withdrawn cases. Remove Skip together with the fix.
-    [Fact(Skip = "src bug: CaseGrain.AnswerReferral re-refers a Withdrawn/Closed case on decline (reported to the lead)")]
+    [Fact]
     public async Task Declining_a_referral_of_a_withdrawn_case_does_not_offer_the_case_to_another_agency()
     {
         var s = new Scenario(fixture);
@@ -368,21 +364,20 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Single(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
     }
 
-    // A lost race for an idempotency key makes CaseGrain.Flag call back into the (non-reentrant, stateless-worker)
-    // CaseIntakeGrain whose call is waiting for it; when every local worker is busy the chain waits on itself until
-    // Orleans' 30 s response timeout. Several rounds make the deadlock show up reliably. Remove Skip with the fix.
-    [Fact(Skip = "src bug: concurrent retries with one Idempotency-Key can deadlock CaseIntakeGrain (reported to the lead)")]
+    // A lost race for an idempotency key used to make CaseGrain.Flag call back into the CaseIntakeGrain
+    // waiting for it; with every stateless worker busy the chain waited on itself.
+    [Fact]
     public async Task Concurrent_retries_with_one_idempotency_key_create_one_case_and_one_alert()
     {
         var s = new Scenario(fixture);
         var post = await s.Post("uz-consulate-dubai", "UZ", "AE", "Dubai");
         var ngo = await s.Receiving("uz-ngo", "UZ", [s.Region("Tashkent")], [AgencyService.Legal]);
-        const int Rounds = 8;
+        const int Rounds = 20;
 
         for (var round = 0; round < Rounds; round++)
         {
             var command = s.NewCase("UZ", s.Region("Tashkent"), [Need.Legal]);
-            var results = await Task.WhenAll(Enumerable.Range(0, 16)
+            var results = await Task.WhenAll(Enumerable.Range(0, 24)
                 .Select(_ => s.Intake.Flag(command, Scenario.Staff(post), $"retry-key-{round}", "same-hash")));
 
             Assert.Single(results.Select(r => r.Case.Id).Distinct());

@@ -15,7 +15,8 @@ public sealed record CaseChange(
     IReadOnlyList<CaseEvent> Events,
     IReadOnlyList<NewFeedItem> Feed,
     IReadOnlyList<string> InvolvedAgencies,
-    (string AgencyId, string Key, string Hash)? Idempotency = null);
+    (string AgencyId, string Key, string Hash)? Idempotency = null,
+    IReadOnlyList<FeedResolution>? Resolutions = null);
 
 public enum SaveOutcome
 {
@@ -116,6 +117,11 @@ public static class CaseStore
             batch.BatchCommands.Add(insert);
         }
 
+        // Settle superseded items before appending, so a re-booked flight settles the old pickup, not
+        // the new one. Rare (a re-booking, an answered referral), so it keeps its own round trip.
+        var resolved = change.Resolutions is { Count: > 0 } resolutions
+            ? await FeedStore.ResolveAsync(connection, transaction, resolutions, now, cancellationToken)
+            : [];
         var pending = FeedStore.AddAppends(batch, change.Feed, now, ack);
         IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
@@ -136,7 +142,7 @@ public static class CaseStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (SaveOutcome.Saved, feed);
+        return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }
 
     public static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)

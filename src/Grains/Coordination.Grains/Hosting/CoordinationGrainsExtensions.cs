@@ -2,7 +2,7 @@ using Coordination.Grains.Feeds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
+using Coordination.ServiceDefaults;
 
 namespace Coordination.Grains.Hosting;
 
@@ -20,40 +20,8 @@ public static class CoordinationGrainsExtensions
                 "Acknowledgement deadlines and the repeat interval must be positive.")
             .ValidateOnStart();
 
-        services.TryAddSingleton(_ => PrepareRepeatedStatements(FailFast(new NpgsqlDataSourceBuilder(connectionString))).Build());
+        services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
-    }
-
-    /// <summary>
-    /// When PostgreSQL is down or stuck, a command should fail within seconds (a 503 the caller can
-    /// retry) rather than hold a consul's request for Npgsql's defaults of 15 s to connect and 30 s
-    /// to run. Shorter values in the connection string are kept.
-    /// </summary>
-    public static NpgsqlDataSourceBuilder FailFast(NpgsqlDataSourceBuilder builder)
-    {
-        var settings = builder.ConnectionStringBuilder;
-        settings.Timeout = Math.Min(settings.Timeout, 5);
-        settings.CommandTimeout = Math.Min(settings.CommandTimeout, 10);
-        return builder;
-    }
-
-    /// <summary>
-    /// The grains run the same few statements thousands of times a minute on pooled connections that
-    /// never change session state (no SET, temporary tables or LISTEN). So a connection keeps its
-    /// prepared statements when it goes back to the pool (no DISCARD ALL on every return), and Npgsql
-    /// prepares the frequent statements: PostgreSQL parses and plans them once per connection instead
-    /// of on every flag. Values set in the connection string are kept.
-    /// </summary>
-    public static NpgsqlDataSourceBuilder PrepareRepeatedStatements(NpgsqlDataSourceBuilder builder)
-    {
-        var settings = builder.ConnectionStringBuilder;
-        settings.NoResetOnClose = true;
-        if (settings.MaxAutoPrepare == 0)
-        {
-            settings.MaxAutoPrepare = 64;
-        }
-
-        return builder;
     }
 }

@@ -21,13 +21,13 @@ END
 $$;
 
 -- Feed append: lock the existing head first and create it only for an agency's first item. The
--- first version began every append with INSERT ... ON CONFLICT DO NOTHING on the head, a
+-- versions so far began every append with INSERT ... ON CONFLICT DO NOTHING on the head, a
 -- speculative insertion that costs more than the lock itself. Same result, same lock order.
 CREATE OR REPLACE FUNCTION coordination_append_feed_item(
     p_agency text, p_dedupe text, p_id uuid, p_type text, p_kind text,
     p_case text, p_committee text, p_task text, p_summary text, p_urgency text,
     p_occurred timestamptz, p_requires_ack boolean, p_ack_deadline timestamptz,
-    p_caused_by text, p_data jsonb)
+    p_caused_by text, p_data jsonb, p_checkpoints timestamptz[])
 RETURNS TABLE (out_seq bigint, out_id uuid, out_occurred timestamptz, out_ack_deadline timestamptz,
                out_acknowledged_at timestamptz, out_acknowledged_by text, out_inserted boolean)
 LANGUAGE plpgsql AS $$
@@ -51,10 +51,10 @@ BEGIN
     UPDATE feed_heads SET last_seq = v_seq WHERE agency_id = p_agency;
     INSERT INTO feed_items (agency_id, seq, id, dedupe_key, type, kind, case_id, committee_id, task_id,
                             summary, urgency, occurred_at, requires_ack, ack_deadline, caused_by,
-                            next_escalation_at, data)
+                            next_escalation_at, data, checkpoints)
     VALUES (p_agency, v_seq, p_id, p_dedupe, p_type, p_kind, p_case, p_committee, p_task,
             p_summary, p_urgency, p_occurred, p_requires_ack, p_ack_deadline, p_caused_by,
-            CASE WHEN p_requires_ack THEN p_ack_deadline END, p_data);
+            CASE WHEN p_requires_ack THEN p_ack_deadline END, p_data, COALESCE(p_checkpoints, '{}'));
 
     RETURN QUERY SELECT v_seq, p_id, p_occurred, p_ack_deadline, NULL::timestamptz, NULL::text, true;
 END
