@@ -1,13 +1,16 @@
 using Coordination.Web.Agencies;
 using Coordination.Web.Auth;
 using Coordination.Web.Cases;
+using Coordination.Web.Committees;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
+using Coordination.Web.Statistics;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCoordinationWeb();
 builder.Services.AddAuthApi(builder.Configuration);
 builder.Services.AddFeedPush();
+builder.Services.AddCommitteeApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseCoordinationWeb();
@@ -15,6 +18,8 @@ app.MapAuthApi();
 app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();
+app.MapCommitteeApi();
+app.MapStatisticsApi();
 
 await app.RunAsync();
 
