@@ -49,6 +49,7 @@ public static class ReportPage
             .Append("</p>\n</header>\n");
 
         Tasks(html, report.Tasks);
+        Implementation(html, report.Implementation);
         Indicators(html, report.Indicators);
         Overdue(html, report.Overdue);
         Meetings(html, report.Meetings);
@@ -69,6 +70,18 @@ public static class ReportPage
         html.Append("<p>").Append(E($"Tasks completed during the period: {tasks.CompletedInPeriod}.")).Append("</p>\n</section>\n");
     }
 
+    private static void Implementation(StringBuilder html, IReadOnlyList<ReportTask> tasks)
+    {
+        html.Append("<section>\n<h2>Implementation by task</h2>\n");
+        Table(html, ["Area", "Task", "Owner", "Due", "Status"], [0, 1, 2, 3, 4],
+            tasks.Select(t => new[]
+            {
+                t.Area.ToString(), $"{t.TaskId} {t.Title}", t.OwnerName, t.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                t.DaysOverdue > 0 ? $"{t.Status}, {t.DaysOverdue} days overdue" : t.Status.ToString(),
+            }));
+        html.Append("</section>\n");
+    }
+
     private static void Indicators(StringBuilder html, IReadOnlyList<IndicatorLine> indicators)
     {
         html.Append("<section>\n<h2>Indicators against targets</h2>\n");
@@ -82,7 +95,7 @@ public static class ReportPage
         html.Append("</section>\n");
     }
 
-    private static void Overdue(StringBuilder html, IReadOnlyList<OverdueTask> overdue)
+    private static void Overdue(StringBuilder html, IReadOnlyList<ReportTask> overdue)
     {
         html.Append("<section>\n<h2>Overdue tasks</h2>\n");
         Table(html, ["Task", "Area", "Owner", "Due", "Status", "Days overdue"], [0, 1, 2, 3, 4],

@@ -24,6 +24,18 @@ public sealed record TaskSummary(
     [property: Id(6)] int CompletedInPeriod,
     [property: Id(7)] IReadOnlyList<AreaSummary> ByArea);
 
+/// <summary>One task of the plan as it stood at the report's <c>asOf</c>.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.ReportTask")]
+public sealed record ReportTask(
+    [property: Id(0)] string TaskId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] ActionPlanArea Area,
+    [property: Id(3)] string OwnerAgencyId,
+    [property: Id(4)] string OwnerName,
+    [property: Id(5)] DateOnly DueDate,
+    [property: Id(6)] ActionPlanTaskStatus Status,
+    [property: Id(7)] int DaysOverdue);
+
 [GenerateSerializer, Immutable, Alias("Coordination.IndicatorLine")]
 public sealed record IndicatorLine(
     [property: Id(0)] string TaskId,
@@ -34,21 +46,11 @@ public sealed record IndicatorLine(
     [property: Id(5)] ActionPlanTaskStatus Status,
     [property: Id(6)] IndicatorProgress Indicator);
 
-[GenerateSerializer, Immutable, Alias("Coordination.OverdueTask")]
-public sealed record OverdueTask(
-    [property: Id(0)] string TaskId,
-    [property: Id(1)] string Title,
-    [property: Id(2)] ActionPlanArea Area,
-    [property: Id(3)] string OwnerAgencyId,
-    [property: Id(4)] string OwnerName,
-    [property: Id(5)] DateOnly DueDate,
-    [property: Id(6)] ActionPlanTaskStatus Status,
-    [property: Id(7)] int DaysOverdue);
-
 /// <summary>
 /// The monitoring report of a committee for a period. Tasks, indicators and overdue work are shown
 /// as they stood at <see cref="AsOf"/> — the end of the period, or now while the period is running —
-/// read back from each task's history; the case statistics are the country's for the same period.
+/// read back from each task's history (<see cref="Implementation"/> lists every task, by area); the case
+/// statistics are the country's for the same period.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.MonitoringReport")]
 public sealed record MonitoringReport(
@@ -60,6 +62,7 @@ public sealed record MonitoringReport(
     [property: Id(5)] DateTimeOffset GeneratedAt,
     [property: Id(6)] TaskSummary Tasks,
     [property: Id(7)] IReadOnlyList<IndicatorLine> Indicators,
-    [property: Id(8)] IReadOnlyList<OverdueTask> Overdue,
+    [property: Id(8)] IReadOnlyList<ReportTask> Overdue,
     [property: Id(9)] IReadOnlyList<Meeting> Meetings,
-    [property: Id(10)] CaseStatistics Statistics);
+    [property: Id(10)] CaseStatistics Statistics,
+    [property: Id(11)] IReadOnlyList<ReportTask> Implementation);

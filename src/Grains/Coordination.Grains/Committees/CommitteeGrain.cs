@@ -150,7 +150,7 @@ public sealed class CommitteeGrain(
         var due = update.DueDate is { } d && d != task.DueDate ? d : (DateOnly?)null;
         if (status is null && due is null && update.IndicatorValue is null && update.Note is null)
         {
-            return ActionPlanViews.View(task, clock.GetUtcNow(), null, withHistory: true);
+            return await ViewAsync(task);
         }
 
         var now = clock.GetUtcNow();
@@ -166,7 +166,7 @@ public sealed class CommitteeGrain(
 
         await CommitAsync(CommitteeAlerts.TaskUpdated(CommitteeId, (await CommitteeAsync()).Name, task, change, previous).ToList());
         logger.LogInformation("Committee {CommitteeId}: task {TaskId} updated by {AgencyId}, status {Status}", CommitteeId, taskId, agency, task.Status);
-        return ActionPlanViews.View(task, now, null, withHistory: true);
+        return await ViewAsync(task);
     }
 
     public async Task<ActionPlan> Plan(CommitteeCaller caller)
@@ -178,12 +178,8 @@ public sealed class CommitteeGrain(
         return new ActionPlan(CommitteeId, committee.Country, clock.GetUtcNow(), members, await ViewsAsync(tasks.Select(t => t.Id)));
     }
 
-    public async Task<ActionPlanTask> Task(string taskId, CommitteeCaller caller)
-    {
-        var task = Visible(taskId, caller, await AuthorizeAsync(caller));
-        var acknowledged = await CommitteeStore.AcknowledgementsAsync(db, CommitteeId);
-        return ActionPlanViews.View(task, clock.GetUtcNow(), acknowledged.TryGetValue(task.Id, out var at) ? at : null, withHistory: true);
-    }
+    public async Task<ActionPlanTask> Task(string taskId, CommitteeCaller caller) =>
+        await ViewAsync(Visible(taskId, caller, await AuthorizeAsync(caller)));
 
     public async Task<MonitoringReport> Report(ReportingPeriod period, CommitteeCaller caller)
     {
@@ -467,6 +463,13 @@ public sealed class CommitteeGrain(
     private PlanTaskState Visible(string taskId, CommitteeCaller caller, Access access) =>
         Current.Tasks.FirstOrDefault(t => t.Id == taskId && (access != Access.OwnTasks || t.OwnerAgencyId == caller.Actor.AgencyId))
         ?? throw DomainException.NotFound($"Task {taskId} of committee {CommitteeId}");
+
+    /// <summary>One task with its history.</summary>
+    private async Task<ActionPlanTask> ViewAsync(PlanTaskState task)
+    {
+        var acknowledged = await CommitteeStore.AcknowledgementsAsync(db, CommitteeId);
+        return ActionPlanViews.View(task, clock.GetUtcNow(), acknowledged.TryGetValue(task.Id, out var at) ? at : null, withHistory: true);
+    }
 
     private async Task<IReadOnlyList<ActionPlanTask>> ViewsAsync(IEnumerable<string> taskIds)
     {

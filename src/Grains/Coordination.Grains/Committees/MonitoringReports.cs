@@ -36,12 +36,15 @@ public static class MonitoringReports
                 r.At.Status, ActionPlanViews.Progress(r.Task.Indicator!, r.At.IndicatorValue)))
             .ToList();
 
-        var overdue = rows
-            .Where(r => r.Days > 0)
-            .OrderByDescending(r => r.Days)
-            .ThenBy(r => r.Task.OwnerAgencyId, StringComparer.Ordinal)
-            .Select(r => new OverdueTask(r.Task.Id, r.Task.Title, r.Task.Area, r.Task.OwnerAgencyId, Name(r.Task.OwnerAgencyId),
+        var implementation = rows
+            .OrderBy(r => r.Task.Area)
+            .Select(r => new ReportTask(r.Task.Id, r.Task.Title, r.Task.Area, r.Task.OwnerAgencyId, Name(r.Task.OwnerAgencyId),
                 r.At.DueDate, r.At.Status, r.Days))
+            .ToList();
+        var overdue = implementation
+            .Where(t => t.DaysOverdue > 0)
+            .OrderByDescending(t => t.DaysOverdue)
+            .ThenBy(t => t.OwnerAgencyId, StringComparer.Ordinal)
             .ToList();
 
         var held = meetings
@@ -51,7 +54,7 @@ public static class MonitoringReports
 
         return new MonitoringReport(committee.Id, committee.Name, committee.Country, period, asOf, now,
             new TaskSummary(rows.Count, byArea.Sum(a => a.NotStarted), byArea.Sum(a => a.InProgress), byArea.Sum(a => a.Done),
-                byArea.Sum(a => a.Blocked), byArea.Sum(a => a.Overdue), completed, byArea), indicators, overdue, held, statistics);
+                byArea.Sum(a => a.Blocked), byArea.Sum(a => a.Overdue), completed, byArea), indicators, overdue, held, statistics, implementation);
     }
 
     private static AreaSummary Summarise(ActionPlanArea area, IEnumerable<(ActionPlanTaskStatus Status, int Days)> tasks)
