@@ -263,6 +263,8 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
         var overdue = Assert.Single(report.Overdue);
         Assert.Equal((hotline, 5, ActionPlanTaskStatus.NotStarted, owner.Name), (overdue.TaskId, overdue.DaysOverdue, overdue.Status, overdue.OwnerName));
         Assert.Equal("TM", report.Statistics.Country);
+        Assert.Equal([(campaign, ActionPlanTaskStatus.InProgress), (hotline, ActionPlanTaskStatus.NotStarted), (charter, ActionPlanTaskStatus.Done)],
+            report.Implementation.Select(t => (t.TaskId, t.Status)));
 
         var running = await w.Grain(committee).Report(new ReportingPeriod(period.From, start.AddDays(30)), secretary);
         Assert.Equal(w.Clock.GetUtcNow(), running.AsOf);
