@@ -1,26 +1,49 @@
 #!/usr/bin/env bash
-# Build and run the whole system locally: a project-local PostgreSQL cluster, one silo and
-# one web instance, all bound to 127.0.0.1.
+# Build and run the whole system locally: a project-local PostgreSQL cluster, N silos and
+# M web instances (default one of each). PostgreSQL and every HTTP endpoint listen on
+# 127.0.0.1 only; the silos advertise 127.0.0.1 to each other.
 #
-#   deploy/run.sh [--no-build]
+#   deploy/run.sh [--no-build] [--silos N] [--webs M]
+#
+#   --no-build    use the existing Release build
+#   --silos N     start N silos (default 1); they form one Orleans cluster through the
+#                 PostgreSQL membership table (ADO.NET clustering)
+#   --webs M      start M web instances (default 1), each an Orleans client of that cluster
 #
 # Environment (all optional):
-#   PORT                          web port (default 5080; a free port if 5080 is taken)
+#   PORT                          port of the first web (default 5080; a free port if taken);
+#                                 web i prefers PORT+i-1
 #   COORDINATION_ADMIN_PASSWORD   admin password (default: generated once, kept in .local/secrets.env)
+#   Orleans__ClusterId            cluster id for every silo and web (default coordination)
+#   Orleans__ServiceId            service id for every silo and web (default coordination)
 #
-# Everything lives under .local/ (git-ignored): pg/ (the cluster), logs/ (silo.log, web.log),
-# secrets.env (mode 600). Ctrl-C stops web, silo and PostgreSQL, in that order.
+# Everything lives under .local/ (git-ignored): pg/ (the cluster), logs/ (silo1.log, silo2.log,
+# ..., web1.log, ...; silo.log and web.log link to the first of each), secrets.env (mode 600).
+# Ctrl-C stops the webs, then the silos, then PostgreSQL.
 set -euo pipefail
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set /{s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"; }
 
-build=1
-for arg in "$@"; do
-    case "$arg" in
+build=1 silos=1 webs=1
+# Stores the value of a counted option ("--silos 3" or "--silos=3") in the named variable.
+set_count() {
+    local -n _sc_out="$1"
+    [[ "$3" =~ ^[1-9][0-9]*$ ]] || { printf '%s needs a positive number, got "%s"\n\n' "$2" "$3" >&2; usage >&2; exit 2; }
+    _sc_out="$3"
+}
+while (($# > 0)); do
+    case "$1" in
         --no-build) build=0 ;;
+        --silos | --webs)
+            (($# >= 2)) || { printf '%s needs a number\n\n' "$1" >&2; usage >&2; exit 2; }
+            set_count "${1#--}" "$1" "$2"
+            shift
+            ;;
+        --silos=* | --webs=*) name="${1%%=*}"; set_count "${name#--}" "$name" "${1#*=}" ;;
         -h | --help) usage; exit 0 ;;
-        *) printf 'unknown option: %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
+        *) printf 'unknown option: %s\n\n' "$1" >&2; usage >&2; exit 2 ;;
     esac
+    shift
 done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -37,11 +60,18 @@ WEB_DIR="$ROOT/src/Web"
 SILO_DLL="$SILO_DIR/bin/Release/net10.0/Coordination.Silo.dll"
 WEB_DLL="$WEB_DIR/bin/Release/net10.0/Coordination.Web.dll"
 READY_TIMEOUT=120
+# Every silo and every web must use the same ids, or they form separate clusters that never
+# see each other; they are passed explicitly to each process rather than left to appsettings.
+CLUSTER_ID="${Orleans__ClusterId:-coordination}"
+SERVICE_ID="${Orleans__ServiceId:-coordination}"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { printf '[run] %s\n' "$*" >&2; }
 die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[[ "$CLUSTER_ID" =~ ^[A-Za-z0-9_-]+$ ]] || die "Orleans__ClusterId may contain only letters, digits, '_' and '-'"
+[[ "$SERVICE_ID" =~ ^[A-Za-z0-9_-]+$ ]] || die "Orleans__ServiceId may contain only letters, digits, '_' and '-'"
 
 mkdir -p "$LOCAL" "$LOGS"
 
@@ -51,35 +81,60 @@ mkdir -p "$LOCAL" "$LOGS"
 exec 9>"$LOCAL/run.lock"
 flock -n 9 || die "deploy/run.sh is already running in this checkout (lock: $LOCAL/run.lock)"
 
-silo_pid="" web_pid="" cleaned=0
+# Every child this script starts, by index: its name (silo1, web2, ...), pid, HTTP port and
+# log file. A pid is blanked once the process has been reaped, because its number may then
+# belong to someone else's process.
+proc_names=() proc_pids=() proc_ports=() proc_logs=()
+silo_procs=() web_procs=() cleaned=0
 # The functions below run from the traps, which shellcheck cannot see.
 # shellcheck disable=SC2317
-# Stops one child politely (SIGTERM lets the .NET host shut down: the silo leaves the
-# cluster membership table cleanly), then forcefully if it does not finish in 30 s.
-stop_process() {
-    local name="$1" pid="$2" i
-    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
-        return 0
-    fi
-    log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+# Succeeds if any of the given children (indexes into proc_*) is still running.
+any_running() {
+    local i
+    for i in "$@"; do
+        [[ -n "${proc_pids[i]}" ]] && kill -0 "${proc_pids[i]}" 2>/dev/null && return 0
+    done
+    return 1
+}
+# shellcheck disable=SC2317
+# Stops the given children politely, all at once: SIGTERM lets the .NET host shut down (a
+# silo deactivates its grains and marks itself dead in the membership table). Whatever has
+# not finished after 30 s is killed.
+stop_processes() {
+    local i tick
+    local -a running=()
+    for i in "$@"; do
+        any_running "$i" || continue
+        log "stopping ${proc_names[i]} (pid ${proc_pids[i]})"
+        kill -TERM "${proc_pids[i]}" 2>/dev/null || true
+        running+=("$i")
+    done
+    for ((tick = 0; tick < 300; tick++)); do
+        any_running "${running[@]}" || break
         sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$name did not stop within 30 s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
+    for i in "${running[@]}"; do
+        if any_running "$i"; then
+            log "${proc_names[i]} did not stop within 30 s; killing it"
+            kill -KILL "${proc_pids[i]}" 2>/dev/null || true
+        fi
+        wait "${proc_pids[i]}" 2>/dev/null || true
+        proc_pids[i]=""
+    done
 }
 # shellcheck disable=SC2317
 cleanup() {
     [[ $cleaned -eq 0 ]] || return 0
     cleaned=1
-    # Reverse start order: web is a client of the silo, and both need PostgreSQL.
-    stop_process web "$web_pid"
-    stop_process silo "$silo_pid"
+    local k
+    # Reverse start order: webs are clients of the silos, and everything needs PostgreSQL.
+    # The webs are independent of each other, so they stop together. Silos stop one at a time,
+    # newest first, so each leaving silo hands its grains and directory entries to silos that
+    # are still up instead of to one that is leaving too.
+    stop_processes "${web_procs[@]}"
+    for ((k = ${#silo_procs[@]} - 1; k >= 0; k--)); do
+        stop_processes "${silo_procs[k]}"
+    done
     pg_stop_cluster "$PG_DIR" || log "WARNING: could not stop the cluster in $PG_DIR"
     log "stopped"
 }
@@ -161,89 +216,183 @@ http_status() {
     printf '%s' "${status_line:0:3}"
     [[ -n "$status_line" ]] || printf '000'
 }
-# Waits until /health/ready answers 200; fails early if the process exits, and shows the
-# end of its log either way so the reason is on screen.
+# Waits until /health/ready answers 200 on every given child (indexes into proc_*), polling
+# them together so that several hosts starting in parallel share one deadline. Fails early if
+# one exits, and shows the end of its log either way so the reason is on screen.
 wait_ready() {
-    local name="$1" pid="$2" port="$3" logfile="$4" deadline=$((SECONDS + READY_TIMEOUT))
-    log "waiting for $name to be ready (http://127.0.0.1:$port/health/ready, up to ${READY_TIMEOUT}s)"
-    while ((SECONDS < deadline)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 40 "$logfile" >&2 || true
-            die "$name exited during start-up (log above; full log: $logfile)"
-        fi
-        if [[ "$(http_status "$port" /health/ready)" == 200 ]]; then
-            log "$name is ready"
-            return 0
-        fi
+    local i deadline=$((SECONDS + READY_TIMEOUT)) names=""
+    local -a pending=("$@") still
+    for i in "$@"; do names+="${names:+, }${proc_names[i]}"; done
+    log "waiting for $names to be ready (/health/ready, up to ${READY_TIMEOUT}s)"
+    while :; do
+        still=()
+        for i in "${pending[@]}"; do
+            if ! kill -0 "${proc_pids[i]}" 2>/dev/null; then
+                tail -n 40 "${proc_logs[i]}" >&2 || true
+                die "${proc_names[i]} exited during start-up (log above; full log: ${proc_logs[i]})"
+            fi
+            if [[ "$(http_status "${proc_ports[i]}" /health/ready)" == 200 ]]; then
+                log "${proc_names[i]} is ready"
+            else
+                still+=("$i")
+            fi
+        done
+        pending=("${still[@]}")
+        ((${#pending[@]} > 0)) || return 0
+        ((SECONDS < deadline)) || break
         sleep 1
     done
-    tail -n 40 "$logfile" >&2 || true
-    die "$name was not ready after ${READY_TIMEOUT}s (log above; full log: $logfile)"
+    names=""
+    for i in "${pending[@]}"; do
+        printf '\n---- end of %s ----\n' "${proc_logs[i]}" >&2
+        tail -n 40 "${proc_logs[i]}" >&2 || true
+        names+="${names:+, }${proc_names[i]}"
+    done
+    die "$names not ready after ${READY_TIMEOUT}s (logs above)"
 }
 # Keeps the previous run's log next to the new one: the interesting failure is often the
 # one before the restart.
 rotate_log() { [[ ! -f "$1" ]] || mv -f "$1" "$1.1"; }
 
-# ---- silo ---------------------------------------------------------------------------------
-silo_port="" gateway_port="" silo_http_port="" web_port=""
-free_port silo_port 11111
-free_port gateway_port 30000
-free_port silo_http_port
-rotate_log "$LOGS/silo.log"
-log "starting silo (silo port $silo_port, gateway port $gateway_port, health http://127.0.0.1:$silo_http_port)"
+# Starts one host in the background and records it in proc_*.
+#   start_host NAME PROJECT_DIR DLL HTTP_PORT [VAR=VALUE...]
 # The working directory is the project directory: ASP.NET Core and the generic host use it as
 # the content root, so appsettings*.json (and the web's wwwroot) are found from a plain
 # `dotnet build` output as well.
-(
-    cd "$SILO_DIR"
-    exec env \
-        ConnectionStrings__Coordination="$connection" \
+start_host() {
+    local name="$1" dir="$2" dll="$3" http_port="$4" logfile="$LOGS/$1.log"
+    shift 4
+    rotate_log "$logfile"
+    (
+        cd "$dir"
+        exec env "$@" ASPNETCORE_URLS="http://127.0.0.1:$http_port" dotnet "$dll"
+    ) </dev/null >"$logfile" 2>&1 9>&- &
+    proc_names+=("$name") proc_pids+=("$!") proc_ports+=("$http_port") proc_logs+=("$logfile")
+}
+# silo.log and web.log (the names of the single-instance days, used in the README) point at
+# the first instance's log. A regular file by that name is an old run's log: keep it as .1.
+link_log() {
+    local link="$LOGS/$1.log"
+    [[ -L "$link" || ! -e "$link" ]] || mv -f "$link" "$link.1"
+    ln -sfn "${1}1.log" "$link"
+}
+
+# Settings every silo and every web share: the same database and the same cluster.
+common_env=(
+    ConnectionStrings__Coordination="$connection"
+    Orleans__ClusterId="$CLUSTER_ID"
+    Orleans__ServiceId="$SERVICE_ID"
+)
+
+# ---- silos --------------------------------------------------------------------------------
+# Silo 1 starts alone and must be ready before any other: it applies the database migrations
+# (including the Orleans tables), which the others would otherwise race. The rest then start
+# in parallel and find the cluster through the membership table. Silo i prefers ports
+# 11111+i-1 and 30000+i-1 so that the membership table is easy to read.
+silo_ports=() gateway_ports=()
+start_silo() {
+    local n="$1" silo_port="" gateway_port="" http_port=""
+    free_port silo_port $((11111 + n - 1))
+    free_port gateway_port $((30000 + n - 1))
+    free_port http_port
+    log "starting silo$n (silo port $silo_port, gateway port $gateway_port, health http://127.0.0.1:$http_port)"
+    start_host "silo$n" "$SILO_DIR" "$SILO_DLL" "$http_port" "${common_env[@]}" \
         Orleans__SiloPort="$silo_port" \
         Orleans__GatewayPort="$gateway_port" \
-        ASPNETCORE_URLS="http://127.0.0.1:$silo_http_port" \
-        dotnet "$SILO_DLL"
-) </dev/null >"$LOGS/silo.log" 2>&1 9>&- &
-silo_pid=$!
-wait_ready silo "$silo_pid" "$silo_http_port" "$LOGS/silo.log"
-
-# ---- web ----------------------------------------------------------------------------------
-wanted_port="${PORT:-5080}"
-free_port web_port "$wanted_port"
-[[ "$web_port" == "$wanted_port" ]] || log "port $wanted_port is taken; using $web_port for the web"
-rotate_log "$LOGS/web.log"
-log "starting web on http://127.0.0.1:$web_port"
-(
-    cd "$WEB_DIR"
-    exec env \
-        ConnectionStrings__Coordination="$connection" \
-        COORDINATION_ADMIN_PASSWORD="$admin_password" \
-        Coordination__Auth__SigningKey="$signing_key" \
-        ASPNETCORE_URLS="http://127.0.0.1:$web_port" \
-        dotnet "$WEB_DLL"
-) </dev/null >"$LOGS/web.log" 2>&1 9>&- &
-web_pid=$!
-wait_ready web "$web_pid" "$web_port" "$LOGS/web.log"
-
-cat <<EOF
-
-  Coordination is running at http://127.0.0.1:$web_port
-  admin password: $admin_password
-
-  logs:       $LOGS/silo.log
-              $LOGS/web.log
-              $PG_DIR/log (PostgreSQL)
-  database:   $connection
-  secrets:    $SECRETS
-  Press Ctrl-C to stop.
-
-EOF
-
-# Returns when either process exits (a crash) or a signal arrives (the traps then clean up).
-exit_code=0
-wait -n "$silo_pid" "$web_pid" || exit_code=$?
-if kill -0 "$silo_pid" 2>/dev/null; then
-    log "web exited unexpectedly (exit code $exit_code); see $LOGS/web.log"
-else
-    log "silo exited unexpectedly (exit code $exit_code); see $LOGS/silo.log"
+        Orleans__AdvertisedAddress=127.0.0.1
+    silo_procs+=($((${#proc_pids[@]} - 1)))
+    silo_ports+=("$silo_port") gateway_ports+=("$gateway_port")
+}
+start_silo 1
+link_log silo
+wait_ready "${silo_procs[0]}"
+if ((silos > 1)); then
+    for ((n = 2; n <= silos; n++)); do start_silo "$n"; done
+    wait_ready "${silo_procs[@]:1}"
 fi
+
+# ---- webs ---------------------------------------------------------------------------------
+# The webs are stateless Orleans clients that find the silo gateways in the membership table;
+# they start together once the whole cluster is up.
+wanted_port="${PORT:-5080}"
+if ! [[ "$wanted_port" =~ ^[1-9][0-9]*$ ]] || ((wanted_port + webs - 1 > 65535)); then
+    die "PORT must be a TCP port number with room for $webs web(s) from it up, got '$wanted_port'"
+fi
+web_urls=()
+for ((n = 1; n <= webs; n++)); do
+    web_port=""
+    free_port web_port $((wanted_port + n - 1))
+    [[ "$web_port" == $((wanted_port + n - 1)) ]] || log "port $((wanted_port + n - 1)) is taken; using $web_port for web$n"
+    log "starting web$n on http://127.0.0.1:$web_port"
+    start_host "web$n" "$WEB_DIR" "$WEB_DLL" "$web_port" "${common_env[@]}" \
+        COORDINATION_ADMIN_PASSWORD="$admin_password" \
+        Coordination__Auth__SigningKey="$signing_key"
+    web_procs+=($((${#proc_pids[@]} - 1)))
+    web_urls+=("http://127.0.0.1:$web_port")
+done
+link_log web
+wait_ready "${web_procs[@]}"
+
+# ---- summary ------------------------------------------------------------------------------
+# Prints a labelled block: the label on the first line only.
+rows() {
+    local label="$1:" item
+    shift
+    for item in "$@"; do
+        printf '  %-11s %s\n' "$label" "$item"
+        label=""
+    done
+}
+silo_rows=() web_rows=() log_rows=()
+for ((n = 1; n <= silos; n++)); do
+    i="${silo_procs[n - 1]}"
+    silo_rows+=("silo$n: silo port ${silo_ports[n - 1]}, gateway port ${gateway_ports[n - 1]}, health http://127.0.0.1:${proc_ports[i]}/health/ready")
+    log_rows+=("${proc_logs[i]}$([[ $n -gt 1 ]] || echo " (also $LOGS/silo.log)")")
+done
+# Every web serves the whole API and UI against the same cluster, so any of them will do; the
+# first is "the" URL. Put a load balancer in front to spread users over all of them.
+for ((n = 1; n <= webs; n++)); do
+    i="${web_procs[n - 1]}"
+    web_rows+=("web$n: ${web_urls[n - 1]}$([[ $n -gt 1 ]] || echo ' (the URL above)')")
+    log_rows+=("${proc_logs[i]}$([[ $n -gt 1 ]] || echo " (also $LOGS/web.log)")")
+done
+log_rows+=("$PG_DIR/log (PostgreSQL)")
+{
+    printf '\n  Coordination is running at %s\n' "${web_urls[0]}"
+    printf '  admin password: %s\n\n' "$admin_password"
+    rows webs "${web_rows[@]}"
+    rows silos "${silo_rows[@]}"
+    rows cluster "ClusterId $CLUSTER_ID, ServiceId $SERVICE_ID (membership: table orleansmembershiptable)"
+    rows logs "${log_rows[@]}"
+    rows database "$connection"
+    rows secrets "$SECRETS"
+    printf '  Press Ctrl-C to stop.\n\n'
+}
+
+# ---- supervision --------------------------------------------------------------------------
+# An instance that exits is reported; the others keep running as long as at least one silo
+# and one web are left (with several silos, killing one on purpose to watch the cluster
+# recover is a legitimate experiment). When the last silo or the last web is gone, or a signal
+# arrives (the traps then clean up), everything stops.
+alive() { # alive INDEX... -> succeeds if any of them has not been reaped yet
+    local i
+    for i in "$@"; do [[ -z "${proc_pids[i]}" ]] || return 0; done
+    return 1
+}
+exit_code=0
+while alive "${silo_procs[@]}" && alive "${web_procs[@]}"; do
+    live=()
+    for i in "${!proc_pids[@]}"; do [[ -z "${proc_pids[i]}" ]] || live+=("${proc_pids[i]}"); done
+    exited="" rc=0
+    wait -n -p exited "${live[@]}" || rc=$?
+    [[ -n "$exited" ]] || continue
+    for i in "${!proc_pids[@]}"; do
+        [[ "${proc_pids[i]}" == "$exited" ]] || continue
+        proc_pids[i]=""
+        log "${proc_names[i]} exited unexpectedly (exit code $rc); see ${proc_logs[i]}"
+    done
+    exit_code=$rc
+done
+alive "${silo_procs[@]}" || log "no silo is left; stopping"
+alive "${web_procs[@]}" || log "no web is left; stopping"
 exit $((exit_code == 0 ? 1 : exit_code))

@@ -273,6 +273,9 @@ pg_stop_cluster() {
     # Only ever stop the cluster by its own data directory: other people's servers on this
     # machine are none of our business.
     [[ -f "$dir/data/postmaster.pid" ]] || return 0
+    # Absolute, because _pg_as_owner runs pg_ctl from /: a relative DIR would make the
+    # status check fail and the server would silently be left running.
+    dir="$(cd "$dir" && pwd -P)"
     [[ -n "${PG_BIN:-}" ]] || PG_BIN="$(_pg_find_bin)"
     [[ -n "$PG_BIN" ]] || { _pg_die "cannot stop $dir: no PostgreSQL binaries found"; return 1; }
     _pg_is_running "$dir" || return 0

@@ -1,5 +1,6 @@
 using System.Net;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Silo.Database;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -62,8 +63,12 @@ public static class SiloHostExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
+            silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
+            silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
+        builder.Services.AddSingleton<EscalationCatchUp>();
+        builder.Services.AddHostedService<DeadSiloCatchUp>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

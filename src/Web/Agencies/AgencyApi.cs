@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Coordination.Contracts.Agencies;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
+using Coordination.Web.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coordination.Web.Agencies;
@@ -15,7 +16,7 @@ public static partial class AgencyApi
     public static WebApplication MapAgencyApi(this WebApplication app)
     {
         var group = app.MapGroup("/api/agencies").WithTags("Agencies").RequireAuthorization();
-        group.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        group.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithIdempotency();
         group.MapGet("/", async (IClusterClient cluster) => TypedResults.Ok(await cluster.GetGrain<IAgencyDirectoryGrain>(0).List()));
         return app;
     }

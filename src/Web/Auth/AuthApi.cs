@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
 using Coordination.Web.Errors;
+using Coordination.Web.Idempotency;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -72,7 +73,7 @@ public static partial class AuthApi
     public static WebApplication MapAuthApi(this WebApplication app)
     {
         app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().WithTags("Auth");
-        app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth");
+        app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth").WithIdempotency();
         app.MapGet("/api/me", Me).RequireAuthorization().WithTags("Auth");
         return app;
     }

@@ -6,6 +6,7 @@ using Coordination.Contracts.Common;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
 using Coordination.Web.Feeds;
+using Coordination.Web.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,30 +14,30 @@ namespace Coordination.Web.Cases;
 
 public static class CaseApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-    private const int MaxIdempotencyKeyLength = 200;
 
     public static WebApplication MapCaseApi(this WebApplication app)
     {
         var group = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization();
+        // Flagging honours Idempotency-Key inside the case's own transaction (see ICaseIntakeGrain),
+        // so a retry after a crash between commit and response still finds the first case.
         group.MapPost("/", Flag).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapGet("/{id}/timeline", Timeline);
-        group.MapPost("/{id}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
-        group.MapPost("/{id}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker));
-        group.MapPost("/{id}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker));
-        group.MapPost("/{id}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
-        group.MapPost("/{id}/events", RecordEvent);
+        group.MapPost("/{id}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
+        group.MapPost("/{id}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
+        group.MapPost("/{id}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id}/events", RecordEvent).WithIdempotency();
         return app;
     }
 
     private static async Task<Results<Created<CaseView>, Ok<CaseView>, ValidationProblem, ProblemHttpResult>> Flag(
         FlagCaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock,
-        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey)
+        [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey)
     {
         var errors = new RequestErrors();
-        var key = errors.Text(IdempotencyHeader, idempotencyKey, MaxIdempotencyKeyLength, required: false);
+        var key = errors.Text(IdempotencyFilter.Header, idempotencyKey, IdempotencyFilter.MaxKeyLength, required: false);
         var command = request.ToCommand(errors, clock);
         if (command is null || errors.Any)
         {

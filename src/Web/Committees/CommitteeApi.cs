@@ -6,7 +6,7 @@ using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Committees;
 using Coordination.Contracts.Common;
 using Coordination.Web.Auth;
-using Coordination.Web.Cases;
+using Coordination.Web.Idempotency;
 using Coordination.Web.Errors;
 using Coordination.Web.Statistics;
 using Microsoft.AspNetCore.Http.Features;
@@ -79,7 +79,7 @@ public static class CommitteeApi
 
     private static async Task<Results<Created<ActionPlanTask>, Ok<ActionPlanTask>, ValidationProblem>> AddTask(
         string id, TaskRequest request, HttpContext http, IClusterClient cluster,
-        [FromHeader(Name = CaseApi.IdempotencyHeader)] string? idempotencyKey)
+        [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey)
     {
         var errors = new RequestErrors();
         var key = IdempotencyKey(errors, idempotencyKey);
@@ -124,7 +124,7 @@ public static class CommitteeApi
     /// <summary>Imports a plan from CSV: every row valid, or nothing imported and a report of every bad row.</summary>
     private static async Task<Results<Created<TasksAdded>, Ok<TasksAdded>, ValidationProblem, ProblemHttpResult>> ImportPlan(
         string id, HttpContext http, IClusterClient cluster, IOptions<PlanImportOptions> limits,
-        [FromHeader(Name = CaseApi.IdempotencyHeader)] string? idempotencyKey, CancellationToken cancellationToken)
+        [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (!IsCsv(http.Request.ContentType))
         {
@@ -163,7 +163,7 @@ public static class CommitteeApi
 
     private static async Task<Results<Created<MeetingRecorded>, Ok<MeetingRecorded>, ValidationProblem>> RecordMeeting(
         string id, MeetingRequest request, HttpContext http, IClusterClient cluster,
-        [FromHeader(Name = CaseApi.IdempotencyHeader)] string? idempotencyKey)
+        [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey)
     {
         var errors = new RequestErrors();
         var key = IdempotencyKey(errors, idempotencyKey);
@@ -217,7 +217,7 @@ public static class CommitteeApi
         (await cluster.GetGrain<IAgencyDirectoryGrain>(0).List()).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
 
     private static string? IdempotencyKey(RequestErrors errors, string? key) =>
-        errors.Text(CaseApi.IdempotencyHeader, key, 200, required: false);
+        errors.Text(IdempotencyFilter.Header, key, 200, required: false);
 
     /// <summary>The key with a fingerprint of the validated command: a retry must send the same request to reuse its key.</summary>
     private static IdempotentRequest? Idempotency(string? key, object command) =>

@@ -38,7 +38,14 @@ public static class WebHostExtensions
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(_ =>
+        {
+            // Fail within seconds when PostgreSQL is down or stuck (a retryable 503), as the silo does.
+            var source = new NpgsqlDataSourceBuilder(connectionString);
+            source.ConnectionStringBuilder.Timeout = Math.Min(source.ConnectionStringBuilder.Timeout, 5);
+            source.ConnectionStringBuilder.CommandTimeout = Math.Min(source.ConnectionStringBuilder.CommandTimeout, 10);
+            return source.Build();
+        });
 
         builder.UseOrleansClient(client =>
         {

@@ -106,7 +106,7 @@ public sealed class BadInputTests(SystemFixture fixture)
     {
         var field = await Field.CreateAsync(fixture.System);
         var post = await field.AgencyAsync("kg-post", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
-        var ngo = await field.AgencyAsync("kg-ngo", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", [], ["FRU"], ["Shelter"]));
+        var ngo = await field.AgencyAsync("kg-ngo", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", [field.Region("Chui")], ["FRU"], ["Shelter"]));
         return (await field.UserAsync("consul", post, "ConsularOfficer"), await field.UserAsync("worker", ngo, "NgoCaseworker"));
     }
 

@@ -16,12 +16,12 @@ public sealed class FlagToDashboardTests(SystemFixture fixture)
     {
         var field = await Field.CreateAsync(fixture.System);
         var post = await field.AgencyAsync("kg-ist", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
-        var ngo = await field.AgencyAsync("kg-naryn", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", ["Naryn"], ["FRU"], ["Shelter", "Legal", "Psychological"]));
+        var ngo = await field.AgencyAsync("kg-naryn", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [field.Region("Naryn")], ["FRU"], ["Shelter", "Legal", "Psychological"]));
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
         await using var dashboard = await DashboardClient.ConnectAsync(field.WebUrl, worker.Token!);
 
-        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Aigul Testova", "F", 1998, "KG", "TR", "Naryn", ["Shelter", "Legal"])))
+        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Aigul Testova", "F", 1998, "KG", "TR", field.Region("Naryn"), ["Shelter", "Legal"])))
             .Expect(HttpStatusCode.Created);
         var caseId = flagged.Json!["id"]!.GetValue<string>();
         Assert.Matches(@"^KG-\d{4}-\d{6}$", caseId);
@@ -74,14 +74,14 @@ public sealed class FlagToDashboardTests(SystemFixture fixture)
     {
         var field = await Field.CreateAsync(fixture.System);
         var post = await field.AgencyAsync("tj-msk", Field.ConsularPost("TJ", "RU", "Moscow", "Europe/Moscow"));
-        var adult = await field.AgencyAsync("tj-adult", Field.Receiving("Shelter", "TJ", "Bokhtar", "Asia/Dushanbe", ["Khatlon"], ["DYU"], ["Shelter", "Legal", "Medical", "Psychological"]));
-        var minors = await field.AgencyAsync("tj-minors", Field.Receiving("Shelter", "TJ", "Bokhtar", "Asia/Dushanbe", ["Khatlon"], [], ["ShelterMinors"]));
+        var adult = await field.AgencyAsync("tj-adult", Field.Receiving("Shelter", "TJ", "Bokhtar", "Asia/Dushanbe", [field.Region("Khatlon")], ["DYU"], ["Shelter", "Legal", "Medical", "Psychological"]));
+        var minors = await field.AgencyAsync("tj-minors", Field.Receiving("Shelter", "TJ", "Bokhtar", "Asia/Dushanbe", [field.Region("Khatlon")], [], ["ShelterMinors"]));
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var adultWorker = await field.UserAsync("adult", adult, "NgoCaseworker");
         using var minorsWorker = await field.UserAsync("minors", minors, "NgoCaseworker");
 
         var fifteen = DateTime.UtcNow.Year - 15;
-        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Firuza Test", "F", fifteen, "TJ", "RU", "Khatlon", ["Shelter", "Psychological"])))
+        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Firuza Test", "F", fifteen, "TJ", "RU", field.Region("Khatlon"), ["Shelter", "Psychological"])))
             .Expect(HttpStatusCode.Created);
         var caseId = flagged.Json!["id"]!.GetValue<string>();
         Assert.True(flagged.Json!["minor"]!.GetValue<bool>());
@@ -101,7 +101,7 @@ public sealed class FlagToDashboardTests(SystemFixture fixture)
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         await using var dashboard = await DashboardClient.ConnectAsync(field.WebUrl, consul.Token!);
 
-        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Dilnoza Test", "F", 1995, "UZ", "AE", "Karakalpakstan", ["Shelter"])))
+        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Dilnoza Test", "F", 1995, "UZ", "AE", field.Region("Karakalpakstan"), ["Shelter"])))
             .Expect(HttpStatusCode.Created);
         var caseId = flagged.Json!["id"]!.GetValue<string>();
         Assert.Equal("Flagged", flagged.Json!["status"]!.GetValue<string>());
@@ -117,13 +117,13 @@ public sealed class FlagToDashboardTests(SystemFixture fixture)
     {
         var field = await Field.CreateAsync(fixture.System);
         var post = await field.AgencyAsync("kz-ist", Field.ConsularPost("KZ", "TR", "Istanbul", "Europe/Istanbul"));
-        var ngo = await field.AgencyAsync("kz-ngo", Field.Receiving("Ngo", "KZ", "Almaty", "Asia/Almaty", [], ["ALA"], ["Shelter"]));
+        var ngo = await field.AgencyAsync("kz-ngo", Field.Receiving("Ngo", "KZ", "Almaty", "Asia/Almaty", [field.Region("Almaty")], ["ALA"], ["Shelter"]));
         var other = await field.AgencyAsync("kz-other", Field.ConsularPost("KZ", "AE", "Dubai", "Asia/Dubai"));
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var stranger = await field.UserAsync("stranger", other, "ConsularOfficer");
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
 
-        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Aigerim Test", "F", 1990, "KZ", "TR", "Almaty", ["Shelter"])))
+        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Aigerim Test", "F", 1990, "KZ", "TR", field.Region("Almaty"), ["Shelter"])))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
 
         (await stranger.GetAsync($"/api/cases/{caseId}")).ExpectProblem(HttpStatusCode.NotFound);
@@ -143,10 +143,10 @@ public sealed class FlagToDashboardTests(SystemFixture fixture)
     {
         var field = await Field.CreateAsync(fixture.System);
         var post = await field.AgencyAsync("kg-dxb", Field.ConsularPost("KG", "AE", "Dubai", "Asia/Dubai"));
-        var ngo = await field.AgencyAsync("kg-osh", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", ["Osh"], ["OSS"], ["Shelter"]));
+        var ngo = await field.AgencyAsync("kg-osh", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], ["OSS"], ["Shelter"]));
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
-        var flag = Field.Flag("Nurjan Test", "M", 1985, "KG", "AE", "Osh", ["Shelter"]);
+        var flag = Field.Flag("Nurjan Test", "M", 1985, "KG", "AE", field.Region("Osh"), ["Shelter"]);
         var key = Guid.NewGuid().ToString();
 
         var first = (await consul.PostAsync("/api/cases", flag, key)).Expect(HttpStatusCode.Created);

@@ -205,6 +205,42 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Retried_decline_is_idempotent()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kg-consulate-istanbul", "KG");
+        var first = await s.Receiving("a-kg-shelter", "KG", [s.Region("Osh")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var second = await s.Receiving("b-kg-shelter", "KG", [s.Region("Osh")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Osh"), [Need.Shelter]));
+        await s.Case(flagged.Id).AnswerReferral("r1", accept: false, "No beds", Scenario.Staff(first));
+
+        // The answer to the first call was lost; the shelter's client sends the same decline again.
+        var retried = await s.Case(flagged.Id).AnswerReferral("r1", accept: false, "No beds", Scenario.Staff(first));
+
+        Assert.Equal(ReferralStatus.Declined, retried.Referrals.Single(r => r.Id == "r1").Status);
+        Assert.Single(await s.Feed(post), i => i.Type == FeedItemType.ReferralDeclined);
+        Assert.Single(await s.Feed(second));
+    }
+
+    [Fact]
+    public async Task Declining_a_referral_of_a_withdrawn_case_does_not_offer_the_case_to_another_agency()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kg-consulate-istanbul", "KG");
+        var first = await s.Receiving("a-kg-shelter", "KG", [s.Region("Osh")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var second = await s.Receiving("b-kg-shelter", "KG", [s.Region("Osh")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Osh"), [Need.Shelter]));
+        await s.Case(flagged.Id).RecordEvent(CaseEventType.Withdrawn, "family withdrew the request", null, Scenario.Staff(post));
+
+        var afterDecline = await s.Case(flagged.Id).AnswerReferral("r1", accept: false, "No beds", Scenario.Staff(first));
+
+        Assert.Equal(CaseStatus.Withdrawn, afterDecline.Status);
+        Assert.DoesNotContain(afterDecline.Referrals, r => r.ToAgencyId == second.Id);
+        Assert.DoesNotContain(await s.Feed(second), i => i.Type == FeedItemType.ReferralReceived);
+        Assert.DoesNotContain(await s.Feed(post), i => i.Type == FeedItemType.NoReceivingAgency);
+    }
+
+    [Fact]
     public async Task Accepted_referral_is_reported_to_the_post()
     {
         var s = new Scenario(fixture);
@@ -326,6 +362,30 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Equal(DomainErrorKind.Conflict, ex.Kind);
         Assert.Single(await s.Feed(ngo));
         Assert.Single(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
+    }
+
+    // A lost race for an idempotency key used to make CaseGrain.Flag call back into the CaseIntakeGrain
+    // waiting for it; with every stateless worker busy the chain waited on itself.
+    [Fact]
+    public async Task Concurrent_retries_with_one_idempotency_key_create_one_case_and_one_alert()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("uz-consulate-dubai", "UZ", "AE", "Dubai");
+        var ngo = await s.Receiving("uz-ngo", "UZ", [s.Region("Tashkent")], [AgencyService.Legal]);
+        const int Rounds = 20;
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var command = s.NewCase("UZ", s.Region("Tashkent"), [Need.Legal]);
+            var results = await Task.WhenAll(Enumerable.Range(0, 24)
+                .Select(_ => s.Intake.Flag(command, Scenario.Staff(post), $"retry-key-{round}", "same-hash")));
+
+            Assert.Single(results.Select(r => r.Case.Id).Distinct());
+            Assert.Single(results, r => r.Created);
+        }
+
+        Assert.Equal(Rounds, (await s.Feed(ngo)).Count);
+        Assert.Equal(Rounds, (await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post))).Count);
     }
 
     [Fact]

@@ -33,9 +33,10 @@ public sealed class CoordinationProcesses : IAsyncDisposable
     public IReadOnlyList<HostProcess> Webs => _processes.Where(p => p.Kind == HostKind.Web && p.IsRunning).ToList();
 
     /// <summary>A fresh database; silos apply the migrations themselves, as in production.</summary>
-    public static async Task<CoordinationProcesses> CreateAsync(string purpose, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CoordinationProcesses> CreateAsync(
+        string purpose, IReadOnlyDictionary<string, string>? environment = null, string? connectionString = null)
     {
-        var connectionString = await TestDatabase.CreateEmptyAsync(purpose);
+        connectionString ??= await TestDatabase.CreateEmptyAsync(purpose);
         var logs = Path.Combine(RepositoryRoot, ".local", "test-logs", $"{purpose}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(logs);
         var system = new CoordinationProcesses(connectionString, logs);

@@ -19,6 +19,12 @@ public sealed class Field(Uri webUrl, ApiClient admin)
 
     public string Id(string name) => $"{name}-{_suffix}";
 
+    /// <summary>
+    /// A home region only this test uses: agencies are global, so a test that routes to "Naryn"
+    /// could otherwise pick up another test's Naryn shelter from the same database.
+    /// </summary>
+    public string Region(string name) => $"{name}-{_suffix}";
+
     public async Task<string> AgencyAsync(string name, object agency)
     {
         var id = Id(name);

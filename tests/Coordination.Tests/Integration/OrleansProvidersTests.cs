@@ -30,35 +30,59 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
     public async Task Silo_is_listed_active_in_the_membership_table_heartbeats_there_and_clients_connect_through_that_gateway_list()
     {
         var cluster = await ProviderCluster.CreateAsync();
+        await using var silo = await StartSiloAsync(cluster);
 
-        long generation;
-        await using (var silo = await StartSiloAsync(cluster))
+        var row = Assert.Single(await ReadMembershipAsync(cluster));
+        Assert.Equal("127.0.0.1", row.Address);
+        Assert.Equal(silo.SiloPort, row.Port);
+        Assert.Equal(silo.GatewayPort, row.ProxyPort);
+        Assert.Equal(SiloStatusActive, row.Status);
+
+        // UpdateIAmAlivetimeKey: the heartbeat moves IAmAliveTime forward in the table.
+        await EventuallyAsync(
+            "IAmAliveTime to advance past the value first read",
+            async () => (await ReadMembershipAsync(cluster)).Single(r => r.Port == silo.SiloPort).IAmAliveTime,
+            alive => alive > row.IAmAliveTime);
+
+        // The client is configured with ADO.NET clustering only: its gateways come from GatewaysQueryKey.
+        await using var client = await StartClientAsync(cluster);
+        var counter = client.Client.GetGrain<IProviderCounterGrain>("membership-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(1, await counter.Add("reached through the table's gateway list"));
+    }
+
+    [Fact]
+    public async Task Stopped_silo_is_marked_dead_in_the_membership_table_and_its_row_is_cleaned_up_by_the_next_silo()
+    {
+        var cluster = await ProviderCluster.CreateAsync();
+
+        int firstPort;
+        await using (var first = await StartSiloAsync(cluster))
         {
-            var row = Assert.Single(await ReadMembershipAsync(cluster));
-            Assert.Equal("127.0.0.1", row.Address);
-            Assert.Equal(silo.SiloPort, row.Port);
-            Assert.Equal(silo.GatewayPort, row.ProxyPort);
-            Assert.Equal(SiloStatusActive, row.Status);
-            generation = row.Generation;
-
-            // UpdateIAmAlivetimeKey: the heartbeat moves IAmAliveTime forward in the table.
-            await EventuallyAsync(
-                "IAmAliveTime to advance past the value first read",
-                async () => (await ReadMembershipAsync(cluster)).Single(r => r.Generation == generation).IAmAliveTime,
-                alive => alive > row.IAmAliveTime);
-
-            // The client is configured with ADO.NET clustering only: its gateways come from GatewaysQueryKey.
-            await using var client = await StartClientAsync(cluster);
-            var counter = client.Client.GetGrain<IProviderCounterGrain>("membership-" + Guid.NewGuid().ToString("N"));
-            Assert.Equal(1, await counter.Add("reached through the table's gateway list"));
+            firstPort = first.SiloPort;
         }
 
-        // UpdateMembershipKey on graceful shutdown: the same row is now Dead.
+        // UpdateMembershipKey on graceful shutdown: the same row, now Dead.
         var afterStop = await EventuallyAsync(
             "the stopped silo's row to be marked Dead",
             () => ReadMembershipAsync(cluster),
-            rows => rows.Any(r => r.Generation == generation && r.Status == SiloStatusDead));
+            rows => rows.Any(r => r.Port == firstPort && r.Status == SiloStatusDead));
         Assert.Single(afterStop);
+
+        // CleanupDefunctSiloEntryKey: a silo that treats every dead row as expired deletes it. The provider
+        // only logs (never throws) when this query fails, so the row disappearing is the only evidence.
+        await using var next = await StartSiloAsync(cluster, membership =>
+        {
+            membership.DefunctSiloExpiration = TimeSpan.FromMilliseconds(1);
+            membership.DefunctSiloMinimumRetention = TimeSpan.FromMilliseconds(1);
+            membership.DefunctSiloCleanupPeriod = TimeSpan.FromSeconds(1);
+        });
+        var remaining = await EventuallyAsync(
+            "the dead silo's row to be deleted",
+            () => ReadMembershipAsync(cluster),
+            rows => rows.All(r => r.Port != firstPort));
+        var active = Assert.Single(remaining);
+        Assert.Equal(next.SiloPort, active.Port);
+        Assert.Equal(SiloStatusActive, active.Status);
     }
 
     [Fact]
@@ -67,11 +91,18 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         var cluster = await ProviderCluster.CreateAsync();
         var grainKey = "restart-" + Guid.NewGuid().ToString("N");
 
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var counter = client.Client.GetGrain<IProviderCounterGrain>(grainKey);
             Assert.Equal(1, await counter.Add("first note"));
+
+            // First write: an insert with version 1.
+            var inserted = Assert.Single(await ReadStorageAsync(cluster));
+            Assert.Equal(1, inserted.Version);
+            Assert.Contains("first note", inserted.Payload, StringComparison.Ordinal);
+
+            // Second write: a version-checked update.
             Assert.Equal(2, await counter.Add("second note"));
         }
 
@@ -80,7 +111,7 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         Assert.Equal(2, stored.Version);
         Assert.Contains("second note", stored.Payload, StringComparison.Ordinal);
 
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var counter = client.Client.GetGrain<IProviderCounterGrain>(grainKey);
@@ -97,12 +128,12 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Reminder_registered_by_a_grain_is_stored_in_the_reminders_table_fires_and_fires_again_on_a_restarted_silo()
+    public async Task Reminder_registered_by_a_grain_is_stored_in_the_reminders_table_fires_fires_again_on_a_restarted_silo_and_is_deleted_on_unregister()
     {
         var cluster = await ProviderCluster.CreateAsync();
         var grainKey = "reminder-" + Guid.NewGuid().ToString("N");
 
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var grain = client.Client.GetGrain<IProviderReminderGrain>(grainKey);
@@ -121,7 +152,7 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
 
         // A new silo process knows the reminder only through the table (ReadRangeRows*Key); a tick on the
         // fresh activation there proves the stored row is read back and scheduled.
-        await using (var silo = await StartSiloAsync(cluster))
+        await using (await StartSiloAsync(cluster))
         await using (var client = await StartClientAsync(cluster))
         {
             var grain = client.Client.GetGrain<IProviderReminderGrain>(grainKey);
@@ -129,12 +160,14 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
                 "the reminder to fire on the restarted silo",
                 () => grain.GetTicksSeenByThisActivation(),
                 ticks => ticks >= 1);
-        }
 
-        Assert.Single(await ReadRemindersAsync(cluster));
+            // ReadReminderRowKey finds it, DeleteReminderRowKey removes it with the stored etag.
+            Assert.True(await grain.Stop());
+            Assert.Empty(await ReadRemindersAsync(cluster));
+        }
     }
 
-    private async Task<RunningHost> StartSiloAsync(ProviderCluster cluster)
+    private async Task<RunningHost> StartSiloAsync(ProviderCluster cluster, Action<ClusterMembershipOptions>? membership = null)
     {
         var siloPort = FreeTcpPort();
         var gatewayPort = FreeTcpPort();
@@ -163,7 +196,11 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
                 options.ConnectionString = cluster.ConnectionString;
             });
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            silo.Configure<ClusterMembershipOptions>(options => options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1));
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
+                membership?.Invoke(options);
+            });
         });
 
         return await RunningHost.StartAsync(builder.Build(), siloPort, gatewayPort);
@@ -189,7 +226,15 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         var host = builder.Build();
         using (var timeout = new CancellationTokenSource(Patience))
         {
-            await host.StartAsync(timeout.Token);
+            try
+            {
+                await host.StartAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                host.Dispose();
+                Assert.Fail($"The client found no reachable gateway in OrleansMembershipTable within {Patience.TotalSeconds}s.");
+            }
         }
 
         return new RunningClient(host);
@@ -317,7 +362,16 @@ public sealed class OrleansProvidersTests(ITestOutputHelper output)
         public static async Task<RunningHost> StartAsync(IHost host, int siloPort, int gatewayPort)
         {
             using var timeout = new CancellationTokenSource(Patience);
-            await host.StartAsync(timeout.Token);
+            try
+            {
+                await host.StartAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                host.Dispose();
+                Assert.Fail($"The silo did not become active within {Patience.TotalSeconds}s.");
+            }
+
             return new RunningHost(host, siloPort, gatewayPort);
         }
 

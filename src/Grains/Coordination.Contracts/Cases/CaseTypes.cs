@@ -52,6 +52,7 @@ public enum CaseEventType
     Withdrawn,
     Reopened,
     ConsentWithdrawn,
+    ConsentGiven,
 }
 
 [GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined }

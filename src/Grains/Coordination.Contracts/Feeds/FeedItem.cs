@@ -52,6 +52,8 @@ public sealed record FeedItem(
 /// <summary>
 /// An item to put in an agency's feed. <see cref="DedupeKey"/> names its cause
 /// (e.g. <c>referral:KG-2026-000042:r1</c>) so that re-sending it never creates a second item.
+/// <see cref="Checkpoints"/> are fixed times at which it escalates if still unacknowledged, besides
+/// its deadline (e.g. 24 h and 2 h before a flight lands).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.NewFeedItem")]
 public sealed record NewFeedItem(
@@ -66,4 +68,15 @@ public sealed record NewFeedItem(
     [property: Id(8)] Urgency Urgency,
     [property: Id(9)] bool RequiresAck,
     [property: Id(10)] string? CausedByAgencyId,
-    [property: Id(11)] IReadOnlyDictionary<string, string> Data);
+    [property: Id(11)] IReadOnlyDictionary<string, string> Data,
+    [property: Id(12)] IReadOnlyList<DateTimeOffset>? Checkpoints = null);
+
+/// <summary>
+/// Settles open items of an agency whose cause is dealt with (e.g. a referral answered, a person
+/// received at the airport): they are acknowledged on the agency's behalf and stop escalating.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FeedResolution")]
+public sealed record FeedResolution(
+    [property: Id(0)] string AgencyId,
+    [property: Id(1)] string DedupeKeyPrefix,
+    [property: Id(2)] string ResolvedBy);

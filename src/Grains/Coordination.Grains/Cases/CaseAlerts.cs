@@ -95,7 +95,8 @@ public static class CaseAlerts
             c.Id, null, null,
             $"Pickup {c.Id}: flight {travel.FlightNumber} from {travel.DepartureAirport} arrives {travel.ArrivalAirport} " +
             $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({pickup.TimeZone}); {Who(c)}",
-            c.Urgency, RequiresAck: true, c.FlaggedByAgencyId, data);
+            c.Urgency, RequiresAck: true, c.FlaggedByAgencyId, data,
+            Checkpoints: [travel.ScheduledArrival - TimeSpan.FromHours(24), travel.ScheduledArrival - TimeSpan.FromHours(2)]);
     }
 
     public static NewFeedItem CaseUpdated(CaseView c, CaseEvent e, string agencyId)

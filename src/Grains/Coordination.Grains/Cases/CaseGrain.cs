@@ -54,9 +54,12 @@ public sealed class CaseGrain(
         var outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency), now);
         if (outcome == SaveOutcome.IdempotencyKeyTaken)
         {
-            // A concurrent retry with the same key won the race; this id stays unused.
+            // A concurrent retry with the same key won the race; this id stays unused. Answer with the
+            // winner's case here rather than through the intake grain, whose call is waiting on this one.
             DeactivateOnIdle();
-            return await GrainFactory.GetGrain<ICaseIntakeGrain>(0).Flag(command, actor, idempotencyKey, requestHash);
+            var winner = await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey!)
+                ?? throw new InvalidOperationException("An idempotency key reported as taken was not found.");
+            return await CaseIntakeGrain.ReplayAsync(GrainFactory, winner, requestHash, actor);
         }
 
         logger.LogInformation("Case {CaseId} flagged by {AgencyId} ({Urgency}), status {Status}", CaseId, actor.AgencyId, routed.Urgency, routed.Status);
@@ -70,8 +73,24 @@ public sealed class CaseGrain(
             return null;
         }
 
-        await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
-        return _case;
+        var visible = ForViewer(_case, viewer.AgencyId);
+        if (visible.Person is null)
+        {
+            return visible;
+        }
+
+        try
+        {
+            await CaseStore.AuditReadAsync(db, viewer, [CaseId], "case.read", PersonalFields);
+            return visible;
+        }
+        catch (NpgsqlException)
+        {
+            // The database is down: serve the live state, but personal data is only ever shown
+            // when the read can be audited.
+            logger.LogWarning("Case {CaseId} served without personal data: the read could not be audited", CaseId);
+            return _case with { Person = null };
+        }
     }
 
     public async Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer)
@@ -104,20 +123,23 @@ public sealed class CaseGrain(
         var created = new Referral(NextReferralId(current), target.Id, referral.Services, ReferralStatus.Pending, null, now, referral.Note);
         var next = current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
         var events = new List<CaseEvent> { NewEvent(CaseEventType.Referred, actor, now, $"to {target.Id}") };
-        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next)), now);
+        var settled = new[] { new FeedResolution(current.FlaggedByAgencyId, $"no-receiver:{CaseId}:", actor.Username) };
+        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next), Resolutions: settled), now);
         return _case!;
     }
 
     public async Task<CaseView> AnswerReferral(string referralId, bool accept, string? reason, Actor actor)
     {
-        var current = RequireVisible(actor);
+        // The agency a referral was made to may answer it — and repeat its answer — even after a
+        // decline has taken the case out of its sight.
+        var current = _case ?? throw DomainException.NotFound($"Case {CaseId}");
         var referral = current.Referrals.FirstOrDefault(r => r.Id == referralId && r.ToAgencyId == actor.AgencyId)
             ?? throw DomainException.NotFound($"Referral {referralId} of case {CaseId}");
 
         var wanted = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
         if (referral.Status == wanted)
         {
-            return current;
+            return CanSee(actor.AgencyId) ? ForViewer(current, actor.AgencyId) : current with { Person = null };
         }
 
         if (referral.Status != ReferralStatus.Pending)
@@ -144,7 +166,7 @@ public sealed class CaseGrain(
         };
         var feed = new List<NewFeedItem> { CaseAlerts.ReferralAnswered(next, answered, await Directory.Get(actor.AgencyId)) };
 
-        if (!accept)
+        if (!accept && current.Status is not (CaseStatus.Closed or CaseStatus.Withdrawn))
         {
             var declined = next.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
             var (rerouted, more) = await RouteAsync(next, actor, events, now, declined);
@@ -152,9 +174,11 @@ public sealed class CaseGrain(
             feed.AddRange(more);
         }
 
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        // Answering is acting on the alert: it stops escalating.
+        var settled = new[] { new FeedResolution(actor.AgencyId, $"referral:{CaseId}:{referralId}", actor.Username) };
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: settled), now);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
-        return _case!;
+        return CanSee(actor.AgencyId) ? ForViewer(_case!, actor.AgencyId) : _case! with { Person = null };
     }
 
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)
@@ -168,6 +192,11 @@ public sealed class CaseGrain(
         if (!CaseLifecycle.TravelBookable.Contains(current.Status))
         {
             throw DomainException.Conflict($"Travel cannot be booked while case {CaseId} is {current.Status}.");
+        }
+
+        if (current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel)
+        {
+            return current; // the same booking again: nothing changes, nobody is alerted twice
         }
 
         var now = clock.GetUtcNow();
@@ -189,7 +218,10 @@ public sealed class CaseGrain(
         }
 
         feed.AddRange(UpdatesFor(next, events[^1], exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]]));
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        var superseded = current.Travel?.PickupAgencyId is { } previous
+            ? new[] { new FeedResolution(previous, $"pickup:{CaseId}:", actor.Username) }
+            : [];
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: superseded), now);
         logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
         return _case!;
     }
@@ -223,7 +255,7 @@ public sealed class CaseGrain(
         var next = current with
         {
             Status = status,
-            Consent = type == CaseEventType.ConsentWithdrawn ? current.Consent with { Given = false } : current.Consent,
+            Consent = CaseLifecycle.IsConsentChange(type) ? current.Consent with { Given = type == CaseEventType.ConsentGiven } : current.Consent,
             UpdatedAt = now,
             Version = current.Version + 1,
         };
@@ -235,12 +267,36 @@ public sealed class CaseGrain(
         }
 
         feed.AddRange(UpdatesFor(next, events[0], exclude: [actor.AgencyId]));
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next)), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: Settled(current, type, actor)), now);
         logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, status);
         return _case!;
     }
 
     private IAgencyDirectoryGrain Directory => GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
+
+    /// <summary>
+    /// The case as an agency may see it. Without consent only the flagging post sees who the person
+    /// is; every other involved agency works with the pseudonymous case.
+    /// </summary>
+    public static CaseView ForViewer(CaseView c, string agencyId) =>
+        c.Consent.Given || agencyId == c.FlaggedByAgencyId ? c : c with { Person = null };
+
+    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
+    private static FeedResolution[] Settled(CaseView c, CaseEventType type, Actor actor)
+    {
+        var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { new FeedResolution(pickup, $"pickup:{c.Id}:", actor.Username) } : [];
+        return type switch
+        {
+            CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
+            CaseEventType.Withdrawn or CaseEventType.Closed =>
+            [
+                .. pickups,
+                .. c.Referrals.Select(r => new FeedResolution(r.ToAgencyId, $"referral:{c.Id}:", actor.Username)).DistinctBy(r => r.AgencyId),
+                new FeedResolution(c.FlaggedByAgencyId, $"no-receiver:{c.Id}:", actor.Username),
+            ],
+            _ => [],
+        };
+    }
 
     /// <summary>Refers the case to the best matching receiving agency, or tells the post nobody matches.</summary>
     private async Task<(CaseView Case, List<NewFeedItem> Feed)> RouteAsync(

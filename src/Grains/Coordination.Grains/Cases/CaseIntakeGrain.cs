@@ -21,14 +21,7 @@ public sealed class CaseIntakeGrain(
     {
         if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
         {
-            if (previous.Hash != (requestHash ?? string.Empty))
-            {
-                throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
-            }
-
-            var existing = await GrainFactory.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
-                ?? throw DomainException.NotFound($"Case {previous.CaseId}");
-            return new FlagResult(existing, Created: false);
+            return await ReplayAsync(GrainFactory, previous, requestHash, actor);
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
@@ -37,10 +30,25 @@ public sealed class CaseIntakeGrain(
         return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash);
     }
 
+    /// <summary>The answer to a retried flag: the case its key created first, or 409 for a different request.</summary>
+    public static async Task<FlagResult> ReplayAsync(IGrainFactory grains, (string Hash, string CaseId) previous, string? requestHash, Actor actor)
+    {
+        if (previous.Hash != (requestHash ?? string.Empty))
+        {
+            throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
+        }
+
+        var existing = await grains.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
+            ?? throw DomainException.NotFound($"Case {previous.CaseId}");
+        return new FlagResult(existing, Created: false);
+    }
+
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
     {
-        var cases = await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId });
-        await CaseStore.AuditReadAsync(db, viewer, cases.Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
+        var cases = (await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId }))
+            .Select(c => CaseGrain.ForViewer(c, viewer.AgencyId))
+            .ToList();
+        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
         return cases;
     }
 }

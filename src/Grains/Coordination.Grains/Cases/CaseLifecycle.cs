@@ -40,12 +40,14 @@ public static class CaseLifecycle
         Enum.GetValues<CaseStatus>().Where(s => s is not (CaseStatus.Closed or CaseStatus.Withdrawn)).ToArray();
 
     /// <summary>Event types a caller may record through the events endpoint.</summary>
-    public static bool IsRecordable(CaseEventType type) => Transitions.ContainsKey(type) || type == CaseEventType.ConsentWithdrawn;
+    public static bool IsRecordable(CaseEventType type) => Transitions.ContainsKey(type) || IsConsentChange(type);
+
+    public static bool IsConsentChange(CaseEventType type) => type is CaseEventType.ConsentWithdrawn or CaseEventType.ConsentGiven;
 
     /// <summary>The status after <paramref name="type"/>, or null when the transition is illegal.</summary>
     public static CaseStatus? Next(CaseStatus current, CaseEventType type)
     {
-        if (type == CaseEventType.ConsentWithdrawn)
+        if (IsConsentChange(type))
         {
             return current;
         }

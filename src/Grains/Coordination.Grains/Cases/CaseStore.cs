@@ -15,7 +15,8 @@ public sealed record CaseChange(
     IReadOnlyList<CaseEvent> Events,
     IReadOnlyList<NewFeedItem> Feed,
     IReadOnlyList<string> InvolvedAgencies,
-    (string AgencyId, string Key, string Hash)? Idempotency = null);
+    (string AgencyId, string Key, string Hash)? Idempotency = null,
+    IReadOnlyList<FeedResolution>? Resolutions = null);
 
 public enum SaveOutcome
 {
@@ -122,9 +123,11 @@ public static class CaseStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Settle superseded items first, so a re-booked flight settles the old pickup, not the new one.
+        var resolved = await FeedStore.ResolveAsync(connection, transaction, change.Resolutions ?? [], now, cancellationToken);
         var feed = await FeedStore.AppendAsync(connection, transaction, change.Feed, now, ack, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (SaveOutcome.Saved, feed);
+        return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }
 
     public static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)

@@ -24,6 +24,7 @@ public sealed class AgencyFeedGrain(
     private const string ReminderName = "ack-deadlines";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
+    private readonly RecentItems _recent = new();
     private IGrainTimer? _deadlineTimer;
     private DateTimeOffset? _timerDue;
     private bool _reminderRegistered;
@@ -36,14 +37,27 @@ public sealed class AgencyFeedGrain(
         await EscalateDueAsync(cancellationToken);
     }
 
-    public Task<IReadOnlyList<FeedItem>> Since(long afterSeq, int limit) =>
-        FeedStore.SinceAsync(db, AgencyId, afterSeq, limit);
+    public async Task<IReadOnlyList<FeedItem>> Since(long afterSeq, int limit)
+    {
+        try
+        {
+            var items = await FeedStore.SinceAsync(db, AgencyId, afterSeq, limit);
+            _recent.Remember(items);
+            return items;
+        }
+        catch (NpgsqlException) when (_recent.Covers(afterSeq))
+        {
+            logger.LogWarning("Feed of agency {AgencyId} served from memory after {AfterSeq}: the database is unreachable", AgencyId, afterSeq);
+            return _recent.After(afterSeq, limit);
+        }
+    }
 
     public async Task<FeedItem?> Acknowledge(Guid itemId, string username)
     {
         var item = await FeedStore.AcknowledgeAsync(db, AgencyId, itemId, username, clock.GetUtcNow());
         if (item is not null)
         {
+            _recent.Remember([item]);
             logger.LogInformation("Feed item {ItemId} of agency {AgencyId} acknowledged", itemId, AgencyId);
             Publish([item]);
         }
@@ -53,6 +67,7 @@ public sealed class AgencyFeedGrain(
 
     public async Task Appended(IReadOnlyList<FeedItem> items)
     {
+        _recent.Remember(items);
         Publish(items);
         var earliest = items.Where(i => i.RequiresAck && i.AcknowledgedAt is null && i.AckDeadline is not null)
             .Select(i => i.AckDeadline!.Value)
@@ -81,6 +96,7 @@ public sealed class AgencyFeedGrain(
             var items = group.Select(e => e.Item).ToList();
             if (group.Key == AgencyId)
             {
+                _recent.Remember(items);
                 Publish(items);
             }
             else

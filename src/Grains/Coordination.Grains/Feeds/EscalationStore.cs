@@ -12,9 +12,9 @@ public static class EscalationStore
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var due = new List<(long Seq, Guid Id, string Type, string? CaseId, string? CommitteeId, string? TaskId, string Urgency, DateTimeOffset Deadline, string? CausedBy, int Count)>();
+        var due = new List<(long Seq, Guid Id, string Type, string? CaseId, string? CommitteeId, string? TaskId, string Urgency, DateTimeOffset Deadline, string? CausedBy, int Count, DateTime[] Checkpoints)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT seq, id, type, case_id, committee_id, task_id, urgency, ack_deadline, caused_by, escalation_count " +
+            "SELECT seq, id, type, case_id, committee_id, task_id, urgency, ack_deadline, caused_by, escalation_count, checkpoints " +
             "FROM feed_items WHERE agency_id = @agency AND acknowledged_at IS NULL AND next_escalation_at <= @now " +
             "ORDER BY seq FOR UPDATE SKIP LOCKED", connection, transaction))
         {
@@ -30,7 +30,8 @@ public static class EscalationStore
                     reader.GetString(6),
                     new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
                     reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.GetInt32(9)));
+                    reader.GetInt32(9),
+                    reader.GetFieldValue<DateTime[]>(10)));
             }
         }
 
@@ -64,7 +65,10 @@ public static class EscalationStore
                 "UPDATE feed_items SET escalation_count = @round, next_escalation_at = @next WHERE agency_id = @agency AND seq = @seq",
                 connection, transaction);
             update.Parameters.AddWithValue("round", round);
-            update.Parameters.AddWithValue("next", (now + ack.RepeatEvery).UtcDateTime);
+            // Nag again after the repeat interval, or sooner at the item's next fixed checkpoint.
+            var next = item.Checkpoints.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)))
+                .Where(c => c > now).Append(now + ack.RepeatEvery).Min();
+            update.Parameters.AddWithValue("next", next.UtcDateTime);
             update.Parameters.AddWithValue("agency", agencyId);
             update.Parameters.AddWithValue("seq", item.Seq);
             await update.ExecuteNonQueryAsync(cancellationToken);

@@ -24,10 +24,13 @@ public static class FeedStore
         var appended = new List<(string, FeedItem)>();
         foreach (var item in items.OrderBy(i => i.AgencyId, StringComparer.Ordinal))
         {
-            var deadline = item.RequiresAck ? now + ack.DeadlineFor(item.Urgency) : (DateTimeOffset?)null;
+            var checkpoints = (item.Checkpoints ?? []).Where(c => c > now).Order().ToArray();
+            var deadline = item.RequiresAck
+                ? checkpoints.Append(now + ack.DeadlineFor(item.Urgency)).Min()
+                : (DateTimeOffset?)null;
             await using var command = new NpgsqlCommand(
                 "SELECT * FROM coordination_append_feed_item(@agency, @dedupe, @id, @type, @kind, @case, @committee, @task, " +
-                "@summary, @urgency, @occurred, @requiresAck, @deadline, @causedBy, @data)", connection, transaction);
+                "@summary, @urgency, @occurred, @requiresAck, @deadline, @causedBy, @data, @checkpoints)", connection, transaction);
             command.Parameters.AddWithValue("agency", item.AgencyId);
             command.Parameters.AddWithValue("dedupe", item.DedupeKey);
             command.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
@@ -43,6 +46,7 @@ public static class FeedStore
             command.Parameters.AddWithValue("deadline", NpgsqlDbType.TimestampTz, deadline is { } d ? d.UtcDateTime : DBNull.Value);
             command.Parameters.AddWithValue("causedBy", NpgsqlDbType.Text, (object?)item.CausedByAgencyId ?? DBNull.Value);
             command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(item.Data, CoordinationJson.Options));
+            command.Parameters.AddWithValue("checkpoints", checkpoints.Select(c => c.UtcDateTime).ToArray());
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
@@ -69,6 +73,28 @@ public static class FeedStore
         }
 
         return appended;
+    }
+
+    /// <summary>Acknowledges, inside the caller's transaction, the open items the resolutions settle.</summary>
+    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> ResolveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<FeedResolution> resolutions,
+        DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var resolved = new List<(string, FeedItem)>();
+        foreach (var resolution in resolutions)
+        {
+            await using var command = new NpgsqlCommand(
+                "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL " +
+                "WHERE agency_id = @agency AND starts_with(dedupe_key, @prefix) AND requires_ack AND acknowledged_at IS NULL " +
+                $"RETURNING {Columns}", connection, transaction);
+            command.Parameters.AddWithValue("now", now.UtcDateTime);
+            command.Parameters.AddWithValue("by", resolution.ResolvedBy);
+            command.Parameters.AddWithValue("agency", resolution.AgencyId);
+            command.Parameters.AddWithValue("prefix", resolution.DedupeKeyPrefix);
+            resolved.AddRange((await ReadAllAsync(command, cancellationToken)).Select(i => (resolution.AgencyId, i)));
+        }
+
+        return resolved;
     }
 
     public static async Task<IReadOnlyList<FeedItem>> SinceAsync(NpgsqlDataSource db, string agencyId, long afterSeq, int limit, CancellationToken cancellationToken = default)

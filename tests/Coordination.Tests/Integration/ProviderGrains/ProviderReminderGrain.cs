@@ -6,6 +6,9 @@ public interface IProviderReminderGrain : IGrainWithStringKey
     Task Start(TimeSpan dueTime, TimeSpan period);
 
     Task<int> GetTicksSeenByThisActivation();
+
+    /// <summary>Looks the reminder up and unregisters it; returns false if there was none.</summary>
+    Task<bool> Stop();
 }
 
 public sealed class ProviderReminderGrain : Grain, IProviderReminderGrain, IRemindable
@@ -18,6 +21,18 @@ public sealed class ProviderReminderGrain : Grain, IProviderReminderGrain, IRemi
         await this.RegisterOrUpdateReminder(ReminderName, dueTime, period);
 
     public Task<int> GetTicksSeenByThisActivation() => Task.FromResult(ticks);
+
+    public async Task<bool> Stop()
+    {
+        var reminder = await this.GetReminder(ReminderName);
+        if (reminder is null)
+        {
+            return false;
+        }
+
+        await this.UnregisterReminder(reminder);
+        return true;
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -1,4 +1,4 @@
--- 0003_committees: indexes for the queries of committees and statistics. Action plans themselves
+-- 0005_committees: indexes for the queries of committees and statistics. Action plans themselves
 -- live in Orleans grain storage (OrleansStorage, provider "coordination", state "committee").
 
 -- Statistics select a country's cases flagged in a period...

@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Coordination.Contracts.Feeds;
+using Coordination.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Coordination.Tests.EndToEnd;
+
+/// <summary>
+/// The delivery contract under faults: a silo killed mid-burst, a web host killed under its
+/// dashboards, the database stopped, a silo killed while an alert waits for its deadline.
+/// Loopback only; every wait is bounded.
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_silo_killed_during_a_burst_of_flags_loses_nothing_and_duplicates_nothing()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("kill-silo");
+        await system.StartSiloAsync();
+        var victim = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, post, ngos, field) = await SetUpAsync(system, receivingAgencies: 3);
+
+        const int burst = 60;
+        var created = new ConcurrentDictionary<int, string>();
+        var errors = 0;
+        var killed = new TaskCompletionSource();
+        var watch = Stopwatch.StartNew();
+
+        async Task FlagWithRetriesAsync(int n)
+        {
+            var key = $"burst-{field.Id("k")}-{n}";
+            var flag = Field.Flag($"Burst Person {n}", n % 2 == 0 ? "F" : "M", 1990, "KG", "TR", $"Region{n % 3}", ["Shelter"], urgency: "Routine");
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (true)
+            {
+                try
+                {
+                    var response = await consul.PostAsync("/api/cases", flag, key);
+                    if (response.Status is HttpStatusCode.Created or HttpStatusCode.OK)
+                    {
+                        created[n] = response.Json!["id"]!.GetValue<string>();
+                        if (created.Count == burst / 3)
+                        {
+                            killed.TrySetResult();
+                        }
+
+                        return;
+                    }
+
+                    Assert.True((int)response.Status >= 500, $"a flag was refused, not failed: {response.Status} {response.Body}");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    // the request died with the silo: retry with the same key
+                }
+
+                Interlocked.Increment(ref errors);
+                Assert.True(DateTime.UtcNow < deadline, $"flag {n} kept failing for 3 minutes");
+                await Task.Delay(500);
+            }
+        }
+
+        var clients = Enumerable.Range(0, burst).Select(n => Task.Run(() => FlagWithRetriesAsync(n))).ToList();
+        await killed.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await victim.KillAsync();
+        await Task.WhenAll(clients);
+        output.WriteLine($"{burst} flags, silo killed after {burst / 3}; {errors} failed attempts retried; all done in {watch.Elapsed.TotalSeconds:F1} s");
+
+        Assert.Equal(burst, created.Values.Distinct().Count());
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        var stored = await ListAsync(connection, "SELECT id FROM cases WHERE flagged_by = @post", post);
+        Assert.Equal(created.Values.Order(), stored.Order());
+
+        foreach (var agency in ngos.Append(post))
+        {
+            var seqs = (await ListAsync(connection, "SELECT seq::text FROM feed_items WHERE agency_id = @post", agency)).Select(long.Parse).Order().ToList();
+            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
+        }
+
+        var referred = await ListAsync(connection,
+            "SELECT case_id FROM feed_items WHERE type = 'ReferralReceived' AND case_id IN (SELECT id FROM cases WHERE flagged_by = @post)", post);
+        Assert.Equal(burst, referred.Count);
+        Assert.Equal(burst, referred.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Dashboards_of_a_killed_web_host_reconnect_to_the_other_and_catch_up_with_nothing_missing()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("kill-web");
+        await system.StartSiloAsync();
+        var web1 = await system.StartWebAsync();
+        var web2 = await system.StartWebAsync();
+        var (consul, _, _, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", field.Id("ngo0"), "NgoCaseworker");
+        using var consulOnWeb2 = new ApiClient(web2.BaseAddress, consul.Token);
+
+        var dashboard = await DashboardClient.ConnectAsync(web1.BaseAddress, worker.Token!);
+        var first = await FlagAsync(consulOnWeb2, "Before");
+        var lastSeq = (await dashboard.WaitForAsync(i => i.CaseId == first)).Seq;
+
+        await web1.KillAsync();
+        var missed = new[] { await FlagAsync(consulOnWeb2, "During1"), await FlagAsync(consulOnWeb2, "During2") };
+        await dashboard.DisposeAsync();
+
+        // What a load balancer does when its backend dies: the dashboard's next connection lands on web 2.
+        await using var reconnected = await DashboardClient.ConnectAsync(web2.BaseAddress, worker.Token!);
+        var caughtUp = await reconnected.SinceAsync(lastSeq);
+        Assert.Equal(missed, caughtUp.Where(i => i.Type == FeedItemType.ReferralReceived).Select(i => i.CaseId));
+        Assert.Equal(Enumerable.Range(1, caughtUp.Count).Select(i => lastSeq + i), caughtUp.Select(i => i.Seq));
+    }
+
+    [Fact]
+    public async Task While_PostgreSQL_is_down_commands_get_503_nothing_acknowledged_is_lost_and_service_returns_by_itself()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var system = await CoordinationProcesses.CreateAsync("outage", connectionString: await postgres.CreateDatabaseAsync("coordination"));
+        await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, _, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", field.Id("ngo0"), "NgoCaseworker");
+
+        var caseId = await FlagAsync(consul, "Before");
+        var feed = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
+        var referral = feed.Single(i => i.CaseId == caseId);
+        (await worker.PostAsync($"/api/alerts/{referral.Id}/ack", null)).Expect(HttpStatusCode.OK);
+
+        await postgres.StopServerAsync();
+        var outage = Stopwatch.StartNew();
+        var during = await consul.PostAsync("/api/cases", Field.Flag("During Outage", "F", 1990, "KG", "TR", "Region0", ["Shelter"]), "outage-key");
+        output.WriteLine($"flag during outage: {(int)during.Status} after {outage.Elapsed.TotalSeconds:F1} s");
+        during.ExpectProblem(HttpStatusCode.ServiceUnavailable);
+
+        // Reads that live grain state can serve still work (personal data withheld: the read cannot be audited).
+        var live = (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK);
+        Assert.Null(live.Json!["person"]);
+        var cached = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
+        Assert.Contains(cached, i => i.Id == referral.Id && i.AcknowledgedAt is not null);
+
+        var remaining = TimeSpan.FromSeconds(10) - outage.Elapsed;
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining);
+        }
+
+        await postgres.StartServerAsync();
+        var recovered = Stopwatch.StartNew();
+        ApiResponse retried;
+        do
+        {
+            Assert.True(recovered.Elapsed < TimeSpan.FromMinutes(2), "the service did not come back after the database returned");
+            await Task.Delay(500);
+            retried = await consul.PostAsync("/api/cases", Field.Flag("During Outage", "F", 1990, "KG", "TR", "Region0", ["Shelter"]), "outage-key");
+        }
+        while (retried.Status == HttpStatusCode.ServiceUnavailable);
+        output.WriteLine($"service back {recovered.Elapsed.TotalSeconds:F1} s after the database");
+        retried.Expect(HttpStatusCode.Created);
+
+        var after = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
+        Assert.NotNull(after.Single(i => i.Id == referral.Id).AcknowledgedAt);
+        Assert.Equal([1L, 2L], after.Select(i => i.Seq));
+        Assert.Equal("Before Person", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_critical_alert_escalates_even_when_its_silo_was_killed_before_the_deadline()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("kill-deadline", new Dictionary<string, string>
+        {
+            ["Coordination__Ack__Critical"] = "00:00:15",
+            ["Coordination__Ack__RepeatEvery"] = "00:10:00",
+        });
+        var silo = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, _, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", field.Id("ngo0"), "NgoCaseworker");
+
+        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Critical Person", "F", 1990, "KG", "TR", "Region0", ["Shelter"])))
+            .Expect(HttpStatusCode.Created);
+        var caseId = flagged.Json!["id"]!.GetValue<string>();
+        var referral = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>().Single(i => i.CaseId == caseId);
+
+        await silo.KillAsync();
+        await system.RestartAsync(silo);
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        List<FeedItem> overdue;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no AckOverdue within two minutes of a 15-second deadline");
+            await Task.Delay(500);
+            var response = await worker.GetAsync("/api/feed?after=0");
+            overdue = response.Status == HttpStatusCode.OK
+                ? response.As<List<FeedItem>>().Where(i => i.Type == FeedItemType.AckOverdue).ToList()
+                : [];
+        }
+        while (overdue.Count == 0);
+
+        var alert = Assert.Single(overdue);
+        Assert.Equal(referral.Id.ToString(), alert.Data["itemId"]);
+        Assert.True(alert.OccurredAt >= referral.AckDeadline);
+        output.WriteLine($"escalated {(alert.OccurredAt - referral.AckDeadline!.Value).TotalSeconds:F1} s after the deadline");
+        var postFeed = (await consul.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
+        Assert.Contains(postFeed, i => i.Type == FeedItemType.AckOverdue && i.Data["itemId"] == referral.Id.ToString());
+    }
+
+    [Fact]
+    public async Task Deadlines_held_by_a_silo_killed_while_the_cluster_runs_on_still_escalate_on_the_survivor()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("kill-one-of-two", new Dictionary<string, string>
+        {
+            ["Coordination__Ack__Critical"] = "00:00:20",
+            ["Coordination__Ack__RepeatEvery"] = "00:10:00",
+        });
+        await system.StartSiloAsync();
+        var victim = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, ngos, _) = await SetUpAsync(system, receivingAgencies: 4);
+
+        // One critical referral per agency, so their feeds are spread over both silos.
+        for (var i = 0; i < ngos.Count; i++)
+        {
+            (await consul.PostAsync("/api/cases", Field.Flag($"Person {i}", "F", 1990, "KG", "TR", $"Region{i}", ["Shelter"])))
+                .Expect(HttpStatusCode.Created);
+        }
+
+        await victim.KillAsync();
+
+        await using var connection = new NpgsqlConnection(system.ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        List<string> escalated;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not every agency got its AckOverdue within three minutes of a 20-second deadline");
+            await Task.Delay(1000);
+            escalated = await ListAsync(connection, "SELECT DISTINCT agency_id FROM feed_items WHERE type = 'AckOverdue' AND agency_id <> @post", "");
+        }
+        while (!ngos.All(escalated.Contains));
+    }
+
+    private static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)
+    {
+        var field = await Field.CreateAsync(system);
+        var post = await field.AgencyAsync("post", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
+        var ngos = new List<string>();
+        for (var i = 0; i < receivingAgencies; i++)
+        {
+            ngos.Add(await field.AgencyAsync($"ngo{i}", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", [$"Region{i}"], ["FRU"], ["Shelter"])));
+        }
+
+        return (await field.UserAsync("consul", post, "ConsularOfficer"), post, ngos, field);
+    }
+
+    private static async Task<string> FlagAsync(ApiClient consul, string name) =>
+        (await consul.PostAsync("/api/cases", Field.Flag($"{name} Person", "F", 1992, "KG", "TR", "Region0", ["Shelter"])))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+    private static async Task<List<string>> ListAsync(NpgsqlConnection connection, string sql, string post)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("post", post);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}
