@@ -97,7 +97,9 @@ public sealed class ActionPlanStoryTests(CommitteeSystemFixture fixture)
         var tasks = plan["tasks"]!.AsArray().ToDictionary(t => t!["id"]!.GetValue<string>(), t => t!);
         Assert.Equal(22, tasks.Count);
         Assert.NotNull(tasks["t1"]["acknowledgedAt"]);
+        Assert.NotNull(tasks["t17"]["acknowledgedAt"]); // finished without an explicit ack: reporting on it answered the assignment
         Assert.Null(tasks["t10"]["acknowledgedAt"]);
+        Assert.Null(tasks["t3"]["acknowledgedAt"]);
         Assert.True(tasks["t10"]["overdue"]!.GetValue<bool>());
         Assert.Equal(DaysSince(today.AddDays(-5)), tasks["t10"]["daysOverdue"]!.GetValue<int>());
         Assert.Single(tasks.Values, t => t["overdue"]!.GetValue<bool>());

@@ -87,8 +87,8 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
 
     public void FailNextFor(string committeeId, FeedFault fault) => _armed = (committeeId, fault);
 
-    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> AppendAsync(
-        IReadOnlyList<NewFeedItem> items, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> WriteAsync(
+        IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         FeedFault? fault = null;
         if (_armed is { } armed && items.Any(i => i.CommitteeId == armed.CommitteeId))
@@ -102,7 +102,7 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
             throw new TimeoutException("Injected: the feed was never written.");
         }
 
-        var appended = await Inner!.AppendAsync(items, now, cancellationToken);
-        return fault == FeedFault.AfterCommit ? throw new TimeoutException("Injected: the feed commit's answer was lost.") : appended;
+        var written = await Inner!.WriteAsync(items, settlements, now, cancellationToken);
+        return fault == FeedFault.AfterCommit ? throw new TimeoutException("Injected: the feed commit's answer was lost.") : written;
     }
 }

@@ -67,8 +67,11 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
         Assert.Equal(2, (await w.Feed(committee, FeedItemType.TaskOverdue)).Count);
 
         w.AdvanceTo(At(monday.AddDays(1), 12, 0));
+        Assert.Null(Assert.Single(await w.Feed(owner, FeedItemType.TaskAssigned)).AcknowledgedAt);
         var done = await w.Grain(committee).UpdateTask(task.Id, new ActionPlanTaskUpdate(ActionPlanTaskStatus.Done, null, "Trained 60", null), CommitteeWorld.Staff(owner));
         Assert.False(done.Overdue);
+        Assert.NotNull(done.AcknowledgedAt); // reporting on the task answers its assignment: no more AckOverdue for it
+        Assert.Equal($"staff-{owner.Id}", Assert.Single(await w.Feed(owner, FeedItemType.TaskAssigned)).AcknowledgedBy);
 
         w.AdvanceTo(At(monday.AddDays(2), 9, 30));
         await w.Grain(committee).CheckOverdue();

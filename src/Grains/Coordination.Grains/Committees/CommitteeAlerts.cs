@@ -7,7 +7,8 @@ namespace Coordination.Grains.Committees;
 
 /// <summary>
 /// The feed items an action plan produces. Each dedupe key names its cause — the task, the history
-/// entry, the owner's working day — so re-sending after a failure never creates a second item.
+/// entry, the owner's working day — so re-sending after a failure never creates a second item. Keys
+/// start <c>task:{committee}:{task}:</c>, a prefix no other task's keys share (t1 is not a prefix of t10's).
 /// </summary>
 public static class CommitteeAlerts
 {
@@ -28,7 +29,7 @@ public static class CommitteeAlerts
             data["meetingId"] = task.MeetingId;
         }
 
-        return new NewFeedItem(task.OwnerAgencyId, $"task-assigned:{committeeId}:{task.Id}", FeedItemType.TaskAssigned, FeedItemKind.Task,
+        return new NewFeedItem(task.OwnerAgencyId, $"{Prefix(committeeId, task)}assigned", FeedItemType.TaskAssigned, FeedItemKind.Task,
             null, committeeId, task.Id, $"{committeeName}: new task {task.Id} \"{task.Title}\" due {Date(task.DueDate)}",
             Urgency.Routine, RequiresAck: true, CausedByAgencyId: committeeId, data);
     }
@@ -67,7 +68,7 @@ public static class CommitteeAlerts
         var summary = $"{committeeName}: task {task.Id} \"{task.Title}\" updated by {change.AgencyId}: {string.Join(", ", parts)}";
         var recipients = new[] { committeeId, change.AgencyId == task.OwnerAgencyId ? null : task.OwnerAgencyId };
         return recipients.OfType<string>().Distinct(StringComparer.Ordinal).Select(recipient => new NewFeedItem(
-            recipient, $"task-updated:{committeeId}:{task.Id}:{change.Seq}", FeedItemType.TaskUpdated, FeedItemKind.Info,
+            recipient, $"{Prefix(committeeId, task)}updated:{change.Seq}", FeedItemType.TaskUpdated, FeedItemKind.Info,
             null, committeeId, task.Id, summary, Urgency.Routine, RequiresAck: false, CausedByAgencyId: change.AgencyId, data));
     }
 
@@ -81,9 +82,15 @@ public static class CommitteeAlerts
         data["workday"] = Date(workday);
         var summary = $"{committeeName}: task {task.Id} \"{task.Title}\" of {task.OwnerAgencyId} is {days} day{(days == 1 ? string.Empty : "s")} overdue (due {Date(task.DueDate)}, {task.Status})";
         return new[] { task.OwnerAgencyId, committeeId }.Distinct(StringComparer.Ordinal).Select(recipient => new NewFeedItem(
-            recipient, $"task-overdue:{committeeId}:{task.Id}:{Date(workday)}", FeedItemType.TaskOverdue, FeedItemKind.Alert,
+            recipient, $"{Prefix(committeeId, task)}overdue:{Date(workday)}", FeedItemType.TaskOverdue, FeedItemKind.Alert,
             null, committeeId, task.Id, summary, Urgency.Urgent, RequiresAck: false, CausedByAgencyId: null, data));
     }
+
+    /// <summary>Settles the owner's assignment of the task, if still open: only TaskAssigned asks for acknowledgement.</summary>
+    public static FeedResolution Settles(string committeeId, PlanTaskState task, string username) =>
+        new(task.OwnerAgencyId, Prefix(committeeId, task), username);
+
+    private static string Prefix(string committeeId, PlanTaskState task) => $"task:{committeeId}:{task.Id}:";
 
     private static Dictionary<string, string> Describe(string committeeId, PlanTaskState task) => new()
     {

@@ -50,6 +50,8 @@ public sealed class CommitteeGrain(
 
     private string CommitteeId => this.GetPrimaryKeyString();
 
+    private bool HasUndelivered => Current.Outbox.Count > 0 || Current.Settlements.Count > 0;
+
     private CommitteeState Current => state.State;
 
     private IAgencyDirectoryGrain Directory => GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
@@ -57,7 +59,7 @@ public sealed class CommitteeGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Catch up on whatever fell due, or was left undelivered, while no silo held this committee.
-        if (Current.Tasks.Count > 0 || Current.Outbox.Count > 0)
+        if (Current.Tasks.Count > 0 || HasUndelivered)
         {
             await CheckOverdueAsync();
         }
@@ -164,7 +166,11 @@ public sealed class CommitteeGrain(
         task.UpdatedAt = now;
         Reschedule(task);
 
-        await CommitAsync(CommitteeAlerts.TaskUpdated(CommitteeId, (await CommitteeAsync()).Name, task, change, previous).ToList());
+        // The owner at work on its task, or the task done, answers the assignment: it stops escalating.
+        var settled = agency == task.OwnerAgencyId || task.Status == ActionPlanTaskStatus.Done
+            ? new[] { CommitteeAlerts.Settles(CommitteeId, task, caller.Actor.Username) }
+            : [];
+        await CommitAsync(CommitteeAlerts.TaskUpdated(CommitteeId, (await CommitteeAsync()).Name, task, change, previous).ToList(), settled);
         logger.LogInformation("Committee {CommitteeId}: task {TaskId} updated by {AgencyId}, status {Status}", CommitteeId, taskId, agency, task.Status);
         return await ViewAsync(task);
     }
@@ -270,7 +276,7 @@ public sealed class CommitteeGrain(
     /// Raises whatever overdue alerts are due, writes the state with its outbox, delivers the outbox
     /// and schedules the next wake-up. Returns the number of TaskOverdue chases raised.
     /// </summary>
-    private async Task<int> CommitAsync(IReadOnlyList<NewFeedItem> items, bool onlyIfChanged = false)
+    private async Task<int> CommitAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution>? settlements = null, bool onlyIfChanged = false)
     {
         var now = clock.GetUtcNow();
         var outbox = items.ToList();
@@ -278,6 +284,7 @@ public sealed class CommitteeGrain(
         if (!onlyIfChanged || raised > 0)
         {
             Current.Outbox.AddRange(outbox);
+            Current.Settlements.AddRange(settlements ?? []);
             await WriteAsync();
             await DeliverOutboxAsync();
         }
@@ -331,24 +338,25 @@ public sealed class CommitteeGrain(
         }
     }
 
-    /// <summary>Appends the outbox to the feeds and pushes it live; on failure keeps it for a retry.</summary>
+    /// <summary>Appends the outbox to the feeds, settles what it settles, and pushes both live; on failure keeps them for a retry.</summary>
     private async Task DeliverOutboxAsync()
     {
-        if (Current.Outbox.Count == 0)
+        if (!HasUndelivered)
         {
             return;
         }
 
         var batch = Current.Outbox.ToList();
-        IReadOnlyList<(string AgencyId, FeedItem Item)> appended;
+        var settlements = Current.Settlements.ToList();
+        IReadOnlyList<(string AgencyId, FeedItem Item)> delivered;
         try
         {
-            appended = await feedWriter.AppendAsync(batch, clock.GetUtcNow());
+            delivered = await feedWriter.WriteAsync(batch, settlements, clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Committee {CommitteeId}: {Count} feed items not delivered yet ({Error}); will retry",
-                CommitteeId, batch.Count, ex.GetType().Name);
+            logger.LogWarning("Committee {CommitteeId}: {Count} feed items and {Settlements} settlements not delivered yet ({Error}); will retry",
+                CommitteeId, batch.Count, settlements.Count, ex.GetType().Name);
             _retryTimer ??= this.RegisterGrainTimer(
                 async _ =>
                 {
@@ -362,6 +370,7 @@ public sealed class CommitteeGrain(
 
         // Grain calls do not interleave, so the outbox still starts with this batch.
         Current.Outbox.RemoveRange(0, batch.Count);
+        Current.Settlements.RemoveRange(0, settlements.Count);
         try
         {
             await state.WriteStateAsync();
@@ -372,7 +381,7 @@ public sealed class CommitteeGrain(
             logger.LogWarning("Committee {CommitteeId}: clearing the delivered outbox was not stored ({Error})", CommitteeId, ex.GetType().Name);
         }
 
-        foreach (var group in appended.GroupBy(a => a.AgencyId))
+        foreach (var group in delivered.GroupBy(a => a.AgencyId))
         {
             GrainFactory.GetGrain<IAgencyFeedGrain>(group.Key).Appended(group.Select(g => g.Item).ToList()).Ignore();
         }
@@ -382,7 +391,7 @@ public sealed class CommitteeGrain(
     private async Task ScheduleAsync(DateTimeOffset now)
     {
         var due = Current.Tasks.Where(t => t.Status != ActionPlanTaskStatus.Done).Min(t => t.NextOverdueAt);
-        if (Current.Outbox.Count > 0 && (due is null || now + options.Value.OutboxRetryDelay < due))
+        if (HasUndelivered && (due is null || now + options.Value.OutboxRetryDelay < due))
         {
             due = now + options.Value.OutboxRetryDelay;
         }

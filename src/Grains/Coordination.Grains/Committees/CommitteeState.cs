@@ -24,6 +24,9 @@ public sealed class CommitteeState
 
     /// <summary>Recent Idempotency-Keys and what their command created, newest last.</summary>
     [Id(5)] public List<CommandRecord> Commands { get; set; } = [];
+
+    /// <summary>Open feed items to settle, delivered with <see cref="Outbox"/> (settling twice is harmless).</summary>
+    [Id(6)] public List<FeedResolution> Settlements { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("Coordination.PlanTaskState")]

@@ -6,25 +6,28 @@ using Npgsql;
 namespace Coordination.Grains.Committees;
 
 /// <summary>
-/// Puts committee items into agency feeds. The plan lives in grain storage and the feeds in their
-/// own tables, so the two cannot share a transaction: the grain writes its outbox first and calls
-/// this after; a replacement lets tests fail it at exactly that point.
+/// Puts committee items into agency feeds and settles the ones answered. The plan lives in grain
+/// storage and the feeds in their own tables, so the two cannot share a transaction: the grain
+/// writes its outbox first and calls this after; a replacement lets tests fail it at exactly that point.
 /// </summary>
 public interface ICommitteeFeedWriter
 {
-    Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> AppendAsync(IReadOnlyList<NewFeedItem> items, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>In one transaction: appends <paramref name="items"/> and settles <paramref name="settlements"/>; returns every item changed.</summary>
+    Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> WriteAsync(
+        IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 public sealed class CommitteeFeedWriter(NpgsqlDataSource db, IOptions<AckOptions> ack) : ICommitteeFeedWriter
 {
-    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> AppendAsync(
-        IReadOnlyList<NewFeedItem> items, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> WriteAsync(
+        IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var appended = await FeedStore.AppendAsync(connection, transaction, items, now, ack.Value, cancellationToken);
+        var settled = await FeedStore.ResolveAsync(connection, transaction, settlements, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return appended;
+        return [.. appended, .. settled];
     }
 }
 
