@@ -1,3 +1,4 @@
+using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public static class CoordinationGrainsExtensions
                 "Acknowledgement deadlines and the repeat interval must be positive.")
             .ValidateOnStart();
 
+        services.AddCommitteeGrains(configuration);
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
