@@ -320,7 +320,9 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
 
         await Expect(page.Locator("#committee-report-body table.report-areas caption")).ToHaveTextAsync("Tasks by area and status");
         await Expect(page.Locator("#committee-report-body table.report-areas tbody tr").Last).ToContainTextAsync("All areas");
-        await Expect(page.Locator("#committee-printable")).ToBeVisibleAsync();
+        var report = await page.RunAndWaitForPopupAsync(() => page.Locator("#committee-printable").ClickAsync());
+        await Expect(report.Locator("h1")).ToHaveTextAsync("Monitoring report: National Action Plan working group of KG");
+        await report.CloseAsync();
         await Expect(page.Locator("#committee-stats .funnel-step")).ToHaveCountAsync(6);
         await Expect(page.Locator("#committee-stats .funnel-step").First).ToContainTextAsync("Flagged");
         await Expect(page.Locator("#committee-stats table.stats-persons caption")).ToHaveTextAsync("Persons");

@@ -91,7 +91,7 @@ function overdueList(plan, ctx) {
 function table(captionKey, headers, rows, className = '') {
   return h('div', { class: 'table-wrap' }, h('table', { class: `data ${className}`.trim() },
     h('caption', {}, t(captionKey)),
-    h('thead', {}, h('tr', {}, headers.map((x, i) => h('th', { scope: 'col', class: i ? 'num' : null }, x)))),
+    h('thead', {}, h('tr', {}, headers.map((x, i) => h('th', { scope: 'col', class: i && typeof rows[0]?.[i] === 'number' ? 'num' : null }, x)))),
     h('tbody', {}, rows.length ? rows.map((row) => h('tr', {}, row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', { class: typeof cell === 'number' ? 'num' : null }, cell)))))
       : h('tr', {}, h('td', { colspan: String(headers.length) }, t('committee.report.nothing'))))));
 }
@@ -232,7 +232,7 @@ export function mountCommittee(container, ctx) {
     try {
       const report = await get(`/api/committees/${encodeURIComponent(committeeId)}/report?from=${period.from}&to=${period.to}`);
       if (alive) {
-        reportEl.replaceChildren(...reportTables(report, ctx));
+        reportEl.replaceChildren(...reportTables(report, ctx).filter(Boolean));
       }
     } catch (error) {
       if (alive) {
@@ -246,7 +246,7 @@ export function mountCommittee(container, ctx) {
     try {
       const stats = await get(`/api/statistics?from=${period.from}&to=${period.to}`);
       if (alive) {
-        statsEl.replaceChildren(...statistics(stats));
+        statsEl.replaceChildren(...statistics(stats).filter(Boolean));
       }
     } catch (error) {
       if (alive) {
