@@ -3,12 +3,12 @@ using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Silo.Database;
+using Coordination.Silo.Observability;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Serilog;
 
 namespace Coordination.Silo.Hosting;
 
@@ -19,11 +19,7 @@ public static class SiloHostExtensions
 
     public static WebApplicationBuilder AddCoordinationSilo(this WebApplicationBuilder builder)
     {
-        builder.Host.UseSerilog((context, logger) => logger
-            .ReadFrom.Configuration(context.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("Service", "silo")
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        builder.AddSiloObservability();
 
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -35,7 +31,7 @@ public static class SiloHostExtensions
         builder.Services.AddOptions<SiloHostOptions>()
             .Bind(builder.Configuration.GetSection(SiloHostOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), "Orleans:AdvertisedAddress must be an IP address.")
+            .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), AdvertisedAddressError)
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
 
@@ -47,7 +43,7 @@ public static class SiloHostExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
@@ -64,6 +60,7 @@ public static class SiloHostExtensions
                 o.ConnectionString = connectionString;
             });
             silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
+            silo.AddSiloDiagnostics();
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
@@ -74,6 +71,18 @@ public static class SiloHostExtensions
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>
+    /// Needed while the host is being built, before options validation runs: a bad value must
+    /// still be reported by its setting's name rather than as a bare parse error.
+    /// </summary>
+    private static IPAddress AdvertisedAddress(SiloHostOptions options) =>
+        IPAddress.TryParse(options.AdvertisedAddress, out var address)
+            ? address
+            : throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), [AdvertisedAddressError]);
+
+    private const string AdvertisedAddressError =
+        "Orleans:AdvertisedAddress must be the IP address other silos and clients reach this silo at (environment variable Orleans__AdvertisedAddress).";
 
     public static WebApplication MapCoordinationHealth(this WebApplication app)
     {

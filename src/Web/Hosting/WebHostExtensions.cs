@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Observability;
 using Coordination.Web.Errors;
+using Coordination.Web.Observability;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -18,11 +20,7 @@ public static class WebHostExtensions
 
     public static WebApplicationBuilder AddCoordinationWeb(this WebApplicationBuilder builder)
     {
-        builder.Host.UseSerilog((context, logger) => logger
-            .ReadFrom.Configuration(context.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("Service", "web")
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        builder.AddWebObservability();
 
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -60,6 +58,7 @@ public static class WebHostExtensions
                 o.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
+            client.AddActivityPropagation();
         });
 
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -83,7 +82,9 @@ public static class WebHostExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCoordinationMetrics();
         app.UseSerilogRequestLogging();
+        app.UseRequestCorrelation();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

@@ -1,4 +1,5 @@
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,14 +17,21 @@ public static class CoordinationGrainsExtensions
     {
         services.AddOptions<AckOptions>()
             .Bind(configuration.GetSection(AckOptions.Section))
-            .Validate(o => o.Critical > TimeSpan.Zero && o.Urgent > TimeSpan.Zero && o.Routine > TimeSpan.Zero && o.RepeatEvery > TimeSpan.Zero,
-                "Acknowledgement deadlines and the repeat interval must be positive.")
+            .Validate(o => o.Critical > TimeSpan.Zero, Positive(nameof(AckOptions.Critical)))
+            .Validate(o => o.Urgent > TimeSpan.Zero, Positive(nameof(AckOptions.Urgent)))
+            .Validate(o => o.Routine > TimeSpan.Zero, Positive(nameof(AckOptions.Routine)))
+            .Validate(o => o.RepeatEvery > TimeSpan.Zero, Positive(nameof(AckOptions.RepeatEvery)))
             .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<FeedMetrics>();
 
         services.TryAddSingleton(_ => FailFast(new NpgsqlDataSourceBuilder(connectionString)).Build());
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
     }
+
+    private static string Positive(string key) =>
+        $"{AckOptions.Section}:{key} must be a positive TimeSpan such as 00:15:00 (environment variable {AckOptions.Section.Replace(":", "__")}__{key}).";
 
     /// <summary>
     /// When PostgreSQL is down or stuck, a command should fail within seconds (a 503 the caller can
