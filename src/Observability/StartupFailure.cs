@@ -36,9 +36,15 @@ internal static class StartupFailure
     public static string Describe(Exception? exception) => exception switch
     {
         null => "unknown error",
-        OptionsValidationException invalid => string.Join(" ", invalid.Failures),
+        OptionsValidationException invalid => string.Join(" ", invalid.Failures) + SectionOf(invalid.OptionsType),
         AggregateException aggregate => string.Join(" ", aggregate.InnerExceptions.Select(Describe).Distinct()),
         { InnerException: { } inner } => $"{exception.Message} {Describe(inner)}",
         _ => exception.Message,
     };
+
+    /// <summary>Data-annotation failures name the member only; say where it is set.</summary>
+    private static string SectionOf(Type options) =>
+        options.GetField("Section")?.GetRawConstantValue() is string section
+            ? $" (section {section}: environment variables {section.Replace(":", "__")}__<name>)"
+            : string.Empty;
 }
