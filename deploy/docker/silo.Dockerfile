@@ -12,7 +12,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Grains/Coordination.Contracts/Coordination.Contracts.csproj src/Grains/Coordination.Contracts/
 COPY src/Grains/Coordination.Grains/Coordination.Grains.csproj src/Grains/Coordination.Grains/
-COPY src/Observability/Coordination.Observability.csproj src/Observability/
+COPY src/ServiceDefaults/Coordination.ServiceDefaults.csproj src/ServiceDefaults/
 COPY src/Silo/Coordination.Silo.csproj src/Silo/
 RUN dotnet restore src/Silo/Coordination.Silo.csproj
 COPY src/ src/

@@ -10,7 +10,7 @@ WORKDIR /src
 # Restore from the project files alone, so this layer is rebuilt only when a dependency changes.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Grains/Coordination.Contracts/Coordination.Contracts.csproj src/Grains/Coordination.Contracts/
-COPY src/Observability/Coordination.Observability.csproj src/Observability/
+COPY src/ServiceDefaults/Coordination.ServiceDefaults.csproj src/ServiceDefaults/
 COPY src/Web/Coordination.Web.csproj src/Web/
 RUN dotnet restore src/Web/Coordination.Web.csproj
 COPY src/ src/

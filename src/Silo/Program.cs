@@ -1,12 +1,11 @@
-using Coordination.Observability;
+using Coordination.ServiceDefaults;
 using Coordination.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCoordinationSilo();
 
 var app = builder.Build();
-app.UseCoordinationMetrics();
-app.MapCoordinationHealth();
+app.MapServiceDefaults();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

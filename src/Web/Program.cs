@@ -1,6 +1,7 @@
 using Coordination.Web.Agencies;
 using Coordination.Web.Auth;
 using Coordination.Web.Cases;
+using Coordination.Web.Export;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
 
@@ -15,6 +16,7 @@ app.MapAuthApi();
 app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();
+app.MapExportApi();
 
 await app.RunAsync();
 

@@ -1,11 +1,9 @@
 using System.Net;
-using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
+using Coordination.ServiceDefaults;
 using Coordination.Silo.Database;
 using Coordination.Silo.Observability;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -14,19 +12,12 @@ namespace Coordination.Silo.Hosting;
 
 public static class SiloHostExtensions
 {
-    public const string ConnectionStringName = "Coordination";
     private const string Invariant = "Npgsql";
 
     public static WebApplicationBuilder AddCoordinationSilo(this WebApplicationBuilder builder)
     {
+        var connectionString = builder.AddServiceDefaults("silo");
         builder.AddSiloObservability();
-
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
-        }
 
         builder.Services.AddOptions<SiloHostOptions>()
             .Bind(builder.Configuration.GetSection(SiloHostOptions.Section))
@@ -66,11 +57,11 @@ public static class SiloHostExtensions
 
         builder.Services.AddSingleton<EscalationCatchUp>();
         builder.Services.AddHostedService<DeadSiloCatchUp>();
-        builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
+
+    private const string AdvertisedAddressError =
+        "Orleans:AdvertisedAddress must be the IP address other silos and clients reach this silo at (environment variable Orleans__AdvertisedAddress).";
 
     /// <summary>
     /// Needed while the host is being built, before options validation runs: a bad value must
@@ -81,21 +72,11 @@ public static class SiloHostExtensions
             ? address
             : throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), [AdvertisedAddressError]);
 
-    private const string AdvertisedAddressError =
-        "Orleans:AdvertisedAddress must be the IP address other silos and clients reach this silo at (environment variable Orleans__AdvertisedAddress).";
-
-    public static WebApplication MapCoordinationHealth(this WebApplication app)
-    {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        return app;
-    }
-
     /// <summary>Applies migrations before the silo joins the cluster, waiting for PostgreSQL to come up.</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
-        var connectionString = app.Configuration.GetConnectionString(ConnectionStringName)!;
+        var connectionString = app.Configuration.GetConnectionString(ServiceDefaultsExtensions.ConnectionStringName)!;
         var deadline = DateTime.UtcNow + options.DatabaseStartupTimeout;
         while (true)
         {
@@ -110,39 +91,6 @@ public static class SiloHostExtensions
                 app.Logger.LogWarning("PostgreSQL not reachable yet ({Message}); retrying", ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), app.Lifetime.ApplicationStopping);
             }
-        }
-    }
-}
-
-internal sealed class DatabaseHealthCheck(NpgsqlDataSource db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = db.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", ex);
-        }
-    }
-}
-
-internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await grains.GetGrain<IDashboardRelayGrain>(0).Ping().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("The Orleans cluster does not answer.", ex);
         }
     }
 }

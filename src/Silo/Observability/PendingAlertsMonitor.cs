@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Coordination.Contracts.Common;
-using Coordination.Observability;
+using Coordination.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,13 +1,10 @@
-using Coordination.Observability;
-
 namespace Coordination.Silo.Observability;
 
 public static class SiloObservabilityExtensions
 {
-    /// <summary>Logs, metrics and traces of a silo, with the gauge of alerts waiting for acknowledgement.</summary>
+    /// <summary>The silo's part of the product's metrics: the gauge of alerts waiting for acknowledgement.</summary>
     public static WebApplicationBuilder AddSiloObservability(this WebApplicationBuilder builder)
     {
-        builder.AddCoordinationObservability("silo");
         builder.Services.AddHostedService<PendingAlertsMonitor>();
         return builder;
     }

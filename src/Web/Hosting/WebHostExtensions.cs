@@ -1,14 +1,8 @@
 using System.Text.Json.Serialization;
 using Coordination.Contracts.Common;
-using Coordination.Contracts.Feeds;
-using Coordination.Observability;
+using Coordination.ServiceDefaults;
 using Coordination.Web.Errors;
 using Coordination.Web.Observability;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Serilog;
 
@@ -16,18 +10,10 @@ namespace Coordination.Web.Hosting;
 
 public static class WebHostExtensions
 {
-    public const string ConnectionStringName = "Coordination";
-
     public static WebApplicationBuilder AddCoordinationWeb(this WebApplicationBuilder builder)
     {
+        var connectionString = builder.AddServiceDefaults("web");
         builder.AddWebObservability();
-
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
-        }
 
         builder.Services.AddOptions<WebHostOptions>().Bind(builder.Configuration.GetSection(WebHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -36,14 +22,6 @@ public static class WebHostExtensions
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ =>
-        {
-            // Fail within seconds when PostgreSQL is down or stuck (a retryable 503), as the silo does.
-            var source = new NpgsqlDataSourceBuilder(connectionString);
-            source.ConnectionStringBuilder.Timeout = Math.Min(source.ConnectionStringBuilder.Timeout, 5);
-            source.ConnectionStringBuilder.CommandTimeout = Math.Min(source.ConnectionStringBuilder.CommandTimeout, 10);
-            return source.Build();
-        });
 
         builder.UseOrleansClient(client =>
         {
@@ -72,9 +50,6 @@ public static class WebHostExtensions
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
 
@@ -82,7 +57,6 @@ public static class WebHostExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseCoordinationMetrics();
         app.UseSerilogRequestLogging();
         app.UseRequestCorrelation();
         app.UseDefaultFiles();
@@ -90,8 +64,7 @@ public static class WebHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapServiceDefaults();
         return app;
     }
 
@@ -109,39 +82,6 @@ public static class WebHostExtensions
 
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             return true;
-        }
-    }
-}
-
-internal sealed class DatabaseHealthCheck(NpgsqlDataSource db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = db.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", ex);
-        }
-    }
-}
-
-internal sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await cluster.GetGrain<IDashboardRelayGrain>(0).Ping().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("No silo answers.", ex);
         }
     }
 }

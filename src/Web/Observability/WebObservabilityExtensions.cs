@@ -1,14 +1,12 @@
-using Coordination.Observability;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Coordination.Web.Observability;
 
 public static class WebObservabilityExtensions
 {
-    /// <summary>Logs, metrics and traces of a web host, with the dashboard and delivery metrics.</summary>
+    /// <summary>The web host's part of the product's metrics: dashboards connected and delivery latency.</summary>
     public static WebApplicationBuilder AddWebObservability(this WebApplicationBuilder builder)
     {
-        builder.AddCoordinationObservability("web");
         builder.Services.AddSingleton<DashboardMetrics>();
         builder.Services.AddSingleton<DashboardConnectionFilter>();
         builder.Services.Configure<HubOptions>(o => o.AddFilter<DashboardConnectionFilter>());

@@ -42,6 +42,17 @@ public sealed class BadInputTests(SystemFixture fixture)
         Assert.Equal(before, await fixture.CountRowsAsync());
     }
 
+    [Theory]
+    [InlineData("{\"person\":{\"fullName\":\"A\",\"sex\":\"F\",\"birthYear\":\"nineteen\",\"citizenship\":\"KG\"}}", "person.birthYear")]
+    [InlineData("{\"urgency\":\"VeryUrgent\"}", "urgency")]
+    [InlineData("{\"urgncy\":\"Critical\"}", "urgncy")]
+    public async Task A_value_of_the_wrong_type_is_reported_against_its_field(string body, string field)
+    {
+        var (consul, _) = await ConsulAsync();
+        var response = (await consul.PostRawAsync("/api/cases", body)).ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.True(response.Json!["errors"]!.AsObject().ContainsKey(field), response.Body);
+    }
+
     [Fact]
     public async Task A_flag_with_the_wrong_media_type_is_415_and_changes_nothing()
     {
@@ -71,8 +82,13 @@ public sealed class BadInputTests(SystemFixture fixture)
         using var forged = new ApiClient(fixture.System.WebUrl, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl");
         (await forged.GetAsync("/api/feed")).ExpectProblem(HttpStatusCode.Unauthorized);
 
+        var field = await Field.CreateAsync(fixture.System);
+        var ngo = await field.AgencyAsync("ngo", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", [field.Region("Chui")], [], ["Shelter"]));
+        using var officerOfAnNgo = await field.UserAsync("officer", ngo, "ConsularOfficer");
+
         var before = await fixture.CountRowsAsync();
         (await ngoWorker.PostRawAsync("/api/cases", Body())).ExpectProblem(HttpStatusCode.Forbidden);
+        (await officerOfAnNgo.PostRawAsync("/api/cases", Body())).ExpectProblem(HttpStatusCode.Forbidden);
         Assert.Equal(before, await fixture.CountRowsAsync());
     }
 

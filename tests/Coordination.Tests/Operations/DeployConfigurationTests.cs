@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Coordination.Grains.Feeds;
-using Coordination.Observability;
+using Coordination.ServiceDefaults;
 using Coordination.Silo.Hosting;
 using Coordination.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
@@ -259,7 +259,7 @@ public sealed partial class DeployConfigurationTests
         var assemblies = new[] { typeof(SiloHostOptions).Assembly, typeof(AckOptions).Assembly, typeof(ObservabilityOptions).Assembly, web };
         var settings = new HashSet<string>(PlatformSettings, StringComparer.Ordinal)
         {
-            $"ConnectionStrings__{SiloHostExtensions.ConnectionStringName}",
+            $"ConnectionStrings__{ServiceDefaultsExtensions.ConnectionStringName}",
             (string)web.GetType("Coordination.Web.Auth.AdminBootstrap", throwOnError: true)!.GetField("PasswordVariable")!.GetRawConstantValue()!,
         };
         foreach (var options in assemblies.SelectMany(a => a.GetExportedTypes()).Where(t => t.IsClass && t.GetField("Section") is { IsLiteral: true }))

@@ -1,3 +1,4 @@
+using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Grains.Hosting;
@@ -22,6 +23,11 @@ public sealed class CaseIntakeGrain(
         if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
         {
             return await ReplayAsync(GrainFactory, previous, requestHash, actor);
+        }
+
+        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost })
+        {
+            throw DomainException.Forbidden("Cases are flagged by consular posts.");
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";

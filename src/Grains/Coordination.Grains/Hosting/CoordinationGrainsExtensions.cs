@@ -3,7 +3,7 @@ using Coordination.Grains.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
+using Coordination.ServiceDefaults;
 
 namespace Coordination.Grains.Hosting;
 
@@ -25,24 +25,11 @@ public static class CoordinationGrainsExtensions
         services.AddMetrics();
         services.TryAddSingleton<FeedMetrics>();
 
-        services.TryAddSingleton(_ => FailFast(new NpgsqlDataSourceBuilder(connectionString)).Build());
+        services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
     }
 
     private static string Positive(string key) =>
         $"{AckOptions.Section}:{key} must be a positive TimeSpan such as 00:15:00 (environment variable {AckOptions.Section.Replace(":", "__")}__{key}).";
-
-    /// <summary>
-    /// When PostgreSQL is down or stuck, a command should fail within seconds (a 503 the caller can
-    /// retry) rather than hold a consul's request for Npgsql's defaults of 15 s to connect and 30 s
-    /// to run. Shorter values in the connection string are kept.
-    /// </summary>
-    public static NpgsqlDataSourceBuilder FailFast(NpgsqlDataSourceBuilder builder)
-    {
-        var settings = builder.ConnectionStringBuilder;
-        settings.Timeout = Math.Min(settings.Timeout, 5);
-        settings.CommandTimeout = Math.Min(settings.CommandTimeout, 10);
-        return builder;
-    }
 }

@@ -14,7 +14,7 @@ using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Formatting.Compact;
 
-namespace Coordination.Observability;
+namespace Coordination.ServiceDefaults;
 
 public static class ObservabilityExtensions
 {
@@ -31,7 +31,8 @@ public static class ObservabilityExtensions
     /// <summary>
     /// Serilog (text or JSON, enriched with the trace, the log context and the service), metrics for
     /// Prometheus and traces (exported by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set), and a readable
-    /// one-event exit when start-up fails. Call first, so that a failure anywhere after it is reported.
+    /// one-event exit when start-up fails. Called first by AddServiceDefaults, so that a failure
+    /// anywhere after it is reported.
     /// </summary>
     /// <param name="service">The role of this process: <c>silo</c> or <c>web</c>.</param>
     public static WebApplicationBuilder AddCoordinationObservability(this WebApplicationBuilder builder, string service)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serilog;
 
-namespace Coordination.Observability;
+namespace Coordination.ServiceDefaults;
 
 /// <summary>
 /// Turns an exception that escapes the host — typically invalid configuration found at start —

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Coordination.Observability;
+namespace Coordination.ServiceDefaults;
 
 /// <summary>Logs, metrics and traces of a host (section <c>Coordination:Observability</c>).</summary>
 public sealed class ObservabilityOptions
