@@ -1,14 +1,17 @@
 using Coordination.Web.Agencies;
 using Coordination.Web.Auth;
 using Coordination.Web.Cases;
+using Coordination.Web.Committees;
 using Coordination.Web.Export;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
+using Coordination.Web.Statistics;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCoordinationWeb();
 builder.Services.AddAuthApi(builder.Configuration);
 builder.Services.AddFeedPush();
+builder.Services.AddCommitteeApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseCoordinationWeb();
@@ -17,6 +20,8 @@ app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();
 app.MapExportApi();
+app.MapCommitteeApi();
+app.MapStatisticsApi();
 
 await app.RunAsync();
 

@@ -55,10 +55,12 @@ public static class WebHostExtensions
 
     public static WebApplication UseCoordinationWeb(this WebApplication app)
     {
+        // Outermost, so it logs the status the exception handler finally sent (a 4xx), not the exception passing through.
+        app.UseSerilogRequestLogging();
+        // Next, so the exception handler's own log events carry the correlation and case ids too.
+        app.UseRequestCorrelation();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
-        app.UseRequestCorrelation();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

@@ -21,7 +21,12 @@ internal sealed partial class RequestCorrelation(RequestDelegate next, IDiagnost
         var correlationId = FromCaller(http.Request.Headers[Header].ToString())
             ?? Activity.Current?.TraceId.ToHexString()
             ?? http.TraceIdentifier;
-        http.Response.Headers[Header] = correlationId;
+        // On starting, because an exception handler clears the headers set before it ran.
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers[Header] = correlationId;
+            return Task.CompletedTask;
+        });
         diagnostics.Set("CorrelationId", correlationId);
         Activity.Current?.SetTag("coordination.correlation_id", correlationId);
 

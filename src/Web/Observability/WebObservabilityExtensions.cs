@@ -15,7 +15,7 @@ public static class WebObservabilityExtensions
 
     /// <summary>
     /// The correlation and case ids of each request, in its logs, trace and response.
-    /// Call after <c>UseSerilogRequestLogging</c>, whose completion event then carries them too.
+    /// Call right after <c>UseSerilogRequestLogging</c>, whose completion event then carries them too.
     /// </summary>
     public static WebApplication UseRequestCorrelation(this WebApplication app)
     {

@@ -1,3 +1,4 @@
+using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Observability;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,7 @@ public static class CoordinationGrainsExtensions
         services.AddMetrics();
         services.TryAddSingleton<FeedMetrics>();
 
+        services.AddCommitteeGrains(configuration);
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
