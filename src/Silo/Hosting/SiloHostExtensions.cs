@@ -1,5 +1,6 @@
 using System.Net;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Cases;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Silo.Database;
@@ -38,6 +39,14 @@ public static class SiloHostExtensions
             .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), "Orleans:AdvertisedAddress must be an IP address.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+
+        // Passport numbers and phones are encrypted with keys kept outside the database: by default
+        // under the content root's .local (git-ignored); run and test scripts set the directory.
+        var keyDirectory = $"{PersonalDataOptions.Section}:{nameof(PersonalDataOptions.KeyDirectory)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[keyDirectory]))
+        {
+            builder.Configuration[keyDirectory] = Path.Combine(builder.Environment.ContentRootPath, ".local", "data-protection-keys");
+        }
 
         builder.Services.AddCoordinationGrains(builder.Configuration, connectionString);
         builder.UseOrleans(silo =>

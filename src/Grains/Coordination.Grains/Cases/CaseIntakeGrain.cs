@@ -1,3 +1,4 @@
+using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Grains.Hosting;
@@ -13,15 +14,19 @@ namespace Coordination.Grains.Cases;
 [StatelessWorker]
 public sealed class CaseIntakeGrain(
     NpgsqlDataSource db,
+    CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock) : Grain, ICaseIntakeGrain
 {
-    private const string PersonalDataFields = "fullName,birthYear,sex,passportNumber,phone";
-
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
         if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
         {
             return await ReplayAsync(GrainFactory, previous, requestHash, actor);
+        }
+
+        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost })
+        {
+            throw DomainException.Forbidden("Cases are flagged by consular posts.");
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
@@ -45,10 +50,10 @@ public sealed class CaseIntakeGrain(
 
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
     {
-        var cases = (await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId }))
+        var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }))
             .Select(c => CaseGrain.ForViewer(c, viewer.AgencyId))
             .ToList();
-        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
+        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", CaseGrain.PersonalFields);
         return cases;
     }
 }

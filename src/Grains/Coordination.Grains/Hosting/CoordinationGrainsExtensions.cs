@@ -1,4 +1,6 @@
+using Coordination.Grains.Cases;
 using Coordination.Grains.Feeds;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,9 +23,35 @@ public static class CoordinationGrainsExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(_ => FailFast(new NpgsqlDataSourceBuilder(connectionString)).Build());
+        AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
     }
+
+    /// <summary>
+    /// Data Protection for the person's passport number and phone in <c>cases.state</c>. Every silo
+    /// must read the same key ring, so the application name is fixed rather than derived from the
+    /// install path, and the keys live in the configured directory (created owner-only). Without a
+    /// directory Data Protection uses its default location, which suits tests only; the silo host
+    /// always sets one.
+    /// </summary>
+    private static void AddPersonalDataProtection(IServiceCollection services, IConfiguration configuration)
+    {
+        var protection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        var options = configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>();
+        if (!string.IsNullOrWhiteSpace(options?.KeyDirectory))
+        {
+            var directory = OperatingSystem.IsWindows()
+                ? Directory.CreateDirectory(options.KeyDirectory)
+                : Directory.CreateDirectory(options.KeyDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            protection.PersistKeysToFileSystem(directory);
+        }
+
+        services.TryAddSingleton<CaseStateCodec>();
+    }
+
+    /// <summary>The Data Protection application name every silo shares.</summary>
+    public const string ApplicationName = "coordination";
 
     /// <summary>
     /// When PostgreSQL is down or stuck, a command should fail within seconds (a 503 the caller can
