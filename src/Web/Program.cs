@@ -1,4 +1,5 @@
 using Coordination.Web.Agencies;
+using Coordination.Web.Audit;
 using Coordination.Web.Auth;
 using Coordination.Web.Cases;
 using Coordination.Web.Feeds;
@@ -8,6 +9,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCoordinationWeb();
 builder.Services.AddAuthApi(builder.Configuration);
 builder.Services.AddFeedPush();
+builder.Services.AddCaseApi();
+builder.Services.AddAuditApi();
 
 var app = builder.Build();
 app.UseCoordinationWeb();
@@ -15,6 +18,7 @@ app.MapAuthApi();
 app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();
+app.MapAuditApi();
 
 await app.RunAsync();
 

@@ -18,6 +18,8 @@ public sealed record ReferralRequest(string? ToAgencyId, IReadOnlyList<AgencySer
 
 public sealed record DeclineRequest(string? Reason);
 
+public sealed record ErasureRequest(string? Reason);
+
 public sealed record TravelRequest(
     string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument);
 
