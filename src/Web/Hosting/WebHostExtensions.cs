@@ -65,14 +65,17 @@ public static class WebHostExtensions
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             CoordinationJson.Configure(o.SerializerOptions);
-            // Strict input: a misspelt field is an error, not silently ignored.
+            // Strict input: a misspelt field is an error, not silently ignored; a field sent twice is an
+            // error too, so what a proxy or log reads is what the API acts on.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
+        builder.AddHttpSecurity();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -81,6 +84,7 @@ public static class WebHostExtensions
 
     public static WebApplication UseCoordinationWeb(this WebApplication app)
     {
+        app.UseHttpSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging();
