@@ -1,10 +1,11 @@
+using Coordination.ServiceDefaults;
 using Coordination.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCoordinationSilo();
 
 var app = builder.Build();
-app.MapCoordinationHealth();
+app.MapServiceDefaults();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -2,6 +2,7 @@ using Coordination.Web.Agencies;
 using Coordination.Web.Audit;
 using Coordination.Web.Auth;
 using Coordination.Web.Cases;
+using Coordination.Web.Export;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
 
@@ -18,6 +19,7 @@ app.MapAuthApi();
 app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();
+app.MapExportApi();
 app.MapAuditApi();
 
 await app.RunAsync();

@@ -16,6 +16,13 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
         var problem = exception switch
         {
             DomainException domain => FromDomain(domain),
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path.Length: > 1 } json } bad => new ValidationProblemDetails(
+                new Dictionary<string, string[]> { [FieldOf(json)] = [ExplainField(json)] })
+            {
+                Status = bad.StatusCode,
+                Title = "Malformed request",
+                Detail = Describe(bad),
+            },
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,
@@ -70,6 +77,15 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
     // The framework's message names the parameter and the JSON error; the inner JsonException says where.
     private static string Describe(BadHttpRequestException bad) =>
         bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+
+    /// <summary>The field a JSON error is about, in the same dotted form as validation errors ("person.birthYear").</summary>
+    private static string FieldOf(System.Text.Json.JsonException json) =>
+        string.Join('.', json.Path!.TrimStart('$').TrimStart('.').Split('.').Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName));
+
+    private static string ExplainField(System.Text.Json.JsonException json) =>
+        json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "Not a field of this request."
+            : "Not a valid value for this field (check its type, or the allowed values of an enumeration).";
 
     private static bool IsUnavailable(Exception e) => e switch
     {

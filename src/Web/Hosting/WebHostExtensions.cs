@@ -1,12 +1,7 @@
 using System.Text.Json.Serialization;
 using Coordination.Contracts.Common;
-using Coordination.Contracts.Feeds;
+using Coordination.ServiceDefaults;
 using Coordination.Web.Errors;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Serilog;
 
@@ -14,22 +9,9 @@ namespace Coordination.Web.Hosting;
 
 public static class WebHostExtensions
 {
-    public const string ConnectionStringName = "Coordination";
-
     public static WebApplicationBuilder AddCoordinationWeb(this WebApplicationBuilder builder)
     {
-        builder.Host.UseSerilog((context, logger) => logger
-            .ReadFrom.Configuration(context.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("Service", "web")
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
-
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
-        }
+        var connectionString = builder.AddServiceDefaults("web");
 
         builder.Services.AddOptions<WebHostOptions>().Bind(builder.Configuration.GetSection(WebHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -38,14 +20,6 @@ public static class WebHostExtensions
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ =>
-        {
-            // Fail within seconds when PostgreSQL is down or stuck (a retryable 503), as the silo does.
-            var source = new NpgsqlDataSourceBuilder(connectionString);
-            source.ConnectionStringBuilder.Timeout = Math.Min(source.ConnectionStringBuilder.Timeout, 5);
-            source.ConnectionStringBuilder.CommandTimeout = Math.Min(source.ConnectionStringBuilder.CommandTimeout, 10);
-            return source.Build();
-        });
 
         builder.UseOrleansClient(client =>
         {
@@ -76,9 +50,6 @@ public static class WebHostExtensions
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
         builder.AddHttpSecurity();
-        builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
 
@@ -94,8 +65,7 @@ public static class WebHostExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapServiceDefaults();
         return app;
     }
 
@@ -113,39 +83,6 @@ public static class WebHostExtensions
 
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             return true;
-        }
-    }
-}
-
-internal sealed class DatabaseHealthCheck(NpgsqlDataSource db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = db.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", ex);
-        }
-    }
-}
-
-internal sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await cluster.GetGrain<IDashboardRelayGrain>(0).Ping().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("No silo answers.", ex);
         }
     }
 }

@@ -42,6 +42,17 @@ public sealed class BadInputTests(SystemFixture fixture)
         Assert.Equal(before, await fixture.CountRowsAsync());
     }
 
+    [Theory]
+    [InlineData("{\"person\":{\"fullName\":\"A\",\"sex\":\"F\",\"birthYear\":\"nineteen\",\"citizenship\":\"KG\"}}", "person.birthYear")]
+    [InlineData("{\"urgency\":\"VeryUrgent\"}", "urgency")]
+    [InlineData("{\"urgncy\":\"Critical\"}", "urgncy")]
+    public async Task A_value_of_the_wrong_type_is_reported_against_its_field(string body, string field)
+    {
+        var (consul, _) = await ConsulAsync();
+        var response = (await consul.PostRawAsync("/api/cases", body)).ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.True(response.Json!["errors"]!.AsObject().ContainsKey(field), response.Body);
+    }
+
     [Fact]
     public async Task A_flag_with_the_wrong_media_type_is_415_and_changes_nothing()
     {

@@ -115,6 +115,35 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_dashboard_reconnects_by_itself_when_its_web_host_comes_back_and_catches_up_exactly()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("auto-reconnect");
+        await system.StartSiloAsync();
+        var web1 = await system.StartWebAsync();
+        var web2 = await system.StartWebAsync();
+        var (consul, _, _, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", field.Id("ngo0"), "NgoCaseworker");
+        using var consulOnWeb2 = new ApiClient(web2.BaseAddress, consul.Token);
+
+        await using var dashboard = await DashboardClient.ConnectAsync(web1.BaseAddress, worker.Token!, autoReconnect: true);
+        var before = await FlagAsync(consulOnWeb2, "Before");
+        var first = await dashboard.WaitForAsync(i => i.CaseId == before);
+
+        await web1.KillAsync();
+        var missed = new[] { await FlagAsync(consulOnWeb2, "Away1"), await FlagAsync(consulOnWeb2, "Away2") };
+        await system.RestartAsync(web1);
+
+        var received = new List<FeedItem>();
+        foreach (var caseId in missed)
+        {
+            received.Add(await dashboard.WaitForAsync(i => i.CaseId == caseId, TimeSpan.FromSeconds(90)));
+        }
+
+        Assert.True(dashboard.Reconnections >= 1);
+        Assert.Equal([first.Seq + 1, first.Seq + 2], received.Select(i => i.Seq));
+    }
+
+    [Fact]
     public async Task While_PostgreSQL_is_down_commands_get_503_nothing_acknowledged_is_lost_and_service_returns_by_itself()
     {
         await using var postgres = await PostgresServer.StartAsync();

@@ -209,6 +209,30 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         AssertOverdue(await s.Feed(post), pickup, airportTeam, rounds: 1);
     }
 
+    [Fact]
+    public async Task A_pickup_nobody_acknowledges_escalates_24_hours_before_landing_when_that_comes_before_its_deadline()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kg-post", "KG");
+        await s.Receiving("kg-shelter", "KG", [s.Region("Chui")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var airportTeam = await s.Receiving("kg-arrivals", "KG", [s.Region("Bishkek")], [AgencyService.Escort],
+            airports: ["FRU"], timeZone: "Asia/Bishkek");
+        var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Chui"), [Need.Shelter], urgency: Urgency.Routine));
+        var landing = s.Clock.GetUtcNow().AddHours(27);
+        await s.Case(flagged.Id).BookTravel(new Travel("TK 348", "IST", "FRU", landing, "none", "passport", null), Scenario.Staff(post));
+        var pickup = Assert.Single(await s.Feed(airportTeam));
+
+        // Routine would allow hours more; the day-before checkpoint comes first.
+        Assert.Equal(landing - TimeSpan.FromHours(24), pickup.AckDeadline);
+        s.Clock.Advance(TimeSpan.FromHours(3) - TimeSpan.FromSeconds(1));
+        await s.FeedOf(airportTeam).EscalateDue();
+        AssertOverdue(await s.Feed(airportTeam), pickup, airportTeam, rounds: 0);
+
+        s.Clock.Advance(TimeSpan.FromSeconds(2));
+        await s.FeedOf(airportTeam).EscalateDue();
+        AssertOverdue(await s.Feed(airportTeam), pickup, airportTeam, rounds: 1);
+    }
+
     /// <summary>The feed holds exactly <paramref name="rounds"/> AckOverdue items about <paramref name="overdue"/>, numbered 1..rounds.</summary>
     private static void AssertOverdue(IReadOnlyList<FeedItem> feed, FeedItem overdue, Agency recipient, int rounds)
     {

@@ -6,27 +6,69 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Coordination.Tests.Infrastructure;
 
-/// <summary>A real SignalR dashboard connection: collects every pushed feed item.</summary>
+/// <summary>
+/// A real SignalR dashboard connection: collects every pushed feed item. With
+/// <c>autoReconnect</c> it behaves as the dashboards do: SignalR's automatic reconnect, then
+/// <c>Since(lastSeq)</c> to fetch whatever was pushed while it was away.
+/// </summary>
 public sealed class DashboardClient : IAsyncDisposable
 {
     private readonly Channel<FeedItem> _received = Channel.CreateUnbounded<FeedItem>();
+    private long _lastSeq;
 
     private DashboardClient(HubConnection connection)
     {
         Connection = connection;
-        connection.On<FeedItem>("feed", item => _received.Writer.TryWrite(item));
+        connection.On<FeedItem>("feed", Receive);
+    }
+
+    public int Reconnections { get; private set; }
+
+    private void Receive(FeedItem item)
+    {
+        lock (_received)
+        {
+            _lastSeq = Math.Max(_lastSeq, item.Seq);
+        }
+
+        _received.Writer.TryWrite(item);
+    }
+
+    private async Task CatchUpAsync()
+    {
+        Reconnections++;
+        long after;
+        lock (_received)
+        {
+            after = _lastSeq;
+        }
+
+        foreach (var item in await SinceAsync(after))
+        {
+            Receive(item);
+        }
     }
 
     public HubConnection Connection { get; }
 
-    public static async Task<DashboardClient> ConnectAsync(Uri webUrl, string token)
+    public static async Task<DashboardClient> ConnectAsync(Uri webUrl, string token, bool autoReconnect = false)
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(webUrl, "/hubs/dashboard"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions))
-            .Build();
-        var client = new DashboardClient(connection);
-        await connection.StartAsync();
+            .AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
+        if (autoReconnect)
+        {
+            builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
+                TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)]);
+        }
+
+        var client = new DashboardClient(builder.Build());
+        if (autoReconnect)
+        {
+            client.Connection.Reconnected += _ => client.CatchUpAsync();
+        }
+
+        await client.Connection.StartAsync();
         return client;
     }
 

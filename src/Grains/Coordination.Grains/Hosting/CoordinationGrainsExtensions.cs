@@ -1,10 +1,10 @@
 using Coordination.Grains.Cases;
 using Coordination.Grains.Feeds;
+using Coordination.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
 
 namespace Coordination.Grains.Hosting;
 
@@ -22,7 +22,7 @@ public static class CoordinationGrainsExtensions
                 "Acknowledgement deadlines and the repeat interval must be positive.")
             .ValidateOnStart();
 
-        services.TryAddSingleton(_ => FailFast(new NpgsqlDataSourceBuilder(connectionString)).Build());
+        services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
@@ -52,17 +52,4 @@ public static class CoordinationGrainsExtensions
 
     /// <summary>The Data Protection application name every silo shares.</summary>
     public const string ApplicationName = "coordination";
-
-    /// <summary>
-    /// When PostgreSQL is down or stuck, a command should fail within seconds (a 503 the caller can
-    /// retry) rather than hold a consul's request for Npgsql's defaults of 15 s to connect and 30 s
-    /// to run. Shorter values in the connection string are kept.
-    /// </summary>
-    public static NpgsqlDataSourceBuilder FailFast(NpgsqlDataSourceBuilder builder)
-    {
-        var settings = builder.ConnectionStringBuilder;
-        settings.Timeout = Math.Min(settings.Timeout, 5);
-        settings.CommandTimeout = Math.Min(settings.CommandTimeout, 10);
-        return builder;
-    }
 }

@@ -1,0 +1,58 @@
+// The HTTP side of the public contract (api.md): bearer token, JSON, problem details.
+
+import { session, signOut } from './session.js';
+
+/** A failed request: an RFC 9457 problem (status > 0) or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.title = problem?.title ?? '';
+    this.detail = problem?.detail ?? '';
+    this.errors = problem?.errors ?? {};
+  }
+
+  get isNetwork() {
+    return this.status === 0;
+  }
+}
+
+export async function request(method, path, body, { headers = {}, anonymous = false } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  const token = session()?.accessToken;
+  if (!anonymous && token) {
+    init.headers.Authorization = `Bearer ${token}`;
+  }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, null);
+  }
+
+  const text = await response.text();
+  let json = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+
+  if (response.status === 401 && !anonymous) {
+    signOut({ expired: true });
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, json);
+  }
+  return json;
+}
+
+export const get = (path) => request('GET', path);
+export const post = (path, body, options) => request('POST', path, body, options);

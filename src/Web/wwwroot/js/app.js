@@ -1,0 +1,227 @@
+// The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
+// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/case/{id}).
+
+import { h } from './dom.js';
+import { t, e, setLanguage, language } from './i18n.js';
+import { get } from './api.js';
+import { session, signOut, preferredLanguage, rememberLanguage, soundEnabled, rememberSound } from './session.js';
+import { FeedStore, LiveFeed } from './feed.js';
+import { summarize, caseHref } from './views/common.js';
+import { mountSignIn } from './views/signin.js';
+import { mountConsular } from './views/consular.js';
+import { mountNgo } from './views/ngo.js';
+import { mountCommittee } from './views/committee.js';
+import { mountCase } from './views/caseDetail.js';
+
+// Which dashboards a role opens. The committee board plugs in here when its API exists.
+const Views = {
+  consular: { roles: ['ConsularOfficer'], label: 'view.consular', mount: mountConsular },
+  ngo: { roles: ['NgoCaseworker'], label: 'view.ngo', mount: mountNgo },
+  committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
+};
+
+const DeadlineCheckMs = 30_000;
+const ToastMs = 12_000;
+
+const main = document.getElementById('main');
+const toasts = document.getElementById('alerts-live');
+const languageSwitch = document.getElementById('language-switch');
+const soundToggle = document.getElementById('sound-toggle');
+const connection = document.getElementById('connection');
+
+let ctx = null;
+let live = null;
+let unmount = () => {};
+let tick = null;
+let connectionState = 'offline';
+let audio = null;
+
+function availableViews(me) {
+  if (!me.agency) {
+    return [];
+  }
+  return Object.keys(Views).filter((name) => Views[name].roles.some((role) => me.roles.includes(role)));
+}
+
+function showConnection(state) {
+  connectionState = state;
+  connection.dataset.state = state;
+  connection.querySelector('.label').textContent = t(`connection.${state}`);
+}
+
+function beep() {
+  if (!ctx || !soundEnabled(ctx.me.username)) {
+    return;
+  }
+  audio ??= new AudioContext();
+  // Suspended when it was created without a click (sound switched on in an earlier visit).
+  audio.resume();
+  const oscillator = audio.createOscillator();
+  const gain = audio.createGain();
+  oscillator.frequency.value = 880;
+  gain.gain.setValueAtTime(0.2, audio.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+  oscillator.connect(gain).connect(audio.destination);
+  oscillator.start();
+  oscillator.stop(audio.currentTime + 0.4);
+}
+
+/** A message in the live region: new alerts, confirmations and errors. */
+function notify(text, { kind = 'ok', href = null } = {}) {
+  const toast = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : null },
+    h('p', {}, href ? h('a', { href }, text) : text),
+    h('button', { type: 'button', class: 'dismiss', 'aria-label': t('dismiss'), onclick: () => toast.remove() }, '×'));
+  toasts.append(toast);
+  if (kind !== 'error') {
+    setTimeout(() => toast.remove(), ToastMs);
+  }
+}
+
+function announceNewItems(change, store) {
+  if (!store.loaded) {
+    return;
+  }
+  const news = change.added.filter((item) => item.kind !== 'info');
+  for (const item of news) {
+    notify(`${e('FeedItemType', item.type)}${item.caseId ? ` ${item.caseId}` : ''}: ${summarize(item, ctx)}`,
+      { kind: 'alert', href: item.caseId ? caseHref(item.caseId) : null });
+  }
+  if (news.length) {
+    beep();
+  }
+}
+
+function renderViewSwitch() {
+  const nav = document.getElementById('view-switch');
+  nav.setAttribute('aria-label', t('dashboards'));
+  const views = ctx ? availableViews(ctx.me) : [];
+  const current = currentView();
+  nav.replaceChildren(...(views.length > 1 ? views.map((name) =>
+    h('a', { href: `#/${name}`, class: 'view-link', 'aria-current': name === current ? 'page' : null }, t(Views[name].label))) : []));
+}
+
+function currentView() {
+  if (!ctx) {
+    return null;
+  }
+  const views = availableViews(ctx.me);
+  const wanted = /^#\/(\w+)$/.exec(location.hash)?.[1];
+  return views.includes(wanted) ? wanted : views[0] ?? null;
+}
+
+function route({ focus = false } = {}) {
+  unmount();
+  unmount = () => {};
+  if (!ctx) {
+    return;
+  }
+  const caseMatch = /^#\/case\/(.+)$/.exec(location.hash);
+  const view = currentView();
+  if (caseMatch && ctx.me.agency) {
+    unmount = mountCase(main, ctx, decodeURIComponent(caseMatch[1]));
+  } else if (view) {
+    unmount = Views[view].mount(main, ctx);
+  } else {
+    main.replaceChildren(h('section', { class: 'panel' }, h('h1', {}, t('view.none')), h('p', {}, t('view.none.text'))));
+  }
+  renderViewSwitch();
+  document.title = `${main.querySelector('h1')?.textContent ?? ''} — ${t('appName')}`;
+  if (focus) {
+    main.focus();
+  }
+}
+
+function renderHeader() {
+  const signedIn = Boolean(ctx);
+  document.getElementById('agency-name').textContent = ctx?.agency?.name ?? '';
+  document.getElementById('user-name').textContent = ctx?.me.displayName ?? '';
+  document.getElementById('sign-out').hidden = !signedIn;
+  document.getElementById('sound-control').hidden = !signedIn || !ctx.agency;
+  connection.hidden = !signedIn || !ctx.agency;
+  soundToggle.checked = signedIn && soundEnabled(ctx.me.username);
+  languageSwitch.value = language();
+  showConnection(connectionState);
+  renderViewSwitch();
+}
+
+async function enter() {
+  let me;
+  try {
+    me = await get('/api/me');
+  } catch (error) {
+    if (error.status !== 401) {
+      main.replaceChildren(h('section', { class: 'panel' },
+        h('p', { role: 'alert' }, t('error.network')),
+        h('button', { type: 'button', class: 'button', onclick: enter }, t('retry'))));
+    }
+    return;
+  }
+
+  setLanguage(preferredLanguage(me.username, me.language));
+  const agencies = new Map();
+  try {
+    for (const agency of await get('/api/agencies')) {
+      agencies.set(agency.id, agency);
+    }
+  } catch {
+    // names fall back to ids
+  }
+
+  const store = new FeedStore();
+  ctx = { me, agency: me.agency, agencies, store, timeZone: me.agency?.timeZone ?? 'UTC', notify };
+  store.subscribe(announceNewItems);
+  renderHeader();
+  route();
+  if (me.agency) {
+    live = new LiveFeed(store, () => session()?.accessToken ?? '', showConnection);
+    live.start();
+    tick = setInterval(() => store.touch(), DeadlineCheckMs);
+  }
+}
+
+function leave({ expired = false } = {}) {
+  unmount();
+  unmount = () => {};
+  live?.stop();
+  live = null;
+  clearInterval(tick);
+  ctx = null;
+  toasts.replaceChildren();
+  setLanguage(preferredLanguage(null));
+  renderHeader();
+  mountSignIn(main, { expired });
+  document.title = t('appName');
+}
+
+languageSwitch.addEventListener('change', () => {
+  setLanguage(languageSwitch.value);
+  rememberLanguage(ctx?.me.username, languageSwitch.value);
+  renderHeader();
+  if (ctx) {
+    route();
+  } else {
+    mountSignIn(main);
+    languageSwitch.focus();
+  }
+});
+
+soundToggle.addEventListener('change', () => {
+  if (ctx) {
+    rememberSound(ctx.me.username, soundToggle.checked);
+    if (soundToggle.checked) {
+      // Created on a click so the browser's autoplay policy lets it play later.
+      audio ??= new AudioContext();
+    }
+  }
+});
+
+document.getElementById('sign-out').addEventListener('click', () => signOut());
+window.addEventListener('session', (event) => (event.detail.signedIn ? enter() : leave({ expired: event.detail.expired })));
+window.addEventListener('hashchange', () => route({ focus: true }));
+
+setLanguage(preferredLanguage(null));
+if (session()) {
+  enter();
+} else {
+  leave();
+}

@@ -1,0 +1,241 @@
+// One case as an involved agency sees it: details, referrals (answerable by the receiving
+// agency), travel (bookable by the post that flagged it) and the timeline. Refreshes itself
+// when the agency's feed says something happened to the case.
+
+import { h } from '../dom.js';
+import { t, e, dateTime, country, list } from '../i18n.js';
+import { get, post } from '../api.js';
+import { field, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { badge, urgencyBadge, agencyName, renderKeyed } from './common.js';
+import { referralActions } from './referrals.js';
+import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
+
+const AirportPattern = /^[A-Z]{3}$/;
+const FlightPattern = /^[A-Z0-9]{2} ?[0-9]{1,4}[A-Z]?$/;
+const TravelBookable = new Set(['Flagged', 'Verified', 'DocumentsIssued', 'TravelBooked']);
+const HomeTimeZones = { KG: 'Asia/Bishkek', KZ: 'Asia/Almaty', TJ: 'Asia/Dushanbe', TM: 'Asia/Ashgabat', UZ: 'Asia/Tashkent' };
+
+const travelDrafts = new Map();
+const travelKeys = new Map();
+window.addEventListener('session', () => {
+  travelDrafts.clear();
+  travelKeys.clear();
+});
+
+/** Offset of the zone from UTC at an instant, in milliseconds. */
+function zoneOffsetMs(utcMs, timeZone) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const part = (type) => Number(parts.find((p) => p.type === type).value);
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - utcMs;
+}
+
+/** A wall-clock time ("2026-12-01T08:40") in an IANA zone, as a UTC ISO instant. */
+export function wallTimeToUtc(local, timeZone) {
+  const [date, time] = local.split('T');
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
+}
+
+function details(c, ctx) {
+  const row = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
+  const p = c.person;
+  return h('dl', { class: 'details' },
+    p ? row(t('case.person'), `${p.fullName} — ${e('Sex', p.sex)}, ${p.birthYear}`, c.minor ? ` (${t('case.minor')})` : '', `, ${country(p.citizenship)}`) : null,
+    p?.passportNumber ? row(t('case.passport'), p.passportNumber) : null,
+    p?.phone ? row(t('case.phone'), p.phone) : null,
+    row(t('case.location'), `${c.location}, ${country(c.currentCountry)}`),
+    row(t('case.situation'), e('Situation', c.situation)),
+    row(t('case.exploitation'), e('ExploitationType', c.exploitationType)),
+    row(t('case.needs'), c.needs.length ? list(c.needs.map((n) => e('Need', n))) : t('none')),
+    row(t('case.urgency'), urgencyBadge(c.urgency)),
+    row(t('case.homeRegion'), c.homeRegion),
+    row(t('case.consent'), c.consent.given ? t('yes') : t('no'), c.consent.scope ? ` — ${c.consent.scope}` : ''),
+    row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`));
+}
+
+function referrals(c, ctx, reload) {
+  if (!c.referrals.length) {
+    return [h('li', { class: 'empty' }, t('case.noReferrals'))];
+  }
+  return c.referrals.map((r) => h('li', { class: 'card referral', dataset: { referralId: r.id, status: r.status } },
+    h('div', { class: 'card-head' },
+      h('span', { class: 'item-type' }, t('case.referralTo', { agency: agencyName(ctx, r.toAgencyId) })),
+      badge(e('ReferralStatus', r.status), `referral-${r.status.toLowerCase()}`)),
+    h('p', { class: 'summary' }, t('referral.services', { services: r.services.length ? list(r.services.map((s) => e('AgencyService', s))) : t('none') })),
+    r.reason ? h('p', {}, r.reason) : null,
+    r.note ? h('p', {}, r.note) : null,
+    h('p', { class: 'meta' }, dateTime(r.at, ctx.timeZone)),
+    r.status === 'Pending' && r.toAgencyId === ctx.agency.id ? referralActions(ctx, c.id, r.id, reload) : null));
+}
+
+function travelInfo(c, ctx) {
+  const tr = c.travel;
+  if (!tr) {
+    return h('p', { class: 'empty' }, t('case.noTravel'));
+  }
+  return h('dl', { class: 'details' },
+    h('dt', {}, t('case.flight')),
+    h('dd', {}, t('travel.flight', { flight: tr.flightNumber, from: tr.departureAirport, to: tr.arrivalAirport })),
+    h('dt', {}, t('case.arrival')),
+    h('dd', {}, dateTime(tr.scheduledArrival, ctx.timeZone, { zoneName: true })),
+    h('dt', {}, t('case.escort')),
+    h('dd', {}, tr.escort),
+    h('dt', {}, t('case.document')),
+    h('dd', {}, tr.travelDocument),
+    tr.pickupAgencyId ? [h('dt', {}, t('case.pickup')), h('dd', {}, agencyName(ctx, tr.pickupAgencyId))] : null);
+}
+
+function travelForm(c, ctx, onBooked) {
+  const draft = travelDrafts.get(c.id) ?? { timeZone: HomeTimeZones[c.citizenship] ?? 'UTC' };
+  travelDrafts.set(c.id, draft);
+  const v = (name) => draft[name] ?? '';
+  const zones = [...new Set([draft.timeZone, ...Object.values(HomeTimeZones), ctx.timeZone, 'UTC'])];
+  const form = h('form', { class: 'travel-form', novalidate: true },
+    formSummary(),
+    h('div', { class: 'row' },
+      field('flightNumber', t('travel.flightNumber'), upperCaseOnChange(textInput({ value: v('flightNumber'), maxlength: '10' })), { hint: t('hint.flight') }),
+      field('departureAirport', t('travel.departureAirport'), upperCaseOnChange(textInput({ value: v('departureAirport'), maxlength: '3' })), { hint: t('hint.airport') }),
+      field('arrivalAirport', t('travel.arrivalAirport'), upperCaseOnChange(textInput({ value: v('arrivalAirport'), maxlength: '3' })), { hint: t('hint.airport') })),
+    h('div', { class: 'row' },
+      field('scheduledArrival', t('travel.scheduledArrival'), h('input', { type: 'datetime-local', value: v('scheduledArrival') })),
+      field('timeZone', t('travel.timeZone'), select(zones.map((z) => [z, z]), draft.timeZone))),
+    h('div', { class: 'row' },
+      field('escort', t('travel.escort'), textInput({ value: v('escort'), maxlength: '200' })),
+      field('travelDocument', t('travel.travelDocument'), textInput({ value: v('travelDocument'), maxlength: '200' }))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('travel.submit'))));
+
+  const sync = () => Object.assign(draft, readForm(form));
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    sync();
+    const errors = collect({
+      flightNumber: [check.required(draft.flightNumber), check.pattern(draft.flightNumber, FlightPattern, 'error.flight')],
+      departureAirport: [check.required(draft.departureAirport), check.pattern(draft.departureAirport, AirportPattern, 'error.airport')],
+      arrivalAirport: [check.required(draft.arrivalAirport), check.pattern(draft.arrivalAirport, AirportPattern, 'error.airport'),
+        draft.arrivalAirport && draft.arrivalAirport.trim() === draft.departureAirport?.trim() ? t('error.sameAirport') : null],
+      scheduledArrival: [draft.scheduledArrival ? null : t('error.dateTime')],
+      escort: [check.required(draft.escort), check.maxLength(draft.escort, 200)],
+      travelDocument: [check.required(draft.travelDocument), check.maxLength(draft.travelDocument, 200)],
+    });
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+      return;
+    }
+    clearErrors(form);
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    const body = {
+      flightNumber: draft.flightNumber.trim(),
+      departureAirport: draft.departureAirport.trim(),
+      arrivalAirport: draft.arrivalAirport.trim(),
+      scheduledArrival: wallTimeToUtc(draft.scheduledArrival, draft.timeZone),
+      escort: draft.escort.trim(),
+      travelDocument: draft.travelDocument.trim(),
+    };
+    const payload = JSON.stringify(body);
+    const retryKey = travelKeys.get(c.id) ?? new RetryKey();
+    travelKeys.set(c.id, retryKey);
+    const key = retryKey.keyFor(payload);
+    try {
+      const booked = await post(`/api/cases/${encodeURIComponent(c.id)}/travel`, body, { headers: { 'Idempotency-Key': key } });
+      retryKey.settle(payload, key, null);
+      travelDrafts.delete(c.id);
+      ctx.notify(t('travel.booked', { id: c.id }), { kind: 'ok' });
+      onBooked(booked);
+    } catch (error) {
+      button.disabled = false;
+      retryKey.settle(payload, key, error);
+      if (error.status === 400 && Object.keys(error.errors).length) {
+        showErrors(form, error.errors);
+      } else {
+        showErrors(form, {}, problemMessage(error));
+      }
+    }
+  });
+  return form;
+}
+
+export function mountCase(container, ctx, caseId) {
+  const status = h('span', { class: 'status-holder' });
+  const detailsHost = h('div');
+  const referralList = h('ul', { class: 'cards', id: 'case-referrals' });
+  const travelHost = h('div', { id: 'case-travel' });
+  const travelFormHost = h('div', { id: 'case-travel-form' });
+  const timeline = h('ol', { class: 'timeline', id: 'case-timeline' });
+  const message = h('p', { class: 'form-result', role: 'status' });
+
+  container.replaceChildren(h('div', { class: 'case-view' },
+    h('p', {}, h('a', { href: '#/', class: 'back' }, `← ${t('back')}`)),
+    h('h1', { class: 'view-title' }, t('case.title', { id: caseId }), ' ', status),
+    message,
+    h('div', { class: 'columns' },
+      h('div', { class: 'column' },
+        h('section', { class: 'panel', 'aria-labelledby': 'h-case-details' }, h('h2', { id: 'h-case-details' }, t('case.status')), detailsHost),
+        h('section', { class: 'panel', 'aria-labelledby': 'h-case-referrals' }, h('h2', { id: 'h-case-referrals' }, t('case.referrals')), referralList)),
+      h('div', { class: 'column' },
+        h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
+        h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
+
+  // The travel form stays mounted across refreshes (it may hold typed input) and is rebuilt only
+  // when it appears, disappears, or has just been submitted.
+  let formShown = false;
+  const booked = () => {
+    formShown = null;
+    load();
+  };
+  const show = (c, events) => {
+    status.replaceChildren(badge(e('CaseStatus', c.status), 'status'));
+    detailsHost.replaceChildren(details(c, ctx));
+    renderKeyed(referralList, referrals(c, ctx, load));
+    travelHost.replaceChildren(travelInfo(c, ctx));
+    const canBook = ctx.me.roles.includes('ConsularOfficer') && c.flaggedByAgencyId === ctx.agency.id && TravelBookable.has(c.status);
+    if (canBook !== formShown) {
+      formShown = canBook;
+      travelFormHost.replaceChildren(canBook ? h('h3', {}, t('travel.title')) : '', canBook ? travelForm(c, ctx, booked) : '');
+    }
+    timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type } },
+      h('time', { datetime: ev.at }, dateTime(ev.at, ctx.timeZone)), ' ',
+      h('strong', {}, e('CaseEventType', ev.type)), ' — ',
+      t('case.by', { user: ev.username, agency: agencyName(ctx, ev.agencyId) }),
+      ev.note ? h('span', { class: 'note' }, ` · ${ev.note}`) : null)));
+  };
+
+  let stopped = false;
+  async function load() {
+    try {
+      const [c, events] = await Promise.all([
+        get(`/api/cases/${encodeURIComponent(caseId)}`),
+        get(`/api/cases/${encodeURIComponent(caseId)}/timeline`),
+      ]);
+      if (!stopped) {
+        message.textContent = '';
+        show(c, events);
+      }
+    } catch (error) {
+      if (!stopped) {
+        message.textContent = error.status === 404 ? t('case.notFound') : problemMessage(error);
+      }
+    }
+  }
+
+  let pending = null;
+  const unsubscribe = ctx.store.subscribe((change) => {
+    if ([...change.added, ...change.updated].some((i) => i.caseId === caseId)) {
+      clearTimeout(pending);
+      pending = setTimeout(load, 200);
+    }
+  });
+  load();
+  return () => {
+    stopped = true;
+    unsubscribe();
+    clearTimeout(pending);
+  };
+}

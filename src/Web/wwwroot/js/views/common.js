@@ -1,0 +1,160 @@
+// Pieces every dashboard shares: feed item cards, acknowledgement, badges, case links.
+
+import { h } from '../dom.js';
+import { t, e, dateTime, country, list } from '../i18n.js';
+import { post } from '../api.js';
+import { problemMessage } from '../forms.js';
+
+export function isOverdue(item, now = Date.now()) {
+  return Boolean(item.requiresAck && !item.acknowledgedAt && item.ackDeadline && new Date(item.ackDeadline).getTime() < now);
+}
+
+export function agencyName(ctx, id) {
+  return ctx.agencies.get(id)?.name ?? id ?? t('none');
+}
+
+export function caseHref(id) {
+  return `#/case/${encodeURIComponent(id)}`;
+}
+
+export function badge(text, kind) {
+  return h('span', { class: `badge ${kind ?? ''}`.trim() }, text);
+}
+
+export function urgencyBadge(urgency) {
+  return badge(e('Urgency', urgency), `urgency-${String(urgency).toLowerCase()}`);
+}
+
+function splitList(value) {
+  return value ? value.split(',').filter(Boolean) : [];
+}
+
+/** Who the case is about without naming them: sex, age, minor — as the feed carries it. */
+export function profile(data) {
+  const parts = [e('Sex', data.sex)];
+  if (data.age) {
+    parts.push(t('case.age', { age: data.age }));
+  }
+  if (data.minor === 'true') {
+    parts.push(t('case.minor'));
+  }
+  return parts.join(', ');
+}
+
+/** The item's summary in the reader's language; the server's English summary is the fallback. */
+export function summarize(item, ctx) {
+  const d = item.data ?? {};
+  switch (item.type) {
+    case 'ReferralReceived': {
+      const services = splitList(d.services).map((s) => e('AgencyService', s));
+      return `${profile(d)}; ${e('Situation', d.situation)}, ${country(d.currentCountry)}` +
+        (services.length ? `. ${t('referral.services', { services: list(services) })}` : '');
+    }
+    case 'PickupRequested':
+      return t('travel.flight', { flight: d.flightNumber, from: d.departureAirport, to: d.arrivalAirport }) +
+        `. ${t('travel.arrives', { at: dateTime(d.scheduledArrival, d.timeZone || ctx.timeZone, { zoneName: true }) })}`;
+    case 'ReferralAccepted':
+      return `${e('FeedItemType', item.type)}: ${agencyName(ctx, d.toAgencyId)}`;
+    case 'ReferralDeclined':
+      return `${e('FeedItemType', item.type)}: ${agencyName(ctx, d.toAgencyId)} — ${d.reason ?? ''}`;
+    case 'CaseUpdated':
+      return `${e('CaseEventType', d.event)} → ${e('CaseStatus', d.status)} (${agencyName(ctx, d.byAgencyId)})`;
+    case 'AckOverdue':
+      return `${e('FeedItemType', d.itemType)}: ${t('feed.overdue')} (${agencyName(ctx, d.recipientAgencyId)})`;
+    default:
+      return item.summary;
+  }
+}
+
+export async function acknowledge(ctx, item) {
+  try {
+    ctx.store.merge([await post(`/api/alerts/${encodeURIComponent(item.id)}/ack`)]);
+  } catch (error) {
+    ctx.notify(problemMessage(error), { kind: 'error' });
+  }
+}
+
+/** Acknowledgement state and button; the button keeps a stable focus key across re-renders. */
+export function ackControls(item, ctx) {
+  if (!item.requiresAck) {
+    return null;
+  }
+  if (item.acknowledgedAt) {
+    return h('p', { class: 'ack-state' }, t('feed.acknowledged', { by: item.acknowledgedBy, at: dateTime(item.acknowledgedAt, ctx.timeZone) }));
+  }
+  return h('div', { class: 'ack-row' },
+    isOverdue(item) ? badge(t('feed.overdue'), 'overdue') : h('span', { class: 'deadline' }, t('feed.ackBy', { at: dateTime(item.ackDeadline, ctx.timeZone) })),
+    h('button', {
+      type: 'button',
+      class: 'button',
+      dataset: { focusKey: `ack-${item.id}`, action: 'ack' },
+      onclick: (event) => {
+        event.currentTarget.disabled = true;
+        acknowledge(ctx, item);
+      },
+    }, t('feed.ack')));
+}
+
+export function caseLink(caseId) {
+  return caseId ? h('a', { href: caseHref(caseId), class: 'case-link', dataset: { focusKey: `case-${caseId}` } }, caseId) : null;
+}
+
+export function itemCard(item, ctx, { actions = null, extraClass = '' } = {}) {
+  const classes = ['card', 'feed-item', extraClass];
+  if (isOverdue(item)) {
+    classes.push('overdue');
+  }
+  if (item.requiresAck && !item.acknowledgedAt) {
+    classes.push('unacknowledged');
+  }
+  return h('li', { class: classes.filter(Boolean).join(' '), dataset: { id: item.id, seq: String(item.seq), type: item.type } },
+    h('div', { class: 'card-head' },
+      h('span', { class: 'item-type' }, e('FeedItemType', item.type)),
+      urgencyBadge(item.urgency),
+      caseLink(item.caseId)),
+    h('p', { class: 'summary' }, summarize(item, ctx)),
+    h('p', { class: 'meta' }, dateTime(item.occurredAt, ctx.timeZone)),
+    actions,
+    ackControls(item, ctx));
+}
+
+/** Replaces a list's items keeping keyboard focus on the same control when it still exists. */
+export function renderKeyed(container, nodes) {
+  const focused = document.activeElement?.closest?.('[data-focus-key]');
+  const key = container.contains(focused) ? focused.dataset.focusKey : null;
+  container.replaceChildren(...nodes);
+  if (key) {
+    container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+  }
+}
+
+export function feedList(items, ctx, emptyText) {
+  const ul = h('ul', { class: 'cards' });
+  renderKeyed(ul, items.length ? items.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, emptyText ?? t('feed.empty'))]);
+  return ul;
+}
+
+export function section(titleKey, ...children) {
+  const id = `h-${titleKey.replace(/\W/g, '-')}`;
+  return h('section', { class: 'panel', 'aria-labelledby': id },
+    h('h2', { id }, t(titleKey)),
+    ...children);
+}
+
+/** Cases visible to the agency, open ones first by urgency and date. */
+export function caseList(cases, ctx) {
+  const open = cases.filter((c) => c.status !== 'Closed' && c.status !== 'Withdrawn');
+  const rank = { Critical: 0, Urgent: 1, Routine: 2 };
+  open.sort((a, b) => rank[a.urgency] - rank[b.urgency] || new Date(b.flaggedAt) - new Date(a.flaggedAt));
+  if (!open.length) {
+    return [h('li', { class: 'empty' }, t('cases.empty'))];
+  }
+  return open.map((c) => h('li', { class: 'card case-card', dataset: { caseId: c.id } },
+    h('div', { class: 'card-head' },
+      caseLink(c.id),
+      badge(e('CaseStatus', c.status), 'status'),
+      urgencyBadge(c.urgency)),
+    c.person ? h('p', { class: 'summary' }, `${c.person.fullName} — ${e('Situation', c.situation)}, ${country(c.currentCountry)}`) : null,
+    h('p', { class: 'meta' }, t('cases.flaggedAt', { at: dateTime(c.flaggedAt, ctx.timeZone) }),
+      c.referrals?.length ? ` · ${c.referrals.map((r) => `${agencyName(ctx, r.toAgencyId)}: ${e('ReferralStatus', r.status)}`).join('; ')}` : '')));
+}

@@ -1,0 +1,218 @@
+// The consular post's dashboard: flag a citizen, the post's alerts, its open cases.
+
+import { h } from '../dom.js';
+import { t, e, enumValues } from '../i18n.js';
+import { get, post } from '../api.js';
+import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { renderKeyed, section, caseList, itemCard, agencyName, caseHref } from './common.js';
+import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
+
+const CountryPattern = /^[A-Z]{2}$/;
+const PassportPattern = /^[A-Z0-9]{5,20}$/;
+const PhonePattern = /^\+?[0-9][0-9 ()-]{4,24}$/;
+const YearPattern = /^[0-9]{1,4}$/;
+
+// What the consul has typed survives re-renders, language switches, errors and a look at a case;
+// it is dropped on sign-out (it is personal data).
+let draft = null;
+// A retry of a request whose answer never arrived reuses its Idempotency-Key: never two cases.
+let retryKey = new RetryKey();
+
+window.addEventListener('session', () => {
+  draft = null;
+  retryKey = new RetryKey();
+});
+
+function freshDraft(ctx) {
+  return { 'person.citizenship': ctx.agency.country ?? '', currentCountry: ctx.agency.hostCountry ?? '', needs: [] };
+}
+
+function options(type) {
+  return [['', t('flag.choose')], ...enumValues(type).map((v) => [v, e(type, v)])];
+}
+
+function validate(d) {
+  const year = new Date().getUTCFullYear();
+  const birthYear = d['person.birthYear']?.trim();
+  const yearError = !birthYear ? null
+    : !YearPattern.test(birthYear) ? t('error.number')
+      : Number(birthYear) < year - 120 || Number(birthYear) > year ? t('error.yearRange', { min: year - 120, max: year }) : null;
+  return collect({
+    'person.fullName': [check.required(d['person.fullName']), check.maxLength(d['person.fullName'], 200)],
+    'person.sex': [check.required(d['person.sex'])],
+    'person.birthYear': [check.required(birthYear), yearError],
+    'person.citizenship': [check.required(d['person.citizenship']), check.pattern(d['person.citizenship'], CountryPattern, 'error.country')],
+    'person.passportNumber': [check.pattern(d['person.passportNumber'], PassportPattern, 'error.passport')],
+    'person.phone': [check.pattern(d['person.phone'], PhonePattern, 'error.phone')],
+    currentCountry: [check.required(d.currentCountry), check.pattern(d.currentCountry, CountryPattern, 'error.country')],
+    location: [check.required(d.location), check.maxLength(d.location, 200)],
+    situation: [check.required(d.situation)],
+    exploitationType: [check.required(d.exploitationType)],
+    homeRegion: [check.required(d.homeRegion), check.maxLength(d.homeRegion, 100)],
+    urgency: [check.required(d.urgency)],
+    'consent.given': [check.required(d['consent.given'])],
+    'consent.scope': [check.maxLength(d['consent.scope'], 500)],
+  });
+}
+
+function toRequest(d) {
+  const optional = (value) => (value?.trim() ? value.trim() : null);
+  return {
+    person: {
+      fullName: d['person.fullName'].trim(),
+      sex: d['person.sex'],
+      birthYear: Number(d['person.birthYear']),
+      citizenship: d['person.citizenship'].trim(),
+      passportNumber: optional(d['person.passportNumber']),
+      phone: optional(d['person.phone']),
+    },
+    currentCountry: d.currentCountry.trim(),
+    location: d.location.trim(),
+    situation: d.situation,
+    exploitationType: d.exploitationType,
+    needs: d.needs ?? [],
+    urgency: d.urgency,
+    homeRegion: d.homeRegion.trim(),
+    consent: { given: d['consent.given'] === 'true', scope: optional(d['consent.scope']) },
+    reportedBy: d.reportedBy || null,
+  };
+}
+
+function flagForm(ctx, onFlagged) {
+  draft ??= freshDraft(ctx);
+  const v = (name) => draft[name] ?? '';
+  const result = h('div', { class: 'form-result', role: 'status', tabindex: '-1' });
+  const form = h('form', { class: 'flag-form', id: 'flag-form', novalidate: true, 'aria-describedby': 'flag-intro' },
+    h('p', { class: 'hint', id: 'flag-intro' }, t('flag.intro')),
+    formSummary(),
+    h('fieldset', { class: 'group' },
+      h('legend', {}, t('flag.person')),
+      field('person.fullName', t('flag.fullName'), textInput({ value: v('person.fullName'), maxlength: '200', autocomplete: 'off' })),
+      h('div', { class: 'row' },
+        field('person.sex', t('flag.sex'), select([['', t('flag.choose')], ...enumValues('Sex').map((s) => [s, e('Sex', s)])], v('person.sex'))),
+        field('person.birthYear', t('flag.birthYear'), textInput({ value: v('person.birthYear'), inputmode: 'numeric', maxlength: '4' }))),
+      h('div', { class: 'row' },
+        field('person.citizenship', t('flag.citizenship'), upperCaseOnChange(textInput({ value: v('person.citizenship'), maxlength: '2', autocapitalize: 'characters' })), { hint: t('hint.country') }),
+        field('person.passportNumber', t('flag.passportNumber'), upperCaseOnChange(textInput({ value: v('person.passportNumber'), maxlength: '20', autocapitalize: 'characters' })), { hint: t('hint.passport') })),
+      field('person.phone', t('flag.phone'), textInput({ value: v('person.phone'), type: 'tel', maxlength: '25' }))),
+    h('fieldset', { class: 'group' },
+      h('legend', {}, t('flag.where')),
+      h('div', { class: 'row' },
+        field('currentCountry', t('flag.currentCountry'), upperCaseOnChange(textInput({ value: v('currentCountry'), maxlength: '2', autocapitalize: 'characters' })), { hint: t('hint.country') }),
+        field('homeRegion', t('flag.homeRegion'), textInput({ value: v('homeRegion'), maxlength: '100' }))),
+      field('location', t('flag.location'), textInput({ value: v('location'), maxlength: '200' })),
+      h('div', { class: 'row' },
+        field('situation', t('flag.situation'), select(options('Situation'), v('situation'))),
+        field('exploitationType', t('flag.exploitationType'), select(options('ExploitationType'), v('exploitationType')))),
+      choiceGroup('needs', t('flag.needs'), 'checkbox', enumValues('Need').map((n) => [n, e('Need', n)]), draft.needs ?? []),
+      choiceGroup('urgency', t('flag.urgency'), 'radio', enumValues('Urgency').map((u) => [u, e('Urgency', u)]), v('urgency')),
+      field('reportedBy', t('flag.reportedBy'), select([['', t('none')], ...enumValues('ReportedBy').map((r) => [r, e('ReportedBy', r)])], v('reportedBy')))),
+    h('fieldset', { class: 'group' },
+      h('legend', {}, t('flag.consentGroup')),
+      choiceGroup('consent.given', t('flag.consent'), 'radio', [['true', t('flag.consentGiven')], ['false', t('flag.consentRefused')]], v('consent.given')),
+      field('consent.scope', t('flag.consentScope'), textInput({ value: v('consent.scope'), maxlength: '500' }))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('flag.submit'))),
+    result);
+
+  const sync = () => {
+    draft = { ...readForm(form, ['needs']) };
+  };
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    sync();
+    result.replaceChildren();
+    const errors = validate(draft);
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+      return;
+    }
+    clearErrors(form);
+
+    const body = toRequest(draft);
+    const payload = JSON.stringify(body);
+    const key = retryKey.keyFor(payload);
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    try {
+      const flagged = await post('/api/cases', body, { headers: { 'Idempotency-Key': key } });
+      retryKey.settle(payload, key, null);
+      draft = freshDraft(ctx);
+      const referral = flagged.referrals?.[0];
+      onFlagged(flagged, referral
+        ? t('flag.referredTo', { agency: agencyName(ctx, referral.toAgencyId) })
+        : t('flag.noReceiver'));
+    } catch (error) {
+      button.disabled = false;
+      retryKey.settle(payload, key, error);
+      if (error.status === 400 && Object.keys(error.errors).length) {
+        showErrors(form, error.errors);
+      } else {
+        showErrors(form, {}, problemMessage(error));
+      }
+    }
+  });
+  return form;
+}
+
+export function mountConsular(container, ctx) {
+  const feed = h('ul', { class: 'cards', id: 'post-alerts' });
+  const cases = h('ul', { class: 'cards', id: 'cases' });
+  const formHost = h('div');
+
+  const renderForm = (message) => {
+    const form = flagForm(ctx, (flagged, routing) => {
+      renderForm(h('p', {},
+        h('strong', {}, t('flag.created', { id: flagged.id })), ' ', routing, ' ',
+        h('a', { href: caseHref(flagged.id) }, t('feed.openCase', { id: flagged.id }))));
+      loadCases();
+    });
+    formHost.replaceChildren(form);
+    if (message) {
+      const result = form.querySelector('.form-result');
+      result.replaceChildren(message);
+      result.focus();
+    }
+  };
+
+  container.replaceChildren(h('div', { class: 'dashboard consular' },
+    h('h1', { class: 'view-title' }, t('view.consular')),
+    h('div', { class: 'columns' },
+      h('div', { class: 'column' }, section('flag.title', formHost)),
+      h('div', { class: 'column' },
+        section('feed.title', feed),
+        section('cases.title', cases)))));
+  renderForm();
+
+  const renderFeed = () => {
+    const items = ctx.store.items();
+    renderKeyed(feed, items.length ? items.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
+  };
+
+  let latest = [];
+  const loadCases = async () => {
+    try {
+      latest = await get('/api/cases?limit=200');
+    } catch {
+      // keep what is shown; the next change tries again
+    }
+    renderKeyed(cases, caseList(latest, ctx));
+  };
+
+  let pending = null;
+  const unsubscribe = ctx.store.subscribe((change) => {
+    renderFeed();
+    if ([...change.added, ...change.updated].some((i) => i.caseId)) {
+      clearTimeout(pending);
+      pending = setTimeout(loadCases, 300);
+    }
+  });
+  renderFeed();
+  loadCases();
+  return () => {
+    unsubscribe();
+    clearTimeout(pending);
+  };
+}

@@ -1,0 +1,91 @@
+// The receiving NGO's or shelter's dashboard: incoming referrals to answer, the arrivals board
+// in the agency's own time zone, other alerts, and the cases the agency is part of.
+
+import { h } from '../dom.js';
+import { t, dateTime } from '../i18n.js';
+import { get } from '../api.js';
+import { itemCard, renderKeyed, section, caseList, caseLink, ackControls, isOverdue, urgencyBadge, profile } from './common.js';
+import { referralActions } from './referrals.js';
+
+const Handled = new Set(['ReferralReceived', 'PickupRequested']);
+
+function arrivalCard(item, ctx) {
+  const d = item.data ?? {};
+  const zone = d.timeZone || ctx.timeZone;
+  const classes = ['card', 'arrival'];
+  if (isOverdue(item)) {
+    classes.push('overdue');
+  }
+  if (!item.acknowledgedAt) {
+    classes.push('unacknowledged');
+  }
+  return h('li', { class: classes.join(' '), dataset: { id: item.id, seq: String(item.seq), type: item.type } },
+    h('div', { class: 'card-head' },
+      h('time', { class: 'arrival-time', datetime: d.scheduledArrival }, dateTime(d.scheduledArrival, zone)),
+      urgencyBadge(item.urgency),
+      caseLink(item.caseId)),
+    h('p', { class: 'summary' },
+      t('travel.flight', { flight: d.flightNumber, from: d.departureAirport, to: d.arrivalAirport })),
+    h('p', { class: 'meta' }, `${profile(d)} · ${d.escort ?? ''}`),
+    ackControls(item, ctx));
+}
+
+export function mountNgo(container, ctx) {
+  const referrals = h('ul', { class: 'cards', id: 'referrals' });
+  const arrivals = h('ul', { class: 'cards', id: 'arrivals' });
+  const others = h('ul', { class: 'cards', id: 'other-alerts' });
+  const cases = h('ul', { class: 'cards', id: 'cases' });
+
+  container.replaceChildren(h('div', { class: 'dashboard ngo' },
+    h('h1', { class: 'view-title' }, t('view.ngo')),
+    h('div', { class: 'columns' },
+      h('div', { class: 'column' },
+        section('ngo.referrals', referrals),
+        section('ngo.activity', others)),
+      h('div', { class: 'column' },
+        section('ngo.arrivals', h('p', { class: 'hint' }, t('ngo.timeZoneNote', { zone: ctx.timeZone })), arrivals),
+        section('cases.ours', cases)))));
+
+  const renderFeed = () => {
+    const items = ctx.store.items();
+    const incoming = items.filter((i) => i.type === 'ReferralReceived');
+    renderKeyed(referrals, incoming.length
+      ? incoming.map((item) => itemCard(item, ctx, {
+        actions: item.acknowledgedAt || !item.caseId || !item.data?.referralId ? null : referralActions(ctx, item.caseId, item.data.referralId),
+      }))
+      : [h('li', { class: 'empty' }, t('ngo.noReferrals'))]);
+
+    const pickups = items.filter((i) => i.type === 'PickupRequested')
+      .sort((a, b) => new Date(a.data?.scheduledArrival) - new Date(b.data?.scheduledArrival));
+    renderKeyed(arrivals, pickups.length ? pickups.map((item) => arrivalCard(item, ctx)) : [h('li', { class: 'empty' }, t('ngo.noArrivals'))]);
+
+    const rest = items.filter((i) => !Handled.has(i.type));
+    renderKeyed(others, rest.length ? rest.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
+  };
+
+  let latestCases = [];
+  const loadCases = async () => {
+    try {
+      latestCases = await get('/api/cases?limit=200');
+    } catch {
+      // keep what is shown; the next feed change tries again
+    }
+    renderKeyed(cases, caseList(latestCases, ctx));
+  };
+
+  let pending = null;
+  const unsubscribe = ctx.store.subscribe((change) => {
+    renderFeed();
+    if ([...change.added, ...change.updated].some((i) => i.caseId)) {
+      clearTimeout(pending);
+      pending = setTimeout(loadCases, 300);
+    }
+  });
+  renderFeed();
+  loadCases();
+  return () => {
+    unsubscribe();
+    clearTimeout(pending);
+  };
+}
+

@@ -1,0 +1,95 @@
+using Coordination.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Coordination.Tests.Browser;
+
+/// <summary>One person's dashboard in its own browser context (own session and local storage).</summary>
+public sealed class DashboardPage : IAsyncDisposable
+{
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
+    public static readonly ViewportSize Phone = new() { Width = 375, Height = 812 };
+
+    /// <summary>
+    /// Deliberately far from every agency's zone: the dashboards must show times in the agency's
+    /// own time zone, never the browser's.
+    /// </summary>
+    private const string BrowserTimeZone = "America/Sao_Paulo";
+
+    private readonly IBrowserContext _context;
+
+    private DashboardPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+    }
+
+    public IPage Page { get; }
+
+    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri webUrl)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = webUrl.ToString(),
+            ViewportSize = Desktop,
+            Locale = "en-US",
+            TimezoneId = BrowserTimeZone,
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        return new DashboardPage(context, page);
+    }
+
+    /// <summary>Signs in with the keyboard (Enter in the password field) and waits for the live connection.</summary>
+    public async Task SignInAsync(string username, string password = Infrastructure.Field.Password)
+    {
+        await Input("username").FillAsync(username);
+        await Input("password").FillAsync(password);
+        await Input("password").PressAsync("Enter");
+        await Expect(Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "connected");
+    }
+
+    public async Task SignOutAsync()
+    {
+        await Page.Locator("#sign-out").ClickAsync();
+        await Expect(Input("username")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The wrapper of a form field, found by the request field it edits (e.g. <c>person.fullName</c>).</summary>
+    public ILocator Field(string name) => Page.Locator($"[data-field='{name}']");
+
+    public ILocator Input(string name) => Field(name).Locator("input, select, textarea").First;
+
+    public ILocator Error(string name) => Field(name).Locator(".field-error");
+
+    public ILocator Choice(string name, string value) => Field(name).Locator($"input[value='{value}']");
+
+    /// <summary>Clicks a submit button and returns the response of the API call it makes.</summary>
+    public Task<IResponse> SubmitAsync(ILocator button, string method, string pathEndsWith) =>
+        Page.RunAndWaitForResponseAsync(
+            () => button.ClickAsync(),
+            r => r.Request.Method == method && new Uri(r.Url).AbsolutePath.EndsWith(pathEndsWith, StringComparison.Ordinal));
+
+    /// <summary>A card of a list that links to the case.</summary>
+    public ILocator Card(string listSelector, string caseId) =>
+        Page.Locator($"{listSelector} > li", new PageLocatorOptions { Has = Page.Locator($"a.case-link:text-is('{caseId}')") });
+
+    /// <summary>
+    /// Writes docs/screenshots/{name}-desktop.png (1280×800) and {name}-phone.png (375×812), and
+    /// checks that nothing is wider than the phone's screen.
+    /// </summary>
+    public async Task ScreenshotsAsync(string name)
+    {
+        await Page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}-desktop.png"), FullPage = true });
+
+        await Page.SetViewportSizeAsync(Phone.Width, Phone.Height);
+        var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"{name} is {overflow}px wider than a {Phone.Width}px phone screen");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}-phone.png"), FullPage = true });
+        await Page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+    }
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}

@@ -1,0 +1,359 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Coordination.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Coordination.Tests.Browser;
+
+/// <summary>The consular post's and the receiving agency's dashboards in a real headless Chromium.</summary>
+[Collection("browser")]
+public sealed partial class DashboardTests(BrowserFixture fixture)
+{
+    /// <summary>A live item must be on the other dashboard this fast once the command has returned.</summary>
+    private static readonly LocatorAssertionsToBeVisibleOptions Live = new() { Timeout = 2_000 };
+
+    [Fact]
+    public async Task A_citizen_flagged_in_the_consul_form_appears_live_on_the_open_NGO_dashboard_and_the_answer_reaches_the_consul()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var _ = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var workerApi = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        await Expect(worker.Page.Locator("#referrals .empty")).ToBeVisibleAsync();
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(field.Id("consul"));
+
+        await FillValidFlagAsync(consul, "Aigul Testova", region, urgency: "Critical");
+        var flagged = await consul.SubmitAsync(consul.Page.Locator("#flag-form [type=submit]"), "POST", "/api/cases");
+        Assert.Equal((int)HttpStatusCode.Created, flagged.Status);
+        var caseId = (await flagged.JsonAsync())!.Value.GetProperty("id").GetString()!;
+
+        // The NGO's page was open all along: the referral arrives by push, without a reload.
+        var referral = worker.Card("#referrals", caseId);
+        await Expect(referral).ToBeVisibleAsync(Live);
+        await Expect(worker.Page.Locator("#alerts-live")).ToContainTextAsync(caseId);
+        await Expect(referral).ToContainTextAsync("Referral received");
+        await Expect(referral).Not.ToContainTextAsync("Testova");
+        await Expect(referral).Not.ToContainTextAsync("AC1234567");
+
+        await consul.Page.Locator(".form-result a").ClickAsync();
+        var consulReferral = consul.Page.Locator("#case-referrals > li.referral");
+        await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Pending");
+        await Expect(consul.Page.Locator("h1")).ToContainTextAsync(caseId);
+
+        // The caseworker answers with the keyboard; answering acknowledges the alert.
+        var accepted = await worker.Page.RunAndWaitForResponseAsync(
+            () => referral.Locator("[data-action=accept]").PressAsync("Enter"),
+            r => r.Url.EndsWith("/accept", StringComparison.Ordinal));
+        Assert.Equal((int)HttpStatusCode.OK, accepted.Status);
+        await Expect(referral.Locator(".ack-state")).ToContainTextAsync($"Acknowledged by {field.Id("worker")}");
+
+        await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Accepted", new() { Timeout = 5_000 });
+        await Expect(consulReferral).ToContainTextAsync("Accepted");
+        await Expect(consul.Page.Locator("#case-timeline")).ToContainTextAsync("Referral accepted");
+
+        // Travel: 08:40 in Bishkek (the default zone for a Kyrgyz citizen) is 02:40 UTC.
+        var arrivalDay = DateTime.UtcNow.Date.AddDays(3);
+        await consul.Input("flightNumber").FillAsync("TK 345");
+        await consul.Input("departureAirport").FillAsync("IST");
+        await consul.Input("arrivalAirport").FillAsync("FRU");
+        await consul.Input("scheduledArrival").FillAsync($"{arrivalDay:yyyy-MM-dd}T08:40");
+        await Expect(consul.Input("timeZone")).ToHaveValueAsync("Asia/Bishkek");
+        await consul.Input("escort").FillAsync("IOM Istanbul");
+        await consul.Input("travelDocument").FillAsync("Certificate of return");
+        var booked = await consul.SubmitAsync(consul.Page.Locator(".travel-form [type=submit]"), "POST", "/travel");
+        Assert.Equal((int)HttpStatusCode.OK, booked.Status);
+        var travel = (await booked.JsonAsync())!.Value.GetProperty("travel");
+        Assert.Equal(new DateTimeOffset(arrivalDay.AddHours(2).AddMinutes(40), TimeSpan.Zero), travel.GetProperty("scheduledArrival").GetDateTimeOffset());
+        await Expect(consul.Page.Locator("#case-travel")).ToContainTextAsync("TK 345");
+        await Expect(consul.Input("flightNumber")).ToHaveValueAsync(string.Empty);
+
+        // The arrivals board shows the pickup in the NGO's own time zone, not the browser's.
+        var arrival = worker.Card("#arrivals", caseId);
+        await Expect(arrival).ToBeVisibleAsync(Live);
+        await Expect(arrival.Locator(".arrival-time")).ToContainTextAsync("08:40");
+        await Expect(arrival).ToContainTextAsync("TK 345, IST → FRU");
+        await Expect(arrival).ToHaveClassAsync(new Regex(@"\bunacknowledged\b"));
+
+        await worker.ScreenshotsAsync("ngo");
+        await consul.ScreenshotsAsync("case");
+
+        var acknowledged = await worker.SubmitAsync(arrival.Locator("[data-action=ack]"), "POST", "/ack");
+        Assert.Equal((int)HttpStatusCode.OK, acknowledged.Status);
+        await Expect(arrival.Locator(".ack-state")).ToContainTextAsync($"Acknowledged by {field.Id("worker")}");
+        await Expect(arrival).Not.ToHaveClassAsync(new Regex(@"\bunacknowledged\b"));
+
+        await consul.Page.Locator("a.back").ClickAsync();
+        await Expect(consul.Card("#cases", caseId)).ToContainTextAsync("Travel booked");
+        await Expect(consul.Card("#post-alerts", caseId).First).ToBeVisibleAsync();
+        await consul.ScreenshotsAsync("consular");
+    }
+
+    [Fact]
+    public async Task Russian_speakers_see_Russian_labels_and_each_user_keeps_their_language()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        var konsul = field.Id("konsul");
+        (await field.Admin.PostAsync("/api/users", new
+        {
+            username = konsul, password = Field.Password, displayName = "Айгерим Консул", agencyId = post, roles = new[] { "ConsularOfficer" }, language = "ru",
+        })).Expect(HttpStatusCode.Created);
+        using var _ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(konsul);
+        await Expect(consul.Page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+        await Expect(consul.Page.Locator("h1.view-title")).ToHaveTextAsync("Консульство");
+        await Expect(consul.Page.Locator("#connection")).ToHaveTextAsync("На связи");
+        await Expect(consul.Field("person.fullName").Locator("label")).ToHaveTextAsync("Полное имя *");
+        await Expect(consul.Page.Locator("#flag-form [type=submit]")).ToHaveTextAsync("Открыть дело");
+        await Expect(consul.Input("situation").Locator("option[value=Detained]")).ToHaveTextAsync("Задержан(а)");
+
+        await FillValidFlagAsync(consul, "Нургуль Тестова", region, urgency: "Urgent");
+        var flagged = await consul.SubmitAsync(consul.Page.Locator("#flag-form [type=submit]"), "POST", "/api/cases");
+        Assert.Equal((int)HttpStatusCode.Created, flagged.Status);
+        var caseId = (await flagged.JsonAsync())!.Value.GetProperty("id").GetString()!;
+        await Expect(consul.Page.Locator(".form-result")).ToContainTextAsync($"Дело {caseId} открыто.");
+
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        await Expect(worker.Page.Locator("h1.view-title")).ToHaveTextAsync("Receiving agency");
+        await worker.Page.Locator("#language-switch").SelectOptionAsync("ru");
+        await Expect(worker.Page.Locator("h1.view-title")).ToHaveTextAsync("Принимающая организация");
+        await Expect(worker.Page.Locator("#h-ngo-referrals")).ToHaveTextAsync("Входящие направления");
+        var referral = worker.Card("#referrals", caseId);
+        await Expect(referral).ToContainTextAsync("Получено направление");
+        await Expect(referral.Locator("[data-action=accept]")).ToHaveTextAsync("Принять");
+        await Expect(referral.Locator(".meta")).ToHaveTextAsync(CyrillicMonth());
+        await worker.ScreenshotsAsync("ngo-ru");
+
+        // Remembered for this user: across a reload and a new sign-in.
+        await worker.Page.ReloadAsync();
+        await Expect(worker.Page.Locator("h1.view-title")).ToHaveTextAsync("Принимающая организация");
+        await worker.SignOutAsync();
+        await worker.SignInAsync(field.Id("worker"));
+        await Expect(worker.Page.Locator("#sign-out")).ToHaveTextAsync("Выйти");
+        await Expect(worker.Page.Locator("#language-switch")).ToHaveValueAsync("ru");
+    }
+
+    [Fact]
+    public async Task A_flag_with_bad_input_shows_the_errors_beside_the_fields_and_keeps_what_was_typed()
+    {
+        var (field, post, _, region) = await KyrgyzAgenciesAsync();
+        using var __ = await field.UserAsync("consul", post, "ConsularOfficer");
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(field.Id("consul"));
+        var flagRequests = 0;
+        consul.Page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && new Uri(request.Url).AbsolutePath == "/api/cases")
+            {
+                Interlocked.Increment(ref flagRequests);
+            }
+        };
+
+        // Client-side checks: nothing is sent.
+        await consul.Input("person.fullName").FillAsync("Aigul Testova");
+        await consul.Input("person.birthYear").FillAsync("19x8");
+        await consul.Input("person.passportNumber").FillAsync("AB12");
+        await consul.Input("homeRegion").FillAsync(region);
+        await consul.Choice("needs", "Shelter").CheckAsync();
+        await consul.Choice("urgency", "Urgent").CheckAsync();
+        await consul.Page.Locator("#flag-form [type=submit]").ClickAsync();
+
+        await Expect(consul.Error("person.birthYear")).ToHaveTextAsync("A whole number.");
+        await Expect(consul.Error("person.passportNumber")).ToHaveTextAsync("5–20 capital letters and digits.");
+        await Expect(consul.Error("person.sex")).ToHaveTextAsync("Required.");
+        await Expect(consul.Error("situation")).ToHaveTextAsync("Required.");
+        await Expect(consul.Error("consent.given")).ToHaveTextAsync("Required.");
+        await Expect(consul.Error("person.fullName")).ToBeHiddenAsync();
+        await Expect(consul.Input("person.birthYear")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(consul.Input("person.sex")).ToBeFocusedAsync();
+        await Expect(consul.Page.Locator(".form-summary")).ToBeVisibleAsync();
+        Assert.Equal(0, flagRequests);
+        await Expect(consul.Input("person.fullName")).ToHaveValueAsync("Aigul Testova");
+        await Expect(consul.Input("person.birthYear")).ToHaveValueAsync("19x8");
+        await Expect(consul.Input("person.passportNumber")).ToHaveValueAsync("AB12");
+
+        // What only the server knows comes back in the problem's errors map, next to its field.
+        await FillValidFlagAsync(consul, "Aigul Testova", region, urgency: "Urgent", currentCountry: "XX");
+        var rejected = await consul.SubmitAsync(consul.Page.Locator("#flag-form [type=submit]"), "POST", "/api/cases");
+        Assert.Equal((int)HttpStatusCode.BadRequest, rejected.Status);
+        await Expect(consul.Error("currentCountry")).ToHaveTextAsync("'XX' is not an ISO 3166-1 country code.");
+        await Expect(consul.Input("currentCountry")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(consul.Input("currentCountry")).ToBeFocusedAsync();
+        await Expect(consul.Error("person.birthYear")).ToBeHiddenAsync();
+        await Expect(consul.Input("person.fullName")).ToHaveValueAsync("Aigul Testova");
+        await Expect(consul.Input("person.birthYear")).ToHaveValueAsync("1998");
+        await Expect(consul.Input("currentCountry")).ToHaveValueAsync("XX");
+        await Expect(consul.Input("homeRegion")).ToHaveValueAsync(region);
+        await Expect(consul.Choice("needs", "Shelter")).ToBeCheckedAsync();
+        await Expect(consul.Choice("urgency", "Urgent")).ToBeCheckedAsync();
+        await consul.ScreenshotsAsync("consular-form-errors");
+
+        await consul.Input("currentCountry").FillAsync("TR");
+        var flagged = await consul.SubmitAsync(consul.Page.Locator("#flag-form [type=submit]"), "POST", "/api/cases");
+        Assert.Equal((int)HttpStatusCode.Created, flagged.Status);
+        var caseId = (await flagged.JsonAsync())!.Value.GetProperty("id").GetString()!;
+        await Expect(consul.Page.Locator(".form-result")).ToContainTextAsync($"Case {caseId} flagged.");
+        await Expect(consul.Input("person.fullName")).ToHaveValueAsync(string.Empty);
+        Assert.Equal(2, flagRequests);
+    }
+
+    [Fact]
+    public async Task A_declined_referral_needs_a_reason_and_the_reason_reaches_the_consuls_case_view()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var _ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Decline Test", "F", 2001, "KG", "TR", region, ["Shelter"], urgency: "Urgent")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(field.Id("consul"));
+        await consul.Page.Locator($"#cases a.case-link:text-is('{caseId}')").ClickAsync();
+        var consulReferral = consul.Page.Locator("#case-referrals > li.referral");
+        await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Pending");
+
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        var referral = worker.Card("#referrals", caseId);
+        await referral.Locator("[data-action=decline]").ClickAsync();
+        var reason = referral.Locator("textarea");
+        await Expect(reason).ToBeFocusedAsync();
+        await referral.Locator(".decline-form [type=submit]").ClickAsync();
+        await Expect(referral.Locator(".field-error")).ToHaveTextAsync("Required.");
+
+        await reason.FillAsync("No capacity this week");
+        var declined = await worker.SubmitAsync(referral.Locator(".decline-form [type=submit]"), "POST", "/decline");
+        Assert.Equal((int)HttpStatusCode.OK, declined.Status);
+        await Expect(referral.Locator(".ack-state")).ToBeVisibleAsync();
+
+        await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Declined", new() { Timeout = 5_000 });
+        await Expect(consulReferral).ToContainTextAsync("No capacity this week");
+        await consul.Page.Locator("a.back").ClickAsync();
+        await Expect(consul.Page.Locator("#post-alerts > li[data-type=ReferralDeclined]")).ToContainTextAsync("No capacity this week");
+    }
+
+    [Fact]
+    public async Task An_unanswered_referral_past_its_deadline_is_highlighted_as_overdue()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var _ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Routine Test", "M", 1990, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        var referral = worker.Card("#referrals", caseId);
+        await Expect(referral).ToBeVisibleAsync(Live);
+        // Routine items are due after a few seconds in this fixture; the escalation pushes an AckOverdue item.
+        await Expect(referral).ToHaveClassAsync(new Regex(@"\boverdue\b"), new() { Timeout = 30_000 });
+        await Expect(referral.Locator(".badge.overdue")).ToHaveTextAsync("Overdue");
+        await Expect(worker.Card("#other-alerts", caseId)).ToContainTextAsync("Acknowledgement overdue");
+    }
+
+    [Fact]
+    public async Task Committee_roles_get_the_committee_place_and_a_user_with_two_roles_switches_between_dashboards()
+    {
+        var (field, _, ngo, _) = await KyrgyzAgenciesAsync();
+        var committee = await field.AgencyAsync("kg-nap", new { name = "National Action Plan working group", kind = "Committee", country = "KG", city = "Bishkek", timeZone = "Asia/Bishkek" });
+        using var __ = await field.UserAsync("secretary", committee, "CommitteeSecretary");
+        using var ___ = await field.UserAsync("member", ngo, "NgoCaseworker", "CommitteeMember");
+
+        await using var secretary = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await Expect(secretary.Page.Locator("#connection")).ToBeHiddenAsync();
+        await secretary.ScreenshotsAsync("signin");
+        await secretary.SignInAsync(field.Id("secretary"));
+        await Expect(secretary.Page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
+        await Expect(secretary.Page.Locator("#view-switch a")).ToHaveCountAsync(0);
+        await secretary.ScreenshotsAsync("committee");
+
+        await using var member = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await member.SignInAsync(field.Id("member"));
+        await Expect(member.Page.Locator("h1.view-title")).ToHaveTextAsync("Receiving agency");
+        var committeeLink = member.Page.Locator("#view-switch a", new() { HasText = "Committee" });
+        await committeeLink.FocusAsync();
+        await member.Page.Keyboard.PressAsync("Enter");
+        await Expect(member.Page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
+        await Expect(committeeLink).ToHaveAttributeAsync("aria-current", "page");
+    }
+
+    [Fact]
+    public async Task A_dashboard_that_lost_its_web_host_reconnects_and_catches_up_on_what_it_missed_without_duplicates()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var __ = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var ___ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        var connection = worker.Page.Locator("#connection");
+
+        // The page's web host dies; the consul carries on through a second one.
+        var web = fixture.System.Webs[0];
+        var other = await fixture.System.StartWebAsync();
+        try
+        {
+            await web.KillAsync();
+            await Expect(connection).Not.ToHaveAttributeAsync("data-state", "connected");
+            using var consul = await ApiClient.LoginAsync(other.BaseAddress, field.Id("consul"), Field.Password);
+            var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Missed Test", "F", 1994, "KG", "TR", region, ["Shelter"], urgency: "Urgent")))
+                .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+            var missed = worker.Card("#referrals", caseId);
+            await Expect(missed).ToHaveCountAsync(0);
+
+            await fixture.System.RestartAsync(web);
+            await Expect(connection).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 60_000 });
+            await Expect(missed).ToBeVisibleAsync();
+            await Expect(worker.Page.Locator("#alerts-live")).ToContainTextAsync(caseId);
+
+            await worker.SubmitAsync(missed.Locator("[data-action=ack]"), "POST", "/ack");
+            await Expect(missed.Locator(".ack-state")).ToBeVisibleAsync();
+            await Expect(missed).ToHaveCountAsync(1);
+        }
+        finally
+        {
+            if (fixture.System.Webs.All(w => w.HttpPort != web.HttpPort))
+            {
+                await fixture.System.RestartAsync(web);
+            }
+
+            await other.StopAsync();
+        }
+    }
+
+    /// <summary>A Kyrgyz post in Istanbul and an NGO meeting arrivals at FRU, serving a home region of this test alone.</summary>
+    private async Task<(Field Field, string Post, string Ngo, string Region)> KyrgyzAgenciesAsync()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var region = field.Region("Naryn");
+        var post = await field.AgencyAsync("kg-ist", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
+        var ngo = await field.AgencyAsync("kg-naryn", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [region], ["FRU"], ["Shelter", "Legal", "Psychological"]));
+        return (field, post, ngo, region);
+    }
+
+    /// <summary>Fills every required field of the flag form (citizenship comes pre-filled from the post's country).</summary>
+    private static async Task FillValidFlagAsync(DashboardPage page, string fullName, string homeRegion, string urgency, string currentCountry = "TR")
+    {
+        await page.Input("person.fullName").FillAsync(fullName);
+        await page.Input("person.sex").SelectOptionAsync("F");
+        await page.Input("person.birthYear").FillAsync("1998");
+        await page.Input("person.passportNumber").FillAsync("AC1234567");
+        await page.Input("currentCountry").FillAsync(currentCountry);
+        await page.Input("homeRegion").FillAsync(homeRegion);
+        await page.Input("location").FillAsync("Istanbul removal centre");
+        await page.Input("situation").SelectOptionAsync("Detained");
+        await page.Input("exploitationType").SelectOptionAsync("Labour");
+        await page.Choice("needs", "Shelter").CheckAsync();
+        await page.Choice("needs", "Legal").CheckAsync();
+        await page.Choice("urgency", urgency).CheckAsync();
+        await page.Choice("consent.given", "true").CheckAsync();
+    }
+
+    [GeneratedRegex("(янв|фев|мар|апр|мая|июн|июл|авг|сен|окт|ноя|дек)")]
+    private static partial Regex CyrillicMonth();
+}
