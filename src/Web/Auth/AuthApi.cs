@@ -290,6 +290,6 @@ public static partial class AuthApi
         return username is null || agency is null ? null : new Actor(username, agency, http.Connection.RemoteIpAddress?.ToString());
     }
 
-    [GeneratedRegex("^[a-z0-9._-]{3,64}$")]
+    [GeneratedRegex(@"^[a-z0-9._-]{3,64}\z")]
     private static partial Regex UsernamePattern();
 }

@@ -14,6 +14,6 @@ public sealed partial class CaseIdConstraint : IRouteConstraint
     public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
         values.TryGetValue(routeKey, out var value) && value is string id && Pattern().IsMatch(id);
 
-    [GeneratedRegex("^[A-Z]{2}-[0-9]{4}-[0-9]{6,9}$")]
+    [GeneratedRegex(@"^[A-Z]{2}-[0-9]{4}-[0-9]{6,9}\z")]
     private static partial Regex Pattern();
 }

@@ -121,7 +121,8 @@ public sealed partial class RequestErrors
     public string? TimeZone(string field, string? value)
     {
         var zone = Text(field, value, 64);
-        if (zone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        // Checked for shape first: on Linux the id becomes a path under /usr/share/zoneinfo.
+        if (zone is not null && (!TimeZonePattern().IsMatch(zone) || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)))
         {
             Add(field, $"'{zone}' is not a known IANA time zone, e.g. Asia/Bishkek.");
         }
@@ -185,9 +186,12 @@ public sealed partial class RequestErrors
         }
     }
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex(@"^[A-Z]{2}\z")]
     private static partial Regex CountryPattern();
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex AirportPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}\z")]
+    private static partial Regex TimeZonePattern();
 }

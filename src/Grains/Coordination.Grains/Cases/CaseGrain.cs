@@ -255,6 +255,7 @@ public sealed class CaseGrain(
     public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
     {
         var current = RequireVisible(actor);
+        RefuseIdentifying(current, actor, "note", note);
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
@@ -282,7 +283,6 @@ public sealed class CaseGrain(
                 : $"{type} is recorded by the receiving agency.");
         }
 
-        RefuseIdentifying(current, actor, "note", note);
         var now = clock.GetUtcNow();
         var next = current with
         {
