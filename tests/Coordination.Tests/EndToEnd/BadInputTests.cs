@@ -82,8 +82,13 @@ public sealed class BadInputTests(SystemFixture fixture)
         using var forged = new ApiClient(fixture.System.WebUrl, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl");
         (await forged.GetAsync("/api/feed")).ExpectProblem(HttpStatusCode.Unauthorized);
 
+        var field = await Field.CreateAsync(fixture.System);
+        var ngo = await field.AgencyAsync("ngo", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", [field.Region("Chui")], [], ["Shelter"]));
+        using var officerOfAnNgo = await field.UserAsync("officer", ngo, "ConsularOfficer");
+
         var before = await fixture.CountRowsAsync();
         (await ngoWorker.PostRawAsync("/api/cases", Body())).ExpectProblem(HttpStatusCode.Forbidden);
+        (await officerOfAnNgo.PostRawAsync("/api/cases", Body())).ExpectProblem(HttpStatusCode.Forbidden);
         Assert.Equal(before, await fixture.CountRowsAsync());
     }
 

@@ -195,7 +195,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         var s = new Scenario(fixture);
         var post = await s.Post("kg-post", "KG");
         await s.Receiving("kg-shelter", "KG", [s.Region("Chui")], [AgencyService.Shelter], AgencyKind.Shelter);
-        var airportTeam = await s.Receiving("kg-arrivals", "KG", [s.Region("Bishkek")], [AgencyService.Escort],
+        var airportTeam = await s.Receiving("kg-arrivals", "KG", [s.Region("Bishkek"), s.Region("Chui")], [AgencyService.Escort],
             airports: ["FRU"], timeZone: "Asia/Bishkek");
         var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Chui"), [Need.Shelter], urgency: Urgency.Urgent));
         await s.Case(flagged.Id).BookTravel(
@@ -215,7 +215,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         var s = new Scenario(fixture);
         var post = await s.Post("kg-post", "KG");
         await s.Receiving("kg-shelter", "KG", [s.Region("Chui")], [AgencyService.Shelter], AgencyKind.Shelter);
-        var airportTeam = await s.Receiving("kg-arrivals", "KG", [s.Region("Bishkek")], [AgencyService.Escort],
+        var airportTeam = await s.Receiving("kg-arrivals", "KG", [s.Region("Bishkek"), s.Region("Chui")], [AgencyService.Escort],
             airports: ["FRU"], timeZone: "Asia/Bishkek");
         var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Chui"), [Need.Shelter], urgency: Urgency.Routine));
         var landing = s.Clock.GetUtcNow().AddHours(27);

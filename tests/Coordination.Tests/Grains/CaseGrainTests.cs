@@ -280,7 +280,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         var s = new Scenario(fixture);
         var post = await s.Post("kg-consulate-istanbul", "KG");
         var shelter = await s.Receiving("kg-shelter-chui", "KG", [s.Region("Chui")], [AgencyService.Shelter], AgencyKind.Shelter);
-        var airportTeam = await s.Receiving("kg-fru-arrivals", "KG", [s.Region("Bishkek")], [AgencyService.Escort],
+        var airportTeam = await s.Receiving("kg-fru-arrivals", "KG", [s.Region("Bishkek"), s.Region("Chui")], [AgencyService.Escort],
             airports: ["FRU"], timeZone: "Asia/Bishkek");
         var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Chui"), [Need.Shelter, Need.TravelDocuments]));
 

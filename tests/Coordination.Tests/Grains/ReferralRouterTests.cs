@@ -181,10 +181,21 @@ public sealed class ReferralRouterTests
         var kazakhAtFru = Receiver("a-kz-fru", "KZ", [], [AgencyService.Escort], airports: ["FRU"]);
         var post = Receiver("kg-post", "KG", [], [], AgencyKind.ConsularPost, airports: ["FRU"]);
 
-        Assert.Equal(bishkek.Id, ReferralRouter.PickupAgency("KG", "FRU", [kazakhAtFru, post, osh, bishkek], [])?.Id);
-        Assert.Equal(bishkek.Id, ReferralRouter.PickupAgency("KG", "fru", [kazakhAtFru, post, osh, bishkek], [])?.Id);
-        Assert.Equal(osh.Id, ReferralRouter.PickupAgency("KG", "OSS", [kazakhAtFru, post, osh, bishkek], [])?.Id);
-        Assert.Null(ReferralRouter.PickupAgency("KG", "ALA", [kazakhAtFru, post, osh, bishkek], []));
+        Assert.Equal(bishkek.Id, ReferralRouter.PickupAgency("KG", "Chui", "FRU", [kazakhAtFru, post, osh, bishkek], [])?.Id);
+        Assert.Equal(bishkek.Id, ReferralRouter.PickupAgency("KG", "Chui", "fru", [kazakhAtFru, post, osh, bishkek], [])?.Id);
+        Assert.Equal(osh.Id, ReferralRouter.PickupAgency("KG", "Chui", "OSS", [kazakhAtFru, post, osh, bishkek], [])?.Id);
+        Assert.Null(ReferralRouter.PickupAgency("KG", "Chui", "ALA", [kazakhAtFru, post, osh, bishkek], []));
+    }
+
+    [Fact]
+    public void Pickup_prefers_the_team_of_the_persons_home_region_then_a_country_wide_one()
+    {
+        var other = Receiver("a-fru-talas", "KG", ["Talas"], [AgencyService.Escort], airports: ["FRU"]);
+        var countryWide = Receiver("b-fru-all", "KG", [], [AgencyService.Escort], airports: ["FRU"]);
+        var home = Receiver("c-fru-naryn", "KG", ["Naryn"], [AgencyService.Escort], airports: ["FRU"]);
+
+        Assert.Equal(home.Id, ReferralRouter.PickupAgency("KG", "Naryn", "FRU", [other, countryWide, home], [])?.Id);
+        Assert.Equal(countryWide.Id, ReferralRouter.PickupAgency("KG", "Osh", "FRU", [other, countryWide, home], [])?.Id);
     }
 
     [Fact]
@@ -195,11 +206,11 @@ public sealed class ReferralRouterTests
         var c = Receiver("c-fru", "KG", [], [AgencyService.Escort], airports: ["FRU"]);
         Agency[] all = [a, b, c];
 
-        Assert.Equal(a.Id, ReferralRouter.PickupAgency("KG", "FRU", all, [])?.Id);
-        Assert.Equal(c.Id, ReferralRouter.PickupAgency("KG", "FRU", all, [Referral("r1", c.Id, ReferralStatus.Pending)])?.Id);
-        Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "FRU", all,
+        Assert.Equal(a.Id, ReferralRouter.PickupAgency("KG", "Chui", "FRU", all, [])?.Id);
+        Assert.Equal(c.Id, ReferralRouter.PickupAgency("KG", "Chui", "FRU", all, [Referral("r1", c.Id, ReferralStatus.Pending)])?.Id);
+        Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "Chui", "FRU", all,
             [Referral("r1", c.Id, ReferralStatus.Pending), Referral("r2", b.Id, ReferralStatus.Accepted)])?.Id);
-        Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "FRU", all, [Referral("r1", a.Id, ReferralStatus.Declined)])?.Id);
-        Assert.Null(ReferralRouter.PickupAgency("KG", "FRU", [a], [Referral("r1", a.Id, ReferralStatus.Declined)]));
+        Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "Chui", "FRU", all, [Referral("r1", a.Id, ReferralStatus.Declined)])?.Id);
+        Assert.Null(ReferralRouter.PickupAgency("KG", "Chui", "FRU", [a], [Referral("r1", a.Id, ReferralStatus.Declined)]));
     }
 }

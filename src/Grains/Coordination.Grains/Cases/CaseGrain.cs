@@ -226,7 +226,7 @@ public sealed class CaseGrain(
         RefuseIdentifying(current, actor, "travelDocument", travel.TravelDocument);
 
         var now = clock.GetUtcNow();
-        var pickup = ReferralRouter.PickupAgency(current.Citizenship, travel.ArrivalAirport, await Directory.List(), current.Referrals);
+        var pickup = ReferralRouter.PickupAgency(current.Citizenship, current.HomeRegion, travel.ArrivalAirport, await Directory.List(), current.Referrals);
         var booked = travel with { PickupAgencyId = pickup?.Id };
         var next = current with { Status = CaseStatus.TravelBooked, Travel = booked, UpdatedAt = now, Version = current.Version + 1 };
         var events = new List<CaseEvent>

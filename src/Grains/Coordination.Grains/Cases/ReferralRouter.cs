@@ -61,8 +61,11 @@ public static class ReferralRouter
         return best.Agency is null ? null : (best.Agency, best.Covered);
     }
 
-    /// <summary>The agency that meets arrivals at an airport: one already helping the case first.</summary>
-    public static Agency? PickupAgency(string citizenship, string arrivalAirport, IEnumerable<Agency> agencies, IReadOnlyList<Referral> referrals)
+    /// <summary>
+    /// The agency that meets arrivals at an airport: one already helping the case first, then one
+    /// that names the person's home region, then a country-wide one, then any other.
+    /// </summary>
+    public static Agency? PickupAgency(string citizenship, string homeRegion, string arrivalAirport, IEnumerable<Agency> agencies, IReadOnlyList<Referral> referrals)
     {
         int Rank(Agency a)
         {
@@ -81,6 +84,7 @@ public static class ReferralRouter
                 && a.Airports.Contains(arrivalAirport, StringComparer.OrdinalIgnoreCase)
                 && !referrals.Any(r => r.ToAgencyId == a.Id && r.Status == ReferralStatus.Declined))
             .OrderBy(Rank)
+            .ThenBy(a => a.ServesRegions.Count > 0 && a.Serves(homeRegion) ? 0 : a.ServesRegions.Count == 0 ? 1 : 2)
             .ThenBy(a => a.Id, StringComparer.Ordinal)
             .FirstOrDefault();
     }
