@@ -1,5 +1,7 @@
 using System.Net;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Cases;
+using Coordination.Grains.Hosting;
 using Coordination.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
@@ -76,8 +78,8 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     /// <summary>Reads the silos' key ring, as an operator restoring a backup would, to decrypt what they stored.</summary>
     public IDataProtector PersonalDataProtector() =>
-        DataProtectionProvider.Create(new DirectoryInfo(System.KeyDirectory), b => b.SetApplicationName("coordination"))
-            .CreateProtector("Coordination.Cases.Person.v1");
+        DataProtectionProvider.Create(new DirectoryInfo(System.KeyDirectory), b => b.SetApplicationName(CoordinationGrainsExtensions.ApplicationName))
+            .CreateProtector(CaseStateCodec.Purpose);
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

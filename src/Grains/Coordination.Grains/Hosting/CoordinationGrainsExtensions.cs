@@ -13,6 +13,9 @@ public static class CoordinationGrainsExtensions
     /// <summary>Key of the <see cref="TimeProvider"/> every deadline and timestamp of the domain reads.</summary>
     public const string ClockKey = "coordination";
 
+    /// <summary>The Data Protection application name every silo shares.</summary>
+    public const string ApplicationName = "coordination";
+
     /// <summary>Registers what the grains need: the database, options, and the domain clock.</summary>
     public static IServiceCollection AddCoordinationGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
@@ -49,7 +52,4 @@ public static class CoordinationGrainsExtensions
 
         services.TryAddSingleton<CaseStateCodec>();
     }
-
-    /// <summary>The Data Protection application name every silo shares.</summary>
-    public const string ApplicationName = "coordination";
 }
