@@ -52,6 +52,8 @@ public static partial class AuthApi
                     ValidIssuer = auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
                     IssuerSigningKey = new SymmetricSecurityKey(auth.Value.KeyBytes()),
+                    // Only what the issuer signs with: no algorithm chosen by whoever made the token.
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = CoordinationClaims.Username,
                     RoleClaimType = CoordinationClaims.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),

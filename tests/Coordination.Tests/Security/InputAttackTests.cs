@@ -343,6 +343,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("garbage", _ => "abc"), ("empty bearer", _ => " "), ("three empty parts", _ => ".."), ("16 KiB of garbage", _ => new string('A', 16 * 1024)),
             ("forged with another key", t => Jwt.Sign(t.ConsulClaims(), Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray())),
             ("unsigned (alg none)", t => Jwt.Sign(t.ConsulClaims(), null)),
+            ("signed with the key under another algorithm (HS512)", t => Jwt.Sign(t.ConsulClaims(), t.SigningKey, sha512: true)),
             ("expired", t => t.SignedToken(t.ConsulClaims(issuedAt: DateTimeOffset.UtcNow.AddHours(-3)))),
             ("not yet valid", t => t.SignedToken(t.ConsulClaims(issuedAt: DateTimeOffset.UtcNow.AddHours(2)))),
             ("wrong issuer", t => t.SignedToken(t.ConsulClaims(), c => c["iss"] = "someone-else")),
@@ -455,10 +456,12 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
         return claims;
     }
 
+    private byte[] SigningKey => Convert.FromBase64String(fixture.System.SigningKey);
+
     private string SignedToken(Dictionary<string, object> claims, Action<Dictionary<string, object>>? change = null)
     {
         change?.Invoke(claims);
-        return Jwt.Sign(claims, Convert.FromBase64String(fixture.System.SigningKey));
+        return Jwt.Sign(claims, SigningKey);
     }
 
     // ---- JSON helpers ------------------------------------------------------------------------------------

@@ -32,12 +32,14 @@ public static class Jwt
         return claims;
     }
 
-    /// <summary>Signs with HMAC-SHA256 under <paramref name="key"/>; with no key, an unsigned <c>alg: none</c> token.</summary>
-    public static string Sign(IReadOnlyDictionary<string, object> claims, byte[]? key)
+    /// <summary>Signs with HMAC-SHA256 (or, with <paramref name="sha512"/>, HMAC-SHA512) under <paramref name="key"/>; with no key, an unsigned <c>alg: none</c> token.</summary>
+    public static string Sign(IReadOnlyDictionary<string, object> claims, byte[]? key, bool sha512 = false)
     {
-        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = key is null ? "none" : "HS256", ["typ"] = "JWT" }));
+        var algorithm = key is null ? "none" : sha512 ? "HS512" : "HS256";
+        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = algorithm, ["typ"] = "JWT" }));
         var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
-        var signature = key is null ? string.Empty : Encode(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes($"{header}.{payload}")));
+        var input = Encoding.ASCII.GetBytes($"{header}.{payload}");
+        var signature = key is null ? string.Empty : Encode(sha512 ? HMACSHA512.HashData(key, input) : HMACSHA256.HashData(key, input));
         return $"{header}.{payload}.{signature}";
     }
 
