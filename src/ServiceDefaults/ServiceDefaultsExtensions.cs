@@ -56,13 +56,16 @@ public static class CoordinationDatabase
     /// retry) rather than hold a consul's request for Npgsql's defaults of 15 s to connect and 30 s
     /// to run. Shorter values in the connection string are kept.
     /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString) =>
+        new NpgsqlDataSourceBuilder(FailFast(connectionString)).Build();
+
+    /// <summary>The same limits as a connection string, for Orleans' ADO.NET providers.</summary>
+    public static string FailFast(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var settings = builder.ConnectionStringBuilder;
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
         settings.Timeout = Math.Min(settings.Timeout, 5);
         settings.CommandTimeout = Math.Min(settings.CommandTimeout, 10);
-        return builder.Build();
+        return settings.ConnectionString;
     }
 }
 

@@ -34,6 +34,7 @@ public static class SiloHostExtensions
         }
 
         builder.Services.AddCoordinationGrains(builder.Configuration, connectionString);
+        var providerConnectionString = CoordinationDatabase.FailFast(connectionString);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -45,17 +46,17 @@ public static class SiloHostExtensions
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providerConnectionString;
             });
             silo.AddAdoNetGrainStorage("coordination", o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providerConnectionString;
             });
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providerConnectionString;
             });
             silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();

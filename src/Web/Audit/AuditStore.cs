@@ -7,7 +7,7 @@ namespace Coordination.Web.Audit;
 /// <summary>
 /// The web host's SQL of the audit log: reading it, and recording account changes. Reads and
 /// changes of a case's personal data are recorded by the case grains, in the same transaction as
-/// the change. The database refuses UPDATE and DELETE on the table (migration 0005).
+/// the change. The database refuses UPDATE and DELETE on the table (migration 0006).
 /// </summary>
 public sealed class AuditStore(NpgsqlDataSource db)
 {

@@ -55,10 +55,11 @@ public static class WebHostExtensions
 
     public static WebApplication UseCoordinationWeb(this WebApplication app)
     {
+        // Outermost, so it logs the status the exception handler finally sent (a 4xx), not the exception passing through.
+        app.UseSerilogRequestLogging();
         app.UseHttpSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

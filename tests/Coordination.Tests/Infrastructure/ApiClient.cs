@@ -30,8 +30,8 @@ public sealed class ApiClient(Uri baseAddress, string? token = null) : IDisposab
         SendAsync(HttpMethod.Post, path, body, idempotencyKey);
 
     /// <summary>Sends a raw body exactly as given, for malformed-input tests.</summary>
-    public Task<ApiResponse> PostRawAsync(string path, string body, string contentType = "application/json") =>
-        SendRawAsync(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType));
+    public Task<ApiResponse> PostRawAsync(string path, string body, string contentType = "application/json", string? idempotencyKey = null) =>
+        SendRawAsync(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType), idempotencyKey);
 
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, object? body, string? idempotencyKey = null)
     {

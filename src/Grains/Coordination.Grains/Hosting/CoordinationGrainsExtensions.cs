@@ -1,4 +1,5 @@
 using Coordination.Grains.Cases;
+using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
 using Coordination.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
@@ -25,6 +26,7 @@ public static class CoordinationGrainsExtensions
                 "Acknowledgement deadlines and the repeat interval must be positive.")
             .ValidateOnStart();
 
+        services.AddCommitteeGrains(configuration);
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
