@@ -125,6 +125,27 @@ public sealed class MinimisationTests(SecurityFixture fixture)
         Assert.Equal(people[2].Phone, read["phone"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Statistics_tell_persons_apart_by_passports_that_are_stored_encrypted()
+    {
+        // Two flags of one Tajik woman, her name spelt two ways, one passport: one person, two cases.
+        var world = fixture.World;
+        var region = world.Field.Region("Sughd");
+        foreach (var name in new[] { "Zarina Rahimova", "Zarina Rakhimova" })
+        {
+            (await world.Consul.PostAsync("/api/cases", Field.Flag(name, "F", 1996, "TJ", "TR", region, ["Shelter"], passport: "TJ5550001", phone: null)))
+                .Expect(HttpStatusCode.Created);
+        }
+
+        var today = DateTime.UtcNow.Date;
+        var period = $"from={today:yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}";
+        var statistics = (await world.Caller("post: Analyst").GetAsync($"/api/statistics?country=TJ&{period}")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(2, statistics["cases"]!["total"]!.GetValue<int>());
+        Assert.Equal(1, statistics["persons"]!["total"]!.GetValue<int>());
+        Assert.DoesNotContain("Zarina", statistics.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("TJ5550001", statistics.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static IEnumerable<string> Secrets(Seeded person) =>
         [.. NameParts(person), person.Passport, person.Phone, Digits(person.Phone)];
 
