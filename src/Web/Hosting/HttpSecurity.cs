@@ -104,7 +104,12 @@ public static class HttpSecurity
                 var headers = http.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers.ContentSecurityPolicy = options.ContentSecurityPolicy;
+                if (!headers.ContainsKey("Content-Security-Policy"))
+                {
+                    // An endpoint that serves a page of its own may set a stricter policy for it.
+                    headers.ContentSecurityPolicy = options.ContentSecurityPolicy;
+                }
+
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";

@@ -16,7 +16,8 @@ namespace Coordination.Tests.Security;
 [Collection("security")]
 public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
 {
-    private const string Marker = "<!-- authorisation-matrix -->";
+    /// <summary>The tables of docs/security.md this test runs: the case matrix and the committee matrix.</summary>
+    private static readonly string[] Markers = ["<!-- authorisation-matrix -->", "<!-- committee-matrix -->"];
 
     /// <summary>Columns whose agency is involved in the case (and so lists it).</summary>
     private static readonly HashSet<string> Involved = ["post: ConsularOfficer", "referred: NgoCaseworker", "pickup: NgoCaseworker"];
@@ -74,6 +75,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         Assert.Equal(rows.Order(), Probes.Keys.Order());
         var columns = ReadMatrix().Select(c => c.Column).ToHashSet();
         Assert.Equal(columns.Order(), World.Callers.Keys.Order());
+        Assert.True(ReadMatrix().Count > 300, "the matrix lost its rows");
     }
 
     [Fact]
@@ -225,22 +227,40 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),
         ["POST /api/alerts/{id}/ack"] = (t, c) => c.PostAsync($"/api/alerts/{t.World.ReferredAgencyItem}/ack", null),
         ["GET /api/statistics/export.csv"] = (_, c) => c.GetAsync("/api/statistics/export.csv?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
+
+        ["POST /api/committees/{id}/members"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/members", new { agencyId = "no-such-agency" }),
+        ["POST /api/committees/{id}/tasks"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/tasks", t.World.TaskRequest.Body, t.World.TaskRequest.Key),
+        ["GET /api/committees/{id}/tasks/{taskId}"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}"),
+        ["PATCH /api/committees/{id}/tasks/{taskId}"] = (t, c) =>
+            c.SendAsync(HttpMethod.Patch, $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { status = "NotStarted" }),
+        ["GET /api/committees/{id}/plan"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/plan"),
+        ["GET /api/committees/{id}/plan.csv"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/plan.csv"),
+        ["POST /api/committees/{id}/plan/import"] = (t, c) =>
+            c.PostRawAsync($"/api/committees/{t.World.Committee}/plan/import", t.World.ImportRequest.Csv, "text/csv", t.World.ImportRequest.Key),
+        ["POST /api/committees/{id}/meetings"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/meetings", t.World.MeetingRequest.Body, t.World.MeetingRequest.Key),
+        ["GET /api/committees/{id}/meetings"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/meetings"),
+        ["GET /api/committees/{id}/report"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/report?from=2026-01-01&to=2027-01-01"),
+        ["GET /api/committees/{id}/report.html"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/report.html?from=2026-01-01&to=2027-01-01"),
+        ["GET /api/statistics"] = (_, c) => c.GetAsync("/api/statistics?country=KG&from=2026-01-01&to=2027-01-01"),
     };
 
-    /// <summary>The matrix of docs/security.md: (endpoint, column, expected) for every cell.</summary>
+    /// <summary>The matrices of docs/security.md: (endpoint, column, expected) for every cell.</summary>
     private static IReadOnlyList<(string Endpoint, string Column, string Expected)> ReadMatrix()
     {
         var lines = File.ReadAllLines(Path.Combine(CoordinationProcesses.RepositoryRoot, "docs", "security.md"));
-        var start = Array.IndexOf(lines, Marker);
-        Assert.True(start >= 0, $"docs/security.md has no {Marker}");
-        var table = lines.Skip(start + 1).TakeWhile(l => l.StartsWith('|')).Select(Cells).ToList();
-        var columns = table[0].Skip(1).ToList();
         var cells = new List<(string, string, string)>();
-        foreach (var row in table.Skip(2))
+        foreach (var marker in Markers)
         {
-            Assert.Equal(columns.Count + 1, row.Count);
-            var endpoint = EndpointName().Match(row[0]).Groups[1].Value;
-            cells.AddRange(columns.Select((column, i) => (endpoint, column, row[i + 1])));
+            var start = Array.IndexOf(lines, marker);
+            Assert.True(start >= 0, $"docs/security.md has no {marker}");
+            var table = lines.Skip(start + 1).TakeWhile(l => l.StartsWith('|')).Select(Cells).ToList();
+            var columns = table[0].Skip(1).ToList();
+            foreach (var row in table.Skip(2))
+            {
+                Assert.Equal(columns.Count + 1, row.Count);
+                var endpoint = EndpointName().Match(row[0]).Groups[1].Value;
+                cells.AddRange(columns.Select((column, i) => (endpoint, column, row[i + 1])));
+            }
         }
 
         return cells;

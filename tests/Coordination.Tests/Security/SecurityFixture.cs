@@ -52,6 +52,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         string[] tables =
         [
             "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "idempotency_keys", "idempotent_requests", "audit_log",
+            "orleansstorage", // committees' action plans
         ];
         var snapshot = new Dictionary<string, string>();
         await using var connection = new NpgsqlConnection(System.ConnectionString);
@@ -131,6 +132,13 @@ public sealed class SecurityWorld
 
     public object Travel { get; private set; } = null!;
 
+    /// <summary>The Kyrgyz committee, a task of its plan, and the requests that built its plan, for idempotent replay.</summary>
+    public string Committee { get; private set; } = string.Empty;
+    public string CommitteeTask { get; private set; } = string.Empty;
+    public (object Body, string Key) TaskRequest { get; private set; }
+    public (string Csv, string Key) ImportRequest { get; private set; }
+    public (object Body, string Key) MeetingRequest { get; private set; }
+
     /// <summary>Callers by the column names of the matrix; null for anonymous.</summary>
     public IReadOnlyDictionary<string, ApiClient?> Callers => _callers;
 
@@ -162,7 +170,10 @@ public sealed class SecurityWorld
         PickupNgo = await f.AgencyAsync("kg-osh", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [f.Region("Osh")], ["OSS"], ["Shelter"]));
         UnrelatedNgo = await f.AgencyAsync("kg-other", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [f.Region("Talas")], [], ["Shelter"]));
         var committee = await f.AgencyAsync("kg-committee", new { name = "Kyrgyz national working group", kind = "Committee", country = "KG", timeZone = "Asia/Bishkek" });
+        var otherCommittee = await f.AgencyAsync("uz-committee", new { name = "Uzbek national commission", kind = "Committee", country = "UZ", timeZone = "Asia/Tashkent" });
         var otherPost = await f.AgencyAsync("uz-post", Field.ConsularPost("UZ", "RU", "Moscow", "Europe/Moscow"));
+        var taskOwner = await f.AgencyAsync("kg-owner", new { name = "Ministry of Labour", kind = "Ministry", country = "KG", timeZone = "Asia/Bishkek" });
+        Committee = committee;
 
         _callers[Anonymous] = null;
         _callers["Admin"] = f.Admin;
@@ -176,6 +187,9 @@ public sealed class SecurityWorld
         await UserAsync("committee: CommitteeMember", "member", committee, "CommitteeMember");
         await UserAsync("unrelated: NgoCaseworker", "stranger", UnrelatedNgo, "NgoCaseworker");
         await UserAsync("unrelated post: ConsularOfficer", "other-consul", otherPost, "ConsularOfficer");
+        await UserAsync("task owner: NgoCaseworker", "owner", taskOwner, "NgoCaseworker");
+        await UserAsync("other committee: CommitteeSecretary", "other-secretary", otherCommittee, "CommitteeSecretary");
+        await BuildPlanAsync(taskOwner);
 
         var flagged = (await Consul.PostAsync("/api/cases", Field.Flag("Matrix Person", "F", 1995, "KG", "TR", Region, ["Shelter", "Legal"])))
             .Expect(HttpStatusCode.Created).Json!;
@@ -199,6 +213,19 @@ public sealed class SecurityWorld
         };
         var booked = (await Consul.PostAsync($"/api/cases/{CaseId}/travel", Travel)).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal(PickupNgo, booked["travel"]!["pickupAgencyId"]!.GetValue<string>());
+    }
+
+    private async Task BuildPlanAsync(string owner)
+    {
+        var secretary = Caller("committee: CommitteeSecretary");
+        var due = DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        TaskRequest = (new { title = "Train labour inspectors", area = "Prevention", ownerAgencyId = owner, dueDate = due }, $"task-{Guid.NewGuid():N}");
+        CommitteeTask = (await secretary.PostAsync($"/api/committees/{Committee}/tasks", TaskRequest.Body, TaskRequest.Key))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        ImportRequest = (Committees.Plans.Csv(Committees.Plans.Row("Shelter standards", "Protection", owner, due)), $"import-{Guid.NewGuid():N}");
+        (await secretary.PostRawAsync($"/api/committees/{Committee}/plan/import", ImportRequest.Csv, "text/csv", ImportRequest.Key)).Expect(HttpStatusCode.Created);
+        MeetingRequest = (new { date = due, title = "Quarterly meeting", decisions = Array.Empty<object>() }, $"meeting-{Guid.NewGuid():N}");
+        (await secretary.PostAsync($"/api/committees/{Committee}/meetings", MeetingRequest.Body, MeetingRequest.Key)).Expect(HttpStatusCode.Created);
     }
 
     private async Task UserAsync(string column, string name, string agencyId, string role)
