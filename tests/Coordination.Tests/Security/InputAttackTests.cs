@@ -319,6 +319,31 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
                 return Task.CompletedTask;
             });
 
+        // ---- Committees and statistics ----------------------------------------------------------------
+        (string Field, string Json)[] tasks =
+        [
+            ("title", "\"Train\\u0000inspectors\""), ("title", $"\"{new string('t', 301)}\""), ("title", "\"\\u202Esrotcepsni\""), ("area", "\"Magic\""),
+            ("ownerAgencyId", "\"no-such-agency\""), ("dueDate", "\"1999-12-31\""), ("dueDate", "\"2026-02-30\""), ("dueDate", "\"next week\""),
+            ("indicator", "{\"name\":\"Inspectors\",\"unit\":\"people\",\"baseline\":0,\"target\":1e13}"), ("indicator", "{\"name\":\"Inspectors\"}"),
+        ];
+        foreach (var (field, json) in tasks)
+        {
+            yield return new($"committee task: {field} = {Escape(json[..Math.Min(json.Length, 30)])}", t => t.PostTaskAsync(field, JsonNode.Parse(json)), Bad);
+        }
+
+        yield return new("committee task update: nothing to change", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,
+            $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { }), Bad);
+        yield return new("committee task update: status Finished", t => t.World.Caller("committee: CommitteeSecretary").PostRawAsync(
+            $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", "{\"status\":\"Finished\"}"), HttpStatusCode.MethodNotAllowed);
+        yield return new("plan import: not UTF-8", t => t.ImportAsync(Encoding.Latin1.GetBytes("title,area\r\nSchulung f\u00fcr Grenzbeamte,Prevention\r\n")), Bad);
+        yield return new("plan import: no header", t => t.ImportAsync(Encoding.UTF8.GetBytes("just some text\r\n")), Bad);
+        yield return new("plan import: a formula for an owner", t => t.ImportAsync(Encoding.UTF8.GetBytes(
+            Committees.Plans.Csv(Committees.Plans.Row("Train", "Prevention", "=HYPERLINK(\"http://evil\")", "2027-01-01")))), Bad);
+        yield return new("report: period backwards", t => t.World.Caller("committee: CommitteeSecretary").GetAsync($"/api/committees/{t.World.Committee}/report?from=2026-06-01&to=2026-01-01"), Bad);
+        yield return new("report: no period", t => t.World.Caller("committee: CommitteeSecretary").GetAsync($"/api/committees/{t.World.Committee}/report"), Bad);
+        yield return new("statistics: country XX", t => t.World.Caller("post: Analyst").GetAsync("/api/statistics?country=XX&from=2026-01-01&to=2026-02-01"), Bad);
+        yield return new("statistics: date-time without offset", t => t.World.Caller("post: Analyst").GetAsync("/api/statistics?country=KG&from=2026-01-01T00:00:00&to=2026-02-01"), Bad);
+
         // ---- Sign-in -----------------------------------------------------------------------------------
         (string Json, string Why)[] signIns =
         [
@@ -412,6 +437,20 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
         };
         agency[field] = value;
         return World.Admin.PostRawAsync("/api/agencies", agency.ToJsonString());
+    }
+
+    private Task<ApiResponse> PostTaskAsync(string field, JsonNode? value)
+    {
+        var task = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(World.TaskRequest.Body))!.AsObject();
+        task[field] = value;
+        return World.Caller("committee: CommitteeSecretary").PostRawAsync($"/api/committees/{World.Committee}/tasks", task.ToJsonString());
+    }
+
+    private Task<ApiResponse> ImportAsync(byte[] csv)
+    {
+        var content = new ByteArrayContent(csv);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return SendAsync(HttpMethod.Post, $"/api/committees/{World.Committee}/plan/import", World.Caller("committee: CommitteeSecretary").Token, content);
     }
 
     private Task<ApiResponse> PostUserAsync(string field, JsonNode? value)
