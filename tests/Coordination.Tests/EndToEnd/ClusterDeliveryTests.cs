@@ -41,6 +41,12 @@ public sealed class ClusterDeliveryTests : IAsyncLifetime
         using var consulOnWeb1 = new ApiClient(web1, consul.Token);
         await using var dashboardOnWeb2 = await DashboardClient.ConnectAsync(web2, worker.Token!);
 
+        // Web hosts register with the relay within a subscription period of starting; wait for the
+        // first push before counting on every later one.
+        var warmUp = (await consulOnWeb1.PostAsync("/api/cases", Field.Flag("Warm Up", "F", 1990, "KG", "TR", "Chui", ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        await dashboardOnWeb2.WaitForAsync(i => i.CaseId == warmUp, TimeSpan.FromSeconds(90));
+
         var caseIds = new List<string>();
         for (var i = 0; i < 6; i++)
         {
