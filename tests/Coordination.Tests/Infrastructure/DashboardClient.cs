@@ -14,6 +14,7 @@ namespace Coordination.Tests.Infrastructure;
 public sealed class DashboardClient : IAsyncDisposable
 {
     private readonly Channel<FeedItem> _received = Channel.CreateUnbounded<FeedItem>();
+    private readonly List<FeedItem> _all = [];
     private long _lastSeq;
 
     private DashboardClient(HubConnection connection)
@@ -29,6 +30,7 @@ public sealed class DashboardClient : IAsyncDisposable
         lock (_received)
         {
             _lastSeq = Math.Max(_lastSeq, item.Seq);
+            _all.Add(item);
         }
 
         _received.Writer.TryWrite(item);
@@ -50,6 +52,18 @@ public sealed class DashboardClient : IAsyncDisposable
     }
 
     public HubConnection Connection { get; }
+
+    /// <summary>Every item received so far, in order, whether or not a wait has consumed it.</summary>
+    public IReadOnlyList<FeedItem> Received
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _all];
+            }
+        }
+    }
 
     public static async Task<DashboardClient> ConnectAsync(Uri webUrl, string token, bool autoReconnect = false)
     {
