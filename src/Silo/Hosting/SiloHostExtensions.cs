@@ -4,6 +4,7 @@ using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.ServiceDefaults;
 using Coordination.Silo.Database;
+using Coordination.Silo.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -17,11 +18,12 @@ public static class SiloHostExtensions
     public static WebApplicationBuilder AddCoordinationSilo(this WebApplicationBuilder builder)
     {
         var connectionString = builder.AddServiceDefaults("silo");
+        builder.AddSiloObservability();
 
         builder.Services.AddOptions<SiloHostOptions>()
             .Bind(builder.Configuration.GetSection(SiloHostOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), "Orleans:AdvertisedAddress must be an IP address.")
+            .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), AdvertisedAddressError)
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
 
@@ -42,7 +44,7 @@ public static class SiloHostExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
@@ -59,6 +61,7 @@ public static class SiloHostExtensions
                 o.ConnectionString = providerConnectionString;
             });
             silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
+            silo.AddSiloDiagnostics();
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
@@ -66,6 +69,18 @@ public static class SiloHostExtensions
         builder.Services.AddHostedService<DeadSiloCatchUp>();
         return builder;
     }
+
+    private const string AdvertisedAddressError =
+        "Orleans:AdvertisedAddress must be the IP address other silos and clients reach this silo at (environment variable Orleans__AdvertisedAddress).";
+
+    /// <summary>
+    /// Needed while the host is being built, before options validation runs: a bad value must
+    /// still be reported by its setting's name rather than as a bare parse error.
+    /// </summary>
+    private static IPAddress AdvertisedAddress(SiloHostOptions options) =>
+        IPAddress.TryParse(options.AdvertisedAddress, out var address)
+            ? address
+            : throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), [AdvertisedAddressError]);
 
     /// <summary>Applies migrations before the silo joins the cluster, waiting for PostgreSQL to come up.</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)

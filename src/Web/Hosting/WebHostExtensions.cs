@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Coordination.Contracts.Common;
 using Coordination.ServiceDefaults;
 using Coordination.Web.Errors;
+using Coordination.Web.Observability;
 using Orleans.Configuration;
 using Serilog;
 
@@ -12,6 +13,7 @@ public static class WebHostExtensions
     public static WebApplicationBuilder AddCoordinationWeb(this WebApplicationBuilder builder)
     {
         var connectionString = builder.AddServiceDefaults("web");
+        builder.AddWebObservability();
 
         builder.Services.AddOptions<WebHostOptions>().Bind(builder.Configuration.GetSection(WebHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -34,6 +36,7 @@ public static class WebHostExtensions
                 o.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
+            client.AddActivityPropagation();
         });
 
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -57,6 +60,8 @@ public static class WebHostExtensions
     {
         // Outermost, so it logs the status the exception handler finally sent (a 4xx), not the exception passing through.
         app.UseSerilogRequestLogging();
+        // Next, so the exception handler's own log events carry the correlation and case ids too.
+        app.UseRequestCorrelation();
         app.UseHttpSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -229,6 +229,7 @@ public sealed class HostProcess
     public Uri BaseAddress { get; }
     public string LogFile { get; }
     public bool IsRunning => !_process.HasExited;
+    public int ProcessId => _process.Id;
 
     public async Task WaitReadyAsync(TimeSpan timeout)
     {

@@ -72,59 +72,53 @@ public static class CaseStore
 
     /// <summary>
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
-    /// timeline events and feed items. Returns the feed items as committed.
+    /// timeline events and feed items. Returns the feed items as committed. Every statement goes to
+    /// PostgreSQL in one batch, so a change costs two round trips (the batch, then COMMIT) however
+    /// many events and items it has.
     /// </summary>
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(
         NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
 
+        NpgsqlBatchCommand? claim = null;
         if (change.Idempotency is { } idem)
         {
-            await using var claim = new NpgsqlCommand(
+            claim = new NpgsqlBatchCommand(
                 "INSERT INTO idempotency_keys (agency_id, key, request_hash, resource_id) VALUES (@agency, @key, @hash, @id) " +
-                "ON CONFLICT (agency_id, key) DO NOTHING", connection, transaction);
+                "ON CONFLICT (agency_id, key) DO NOTHING");
             claim.Parameters.AddWithValue("agency", idem.AgencyId);
             claim.Parameters.AddWithValue("key", idem.Key);
             claim.Parameters.AddWithValue("hash", idem.Hash);
             claim.Parameters.AddWithValue("id", change.Case.Id);
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return (SaveOutcome.IdempotencyKeyTaken, []);
-            }
+            batch.BatchCommands.Add(claim);
         }
 
         var c = change.Case;
-        await using (var write = new NpgsqlCommand(
+        var write = new NpgsqlBatchCommand(
             change.PreviousVersion is null
                 ? "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
                   "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated)"
                 : "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated " +
-                  "WHERE id = @id AND version = @previous",
-            connection, transaction))
-        {
-            write.Parameters.AddWithValue("id", c.Id);
-            write.Parameters.AddWithValue("citizenship", c.Citizenship);
-            write.Parameters.AddWithValue("status", c.Status.ToString());
-            write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
-            write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
-            write.Parameters.AddWithValue("version", c.Version);
-            write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec.Serialize(c));
-            write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
-            write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
-            write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
-            if (await write.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
-            }
-        }
+                  "WHERE id = @id AND version = @previous");
+        write.Parameters.AddWithValue("id", c.Id);
+        write.Parameters.AddWithValue("citizenship", c.Citizenship);
+        write.Parameters.AddWithValue("status", c.Status.ToString());
+        write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
+        write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
+        write.Parameters.AddWithValue("version", c.Version);
+        write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec.Serialize(c));
+        write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
+        write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
+        write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
+        batch.BatchCommands.Add(write);
 
         foreach (var e in change.Events)
         {
-            await using var insert = new NpgsqlCommand(
-                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note) VALUES (@case, @seq, @type, @at, @agency, @user, @note)",
-                connection, transaction);
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note) VALUES (@case, @seq, @type, @at, @agency, @user, @note)");
             insert.Parameters.AddWithValue("case", c.Id);
             insert.Parameters.AddWithValue("seq", e.Seq);
             insert.Parameters.AddWithValue("type", e.Type.ToString());
@@ -132,7 +126,31 @@ public static class CaseStore
             insert.Parameters.AddWithValue("agency", e.AgencyId);
             insert.Parameters.AddWithValue("user", e.Username);
             insert.Parameters.AddWithValue("note", NpgsqlDbType.Text, (object?)e.Note ?? DBNull.Value);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(insert);
+        }
+
+        // Settle superseded items before appending, so a re-booked flight settles the old pickup, not
+        // the new one. Rare (a re-booking, an answered referral), so it keeps its own round trip.
+        var resolved = change.Resolutions is { Count: > 0 } resolutions
+            ? await FeedStore.ResolveAsync(connection, transaction, resolutions, now, cancellationToken)
+            : [];
+        var pending = FeedStore.AddAppends(batch, change.Feed, now, ack);
+        IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            feed = await FeedStore.ReadAppendedAsync(reader, pending, cancellationToken);
+        }
+
+        // Checked after the batch ran: anything it wrote is rolled back with the transaction.
+        if (claim is { RecordsAffected: 0 })
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return (SaveOutcome.IdempotencyKeyTaken, []);
+        }
+
+        if (write.RecordsAffected == 0)
+        {
+            throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
         }
 
         if (change.Audit is { } audit)
@@ -141,9 +159,6 @@ public static class CaseStore
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Settle superseded items first, so a re-booked flight settles the old pickup, not the new one.
-        var resolved = await FeedStore.ResolveAsync(connection, transaction, change.Resolutions ?? [], now, cancellationToken);
-        var feed = await FeedStore.AppendAsync(connection, transaction, change.Feed, now, ack, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }

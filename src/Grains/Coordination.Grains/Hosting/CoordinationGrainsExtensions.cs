@@ -1,6 +1,7 @@
 using Coordination.Grains.Cases;
 using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Observability;
 using Coordination.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
@@ -22,9 +23,13 @@ public static class CoordinationGrainsExtensions
     {
         services.AddOptions<AckOptions>()
             .Bind(configuration.GetSection(AckOptions.Section))
-            .Validate(o => o.Critical > TimeSpan.Zero && o.Urgent > TimeSpan.Zero && o.Routine > TimeSpan.Zero && o.RepeatEvery > TimeSpan.Zero,
-                "Acknowledgement deadlines and the repeat interval must be positive.")
+            .Validate(o => o.Critical > TimeSpan.Zero, Positive(nameof(AckOptions.Critical)))
+            .Validate(o => o.Urgent > TimeSpan.Zero, Positive(nameof(AckOptions.Urgent)))
+            .Validate(o => o.Routine > TimeSpan.Zero, Positive(nameof(AckOptions.Routine)))
+            .Validate(o => o.RepeatEvery > TimeSpan.Zero, Positive(nameof(AckOptions.RepeatEvery)))
             .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<FeedMetrics>();
 
         services.AddCommitteeGrains(configuration);
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
@@ -32,6 +37,9 @@ public static class CoordinationGrainsExtensions
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
     }
+
+    private static string Positive(string key) =>
+        $"{AckOptions.Section}:{key} must be a positive TimeSpan such as 00:15:00 (environment variable {AckOptions.Section.Replace(":", "__")}__{key}).";
 
     /// <summary>
     /// Data Protection for the person's passport number and phone in <c>cases.state</c>. Every silo
