@@ -71,16 +71,20 @@ public static class HttpSecurity
             builder.Services.AddHttpsRedirection(o => o.HttpsPort = options.HttpsPort);
         }
 
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        if (options.KnownProxies.Length > 0)
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.KnownProxies.Clear();
-            o.KnownIPNetworks.Clear();
-            foreach (var proxy in options.KnownProxies)
+            builder.Services.Configure<ForwardedHeadersOptions>(o =>
             {
-                o.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
-        });
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                o.KnownProxies.Clear();
+                o.KnownIPNetworks.Clear();
+                foreach (var proxy in options.KnownProxies)
+                {
+                    o.KnownProxies.Add(IPAddress.Parse(proxy));
+                }
+            });
+        }
+
         return builder;
     }
 
