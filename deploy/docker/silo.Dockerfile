@@ -22,7 +22,12 @@ FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS final
 WORKDIR /app
 COPY --from=build /app ./
 COPY --chmod=0755 deploy/docker/healthcheck.sh deploy/docker/silo-entrypoint.sh /usr/local/bin/
+# The Data Protection key ring (passport numbers and phones are encrypted with it): mount a volume
+# here that every silo of the cluster shares, and back it up with the database.
+RUN mkdir -p /var/lib/coordination/data-protection-keys \
+    && chown "$APP_UID" /var/lib/coordination/data-protection-keys && chmod 0700 /var/lib/coordination/data-protection-keys
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Coordination__DataProtection__KeyDirectory=/var/lib/coordination/data-protection-keys \
     Orleans__SiloPort=11111 \
     Orleans__GatewayPort=30000 \
     Coordination__Observability__LogFormat=Json \

@@ -42,6 +42,7 @@ public static class DeployFiles
         [
             "ConnectionStrings__Coordination", "Orleans__AdvertisedAddress", "Orleans__SiloPort", "Orleans__GatewayPort",
             "ASPNETCORE_URLS", "Coordination__Observability__MetricsPort", "Coordination__Auth__SigningKey", "COORDINATION_ADMIN_PASSWORD",
+            "Coordination__DataProtection__KeyDirectory",
         ];
         return new[] { "coordination.env", "silo.env", "web.env" }
             .SelectMany(f => ReadEnvironmentFile(PathOf("systemd", f)))
