@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using Serilog;
 
 namespace Coordination.ServiceDefaults;
 
@@ -15,16 +14,13 @@ public static class ServiceDefaultsExtensions
     public const string ConnectionStringName = "Coordination";
 
     /// <summary>
-    /// Structured console logging, the PostgreSQL data source and the readiness checks (database and
-    /// cluster) every host needs. Returns the connection string, which is required.
+    /// Structured logging, metrics and traces, the PostgreSQL data source and the readiness checks
+    /// (database and cluster) every host needs. Returns the connection string, which is required.
     /// </summary>
     public static string AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Host.UseSerilog((context, logger) => logger
-            .ReadFrom.Configuration(context.Configuration)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("Service", serviceName)
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        // First, so that any failure after it — a missing connection string included — is reported readably.
+        builder.AddCoordinationObservability(serviceName);
 
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -40,9 +36,10 @@ public static class ServiceDefaultsExtensions
         return connectionString;
     }
 
-    /// <summary>/health/live (the process answers) and /health/ready (database and cluster reachable).</summary>
+    /// <summary>/health/live (the process answers), /health/ready (database and cluster reachable) and /metrics.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseCoordinationMetrics();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;
@@ -65,17 +62,22 @@ public static class CoordinationDatabase
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var settings = builder.ConnectionStringBuilder;
-        settings.Timeout = Math.Min(settings.Timeout, 5);
-        settings.CommandTimeout = Math.Min(settings.CommandTimeout, 10);
-        settings.NoResetOnClose = true;
+        var settings = new NpgsqlConnectionStringBuilder(FailFast(connectionString)) { NoResetOnClose = true };
         if (settings.MaxAutoPrepare == 0)
         {
             settings.MaxAutoPrepare = 64;
         }
 
-        return builder.Build();
+        return new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+    }
+
+    /// <summary>The same time limits as a connection string, for Orleans' ADO.NET providers.</summary>
+    public static string FailFast(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        settings.Timeout = Math.Min(settings.Timeout, 5);
+        settings.CommandTimeout = Math.Min(settings.CommandTimeout, 10);
+        return settings.ConnectionString;
     }
 }
 

@@ -1,8 +1,10 @@
 using System.Net;
+using Coordination.Grains.Cases;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.ServiceDefaults;
 using Coordination.Silo.Database;
+using Coordination.Silo.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -16,15 +18,25 @@ public static class SiloHostExtensions
     public static WebApplicationBuilder AddCoordinationSilo(this WebApplicationBuilder builder)
     {
         var connectionString = builder.AddServiceDefaults("silo");
+        builder.AddSiloObservability();
 
         builder.Services.AddOptions<SiloHostOptions>()
             .Bind(builder.Configuration.GetSection(SiloHostOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), "Orleans:AdvertisedAddress must be an IP address.")
+            .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), AdvertisedAddressError)
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
 
+        // Passport numbers and phones are encrypted with keys kept outside the database: by default
+        // under the content root's .local (git-ignored); run and test scripts set the directory.
+        var keyDirectory = $"{PersonalDataOptions.Section}:{nameof(PersonalDataOptions.KeyDirectory)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[keyDirectory]))
+        {
+            builder.Configuration[keyDirectory] = Path.Combine(builder.Environment.ContentRootPath, ".local", "data-protection-keys");
+        }
+
         builder.Services.AddCoordinationGrains(builder.Configuration, connectionString);
+        var providerConnectionString = CoordinationDatabase.FailFast(connectionString);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>
@@ -32,23 +44,24 @@ public static class SiloHostExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providerConnectionString;
             });
             silo.AddAdoNetGrainStorage("coordination", o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providerConnectionString;
             });
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providerConnectionString;
             });
             silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
+            silo.AddSiloDiagnostics();
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
@@ -56,6 +69,18 @@ public static class SiloHostExtensions
         builder.Services.AddHostedService<DeadSiloCatchUp>();
         return builder;
     }
+
+    private const string AdvertisedAddressError =
+        "Orleans:AdvertisedAddress must be the IP address other silos and clients reach this silo at (environment variable Orleans__AdvertisedAddress).";
+
+    /// <summary>
+    /// Needed while the host is being built, before options validation runs: a bad value must
+    /// still be reported by its setting's name rather than as a bare parse error.
+    /// </summary>
+    private static IPAddress AdvertisedAddress(SiloHostOptions options) =>
+        IPAddress.TryParse(options.AdvertisedAddress, out var address)
+            ? address
+            : throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), [AdvertisedAddressError]);
 
     /// <summary>Applies migrations before the silo joins the cluster, waiting for PostgreSQL to come up.</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)

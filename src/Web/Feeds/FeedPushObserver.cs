@@ -1,10 +1,11 @@
 using Coordination.Contracts.Feeds;
+using Coordination.Web.Observability;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Coordination.Web.Feeds;
 
 /// <summary>This web host's one observer: forwards feed items from any silo to the agency's dashboards here.</summary>
-public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, ILogger<FeedPushObserver> logger) : IFeedObserver
+public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMetrics metrics, ILogger<FeedPushObserver> logger) : IFeedObserver
 {
     public async Task OnFeedItems(string agencyId, IReadOnlyList<FeedItem> items)
     {
@@ -14,6 +15,7 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, ILogger<Feed
             foreach (var item in items)
             {
                 await group.SendAsync("feed", item);
+                metrics.Pushed(item);
             }
         }
         catch (Exception ex)

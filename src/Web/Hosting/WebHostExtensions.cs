@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Coordination.Contracts.Common;
 using Coordination.ServiceDefaults;
 using Coordination.Web.Errors;
+using Coordination.Web.Observability;
 using Orleans.Configuration;
 using Serilog;
 
@@ -12,6 +13,7 @@ public static class WebHostExtensions
     public static WebApplicationBuilder AddCoordinationWeb(this WebApplicationBuilder builder)
     {
         var connectionString = builder.AddServiceDefaults("web");
+        builder.AddWebObservability();
 
         builder.Services.AddOptions<WebHostOptions>().Bind(builder.Configuration.GetSection(WebHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -34,31 +36,40 @@ public static class WebHostExtensions
                 o.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
+            client.AddActivityPropagation();
         });
 
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             CoordinationJson.Configure(o.SerializerOptions);
-            // Strict input: a misspelt field is an error, not silently ignored.
+            // Strict input: a misspelt field is an error, not silently ignored; a field sent twice is an
+            // error too, so what a proxy or log reads is what the API acts on.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
+        builder.AddHttpSecurity();
         return builder;
     }
 
     public static WebApplication UseCoordinationWeb(this WebApplication app)
     {
+        // Outermost, so it logs the status the exception handler finally sent (a 4xx), not the exception passing through.
+        app.UseSerilogRequestLogging();
+        // Next, so the exception handler's own log events carry the correlation and case ids too.
+        app.UseRequestCorrelation();
+        app.UseHttpSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapServiceDefaults();
         return app;

@@ -1,5 +1,4 @@
 using Coordination.Tests.Infrastructure;
-using Npgsql;
 
 namespace Coordination.Tests.EndToEnd;
 
@@ -13,20 +12,8 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task DisposeAsync() => await System.DisposeAsync();
 
     /// <summary>Row counts of every table a command could write, to prove a rejected one wrote nothing.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync()
-    {
-        string[] tables = ["agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "idempotency_keys"];
-        var counts = new Dictionary<string, long>();
-        await using var connection = new NpgsqlConnection(System.ConnectionString);
-        await connection.OpenAsync();
-        foreach (var table in tables)
-        {
-            await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
-            counts[table] = (long)(await command.ExecuteScalarAsync())!;
-        }
-
-        return counts;
-    }
+    public Task<IReadOnlyDictionary<string, long>> CountRowsAsync() =>
+        TestDatabase.CountRowsAsync(System.ConnectionString, "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "idempotency_keys");
 }
 
 [CollectionDefinition("system")]

@@ -38,4 +38,19 @@ public static class TestDatabase
 
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
     }
+
+    /// <summary>Row counts of the given tables, to prove that a rejected command wrote nothing.</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string connectionString, params string[] tables)
+    {
+        var counts = new Dictionary<string, long>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+            counts[table] = (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        return counts;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
@@ -16,7 +15,15 @@ public sealed record CaseChange(
     IReadOnlyList<NewFeedItem> Feed,
     IReadOnlyList<string> InvolvedAgencies,
     (string AgencyId, string Key, string Hash)? Idempotency = null,
-    IReadOnlyList<FeedResolution>? Resolutions = null);
+    IReadOnlyList<FeedResolution>? Resolutions = null,
+    CaseAudit? Audit = null);
+
+/// <summary>
+/// An entry of the append-only audit log: who (user, agency, address) did what to which fields of a
+/// case's personal data. <see cref="Detail"/> holds what the action needs on record, e.g. the
+/// lawful basis of an erasure.
+/// </summary>
+public sealed record CaseAudit(Actor Actor, string Action, string[] Fields, string? Detail = null);
 
 public enum SaveOutcome
 {
@@ -27,7 +34,12 @@ public enum SaveOutcome
 /// <summary>The SQL of cases, in one place.</summary>
 public static class CaseStore
 {
-    public static async Task<(CaseView? Case, int LastEventSeq)> LoadAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
+    private const string InsertAudit =
+        "INSERT INTO audit_log (username, agency_id, case_id, action, fields, address, detail) " +
+        "SELECT @user, NULLIF(@agency, ''), unnest(@cases), @action, @fields, @address, @detail";
+
+    public static async Task<(CaseView? Case, int LastEventSeq)> LoadAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, string caseId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT c.state, (SELECT COALESCE(max(e.seq), 0) FROM case_events e WHERE e.case_id = c.id) FROM cases c WHERE c.id = @id");
@@ -38,7 +50,7 @@ public static class CaseStore
             return (null, 0);
         }
 
-        return (JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options), reader.GetInt32(1));
+        return (codec.Deserialize(reader.GetString(0)), reader.GetInt32(1));
     }
 
     public static async Task<long> NextCaseNumberAsync(NpgsqlDataSource db, string prefix, CancellationToken cancellationToken = default)
@@ -65,7 +77,7 @@ public static class CaseStore
     /// many events and items it has.
     /// </summary>
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(
-        NpgsqlDataSource db, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
+        NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -97,7 +109,7 @@ public static class CaseStore
         write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
         write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
         write.Parameters.AddWithValue("version", c.Version);
-        write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(c, CoordinationJson.Options));
+        write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec.Serialize(c));
         write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
         write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
@@ -141,6 +153,12 @@ public static class CaseStore
             throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
         }
 
+        if (change.Audit is { } audit)
+        {
+            await using var insert = AuditCommand(new NpgsqlCommand(InsertAudit, connection, transaction), audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }
@@ -166,7 +184,8 @@ public static class CaseStore
         return events;
     }
 
-    public static async Task<IReadOnlyList<CaseView>> ListAsync(NpgsqlDataSource db, CaseListQuery query, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<CaseView>> ListAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, CaseListQuery query, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT state FROM cases WHERE @agency = ANY (agencies) AND (@status::text IS NULL OR status = @status) " +
@@ -179,7 +198,7 @@ public static class CaseStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            cases.Add(JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options)!);
+            cases.Add(codec.Deserialize(reader.GetString(0)));
         }
 
         return cases;
@@ -194,15 +213,19 @@ public static class CaseStore
             return;
         }
 
-        await using var command = db.CreateCommand(
-            "INSERT INTO audit_log (username, agency_id, case_id, action, fields, address) " +
-            "SELECT @user, @agency, unnest(@cases), @action, @fields, @address");
-        command.Parameters.AddWithValue("user", viewer.Username);
-        command.Parameters.AddWithValue("agency", viewer.AgencyId);
-        command.Parameters.AddWithValue("cases", ids);
+        await using var command = AuditCommand(db.CreateCommand(InsertAudit), viewer, ids, action, fields, null);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlCommand AuditCommand(NpgsqlCommand command, Actor actor, string[] caseIds, string action, string[] fields, string? detail)
+    {
+        command.Parameters.AddWithValue("user", actor.Username);
+        command.Parameters.AddWithValue("agency", actor.AgencyId);
+        command.Parameters.AddWithValue("cases", caseIds);
         command.Parameters.AddWithValue("action", action);
         command.Parameters.AddWithValue("fields", fields);
-        command.Parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)viewer.Address ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)actor.Address ?? DBNull.Value);
+        command.Parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
+        return command;
     }
 }

@@ -1,6 +1,7 @@
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Hosting;
+using Coordination.Grains.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class AgencyFeedGrain(
     NpgsqlDataSource db,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
+    FeedMetrics metrics,
     ILogger<AgencyFeedGrain> logger) : Grain, IAgencyFeedGrain, IRemindable
 {
     private const string ReminderName = "ack-deadlines";
@@ -94,6 +96,7 @@ public sealed class AgencyFeedGrain(
         foreach (var group in escalated.GroupBy(e => e.AgencyId))
         {
             var items = group.Select(e => e.Item).ToList();
+            metrics.EscalationsRaised(group.Key, items.Count);
             if (group.Key == AgencyId)
             {
                 _recent.Remember(items);

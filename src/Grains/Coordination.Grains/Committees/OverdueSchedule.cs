@@ -1,0 +1,57 @@
+namespace Coordination.Grains.Committees;
+
+/// <summary>
+/// When overdue tasks are chased: at the start of the owner's local working day, on every working
+/// day after the due date until the task is done or its due date moves ahead.
+/// </summary>
+public static class OverdueSchedule
+{
+    public static DateOnly LocalDate(DateTimeOffset at, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
+
+    /// <summary>The instant <paramref name="day"/>'s working day starts in <paramref name="zone"/>.</summary>
+    public static DateTimeOffset WorkdayStart(DateOnly day, TimeZoneInfo zone, TimeSpan start)
+    {
+        var local = day.ToDateTime(TimeOnly.FromTimeSpan(start));
+        while (zone.IsInvalidTime(local))
+        {
+            // Inside a daylight-saving gap the day starts when the clocks allow.
+            local = local.AddMinutes(15);
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    public static DateOnly NextWorkday(DateOnly after, WorkingWeek week)
+    {
+        var day = after.AddDays(1);
+        while (!week.Days.Contains(day.DayOfWeek))
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
+    }
+
+    /// <summary>The latest working day that has started by <paramref name="now"/> in <paramref name="zone"/>.</summary>
+    public static DateOnly CurrentWorkday(DateTimeOffset now, TimeZoneInfo zone, WorkingWeek week)
+    {
+        var day = LocalDate(now, zone);
+        while (!week.Days.Contains(day.DayOfWeek) || WorkdayStart(day, zone, week.Start) > now)
+        {
+            day = day.AddDays(-1);
+        }
+
+        return day;
+    }
+
+    /// <summary>
+    /// When the next TaskOverdue falls due: the start of the first working day after both the due
+    /// date and the day last chased.
+    /// </summary>
+    public static DateTimeOffset NextAlert(DateOnly dueDate, DateOnly? lastAlerted, TimeZoneInfo zone, WorkingWeek week)
+    {
+        var after = lastAlerted is { } last && last > dueDate ? last : dueDate;
+        return WorkdayStart(NextWorkday(after, week), zone, week.Start);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Coordination.Tests.Infrastructure;
+
+namespace Coordination.Tests.Committees;
+
+[Collection(CommitteeSystemCollection.Name)]
+public sealed class ReportPageTests(CommitteeSystemFixture fixture)
+{
+    [Fact]
+    public async Task The_printable_report_encodes_every_text_and_runs_nothing()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var (committee, secretary) = await Plans.CommitteeWithSecretaryAsync(field, "kg-print", "KG", "Asia/Bishkek");
+        var owner = await field.AgencyAsync("kg-evil", Plans.Agency("Ngo", "<img src=x onerror=alert(1)> NGO", "KG", "Asia/Bishkek"));
+        const string Title = "<script>alert('plan')</script> & \"Юридическая помощь\"";
+        (await secretary.PostAsync($"/api/committees/{committee}/tasks", new
+        {
+            title = Title,
+            area = "Protection",
+            ownerAgencyId = owner,
+            dueDate = DateTime.UtcNow.AddDays(-3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            indicator = new { name = "<b>Cases</b>", unit = "cases", baseline = 0, target = 10 },
+        })).Expect(HttpStatusCode.Created);
+        var from = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        using var http = new HttpClient { BaseAddress = field.WebUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/committees/{committee}/report.html?from={from}&to={to}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretary.Token);
+        using var response = await http.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal("default-src 'none'; style-src 'unsafe-inline'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.StartsWith("<!DOCTYPE html>", page);
+        Assert.Contains("&lt;script&gt;alert(&#x27;plan&#x27;)&lt;/script&gt; &amp; &quot;Юридическая помощь&quot;", page);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt; NGO", page);
+        Assert.Contains("&lt;b&gt;Cases&lt;/b&gt;", page);
+        Assert.DoesNotContain("<script", page);
+        Assert.DoesNotContain("<img", page);
+        Assert.DoesNotContain("<b>", page);
+        Assert.Contains("@media print", page);
+        Assert.Contains("Overdue tasks", page);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Coordination.Tests.Statistics;
+
+/// <summary>
+/// Writes cases and their timelines straight into the tables, with the times a test needs (a flag
+/// a second before a period ends, an arrival months ago), in the shape the case grain writes them.
+/// </summary>
+public sealed class CaseSeeder(string connectionString)
+{
+    public async Task SeedAsync(
+        string caseId, Person person, string currentCountry, ExploitationType exploitation, params (CaseEventType Type, DateTimeOffset At)[] timeline)
+    {
+        Assert.Equal(CaseEventType.Flagged, timeline[0].Type);
+        var flaggedAt = timeline[0].At;
+        var ending = timeline.LastOrDefault(e => e.Type is CaseEventType.Closed or CaseEventType.Withdrawn or CaseEventType.Reopened).Type;
+        var status = ending switch
+        {
+            CaseEventType.Closed => CaseStatus.Closed,
+            CaseEventType.Withdrawn => CaseStatus.Withdrawn,
+            _ => CaseStatus.Flagged,
+        };
+        var view = new CaseView(caseId, status, person, currentCountry, "seeded location", Situation.Detained, exploitation,
+            [Need.Shelter], Urgency.Urgent, "Seeded region", new Consent(true, null), ReportedBy.Consulate,
+            flaggedAt.Year - person.BirthYear < 18, "seed-post", flaggedAt, timeline[^1].At, [], null, timeline.Length, person.Citizenship);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
+            "VALUES (@id, @citizenship, @status, 'seed-post', ARRAY['seed-post'], @version, @state, @created, @updated)", connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", caseId);
+            insert.Parameters.AddWithValue("citizenship", person.Citizenship);
+            insert.Parameters.AddWithValue("status", status.ToString());
+            insert.Parameters.AddWithValue("version", timeline.Length);
+            insert.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(view, CoordinationJson.Options));
+            insert.Parameters.AddWithValue("created", flaggedAt.UtcDateTime);
+            insert.Parameters.AddWithValue("updated", timeline[^1].At.UtcDateTime);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        for (var i = 0; i < timeline.Length; i++)
+        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username) VALUES (@case, @seq, @type, @at, 'seed-post', 'seed')",
+                connection, transaction);
+            insert.Parameters.AddWithValue("case", caseId);
+            insert.Parameters.AddWithValue("seq", i + 1);
+            insert.Parameters.AddWithValue("type", timeline[i].Type.ToString());
+            insert.Parameters.AddWithValue("at", timeline[i].At.UtcDateTime);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+}
