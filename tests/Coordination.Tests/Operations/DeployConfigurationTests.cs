@@ -205,7 +205,13 @@ public sealed partial class DeployConfigurationTests
             }
 
             var project = $"Coordination.{char.ToUpperInvariant(role[0])}{role[1..]}";
-            Assert.Contains($"dotnet publish src/{project[13..]}/{project}.csproj", image.Text);
+            var hostProject = $"src/{project[13..]}/{project}.csproj";
+            Assert.Contains($"dotnet publish {hostProject}", image.Text);
+            // The restore layer copies project files alone: every project the host depends on must be among them.
+            foreach (var needed in ProjectClosure(hostProject))
+            {
+                Assert.True(image.CopiedFromContext.Contains(needed), $"{role}.Dockerfile does not copy {needed} before restoring");
+            }
             var startsHost = image.Entrypoint.Contains($"{project}.dll") ||
                 image.CopiedFromContext.Any(f => f.EndsWith(image.Entrypoint.Trim('[', ']', '"'), StringComparison.Ordinal) &&
                     File.ReadAllText(Path.Combine(CoordinationProcesses.RepositoryRoot, f)).Contains($"{project}.dll"));
@@ -271,6 +277,30 @@ public sealed partial class DeployConfigurationTests
         return settings;
     }
 
+    /// <summary>The project and every project it references, directly or not, as paths from the repository root.</summary>
+    private static IReadOnlySet<string> ProjectClosure(string project)
+    {
+        var root = CoordinationProcesses.RepositoryRoot;
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var next))
+        {
+            if (!found.Add(next))
+            {
+                continue;
+            }
+
+            var directory = Path.GetDirectoryName(Path.Combine(root, next))!;
+            foreach (Match reference in ProjectReference().Matches(File.ReadAllText(Path.Combine(root, next))))
+            {
+                var path = Path.GetFullPath(Path.Combine(directory, reference.Groups[1].Value.Replace('\\', '/')));
+                pending.Push(Path.GetRelativePath(root, path).Replace('\\', '/'));
+            }
+        }
+
+        return found;
+    }
+
     private static string BuildConfiguration =>
         typeof(DeployConfigurationTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
@@ -300,6 +330,9 @@ public sealed partial class DeployConfigurationTests
 
     [GeneratedRegex(@"upstream\s+coordination_web\s*\{[^}]*server\s+web:(\d+)")]
     private static partial Regex UpstreamServer();
+
+    [GeneratedRegex(@"<ProjectReference\s+Include=""([^""]+)""")]
+    private static partial Regex ProjectReference();
 
     [GeneratedRegex(@"\$\{([A-Z_]+):\?")]
     private static partial Regex RequiredVariable();
