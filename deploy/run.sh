@@ -18,7 +18,8 @@
 #   Orleans__ServiceId            service id for every silo and web (default coordination)
 #
 # Everything lives under .local/ (git-ignored): pg/ (the cluster), logs/ (silo1.log, silo2.log,
-# ..., web1.log, ...; silo.log and web.log link to the first of each), secrets.env (mode 600).
+# ..., web1.log, ...; silo.log and web.log link to the first of each), secrets.env (mode 600),
+# data-protection-keys/ (the key ring that encrypts passport numbers and phones; back it up).
 # Ctrl-C stops the webs, then the silos, then PostgreSQL.
 set -euo pipefail
 
@@ -299,7 +300,8 @@ start_silo() {
     start_host "silo$n" "$SILO_DIR" "$SILO_DLL" "$http_port" "${common_env[@]}" \
         Orleans__SiloPort="$silo_port" \
         Orleans__GatewayPort="$gateway_port" \
-        Orleans__AdvertisedAddress=127.0.0.1
+        Orleans__AdvertisedAddress=127.0.0.1 \
+        Coordination__DataProtection__KeyDirectory="$LOCAL/data-protection-keys"
     silo_procs+=($((${#proc_pids[@]} - 1)))
     silo_ports+=("$silo_port") gateway_ports+=("$gateway_port")
 }

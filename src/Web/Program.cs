@@ -1,4 +1,5 @@
 using Coordination.Web.Agencies;
+using Coordination.Web.Audit;
 using Coordination.Web.Auth;
 using Coordination.Web.Cases;
 using Coordination.Web.Committees;
@@ -11,6 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCoordinationWeb();
 builder.Services.AddAuthApi(builder.Configuration);
 builder.Services.AddFeedPush();
+builder.Services.AddCaseApi();
+builder.Services.AddAuditApi();
 builder.Services.AddCommitteeApi(builder.Configuration);
 
 var app = builder.Build();
@@ -20,6 +23,7 @@ app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();
 app.MapExportApi();
+app.MapAuditApi();
 app.MapCommitteeApi();
 app.MapStatisticsApi();
 

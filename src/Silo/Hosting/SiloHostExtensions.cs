@@ -1,4 +1,5 @@
 using System.Net;
+using Coordination.Grains.Cases;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.ServiceDefaults;
@@ -25,6 +26,14 @@ public static class SiloHostExtensions
             .Validate(o => IPAddress.TryParse(o.AdvertisedAddress, out _), AdvertisedAddressError)
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+
+        // Passport numbers and phones are encrypted with keys kept outside the database: by default
+        // under the content root's .local (git-ignored); run and test scripts set the directory.
+        var keyDirectory = $"{PersonalDataOptions.Section}:{nameof(PersonalDataOptions.KeyDirectory)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[keyDirectory]))
+        {
+            builder.Configuration[keyDirectory] = Path.Combine(builder.Environment.ContentRootPath, ".local", "data-protection-keys");
+        }
 
         builder.Services.AddCoordinationGrains(builder.Configuration, connectionString);
         var providerConnectionString = CoordinationDatabase.FailFast(connectionString);

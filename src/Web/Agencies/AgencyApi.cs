@@ -47,6 +47,6 @@ public static partial class AgencyApi
         return TypedResults.Created($"/api/agencies/{agency.Id}", agency);
     }
 
-    [GeneratedRegex("^[a-z0-9-]{3,64}$")]
+    [GeneratedRegex(@"^[a-z0-9-]{3,64}\z")]
     private static partial Regex IdPattern();
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Coordination.Web.Auth;
 
@@ -6,7 +7,8 @@ namespace Coordination.Web.Auth;
 /// First start creates the <c>admin</c> user from COORDINATION_ADMIN_PASSWORD. Idempotent: an
 /// existing admin is left as it is, so restarting never resets a changed password.
 /// </summary>
-public sealed class AdminBootstrap(UserStore users, IPasswordHasher<UserRecord> hasher, IConfiguration configuration, ILogger<AdminBootstrap> logger) : IHostedService
+public sealed class AdminBootstrap(
+    UserStore users, IPasswordHasher<UserRecord> hasher, IConfiguration configuration, IOptions<AuthOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
 {
     public const string PasswordVariable = "COORDINATION_ADMIN_PASSWORD";
     public const string AdminUsername = "admin";
@@ -23,6 +25,12 @@ public sealed class AdminBootstrap(UserStore users, IPasswordHasher<UserRecord> 
         {
             throw new InvalidOperationException(
                 $"No admin user exists yet and {PasswordVariable} is not set: set it to the first admin password.");
+        }
+
+        var problems = PasswordPolicy.Problems(AdminUsername, password, options.Value.MinimumPasswordLength);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"{PasswordVariable} is too weak for the first admin password: {string.Join(" ", problems)}");
         }
 
         var admin = new UserRecord(AdminUsername, string.Empty, "Administrator", null, [Roles.Admin], "en", false);

@@ -2,13 +2,14 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
+using Coordination.Web.Audit;
 using Coordination.Web.Errors;
+using Coordination.Web.Feeds;
 using Coordination.Web.Idempotency;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Coordination.Web.Auth;
@@ -22,7 +23,7 @@ public sealed record CreateUserRequest(string? Username, string? Password, strin
 
 public sealed record MeView(string Username, string DisplayName, IReadOnlyList<string> Roles, string Language, Agency? Agency);
 
-public sealed record UserView(string Username, string DisplayName, string? AgencyId, IReadOnlyList<string> Roles, string Language);
+public sealed record UserView(string Username, string DisplayName, string? AgencyId, IReadOnlyList<string> Roles, string Language, bool Disabled = false);
 
 public static partial class AuthApi
 {
@@ -35,8 +36,11 @@ public static partial class AuthApi
             .ValidateOnStart();
 
         services.AddSingleton<UserStore>();
+        services.AddSingleton<AccountAccess>();
+        services.AddSingleton<TokenIssuer>();
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddHostedService<AdminBootstrap>();
+        services.AddSignInRateLimit(configuration);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -48,6 +52,8 @@ public static partial class AuthApi
                     ValidIssuer = auth.Value.Issuer,
                     ValidAudience = auth.Value.Audience,
                     IssuerSigningKey = new SymmetricSecurityKey(auth.Value.KeyBytes()),
+                    // Only what the issuer signs with: no algorithm chosen by whoever made the token.
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = CoordinationClaims.Username,
                     RoleClaimType = CoordinationClaims.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),
@@ -64,6 +70,16 @@ public static partial class AuthApi
 
                         return Task.CompletedTask;
                     },
+                    // A valid signature is not enough: the account must still be active and the token not revoked.
+                    OnTokenValidated = async context =>
+                    {
+                        var access = context.HttpContext.RequestServices.GetRequiredService<AccountAccess>();
+                        var username = context.Principal?.FindFirstValue(CoordinationClaims.Username);
+                        if (username is null || !await access.AcceptsAsync(username, TokenIssuer.IssuedAtOf(context.Principal!), context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The account is disabled or this token was revoked.");
+                        }
+                    },
                 };
             });
         services.AddAuthorization();
@@ -72,51 +88,134 @@ public static partial class AuthApi
 
     public static WebApplication MapAuthApi(this WebApplication app)
     {
-        app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().WithTags("Auth");
+        app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy).WithTags("Auth");
+        app.MapPost("/api/auth/refresh", Refresh).RequireAuthorization().WithTags("Auth");
         app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth").WithIdempotency();
+        app.MapPost("/api/users/{username}/disable", Disable).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth");
+        app.MapPost("/api/users/{username}/enable", Enable).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth");
         app.MapGet("/api/me", Me).RequireAuthorization().WithTags("Auth");
         return app;
     }
 
+    /// <summary>
+    /// Signs in with a password. Every refusal looks the same — unknown user, wrong password,
+    /// disabled or locked account — so the answer tells an attacker nothing about the account.
+    /// </summary>
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserStore users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
-        TimeProvider clock, CancellationToken cancellationToken)
+        TokenRequest request, UserStore users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options, TokenIssuer tokens,
+        TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var username = errors.Text("username", request.Username, 64);
         var password = errors.Required("password", request.Password);
+        if (password is { Length: > PasswordPolicy.MaximumLength })
+        {
+            errors.Add("password", $"At most {PasswordPolicy.MaximumLength} characters.");
+        }
+
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var user = await users.FindAsync(username!, cancellationToken);
-        if (user is null || user.Disabled || hasher.VerifyHashedPassword(user, user.PasswordHash, password!) == PasswordVerificationResult.Failed)
-        {
-            return TypedResults.Problem(title: "Invalid credentials", detail: "The username or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        }
-
         var auth = options.Value;
-        var expires = clock.GetUtcNow() + auth.TokenLifetime;
-        var claims = new List<Claim> { new(CoordinationClaims.Username, user.Username) };
-        if (user.AgencyId is not null)
+        var now = clock.GetUtcNow();
+        var user = await users.FindAsync(username!, cancellationToken);
+        if (user is null)
         {
-            claims.Add(new Claim(CoordinationClaims.Agency, user.AgencyId));
+            // As slow as a real check, so response times do not reveal which usernames exist.
+            hasher.VerifyHashedPassword(Nobody, NobodysHash.Value, password!);
+            return InvalidCredentials();
         }
 
-        claims.AddRange(user.Roles.Select(r => new Claim(CoordinationClaims.Role, r)));
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        if (user.Disabled || user.LockedUntil > now)
         {
-            Subject = new ClaimsIdentity(claims),
-            Issuer = auth.Issuer,
-            Audience = auth.Audience,
-            IssuedAt = clock.GetUtcNow().UtcDateTime,
-            NotBefore = clock.GetUtcNow().UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(auth.KeyBytes()), SecurityAlgorithms.HmacSha256),
-        });
-        return TypedResults.Ok(new TokenResponse(token, expires, user.Username, user.AgencyId, user.Roles, user.DisplayName, user.Language));
+            return InvalidCredentials();
+        }
+
+        if (hasher.VerifyHashedPassword(user, user.PasswordHash, password!) == PasswordVerificationResult.Failed)
+        {
+            if (await users.RecordFailedSignInAsync(user.Username, auth.FailedSignInsBeforeLockout, now + auth.LockoutDuration, cancellationToken) is { } until)
+            {
+                logs.CreateLogger(typeof(AuthApi)).LogWarning(
+                    "Account {Username} locked until {LockedUntil} after {Count} failed sign-ins", user.Username, until, auth.FailedSignInsBeforeLockout);
+            }
+
+            return InvalidCredentials();
+        }
+
+        await users.RecordSignInAsync(user.Username, cancellationToken);
+        return TypedResults.Ok(tokens.Issue(user, now));
     }
+
+    /// <summary>A new short-lived token for an active account, within the session the password began.</summary>
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
+        HttpContext http, UserStore users, TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var sessionStart = TokenIssuer.SessionStartOf(http.User);
+        if (sessionStart is null || sessionStart + options.Value.SessionLifetime <= clock.GetUtcNow())
+        {
+            return TypedResults.Problem(title: "Session expired", detail: "Sign in with your password again.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var user = await users.FindAsync(http.User.FindFirstValue(CoordinationClaims.Username) ?? string.Empty, cancellationToken);
+        if (user is null || user.Disabled)
+        {
+            return InvalidCredentials();
+        }
+
+        return TypedResults.Ok(tokens.Issue(user, sessionStart.Value));
+    }
+
+    private static Task<Results<Ok<UserView>, ProblemHttpResult>> Disable(
+        string username, HttpContext http, UserStore users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
+        TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken) =>
+        SetDisabledAsync(username, true, http, users, access, dashboards, audit, clock, logs, cancellationToken);
+
+    private static Task<Results<Ok<UserView>, ProblemHttpResult>> Enable(
+        string username, HttpContext http, UserStore users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
+        TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken) =>
+        SetDisabledAsync(username, false, http, users, access, dashboards, audit, clock, logs, cancellationToken);
+
+    /// <summary>
+    /// Disabling takes effect at once on this host — the account's next request is refused and its
+    /// open dashboards are closed — and on other hosts within <see cref="AuthOptions.AccessCheckInterval"/>.
+    /// </summary>
+    private static async Task<Results<Ok<UserView>, ProblemHttpResult>> SetDisabledAsync(
+        string username, bool disabled, HttpContext http, UserStore users, AccountAccess access, DashboardConnections dashboards,
+        AuditStore audit, TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
+    {
+        var admin = http.User.FindFirstValue(CoordinationClaims.Username)!;
+        if (disabled && string.Equals(admin, username, StringComparison.Ordinal))
+        {
+            throw DomainException.Conflict("You cannot disable your own account.");
+        }
+
+        if (!await users.SetDisabledAsync(username, disabled, clock.GetUtcNow(), cancellationToken))
+        {
+            return TypedResults.Problem(title: "Not found", detail: $"User '{username}' was not found.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        access.Forget(username);
+        var closed = disabled ? dashboards.CloseAll(username) : 0;
+        await audit.AppendAccountEventAsync(http, disabled ? "user.disable" : "user.enable", username, cancellationToken);
+        logs.CreateLogger(typeof(AuthApi)).LogInformation(
+            "Account {Username} {Change} by {Admin}; {Connections} dashboard connections closed", username, disabled ? "disabled" : "enabled", admin, closed);
+
+        var user = (await users.FindAsync(username, cancellationToken))!;
+        return TypedResults.Ok(new UserView(user.Username, user.DisplayName, user.AgencyId, user.Roles, user.Language, user.Disabled));
+    }
+
+    private static ProblemHttpResult InvalidCredentials() =>
+        TypedResults.Problem(
+            title: "Invalid credentials",
+            detail: "The username or password is wrong, or the account is disabled or locked for a while after repeated failed sign-ins.",
+            statusCode: StatusCodes.Status401Unauthorized);
+
+    private static readonly UserRecord Nobody = new("nobody", string.Empty, string.Empty, null, [], "en", true);
+
+    private static readonly Lazy<string> NobodysHash = new(() =>
+        new PasswordHasher<UserRecord>().HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
     private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateUser(
         CreateUserRequest request, UserStore users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
@@ -125,9 +224,12 @@ public static partial class AuthApi
         var errors = new RequestErrors();
         var username = errors.Pattern("username", request.Username, UsernamePattern(), "3–64 characters: lower-case letters, digits, '.', '_' or '-'.");
         var password = errors.Required("password", request.Password);
-        if (password is not null && password.Length < options.Value.MinimumPasswordLength)
+        if (password is not null)
         {
-            errors.Add("password", $"At least {options.Value.MinimumPasswordLength} characters.");
+            foreach (var problem in PasswordPolicy.Problems(username ?? string.Empty, password, options.Value.MinimumPasswordLength))
+            {
+                errors.Add("password", problem);
+            }
         }
 
         var displayName = errors.Text("displayName", request.DisplayName, 200);
@@ -190,6 +292,6 @@ public static partial class AuthApi
         return username is null || agency is null ? null : new Actor(username, agency, http.Connection.RemoteIpAddress?.ToString());
     }
 
-    [GeneratedRegex("^[a-z0-9._-]{3,64}$")]
+    [GeneratedRegex(@"^[a-z0-9._-]{3,64}\z")]
     private static partial Regex UsernamePattern();
 }

@@ -14,6 +14,9 @@ public static class Roles
         Admin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst,
     };
 
+    /// <summary>The roles that work on cases and may see the people in them.</summary>
+    public static readonly string[] CaseWorkers = [ConsularOfficer, NgoCaseworker];
+
     public static readonly IReadOnlySet<string> Languages = new HashSet<string>(StringComparer.Ordinal) { "en", "ru" };
 }
 
@@ -23,4 +26,7 @@ public static class CoordinationClaims
     public const string Username = "sub";
     public const string Agency = "agency";
     public const string Role = "role";
+
+    /// <summary>When the user last signed in with a password (OpenID's <c>auth_time</c>, Unix seconds).</summary>
+    public const string SessionStart = "auth_time";
 }

@@ -1,8 +1,17 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Coordination.Web.Auth;
 
-public sealed record UserRecord(string Username, string PasswordHash, string DisplayName, string? AgencyId, string[] Roles, string Language, bool Disabled);
+public sealed record UserRecord(
+    string Username, string PasswordHash, string DisplayName, string? AgencyId, string[] Roles, string Language, bool Disabled,
+    DateTimeOffset? LockedUntil = null);
+
+/// <summary>What every authenticated request checks of its account: disabled, or tokens issued before an instant revoked.</summary>
+public sealed record AccountStanding(bool Disabled, DateTimeOffset? TokensValidAfter)
+{
+    public bool Accepts(DateTimeOffset tokenIssuedAt) => !Disabled && (TokensValidAfter is not { } after || tokenIssuedAt >= after);
+}
 
 /// <summary>The SQL of user accounts, in one place.</summary>
 public sealed class UserStore(NpgsqlDataSource db)
@@ -10,7 +19,7 @@ public sealed class UserStore(NpgsqlDataSource db)
     public async Task<UserRecord?> FindAsync(string username, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand(
-            "SELECT username, password_hash, display_name, agency_id, roles, language, disabled FROM users WHERE username = @username");
+            "SELECT username, password_hash, display_name, agency_id, roles, language, disabled, locked_until FROM users WHERE username = @username");
         command.Parameters.AddWithValue("username", username);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -19,7 +28,21 @@ public sealed class UserStore(NpgsqlDataSource db)
         }
 
         return new UserRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.GetBoolean(6));
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.GetBoolean(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+    }
+
+    public async Task<AccountStanding?> FindStandingAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT disabled, tokens_valid_after FROM users WHERE username = @username");
+        command.Parameters.AddWithValue("username", username);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new AccountStanding(reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     /// <summary>Inserts the user unless the username is taken; true when inserted.</summary>
@@ -31,9 +54,51 @@ public sealed class UserStore(NpgsqlDataSource db)
         command.Parameters.AddWithValue("username", user.Username);
         command.Parameters.AddWithValue("hash", user.PasswordHash);
         command.Parameters.AddWithValue("display", user.DisplayName);
-        command.Parameters.AddWithValue("agency", NpgsqlTypes.NpgsqlDbType.Text, (object?)user.AgencyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)user.AgencyId ?? DBNull.Value);
         command.Parameters.AddWithValue("roles", user.Roles);
         command.Parameters.AddWithValue("language", user.Language);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Counts a failed sign-in; the one that reaches <paramref name="threshold"/> locks the account
+    /// until <paramref name="lockedUntil"/> and starts the count again. Returns the lock, if it was set now.
+    /// </summary>
+    public async Task<DateTimeOffset?> RecordFailedSignInAsync(string username, int threshold, DateTimeOffset lockedUntil, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET " +
+            "failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @threshold THEN 0 ELSE failed_sign_ins + 1 END, " +
+            "locked_until = CASE WHEN failed_sign_ins + 1 >= @threshold THEN @until ELSE locked_until END " +
+            "WHERE username = @username RETURNING failed_sign_ins = 0");
+        command.Parameters.AddWithValue("username", username);
+        command.Parameters.AddWithValue("threshold", threshold);
+        command.Parameters.AddWithValue("until", lockedUntil.UtcDateTime);
+        return await command.ExecuteScalarAsync(cancellationToken) is true ? lockedUntil : null;
+    }
+
+    /// <summary>A successful sign-in clears the failure count (written only when there is one to clear).</summary>
+    public async Task RecordSignInAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET failed_sign_ins = 0, locked_until = NULL " +
+            "WHERE username = @username AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)");
+        command.Parameters.AddWithValue("username", username);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Disables or re-enables an account. Disabling also revokes every token issued until now;
+    /// re-enabling does not bring them back. False when there is no such user.
+    /// </summary>
+    public async Task<bool> SetDisabledAsync(string username, bool disabled, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET disabled = @disabled, disabled_at = CASE WHEN @disabled THEN @now END, " +
+            "tokens_valid_after = CASE WHEN @disabled THEN @now ELSE tokens_valid_after END WHERE username = @username");
+        command.Parameters.AddWithValue("username", username);
+        command.Parameters.AddWithValue("disabled", disabled);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,8 +13,16 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Coordination.Web.Cases;
 
+/// <summary>
+/// The case endpoints. Need-to-know in two gates: the role (403 for roles that never work on
+/// cases), then the case grain's check that the caller's agency is involved in the case (404
+/// otherwise, so an unrelated agency cannot even learn that the case exists). docs/security.md
+/// has the whole matrix.
+/// </summary>
 public static class CaseApi
 {
+    public static IServiceCollection AddCaseApi(this IServiceCollection services) =>
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<CaseIdConstraint>(CaseIdConstraint.Name));
 
     public static WebApplication MapCaseApi(this WebApplication app)
     {
@@ -21,14 +30,15 @@ public static class CaseApi
         // Flagging honours Idempotency-Key inside the case's own transaction (see ICaseIntakeGrain),
         // so a retry after a crash between commit and response still finds the first case.
         group.MapPost("/", Flag).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
-        group.MapGet("/{id}/timeline", Timeline);
-        group.MapPost("/{id}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
-        group.MapPost("/{id}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
-        group.MapPost("/{id}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
-        group.MapPost("/{id}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
-        group.MapPost("/{id}/events", RecordEvent).WithIdempotency();
+        group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
+        group.MapGet("/{id:caseId}", Get).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
+        group.MapGet("/{id:caseId}/timeline", Timeline).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
+        group.MapPost("/{id:caseId}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id:caseId}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
+        group.MapPost("/{id:caseId}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
+        group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id:caseId}/events", RecordEvent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
+        group.MapPost("/{id:caseId}/erasure", Erase).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithIdempotency();
         return app;
     }
 
@@ -145,6 +155,24 @@ public static class CaseApi
         }
 
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http)));
+    }
+
+    /// <summary>Erases the person's identifying data from a closed case on a lawful request; the reason is kept in the audit log.</summary>
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> Erase(string id, ErasureRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var reason = errors.Text("reason", request.Reason, 1000);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        // An administrator need not belong to an agency; the audit log then records none.
+        var admin = new Actor(
+            http.User.FindFirstValue(CoordinationClaims.Username)!,
+            http.User.FindFirstValue(CoordinationClaims.Agency) ?? string.Empty,
+            http.Connection.RemoteIpAddress?.ToString());
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).ErasePersonalData(reason!, admin));
     }
 
     private static Actor RequireActor(HttpContext http) =>

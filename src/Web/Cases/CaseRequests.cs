@@ -18,6 +18,8 @@ public sealed record ReferralRequest(string? ToAgencyId, IReadOnlyList<AgencySer
 
 public sealed record DeclineRequest(string? Reason);
 
+public sealed record ErasureRequest(string? Reason);
+
 public sealed record TravelRequest(
     string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument);
 
@@ -99,12 +101,12 @@ public static partial class CaseRequests
         return errors.Any ? null : new ManualReferral(to!, services, note);
     }
 
-    [GeneratedRegex("^[A-Z0-9]{5,20}$")]
+    [GeneratedRegex(@"^[A-Z0-9]{5,20}\z")]
     private static partial Regex PassportPattern();
 
-    [GeneratedRegex(@"^\+?[0-9][0-9 ()-]{4,24}$")]
+    [GeneratedRegex(@"^\+?[0-9][0-9 ()-]{4,24}\z")]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex("^[A-Z0-9]{2}[ ]?[0-9]{1,4}[A-Z]?$")]
+    [GeneratedRegex(@"^[A-Z0-9]{2}[ ]?[0-9]{1,4}[A-Z]?\z")]
     private static partial Regex FlightPattern();
 }

@@ -45,7 +45,11 @@ public sealed partial class RequestErrors
         return value;
     }
 
-    /// <summary>Free text: trimmed, within length, no control characters.</summary>
+    /// <summary>
+    /// Free text: trimmed, within length, no control characters, no explicit bidirectional
+    /// overrides (they make a name or note display as something else on another agency's
+    /// dashboard) and no broken UTF-16. Any script is welcome: Cyrillic, Arabic, emoji.
+    /// </summary>
     public string? Text(string field, string? value, int maxLength, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -66,6 +70,14 @@ public sealed partial class RequestErrors
         else if (trimmed.Any(char.IsControl))
         {
             Add(field, "Must not contain control characters.");
+        }
+        else if (trimmed.Any(IsBidiOverride))
+        {
+            Add(field, "Must not contain bidirectional override characters (U+202A–U+202E, U+2066–U+2069).");
+        }
+        else if (HasLoneSurrogate(trimmed))
+        {
+            Add(field, "Must be valid Unicode text.");
         }
 
         return trimmed;
@@ -109,7 +121,8 @@ public sealed partial class RequestErrors
     public string? TimeZone(string field, string? value)
     {
         var zone = Text(field, value, 64);
-        if (zone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        // Checked for shape first: on Linux the id becomes a path under /usr/share/zoneinfo.
+        if (zone is not null && (!TimeZonePattern().IsMatch(zone) || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)))
         {
             Add(field, $"'{zone}' is not a known IANA time zone, e.g. Asia/Bishkek.");
         }
@@ -142,6 +155,25 @@ public sealed partial class RequestErrors
         return values.Where(v => v is not null).Select(v => v!).Distinct().ToList();
     }
 
+    private static bool IsBidiOverride(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsKnownCountry(string code)
     {
         try
@@ -154,9 +186,12 @@ public sealed partial class RequestErrors
         }
     }
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex(@"^[A-Z]{2}\z")]
     private static partial Regex CountryPattern();
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex AirportPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}\z")]
+    private static partial Regex TimeZonePattern();
 }

@@ -1,30 +1,41 @@
+using System.Collections.Concurrent;
 using Coordination.Contracts.Feeds;
 using Coordination.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Coordination.Web.Feeds;
 
 /// <summary>
 /// The live dashboard connection. It joins its agency's group on connect — the agency comes from
-/// the token, never from the client — and can ask for what it missed with <c>Since</c>.
+/// the token, never from the client — and can ask for what it missed with <c>Since</c>. No method
+/// takes an agency: a client cannot reach another agency's items whatever it sends.
 /// </summary>
 [Authorize]
-public sealed class DashboardHub(IClusterClient cluster) : Hub
+public sealed class DashboardHub(IClusterClient cluster, DashboardConnections connections) : Hub
 {
     public static string GroupFor(string agencyId) => $"agency:{agencyId}";
 
     public override async Task OnConnectedAsync()
     {
         var agency = Context.User?.FindFirst(CoordinationClaims.Agency)?.Value;
-        if (agency is null)
+        var username = Context.User?.FindFirst(CoordinationClaims.Username)?.Value;
+        if (agency is null || username is null)
         {
             Context.Abort();
             return;
         }
 
+        connections.Add(Context, username, TokenIssuer.IssuedAtOf(Context.User!));
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(agency));
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>The items of the caller's agency after <paramref name="afterSeq"/>, ascending (at most 1000; ask again from the last).</summary>
@@ -38,5 +49,70 @@ public sealed class DashboardHub(IClusterClient cluster) : Hub
         }
 
         return cluster.GetGrain<IAgencyFeedGrain>(agency).Since(afterSeq, FeedApi.MaxPage);
+    }
+}
+
+/// <summary>The dashboard connections open on this web host, by user, so that revoking an account can close them.</summary>
+public sealed class DashboardConnections
+{
+    private readonly ConcurrentDictionary<string, Connection> _open = new(StringComparer.Ordinal);
+
+    public sealed record Connection(string Username, DateTimeOffset TokenIssuedAt, HubCallerContext Context);
+
+    public void Add(HubCallerContext context, string username, DateTimeOffset tokenIssuedAt) =>
+        _open[context.ConnectionId] = new Connection(username, tokenIssuedAt, context);
+
+    public void Remove(string connectionId) => _open.TryRemove(connectionId, out _);
+
+    public IReadOnlyList<Connection> All => _open.Values.ToList();
+
+    /// <summary>Closes every open connection of the user; returns how many.</summary>
+    public int CloseAll(string username)
+    {
+        var closing = _open.Values.Where(c => c.Username == username).ToList();
+        foreach (var connection in closing)
+        {
+            Close(connection);
+        }
+
+        return closing.Count;
+    }
+
+    public void Close(Connection connection)
+    {
+        _open.TryRemove(connection.Context.ConnectionId, out _);
+        connection.Context.Abort();
+    }
+}
+
+/// <summary>
+/// Closes open dashboard connections whose account was disabled or whose tokens were revoked on
+/// another web host (this host closes its own at once). Tokens that merely expire close the
+/// connection through SignalR's <c>CloseOnAuthenticationExpiration</c>.
+/// </summary>
+public sealed class DashboardAccessSweep(
+    DashboardConnections connections, AccountAccess access, IOptions<AuthOptions> options, ILogger<DashboardAccessSweep> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.AccessCheckInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            foreach (var connection in connections.All)
+            {
+                try
+                {
+                    if (!await access.AcceptsAsync(connection.Username, connection.TokenIssuedAt, stoppingToken))
+                    {
+                        connections.Close(connection);
+                        logger.LogInformation("Dashboard connection of {Username} closed: access revoked", connection.Username);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning("Checking the account behind a dashboard connection failed ({Error}); checking again later", ex.GetType().Name);
+                }
+            }
+        }
     }
 }

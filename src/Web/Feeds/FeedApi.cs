@@ -13,6 +13,8 @@ public static class FeedApi
     {
         services.AddSingleton<FeedPushObserver>();
         services.AddHostedService<RelaySubscription>();
+        services.AddSingleton<DashboardConnections>();
+        services.AddHostedService<DashboardAccessSweep>();
         return services;
     }
 
@@ -20,7 +22,8 @@ public static class FeedApi
     {
         app.MapGet("/api/feed", Since).RequireAuthorization().WithTags("Feed");
         app.MapPost("/api/alerts/{id:guid}/ack", Acknowledge).RequireAuthorization().WithTags("Feed");
-        app.MapHub<DashboardHub>("/hubs/dashboard").RequireAuthorization();
+        // A connection lives no longer than its token: the client refreshes the token and reconnects.
+        app.MapHub<DashboardHub>("/hubs/dashboard", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         return app;
     }
 

@@ -42,14 +42,17 @@ public static class WebHostExtensions
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             CoordinationJson.Configure(o.SerializerOptions);
-            // Strict input: a misspelt field is an error, not silently ignored.
+            // Strict input: a misspelt field is an error, not silently ignored; a field sent twice is an
+            // error too, so what a proxy or log reads is what the API acts on.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
+        builder.AddHttpSecurity();
         return builder;
     }
 
@@ -59,12 +62,14 @@ public static class WebHostExtensions
         app.UseSerilogRequestLogging();
         // Next, so the exception handler's own log events carry the correlation and case ids too.
         app.UseRequestCorrelation();
+        app.UseHttpSecurity();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapServiceDefaults();
         return app;

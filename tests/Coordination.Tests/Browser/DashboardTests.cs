@@ -271,7 +271,6 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await secretary.SignInAsync(field.Id("secretary"));
         await Expect(secretary.Page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
         await Expect(secretary.Page.Locator("#view-switch a")).ToHaveCountAsync(0);
-        await secretary.ScreenshotsAsync("committee");
 
         await using var member = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
         await member.SignInAsync(field.Id("member"));
@@ -281,6 +280,64 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await member.Page.Keyboard.PressAsync("Enter");
         await Expect(member.Page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
         await Expect(committeeLink).ToHaveAttributeAsync("aria-current", "page");
+    }
+
+    [Fact]
+    public async Task The_committee_dashboard_shows_the_plan_by_area_and_status_the_overdue_tasks_the_report_and_the_funnel()
+    {
+        var (field, _, ngo, _) = await KyrgyzAgenciesAsync();
+        var (committee, api) = await Committees.Plans.CommitteeWithSecretaryAsync(field, "kg-plan", "KG", "Asia/Bishkek");
+        using var secretaryApi = api;
+        var today = DateTime.UtcNow.Date;
+        string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        async Task<string> AddAsync(string title, string area, string due, object? indicator = null) =>
+            (await secretaryApi.PostAsync($"/api/committees/{committee}/tasks", new { title, area, ownerAgencyId = ngo, dueDate = due, indicator }))
+                .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        var campaign = await AddAsync("Awareness campaign in Naryn", "Prevention", Day(-10));
+        var shelter = await AddAsync("Shelter standards", "Protection", Day(45), new { name = "Shelters certified", unit = "shelters", baseline = 0, target = 4 });
+        var hotline = await AddAsync("Hotline for returnees", "Protection", Day(30));
+        (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{shelter}", new { status = "InProgress", indicatorValue = 2 })).Expect(HttpStatusCode.OK);
+        (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{hotline}", new { status = "Done" })).Expect(HttpStatusCode.OK);
+
+        await using var secretary = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await secretary.SignInAsync(field.Id("kg-plan-secretary"));
+        var page = secretary.Page;
+        await Expect(page.Locator("h1.view-title")).ToHaveTextAsync("Committee dashboard");
+
+        ILocator Column(string area, string status) => page.Locator($"#committee-board .plan-area[data-area='{area}'] .status-column[data-status='{status}']");
+        ILocator TaskCard(string id) => page.Locator($"#committee-board .task-card[data-task-id='{id}']");
+        await Expect(Column("Prevention", "NotStarted").Locator(".task-card")).ToContainTextAsync("Awareness campaign in Naryn");
+        await Expect(Column("Protection", "InProgress").Locator(".task-card")).ToContainTextAsync("Shelter standards");
+        await Expect(Column("Protection", "Done").Locator(".task-card")).ToContainTextAsync("Hotline for returnees");
+        await Expect(page.Locator("#committee-board .plan-area h3").First).ToHaveTextAsync("Prevention");
+        await Expect(TaskCard(campaign).Locator(".badge.overdue")).ToContainTextAsync("Overdue");
+        await Expect(TaskCard(campaign)).ToContainTextAsync("Owner: Ngo in Naryn");
+        await Expect(TaskCard(shelter).Locator(".badge.overdue")).ToHaveCountAsync(0);
+        await Expect(TaskCard(shelter).Locator(".indicator")).ToHaveTextAsync("Shelters certified: 2 of 4 shelters");
+        await Expect(page.Locator("#committee-overdue-list li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#committee-overdue-list")).ToContainTextAsync("Awareness campaign in Naryn");
+
+        await Expect(page.Locator("#committee-report-body table.report-areas caption")).ToHaveTextAsync("Tasks by area and status");
+        await Expect(page.Locator("#committee-report-body table.report-areas tbody tr").Last).ToContainTextAsync("All areas");
+        var report = await page.RunAndWaitForPopupAsync(() => page.Locator("#committee-printable").ClickAsync());
+        await Expect(report.Locator("h1")).ToHaveTextAsync("Monitoring report: National Action Plan working group of KG");
+        await report.CloseAsync();
+        await Expect(page.Locator("#committee-stats .funnel-step")).ToHaveCountAsync(6);
+        await Expect(page.Locator("#committee-stats .funnel-step").First).ToContainTextAsync("Flagged");
+        await Expect(page.Locator("#committee-stats table.stats-persons caption")).ToHaveTextAsync("Persons");
+        await Expect(page.Locator("#committee-stats table.stats-cases caption")).ToHaveTextAsync("Cases");
+
+        // Live: the committee's TaskUpdated item moves the card on the open board without a reload.
+        (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{campaign}", new { status = "Blocked", note = "No budget" })).Expect(HttpStatusCode.OK);
+        await Expect(Column("Prevention", "Blocked").Locator(".task-card")).ToContainTextAsync("Awareness campaign in Naryn", new() { Timeout = 10_000 });
+        await Expect(Column("Prevention", "NotStarted").Locator(".task-card")).ToHaveCountAsync(0);
+        await secretary.ScreenshotsAsync("committee");
+
+        await page.Locator("#language-switch").SelectOptionAsync("ru");
+        await Expect(page.Locator("#h-committee-plan-title")).ToHaveTextAsync("План действий");
+        await Expect(Column("Prevention", "Blocked").Locator(".status-head")).ToHaveTextAsync("Заблокирована (1)");
+        await secretary.ScreenshotsAsync("committee-ru");
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed class CommitteeClusterFixture : IAsyncLifetime
             {
                 // Retries are driven by the tests, not by a real-time timer racing them.
                 ["Coordination:Committees:OutboxRetryDelay"] = "01:00:00",
+                ["Coordination:DataProtection:KeyDirectory"] = Path.Combine(Path.GetTempPath(), $"coordination-grain-keys-{Guid.NewGuid():N}"),
             });
 
             // Registered before AddCoordinationGrains, whose TryAdds then keep these.

@@ -35,17 +35,23 @@ public sealed class ClusterDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_dashboard_on_the_second_web_host_gets_the_alert_for_a_case_flagged_through_the_first()
     {
-        var (consul, worker, _) = await SetUpAsync();
+        var (consul, worker, field) = await SetUpAsync();
         var web1 = _system.Webs[0].BaseAddress;
         var web2 = _system.Webs[1].BaseAddress;
         using var consulOnWeb1 = new ApiClient(web1, consul.Token);
         await using var dashboardOnWeb2 = await DashboardClient.ConnectAsync(web2, worker.Token!);
 
+        // Web hosts register with the relay within a subscription period of starting; wait for the
+        // first push before counting on every later one.
+        var warmUp = (await consulOnWeb1.PostAsync("/api/cases", Field.Flag("Warm Up", "F", 1990, "KG", "TR", field.Region("Chui"), ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        await dashboardOnWeb2.WaitForAsync(i => i.CaseId == warmUp, TimeSpan.FromSeconds(90));
+
         var caseIds = new List<string>();
         for (var i = 0; i < 6; i++)
         {
             // Several cases, so their grains land on both silos.
-            caseIds.Add((await consulOnWeb1.PostAsync("/api/cases", Field.Flag($"Person {i}", "F", 1990, "KG", "TR", "Chui", ["Shelter"], urgency: "Routine")))
+            caseIds.Add((await consulOnWeb1.PostAsync("/api/cases", Field.Flag($"Person {i}", "F", 1990, "KG", "TR", field.Region("Chui"), ["Shelter"], urgency: "Routine")))
                 .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>());
         }
 
@@ -63,11 +69,11 @@ public sealed class ClusterDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task An_unacknowledged_critical_alert_escalates_to_both_agencies_and_repeats_until_acknowledged()
     {
-        var (consul, worker, _) = await SetUpAsync();
+        var (consul, worker, field) = await SetUpAsync();
         await using var ngoDashboard = await DashboardClient.ConnectAsync(_system.Webs[0].BaseAddress, worker.Token!);
         await using var postDashboard = await DashboardClient.ConnectAsync(_system.Webs[1].BaseAddress, consul.Token!);
 
-        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Critical Person", "F", 1990, "KG", "TR", "Chui", ["Shelter"])))
+        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Critical Person", "F", 1990, "KG", "TR", field.Region("Chui"), ["Shelter"])))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
         var referral = await ngoDashboard.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.ReferralReceived);
 
@@ -101,7 +107,7 @@ public sealed class ClusterDeliveryTests : IAsyncLifetime
         Assert.Equal(first.Location, retry.Location);
         (await field.Admin.PostAsync("/api/agencies", agency with { name = "Other" }, key)).ExpectProblem(HttpStatusCode.Conflict);
 
-        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Travel Person", "M", 1980, "KG", "TR", "Chui", ["Shelter"], urgency: "Routine")))
+        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Travel Person", "M", 1980, "KG", "TR", field.Region("Chui"), ["Shelter"], urgency: "Routine")))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
         var travel = new { flightNumber = "KC 912", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(2), escort = "none", travelDocument = "passport" };
         var travelKey = Guid.NewGuid().ToString();
@@ -120,7 +126,7 @@ public sealed class ClusterDeliveryTests : IAsyncLifetime
     {
         var field = await Field.CreateAsync(_system);
         var post = await field.AgencyAsync("kg-ist", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
-        var ngo = await field.AgencyAsync("kg-chui", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", ["Chui"], ["FRU"], ["Shelter"]));
+        var ngo = await field.AgencyAsync("kg-chui", Field.Receiving("Ngo", "KG", "Bishkek", "Asia/Bishkek", [field.Region("Chui")], ["FRU"], ["Shelter"]));
         return (await field.UserAsync("consul", post, "ConsularOfficer"), await field.UserAsync("worker", ngo, "NgoCaseworker"), field);
     }
 }

@@ -44,6 +44,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 ["Coordination:Ack:Urgent"] = UrgentAck.ToString(),
                 ["Coordination:Ack:Routine"] = RoutineAck.ToString(),
                 ["Coordination:Ack:RepeatEvery"] = RepeatEvery.ToString(),
+                ["Coordination:DataProtection:KeyDirectory"] = Path.Combine(Path.GetTempPath(), $"coordination-grain-keys-{Guid.NewGuid():N}"),
             });
 
             // Registered before AddCoordinationGrains, whose TryAdd then keeps this one.

@@ -11,6 +11,7 @@ namespace Coordination.Tests.Infrastructure;
 /// <summary>An HTTP client of the public API (api.md), signed in as one user.</summary>
 public sealed class ApiClient(Uri baseAddress, string? token = null) : IDisposable
 {
+    private const long LargeBody = 32 * 1024;
     private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public string? Token { get; } = token;
@@ -42,6 +43,13 @@ public sealed class ApiClient(Uri baseAddress, string? token = null) : IDisposab
     private async Task<ApiResponse> SendRawAsync(HttpMethod method, string path, HttpContent? content, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (content?.Headers.ContentLength > LargeBody)
+        {
+            // As a careful client does with a large upload: let the server refuse it (413) before the
+            // body is sent, instead of racing the server closing the connection mid-upload.
+            request.Headers.ExpectContinue = true;
+        }
+
         if (Token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);

@@ -66,10 +66,16 @@ public sealed class CoordinationProcesses : IAsyncDisposable
         return await StartAsync(HostKind.Silo, http, env);
     }
 
-    public async Task<HostProcess> StartWebAsync()
+    /// <summary>A web host; <paramref name="environment"/> adds to or overrides this system's settings for it alone.</summary>
+    public async Task<HostProcess> StartWebAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var http = FreePort();
         var env = CommonEnvironment(http);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
         env["COORDINATION_ADMIN_PASSWORD"] = AdminPassword;
         env["Coordination__Auth__SigningKey"] = SigningKey;
         return await StartAsync(HostKind.Web, http, env);
@@ -95,9 +101,24 @@ public sealed class CoordinationProcesses : IAsyncDisposable
         }
     }
 
+    /// <summary>The Data Protection key ring of this system's silos (it encrypts passport numbers and phones).</summary>
+    public string KeyDirectory => Path.Combine(LogDirectory, "data-protection-keys");
+
     private Dictionary<string, string> CommonEnvironment(int httpPort)
     {
-        var env = new Dictionary<string, string>(_extraEnvironment, StringComparer.Ordinal)
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // Tests sign in far more often from one address than people do; the limit itself is
+            // proved by a test that sets it low.
+            ["Coordination__Auth__SignInPermitLimit"] = "100000",
+            ["Coordination__DataProtection__KeyDirectory"] = KeyDirectory,
+        };
+        foreach (var (key, value) in _extraEnvironment)
+        {
+            env[key] = value;
+        }
+
+        foreach (var (key, value) in new Dictionary<string, string>
         {
             ["ConnectionStrings__Coordination"] = ConnectionString,
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
@@ -105,7 +126,11 @@ public sealed class CoordinationProcesses : IAsyncDisposable
             ["Orleans__ServiceId"] = ClusterId,
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        };
+        })
+        {
+            env[key] = value;
+        }
+
         return env;
     }
 
@@ -204,6 +229,7 @@ public sealed class HostProcess
     public Uri BaseAddress { get; }
     public string LogFile { get; }
     public bool IsRunning => !_process.HasExited;
+    public int ProcessId => _process.Id;
 
     public async Task WaitReadyAsync(TimeSpan timeout)
     {

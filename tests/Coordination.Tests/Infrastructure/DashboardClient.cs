@@ -14,6 +14,7 @@ namespace Coordination.Tests.Infrastructure;
 public sealed class DashboardClient : IAsyncDisposable
 {
     private readonly Channel<FeedItem> _received = Channel.CreateUnbounded<FeedItem>();
+    private readonly List<FeedItem> _all = [];
     private long _lastSeq;
 
     private DashboardClient(HubConnection connection)
@@ -29,6 +30,7 @@ public sealed class DashboardClient : IAsyncDisposable
         lock (_received)
         {
             _lastSeq = Math.Max(_lastSeq, item.Seq);
+            _all.Add(item);
         }
 
         _received.Writer.TryWrite(item);
@@ -50,6 +52,18 @@ public sealed class DashboardClient : IAsyncDisposable
     }
 
     public HubConnection Connection { get; }
+
+    /// <summary>Every item received so far, in order, whether or not a wait has consumed it.</summary>
+    public IReadOnlyList<FeedItem> Received
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _all];
+            }
+        }
+    }
 
     public static async Task<DashboardClient> ConnectAsync(Uri webUrl, string token, bool autoReconnect = false)
     {
@@ -75,7 +89,8 @@ public sealed class DashboardClient : IAsyncDisposable
     /// <summary>Waits for the first pushed item that matches, skipping others; fails after the timeout.</summary>
     public async Task<FeedItem> WaitForAsync(Func<FeedItem, bool> match, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        // Generous: these waits prove delivery, not speed (the benchmark measures that), and CI machines are shared.
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
         {
             while (true)

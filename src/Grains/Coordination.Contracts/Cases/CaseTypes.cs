@@ -53,13 +53,18 @@ public enum CaseEventType
     Reopened,
     ConsentWithdrawn,
     ConsentGiven,
+    PersonalDataErased,
 }
 
 [GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined }
 
+/// <summary>
+/// Who the person is. <see cref="FullName"/>, <see cref="PassportNumber"/> and <see cref="Phone"/>
+/// identify them and are null once erased; sex, birth year and citizenship stay for statistics.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Person")]
 public sealed record Person(
-    [property: Id(0)] string FullName,
+    [property: Id(0)] string? FullName,
     [property: Id(1)] Sex Sex,
     [property: Id(2)] int BirthYear,
     [property: Id(3)] string Citizenship,
@@ -125,7 +130,8 @@ public sealed record CaseView(
     [property: Id(16)] IReadOnlyList<Referral> Referrals,
     [property: Id(17)] Travel? Travel,
     [property: Id(18)] int Version,
-    [property: Id(19)] string Citizenship);
+    [property: Id(19)] string Citizenship,
+    [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(

@@ -28,6 +28,14 @@ public interface ICaseGrain : IGrainWithStringKey
 
     [Alias("Timeline")]
     Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer);
+
+    /// <summary>
+    /// Erases the person's name, passport and phone from a closed or withdrawn case on a lawful
+    /// request; the pseudonymous rest stays, so statistics do not change. Idempotent. Admin only:
+    /// the web host checks the role, the grain does not know roles.
+    /// </summary>
+    [Alias("ErasePersonalData")]
+    Task<CaseView> ErasePersonalData(string reason, Actor admin);
 }
 
 /// <summary>

@@ -15,6 +15,9 @@ public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDire
 {
     private readonly Dictionary<string, Agency> _agencies = new(StringComparer.Ordinal);
 
+    // Routing reads the whole list on every flag: sort it once per change, not once per read.
+    private IReadOnlyList<Agency>? _sorted;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("SELECT data FROM agencies ORDER BY id");
@@ -38,6 +41,7 @@ public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDire
         }
 
         _agencies[agency.Id] = agency;
+        _sorted = null;
         logger.LogInformation("Agency {AgencyId} ({Kind}, {Country}) registered", agency.Id, agency.Kind, agency.Country);
         return agency;
     }
@@ -46,5 +50,5 @@ public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDire
         Task.FromResult(_agencies.GetValueOrDefault(agencyId));
 
     public Task<IReadOnlyList<Agency>> List() =>
-        Task.FromResult<IReadOnlyList<Agency>>(_agencies.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+        Task.FromResult(_sorted ??= _agencies.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
 }

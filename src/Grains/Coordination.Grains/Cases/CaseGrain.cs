@@ -17,11 +17,18 @@ namespace Coordination.Grains.Cases;
 /// </summary>
 public sealed class CaseGrain(
     NpgsqlDataSource db,
+    CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain
 {
-    private static readonly string[] PersonalFields = ["fullName", "birthYear", "sex", "passportNumber", "phone"];
+    /// <summary>The fields of <see cref="Person"/> a read of the case shows.</summary>
+    public static readonly string[] PersonalFields = ["fullName", "birthYear", "sex", "passportNumber", "phone"];
+
+    /// <summary>What an erasure removes; the rest of the person stays for statistics.</summary>
+    private static readonly string[] IdentifyingFields = ["fullName", "passportNumber", "phone"];
+
+    private const string NoPersonalDataInText = "Must not name the person or carry their passport or phone number: refer to them by the case id.";
 
     private CaseView? _case;
     private int _lastEventSeq;
@@ -30,7 +37,7 @@ public sealed class CaseGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_case, _lastEventSeq) = await CaseStore.LoadAsync(db, CaseId, cancellationToken);
+        (_case, _lastEventSeq) = await CaseStore.LoadAsync(db, codec, CaseId, cancellationToken);
     }
 
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
@@ -51,7 +58,14 @@ public sealed class CaseGrain(
         var (routed, feed) = await RouteAsync(flagged, actor, events, now, excluded: new HashSet<string>());
 
         var idempotency = idempotencyKey is null ? ((string, string, string)?)null : (actor.AgencyId, idempotencyKey, requestHash ?? string.Empty);
-        var outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency), now);
+        var flaggedFields = PersonalFields.Where(f => f switch
+        {
+            "passportNumber" => command.Person.PassportNumber is not null,
+            "phone" => command.Person.Phone is not null,
+            _ => true,
+        }).ToArray();
+        var audit = new CaseAudit(actor, "case.flag", flaggedFields);
+        var outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency, Audit: audit), now);
         if (outcome == SaveOutcome.IdempotencyKeyTaken)
         {
             // A concurrent retry with the same key won the race; this id stays unused. Answer with the
@@ -112,8 +126,15 @@ public sealed class CaseGrain(
             throw DomainException.Conflict($"Case {CaseId} is {current.Status}; reopen it before referring.");
         }
 
+        RefuseIdentifying(current, actor, "note", referral.Note);
         var target = await Directory.Get(referral.ToAgencyId)
             ?? throw DomainException.Invalid("toAgencyId", $"Agency '{referral.ToAgencyId}' does not exist.");
+        if (!target.IsReceiving)
+        {
+            // A referral shows the person to the agency: only organisations that receive and assist people get one.
+            throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is a {target.Kind}; referrals go to receiving agencies (Ngo, Shelter, InternationalOrganization).");
+        }
+
         if (current.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status != ReferralStatus.Declined))
         {
             throw DomainException.Conflict($"Case {CaseId} is already referred to {target.Id}.");
@@ -125,7 +146,7 @@ public sealed class CaseGrain(
         var events = new List<CaseEvent> { NewEvent(CaseEventType.Referred, actor, now, $"to {target.Id}") };
         var settled = new[] { new FeedResolution(current.FlaggedByAgencyId, $"no-receiver:{CaseId}:", actor.Username) };
         await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next), Resolutions: settled), now);
-        return _case!;
+        return Answer(_case!);
     }
 
     public async Task<CaseView> AnswerReferral(string referralId, bool accept, string? reason, Actor actor)
@@ -139,7 +160,7 @@ public sealed class CaseGrain(
         var wanted = accept ? ReferralStatus.Accepted : ReferralStatus.Declined;
         if (referral.Status == wanted)
         {
-            return CanSee(actor.AgencyId) ? ForViewer(current, actor.AgencyId) : current with { Person = null };
+            return Answer(current);
         }
 
         if (referral.Status != ReferralStatus.Pending)
@@ -151,6 +172,8 @@ public sealed class CaseGrain(
         {
             throw DomainException.Invalid("reason", "A decline needs a reason, e.g. no capacity.");
         }
+
+        RefuseIdentifying(current, actor, "reason", reason);
 
         var now = clock.GetUtcNow();
         var answered = referral with { Status = wanted, Reason = accept ? null : reason, At = now };
@@ -178,7 +201,7 @@ public sealed class CaseGrain(
         var settled = new[] { new FeedResolution(actor.AgencyId, $"referral:{CaseId}:{referralId}", actor.Username) };
         await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: settled), now);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
-        return CanSee(actor.AgencyId) ? ForViewer(_case!, actor.AgencyId) : _case! with { Person = null };
+        return Answer(_case!);
     }
 
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)
@@ -196,8 +219,11 @@ public sealed class CaseGrain(
 
         if (current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel)
         {
-            return current; // the same booking again: nothing changes, nobody is alerted twice
+            return Answer(current); // the same booking again: nothing changes, nobody is alerted twice
         }
+
+        RefuseIdentifying(current, actor, "escort", travel.Escort);
+        RefuseIdentifying(current, actor, "travelDocument", travel.TravelDocument);
 
         var now = clock.GetUtcNow();
         var pickup = ReferralRouter.PickupAgency(current.Citizenship, current.HomeRegion, travel.ArrivalAirport, await Directory.List(), current.Referrals);
@@ -223,12 +249,13 @@ public sealed class CaseGrain(
             : [];
         await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: superseded), now);
         logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
-        return _case!;
+        return Answer(_case!);
     }
 
     public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
     {
         var current = RequireVisible(actor);
+        RefuseIdentifying(current, actor, "note", note);
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
@@ -241,6 +268,11 @@ public sealed class CaseGrain(
 
         var status = CaseLifecycle.Next(current.Status, type)
             ?? throw DomainException.Conflict($"{type} is not allowed while case {CaseId} is {current.Status}.");
+
+        if (type == CaseEventType.Reopened && current.PersonalDataErasedAt is not null)
+        {
+            throw DomainException.Conflict($"The person's data of case {CaseId} was erased; flag a new case instead of reopening it.");
+        }
 
         var party = CaseLifecycle.WhoMay(type);
         var isPost = actor.AgencyId == current.FlaggedByAgencyId;
@@ -267,12 +299,62 @@ public sealed class CaseGrain(
         }
 
         feed.AddRange(UpdatesFor(next, events[0], exclude: [actor.AgencyId]));
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: Settled(current, type, actor)), now);
+        var audit = CaseLifecycle.IsConsentChange(type)
+            ? new CaseAudit(actor, type == CaseEventType.ConsentGiven ? "case.consent.given" : "case.consent.withdrawn", ["consent"])
+            : null;
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: Settled(current, type, actor), Audit: audit), now);
         logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, status);
-        return _case!;
+        return Answer(_case!);
+    }
+
+    public async Task<CaseView> ErasePersonalData(string reason, Actor admin)
+    {
+        var current = _case ?? throw DomainException.NotFound($"Case {CaseId}");
+        if (current.PersonalDataErasedAt is not null)
+        {
+            return Answer(current);
+        }
+
+        if (current.Status is not (CaseStatus.Closed or CaseStatus.Withdrawn))
+        {
+            throw DomainException.Conflict($"Case {CaseId} is {current.Status}; only a closed or withdrawn case's personal data can be erased.");
+        }
+
+        var now = clock.GetUtcNow();
+        var next = current with
+        {
+            Person = current.Person! with { FullName = null, PassportNumber = null, Phone = null },
+            PersonalDataErasedAt = now,
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
+        var events = new List<CaseEvent> { NewEvent(CaseEventType.PersonalDataErased, admin, now, null) };
+        var audit = new CaseAudit(admin, "case.erase", IdentifyingFields, reason);
+        await SaveAsync(new CaseChange(next, current.Version, events, [], Involved(next), Audit: audit), now);
+        logger.LogInformation("Personal data of case {CaseId} erased by {Username}", CaseId, admin.Username);
+        return Answer(_case!);
     }
 
     private IAgencyDirectoryGrain Directory => GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
+
+    /// <summary>
+    /// What a command answers: the case without the person. Responses to commands are kept for
+    /// idempotent replay and are not reads the caller asked for; <see cref="Get"/> shows the person,
+    /// and audits that it did.
+    /// </summary>
+    private static CaseView Answer(CaseView c) => c with { Person = null };
+
+    /// <summary>
+    /// Refuses free text that identifies the person, when the caller may see who the person is —
+    /// for anyone else the refusal would confirm a guessed name.
+    /// </summary>
+    private static void RefuseIdentifying(CaseView c, Actor actor, string field, string? text)
+    {
+        if (PersonalDataGuard.Mentions(ForViewer(c, actor.AgencyId).Person, text))
+        {
+            throw DomainException.Invalid(field, NoPersonalDataInText);
+        }
+    }
 
     /// <summary>
     /// The case as an agency may see it. Without consent only the flagging post sees who the person
@@ -347,7 +429,7 @@ public sealed class CaseGrain(
 
     private async Task<SaveOutcome> SaveAsync(CaseChange change, DateTimeOffset now)
     {
-        var (outcome, feed) = await CaseStore.SaveAsync(db, change, now, ackOptions.Value);
+        var (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now, ackOptions.Value);
         if (outcome != SaveOutcome.Saved)
         {
             return outcome;

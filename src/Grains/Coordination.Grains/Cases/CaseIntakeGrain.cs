@@ -14,10 +14,9 @@ namespace Coordination.Grains.Cases;
 [StatelessWorker]
 public sealed class CaseIntakeGrain(
     NpgsqlDataSource db,
+    CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock) : Grain, ICaseIntakeGrain
 {
-    private const string PersonalDataFields = "fullName,birthYear,sex,passportNumber,phone";
-
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
         if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
@@ -51,10 +50,10 @@ public sealed class CaseIntakeGrain(
 
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
     {
-        var cases = (await CaseStore.ListAsync(db, query with { AgencyId = viewer.AgencyId }))
+        var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }))
             .Select(c => CaseGrain.ForViewer(c, viewer.AgencyId))
             .ToList();
-        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", PersonalDataFields.Split(','));
+        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", CaseGrain.PersonalFields);
         return cases;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
@@ -16,7 +15,15 @@ public sealed record CaseChange(
     IReadOnlyList<NewFeedItem> Feed,
     IReadOnlyList<string> InvolvedAgencies,
     (string AgencyId, string Key, string Hash)? Idempotency = null,
-    IReadOnlyList<FeedResolution>? Resolutions = null);
+    IReadOnlyList<FeedResolution>? Resolutions = null,
+    CaseAudit? Audit = null);
+
+/// <summary>
+/// An entry of the append-only audit log: who (user, agency, address) did what to which fields of a
+/// case's personal data. <see cref="Detail"/> holds what the action needs on record, e.g. the
+/// lawful basis of an erasure.
+/// </summary>
+public sealed record CaseAudit(Actor Actor, string Action, string[] Fields, string? Detail = null);
 
 public enum SaveOutcome
 {
@@ -27,7 +34,12 @@ public enum SaveOutcome
 /// <summary>The SQL of cases, in one place.</summary>
 public static class CaseStore
 {
-    public static async Task<(CaseView? Case, int LastEventSeq)> LoadAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
+    private const string InsertAudit =
+        "INSERT INTO audit_log (username, agency_id, case_id, action, fields, address, detail) " +
+        "SELECT @user, NULLIF(@agency, ''), unnest(@cases), @action, @fields, @address, @detail";
+
+    public static async Task<(CaseView? Case, int LastEventSeq)> LoadAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, string caseId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT c.state, (SELECT COALESCE(max(e.seq), 0) FROM case_events e WHERE e.case_id = c.id) FROM cases c WHERE c.id = @id");
@@ -38,7 +50,7 @@ public static class CaseStore
             return (null, 0);
         }
 
-        return (JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options), reader.GetInt32(1));
+        return (codec.Deserialize(reader.GetString(0)), reader.GetInt32(1));
     }
 
     public static async Task<long> NextCaseNumberAsync(NpgsqlDataSource db, string prefix, CancellationToken cancellationToken = default)
@@ -60,59 +72,53 @@ public static class CaseStore
 
     /// <summary>
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
-    /// timeline events and feed items. Returns the feed items as committed.
+    /// timeline events and feed items. Returns the feed items as committed. Every statement goes to
+    /// PostgreSQL in one batch, so a change costs two round trips (the batch, then COMMIT) however
+    /// many events and items it has.
     /// </summary>
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(
-        NpgsqlDataSource db, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
+        NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
 
+        NpgsqlBatchCommand? claim = null;
         if (change.Idempotency is { } idem)
         {
-            await using var claim = new NpgsqlCommand(
+            claim = new NpgsqlBatchCommand(
                 "INSERT INTO idempotency_keys (agency_id, key, request_hash, resource_id) VALUES (@agency, @key, @hash, @id) " +
-                "ON CONFLICT (agency_id, key) DO NOTHING", connection, transaction);
+                "ON CONFLICT (agency_id, key) DO NOTHING");
             claim.Parameters.AddWithValue("agency", idem.AgencyId);
             claim.Parameters.AddWithValue("key", idem.Key);
             claim.Parameters.AddWithValue("hash", idem.Hash);
             claim.Parameters.AddWithValue("id", change.Case.Id);
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return (SaveOutcome.IdempotencyKeyTaken, []);
-            }
+            batch.BatchCommands.Add(claim);
         }
 
         var c = change.Case;
-        await using (var write = new NpgsqlCommand(
+        var write = new NpgsqlBatchCommand(
             change.PreviousVersion is null
                 ? "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
                   "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated)"
                 : "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated " +
-                  "WHERE id = @id AND version = @previous",
-            connection, transaction))
-        {
-            write.Parameters.AddWithValue("id", c.Id);
-            write.Parameters.AddWithValue("citizenship", c.Citizenship);
-            write.Parameters.AddWithValue("status", c.Status.ToString());
-            write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
-            write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
-            write.Parameters.AddWithValue("version", c.Version);
-            write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(c, CoordinationJson.Options));
-            write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
-            write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
-            write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
-            if (await write.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
-            }
-        }
+                  "WHERE id = @id AND version = @previous");
+        write.Parameters.AddWithValue("id", c.Id);
+        write.Parameters.AddWithValue("citizenship", c.Citizenship);
+        write.Parameters.AddWithValue("status", c.Status.ToString());
+        write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
+        write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
+        write.Parameters.AddWithValue("version", c.Version);
+        write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec.Serialize(c));
+        write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
+        write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
+        write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
+        batch.BatchCommands.Add(write);
 
         foreach (var e in change.Events)
         {
-            await using var insert = new NpgsqlCommand(
-                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note) VALUES (@case, @seq, @type, @at, @agency, @user, @note)",
-                connection, transaction);
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note) VALUES (@case, @seq, @type, @at, @agency, @user, @note)");
             insert.Parameters.AddWithValue("case", c.Id);
             insert.Parameters.AddWithValue("seq", e.Seq);
             insert.Parameters.AddWithValue("type", e.Type.ToString());
@@ -120,12 +126,39 @@ public static class CaseStore
             insert.Parameters.AddWithValue("agency", e.AgencyId);
             insert.Parameters.AddWithValue("user", e.Username);
             insert.Parameters.AddWithValue("note", NpgsqlDbType.Text, (object?)e.Note ?? DBNull.Value);
+            batch.BatchCommands.Add(insert);
+        }
+
+        // Settle superseded items before appending, so a re-booked flight settles the old pickup, not
+        // the new one. Rare (a re-booking, an answered referral), so it keeps its own round trip.
+        var resolved = change.Resolutions is { Count: > 0 } resolutions
+            ? await FeedStore.ResolveAsync(connection, transaction, resolutions, now, cancellationToken)
+            : [];
+        var pending = FeedStore.AddAppends(batch, change.Feed, now, ack);
+        IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            feed = await FeedStore.ReadAppendedAsync(reader, pending, cancellationToken);
+        }
+
+        // Checked after the batch ran: anything it wrote is rolled back with the transaction.
+        if (claim is { RecordsAffected: 0 })
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return (SaveOutcome.IdempotencyKeyTaken, []);
+        }
+
+        if (write.RecordsAffected == 0)
+        {
+            throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
+        }
+
+        if (change.Audit is { } audit)
+        {
+            await using var insert = AuditCommand(new NpgsqlCommand(InsertAudit, connection, transaction), audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Settle superseded items first, so a re-booked flight settles the old pickup, not the new one.
-        var resolved = await FeedStore.ResolveAsync(connection, transaction, change.Resolutions ?? [], now, cancellationToken);
-        var feed = await FeedStore.AppendAsync(connection, transaction, change.Feed, now, ack, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }
@@ -151,7 +184,8 @@ public static class CaseStore
         return events;
     }
 
-    public static async Task<IReadOnlyList<CaseView>> ListAsync(NpgsqlDataSource db, CaseListQuery query, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<CaseView>> ListAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, CaseListQuery query, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT state FROM cases WHERE @agency = ANY (agencies) AND (@status::text IS NULL OR status = @status) " +
@@ -164,7 +198,7 @@ public static class CaseStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            cases.Add(JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options)!);
+            cases.Add(codec.Deserialize(reader.GetString(0)));
         }
 
         return cases;
@@ -179,15 +213,19 @@ public static class CaseStore
             return;
         }
 
-        await using var command = db.CreateCommand(
-            "INSERT INTO audit_log (username, agency_id, case_id, action, fields, address) " +
-            "SELECT @user, @agency, unnest(@cases), @action, @fields, @address");
-        command.Parameters.AddWithValue("user", viewer.Username);
-        command.Parameters.AddWithValue("agency", viewer.AgencyId);
-        command.Parameters.AddWithValue("cases", ids);
+        await using var command = AuditCommand(db.CreateCommand(InsertAudit), viewer, ids, action, fields, null);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlCommand AuditCommand(NpgsqlCommand command, Actor actor, string[] caseIds, string action, string[] fields, string? detail)
+    {
+        command.Parameters.AddWithValue("user", actor.Username);
+        command.Parameters.AddWithValue("agency", actor.AgencyId);
+        command.Parameters.AddWithValue("cases", caseIds);
         command.Parameters.AddWithValue("action", action);
         command.Parameters.AddWithValue("fields", fields);
-        command.Parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)viewer.Address ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)actor.Address ?? DBNull.Value);
+        command.Parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
+        return command;
     }
 }

@@ -21,16 +21,34 @@ public static class FeedStore
         NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NewFeedItem> items,
         DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
     {
-        var appended = new List<(string, FeedItem)>();
-        foreach (var item in items.OrderBy(i => i.AgencyId, StringComparer.Ordinal))
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var pending = AddAppends(batch, items, now, ack);
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadAppendedAsync(reader, pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the appends of <paramref name="items"/> to <paramref name="batch"/>, in agency id order
+    /// (see <see cref="AppendAsync"/>), so a change and the items it causes go to PostgreSQL in one
+    /// round trip. Returns the items in the order their rows will come back.
+    /// </summary>
+    public static IReadOnlyList<NewFeedItem> AddAppends(NpgsqlBatch batch, IEnumerable<NewFeedItem> items, DateTimeOffset now, AckOptions ack)
+    {
+        var ordered = items.OrderBy(i => i.AgencyId, StringComparer.Ordinal).ToList();
+        foreach (var item in ordered)
         {
             var checkpoints = (item.Checkpoints ?? []).Where(c => c > now).Order().ToArray();
             var deadline = item.RequiresAck
                 ? checkpoints.Append(now + ack.DeadlineFor(item.Urgency)).Min()
                 : (DateTimeOffset?)null;
-            await using var command = new NpgsqlCommand(
+            var command = new NpgsqlBatchCommand(
                 "SELECT * FROM coordination_append_feed_item(@agency, @dedupe, @id, @type, @kind, @case, @committee, @task, " +
-                "@summary, @urgency, @occurred, @requiresAck, @deadline, @causedBy, @data, @checkpoints)", connection, transaction);
+                "@summary, @urgency, @occurred, @requiresAck, @deadline, @causedBy, @data, @checkpoints)");
             command.Parameters.AddWithValue("agency", item.AgencyId);
             command.Parameters.AddWithValue("dedupe", item.DedupeKey);
             command.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
@@ -47,13 +65,33 @@ public static class FeedStore
             command.Parameters.AddWithValue("causedBy", NpgsqlDbType.Text, (object?)item.CausedByAgencyId ?? DBNull.Value);
             command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(item.Data, CoordinationJson.Options));
             command.Parameters.AddWithValue("checkpoints", checkpoints.Select(c => c.UtcDateTime).ToArray());
+            batch.BatchCommands.Add(command);
+        }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return ordered;
+    }
+
+    /// <summary>
+    /// Reads the rows of the appends added by <see cref="AddAppends"/>: every result set with columns
+    /// is the next append's, whatever row-less statements (inserts, updates) the batch also holds.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> ReadAppendedAsync(
+        NpgsqlDataReader reader, IReadOnlyList<NewFeedItem> pending, CancellationToken cancellationToken = default)
+    {
+        var appended = new List<(string, FeedItem)>(pending.Count);
+        do
+        {
+            if (reader.FieldCount == 0 || appended.Count == pending.Count)
+            {
+                continue;
+            }
+
             if (!await reader.ReadAsync(cancellationToken))
             {
                 throw new InvalidOperationException("Appending a feed item returned no row.");
             }
 
+            var item = pending[appended.Count];
             appended.Add((item.AgencyId, new FeedItem(
                 Seq: reader.GetInt64(0),
                 Id: reader.GetGuid(1),
@@ -70,6 +108,12 @@ public static class FeedStore
                 AcknowledgedAt: reader.IsDBNull(4) ? null : ToOffset(reader.GetDateTime(4)),
                 AcknowledgedBy: reader.IsDBNull(5) ? null : reader.GetString(5),
                 Data: item.Data)));
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        if (appended.Count != pending.Count)
+        {
+            throw new InvalidOperationException($"Appended {appended.Count} feed items of {pending.Count}.");
         }
 
         return appended;

@@ -1,10 +1,12 @@
+using Coordination.Grains.Cases;
 using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Observability;
+using Coordination.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Coordination.ServiceDefaults;
 
 namespace Coordination.Grains.Hosting;
 
@@ -12,6 +14,9 @@ public static class CoordinationGrainsExtensions
 {
     /// <summary>Key of the <see cref="TimeProvider"/> every deadline and timestamp of the domain reads.</summary>
     public const string ClockKey = "coordination";
+
+    /// <summary>The Data Protection application name every silo shares.</summary>
+    public const string ApplicationName = "coordination";
 
     /// <summary>Registers what the grains need: the database, options, and the domain clock.</summary>
     public static IServiceCollection AddCoordinationGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
@@ -28,10 +33,33 @@ public static class CoordinationGrainsExtensions
 
         services.AddCommitteeGrains(configuration);
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
+        AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
         return services;
     }
 
     private static string Positive(string key) =>
         $"{AckOptions.Section}:{key} must be a positive TimeSpan such as 00:15:00 (environment variable {AckOptions.Section.Replace(":", "__")}__{key}).";
+
+    /// <summary>
+    /// Data Protection for the person's passport number and phone in <c>cases.state</c>. Every silo
+    /// must read the same key ring, so the application name is fixed rather than derived from the
+    /// install path, and the keys live in the configured directory (created owner-only). Without a
+    /// directory Data Protection uses its default location, which suits tests only; the silo host
+    /// always sets one.
+    /// </summary>
+    private static void AddPersonalDataProtection(IServiceCollection services, IConfiguration configuration)
+    {
+        var protection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        var options = configuration.GetSection(PersonalDataOptions.Section).Get<PersonalDataOptions>();
+        if (!string.IsNullOrWhiteSpace(options?.KeyDirectory))
+        {
+            var directory = OperatingSystem.IsWindows()
+                ? Directory.CreateDirectory(options.KeyDirectory)
+                : Directory.CreateDirectory(options.KeyDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            protection.PersistKeysToFileSystem(directory);
+        }
+
+        services.TryAddSingleton<CaseStateCodec>();
+    }
 }

@@ -1,5 +1,6 @@
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
+using Coordination.Grains.Cases;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -21,7 +22,7 @@ namespace Coordination.Grains.Statistics;
 /// </list>
 /// </summary>
 [StatelessWorker]
-public sealed class StatisticsGrain(NpgsqlDataSource db, ILogger<StatisticsGrain> logger) : Grain, IStatisticsGrain
+public sealed class StatisticsGrain(NpgsqlDataSource db, CaseStateCodec codec, ILogger<StatisticsGrain> logger) : Grain, IStatisticsGrain
 {
     private static readonly CaseEventType[] FunnelStages =
     [
@@ -32,7 +33,7 @@ public sealed class StatisticsGrain(NpgsqlDataSource db, ILogger<StatisticsGrain
     public async Task<CaseStatistics> Compute(StatisticsQuery query, string requestedBy, string? agencyId)
     {
         await StatisticsStore.AuditAsync(db, requestedBy, agencyId, query);
-        var cohort = await StatisticsStore.FlaggedInAsync(db, query);
+        var cohort = await StatisticsStore.FlaggedInAsync(db, codec, query);
         var stages = await StatisticsStore.CasesWithEventAsync(db, query, FunnelStages);
         var median = await StatisticsStore.MedianDaysFlaggedToArrivedAsync(db, query);
 

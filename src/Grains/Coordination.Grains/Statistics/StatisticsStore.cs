@@ -1,5 +1,6 @@
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
+using Coordination.Grains.Cases;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,10 +17,12 @@ public static class StatisticsStore
     /// <summary>Events that end a case or bring it back; the last one before the period's end says where it stands.</summary>
     private static readonly string[] Endings = [nameof(CaseEventType.Closed), nameof(CaseEventType.Withdrawn), nameof(CaseEventType.Reopened)];
 
-    public static async Task<IReadOnlyList<CohortCase>> FlaggedInAsync(NpgsqlDataSource db, StatisticsQuery query, CancellationToken cancellationToken = default)
+    /// <summary>The cases flagged in the period; passport numbers are decrypted by <paramref name="codec"/> only to tell persons apart.</summary>
+    public static async Task<IReadOnlyList<CohortCase>> FlaggedInAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, StatisticsQuery query, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "SELECT c.id, c.created_at, c.citizenship, c.state->'person'->>'fullName', c.state->'person'->>'passportNumber', " +
+            "SELECT c.id, c.created_at, c.citizenship, c.state->'person'->>'fullName', c.state->'person', " +
             "       c.state->'person'->>'birthYear', c.state->'person'->>'sex', c.state->>'minor', " +
             "       c.state->>'currentCountry', c.state->>'exploitationType', " +
             "       (SELECT e.type FROM case_events e WHERE e.case_id = c.id AND e.at < @to AND e.type = ANY (@endings) " +
@@ -36,7 +39,9 @@ public static class StatisticsStore
             cohort.Add(new CohortCase(
                 reader.GetString(0),
                 new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
-                new PersonMarks(PersonIdentity.PassportKey(citizenship, Text(reader, 4)), PersonIdentity.NameKey(citizenship, Text(reader, 3), birthYear)),
+                new PersonMarks(
+                    PersonIdentity.PassportKey(citizenship, codec.PassportNumberOf(Text(reader, 4))),
+                    PersonIdentity.NameKey(citizenship, Text(reader, 3), birthYear)),
                 Text(reader, 6),
                 Text(reader, 7) == "true",
                 Text(reader, 8) ?? "Unknown",

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>Where the silo keeps the Data Protection key ring (section <c>Coordination:DataProtection</c>).</summary>
+public sealed class PersonalDataOptions
+{
+    public const string Section = "Coordination:DataProtection";
+
+    /// <summary>
+    /// Directory of the key ring, outside the database and the repository, shared by every silo of
+    /// the cluster. Losing it makes stored passport numbers and phones unreadable.
+    /// </summary>
+    public string? KeyDirectory { get; set; }
+}
+
+/// <summary>
+/// The case's JSON state as stored in <c>cases.state</c>: the person's passport number and phone
+/// are encrypted with ASP.NET Core Data Protection (keys outside the database), under their own
+/// property names so that no reader of the column mistakes ciphertext for a number. The grains are
+/// the only writers and readers of the column, so callers with the right to see a case get it in
+/// clear text and nobody else ever sees either.
+/// </summary>
+public sealed class CaseStateCodec(IDataProtectionProvider provider)
+{
+    public const string Purpose = "Coordination.Cases.Person.v1";
+    public const string ProtectedPassportNumber = "protectedPassportNumber";
+    public const string ProtectedPhone = "protectedPhone";
+
+    private const string PassportNumber = "passportNumber";
+    private const string Phone = "phone";
+
+    private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
+
+    public string Serialize(CaseView c)
+    {
+        var state = JsonSerializer.SerializeToNode(c, CoordinationJson.Options)!.AsObject();
+        if (state["person"] is JsonObject person)
+        {
+            Seal(person, PassportNumber, ProtectedPassportNumber);
+            Seal(person, Phone, ProtectedPhone);
+        }
+
+        return state.ToJsonString(CoordinationJson.Options);
+    }
+
+    public CaseView Deserialize(string json)
+    {
+        var state = JsonNode.Parse(json)!.AsObject();
+        if (state["person"] is JsonObject person)
+        {
+            Open(person, ProtectedPassportNumber, PassportNumber);
+            Open(person, ProtectedPhone, Phone);
+        }
+
+        return state.Deserialize<CaseView>(CoordinationJson.Options)!;
+    }
+
+    /// <summary>
+    /// The passport number of a stored person (a case's <c>state->'person'</c>), in clear — for
+    /// statistics, which must tell persons apart without ever showing who they are.
+    /// </summary>
+    public string? PassportNumberOf(string? storedPerson)
+    {
+        if (storedPerson is null || JsonNode.Parse(storedPerson) is not JsonObject person)
+        {
+            return null;
+        }
+
+        Open(person, ProtectedPassportNumber, PassportNumber);
+        return person[PassportNumber]?.GetValue<string>();
+    }
+
+    private void Seal(JsonObject person, string clear, string sealedName)
+    {
+        var value = person[clear]?.GetValue<string>();
+        person.Remove(clear);
+        if (value is not null)
+        {
+            person[sealedName] = _protector.Protect(value);
+        }
+    }
+
+    // Rows written before encryption was introduced hold the clear value; it is read as it is and
+    // encrypted on the case's next write.
+    private void Open(JsonObject person, string sealedName, string clear)
+    {
+        if (person[sealedName]?.GetValue<string>() is { } ciphertext)
+        {
+            person[clear] = _protector.Unprotect(ciphertext);
+        }
+
+        person.Remove(sealedName);
+    }
+}
+
+/// <summary>
+/// Keeps the person's identity out of free text that other agencies read (timeline notes, referral
+/// notes, decline reasons end up in feeds and on dashboards): text that names the person, or
+/// carries their passport or phone number, is refused.
+/// </summary>
+public static class PersonalDataGuard
+{
+    private const int MinimumNamePart = 3;
+    private const int PhoneDigitsCompared = 7;
+
+    public static bool Mentions(Person? person, string? text)
+    {
+        if (person is null || string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var words = Words(text);
+        if (person.FullName is { } name)
+        {
+            var parts = Words(name).Where(p => p.Length >= MinimumNamePart).ToList();
+            if (parts.Count > 0 && parts.Any(words.Contains))
+            {
+                return true;
+            }
+        }
+
+        var compact = new string(text.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
+        if (person.PassportNumber is { Length: > 0 } passport && compact.Contains(passport.ToUpperInvariant(), StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var phoneDigits = new string((person.Phone ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
+        var textDigits = new string(text.Where(char.IsAsciiDigit).ToArray());
+        return phoneDigits.Length >= PhoneDigitsCompared && textDigits.Contains(phoneDigits[^PhoneDigitsCompared..], StringComparison.Ordinal);
+    }
+
+    private static HashSet<string> Words(string text)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var word = new StringBuilder();
+        foreach (var c in text.Normalize(NormalizationForm.FormKC).ToLower(CultureInfo.InvariantCulture).Append(' '))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(c == 'ё' ? 'е' : c);
+            }
+            else if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+        }
+
+        return words;
+    }
+}

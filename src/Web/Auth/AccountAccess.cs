@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Coordination.Web.Auth;
+
+/// <summary>
+/// Whether an account's tokens still open the door. A signed, unexpired token is not enough: the
+/// account must not be disabled and the token must not predate a revocation. What was read of an
+/// account is trusted for <see cref="AuthOptions.AccessCheckInterval"/>; this host forgets it at
+/// once when it disables the account itself. While PostgreSQL is unreachable the last standing
+/// read stays in force (nothing can be disabled meanwhile) so that reads served from memory keep working.
+/// </summary>
+public sealed class AccountAccess(UserStore users, TimeProvider clock, IOptions<AuthOptions> options)
+{
+    private readonly ConcurrentDictionary<string, (AccountStanding? Standing, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
+
+    public async ValueTask<bool> AcceptsAsync(string username, DateTimeOffset tokenIssuedAt, CancellationToken cancellationToken)
+    {
+        var standing = await StandingAsync(username, cancellationToken);
+        return standing is not null && standing.Accepts(tokenIssuedAt);
+    }
+
+    /// <summary>Forgets what is known of the account, so the next request reads it again.</summary>
+    public void Forget(string username) => _known.TryRemove(username, out _);
+
+    private async ValueTask<AccountStanding?> StandingAsync(string username, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_known.TryGetValue(username, out var known) && now - known.ReadAt < options.Value.AccessCheckInterval)
+        {
+            return known.Standing;
+        }
+
+        try
+        {
+            var standing = await users.FindStandingAsync(username, cancellationToken);
+            _known[username] = (standing, now);
+            return standing;
+        }
+        catch (Exception ex) when (known.ReadAt != default && ex is NpgsqlException or TimeoutException)
+        {
+            _known[username] = (known.Standing, now);
+            return known.Standing;
+        }
+    }
+}
