@@ -3,7 +3,7 @@
 #   docker build -f deploy/docker/silo.Dockerfile -t coordination/silo:1.0.0 .
 # Listens on 8080 (health, /metrics), 11111 (silo to silo) and 30000 (gateway for web hosts).
 # Runs as the image's non-root user "app"; the key ring belongs on a volume at
-# /var/lib/coordination/keys. Advertises the container's own address to the
+# /var/lib/coordination/data-protection-keys. Advertises the container's own address to the
 # cluster unless Orleans__AdvertisedAddress is set (Kubernetes sets it to the pod IP).
 ARG DOTNET_VERSION=10.0
 
@@ -25,12 +25,12 @@ COPY --from=build /app ./
 COPY --chmod=0755 deploy/docker/healthcheck.sh deploy/docker/silo-entrypoint.sh /usr/local/bin/
 # The Data Protection key ring (it encrypts passport numbers and phones). Mount one volume here,
 # shared by every silo and kept: a new empty one makes the stored fields unreadable.
-RUN mkdir -p /var/lib/coordination/keys && chown "$APP_UID" /var/lib/coordination/keys && chmod 0700 /var/lib/coordination/keys
+RUN mkdir -p /var/lib/coordination/data-protection-keys && chown "$APP_UID" /var/lib/coordination/data-protection-keys && chmod 0700 /var/lib/coordination/data-protection-keys
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Coordination__DataProtection__KeyDirectory=/var/lib/coordination/data-protection-keys \
     Orleans__SiloPort=11111 \
     Orleans__GatewayPort=30000 \
     Coordination__Observability__LogFormat=Json \
-    Coordination__DataProtection__KeyDirectory=/var/lib/coordination/keys \
     DOTNET_ENVIRONMENT=Production \
     ASPNETCORE_ENVIRONMENT=Production
 EXPOSE 8080 11111 30000

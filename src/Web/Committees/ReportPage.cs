@@ -36,6 +36,13 @@ public static class ReportPage
         }
         """;
 
+    /// <summary>
+    /// The CSP source that allows exactly this page's inline style. The dashboard opens the report
+    /// as a blob: page, which inherits the dashboard's policy rather than the one report.html sends.
+    /// </summary>
+    public static string StyleSource { get; } =
+        $"'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'";
+
     public static string Render(MonitoringReport report)
     {
         var html = new StringBuilder();

@@ -1,4 +1,5 @@
 using System.Net;
+using Coordination.Web.Committees;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +12,12 @@ public sealed class HttpSecurityOptions
 
     /// <summary>
     /// The dashboard's own policy: scripts, styles and connections from this origin only (the UI
-    /// has no inline script or style), nothing may frame it, no plugins, no base rewriting.
+    /// has no inline script or style; the one inline style allowed, by its hash, is the printable
+    /// monitoring report's, which the dashboard opens as a page of its own), nothing may frame it,
+    /// no plugins, no base rewriting.
     /// </summary>
-    public const string DefaultContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+    public static readonly string DefaultContentSecurityPolicy =
+        $"default-src 'self'; script-src 'self'; style-src 'self' {ReportPage.StyleSource}; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Origins of other sites allowed to call the API from a browser (CORS). None by default.</summary>
@@ -76,21 +79,26 @@ public static class HttpSecurity
             builder.Services.AddHttpsRedirection(o => o.HttpsPort = options.HttpsPort);
         }
 
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        // Only when proxies are named: otherwise no forwarded header is believed.
+        if (options.KnownProxies.Length > 0 || options.KnownNetworks.Length > 0)
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.KnownProxies.Clear();
-            o.KnownIPNetworks.Clear();
-            foreach (var proxy in options.KnownProxies)
+            builder.Services.Configure<ForwardedHeadersOptions>(o =>
             {
-                o.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                o.KnownProxies.Clear();
+                o.KnownIPNetworks.Clear();
+                foreach (var proxy in options.KnownProxies)
+                {
+                    o.KnownProxies.Add(IPAddress.Parse(proxy));
+                }
 
-            foreach (var network in options.KnownNetworks)
-            {
-                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            }
-        });
+                foreach (var network in options.KnownNetworks)
+                {
+                    o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                }
+            });
+        }
+
         return builder;
     }
 

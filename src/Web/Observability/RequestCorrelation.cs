@@ -14,7 +14,8 @@ namespace Coordination.Web.Observability;
 internal sealed partial class RequestCorrelation(RequestDelegate next, IDiagnosticContext diagnostics)
 {
     public const string Header = "X-Correlation-Id";
-    private const string CaseRoutePrefix = "/api/cases/{id}";
+    // The id parameter carries a constraint ({id:caseId}), so the pattern is matched up to its name.
+    private const string CaseRoutePrefix = "/api/cases/{id";
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -59,9 +60,9 @@ internal sealed partial class RequestCorrelation(RequestDelegate next, IDiagnost
             ? http.GetRouteValue("id") as string
             : null;
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}\z")]
     private static partial Regex PlainToken();
 
-    [GeneratedRegex("^/api/cases/([A-Za-z0-9-]{1,64})$")]
+    [GeneratedRegex(@"^/api/cases/([A-Za-z0-9-]{1,64})\z")]
     private static partial Regex CaseLocation();
 }

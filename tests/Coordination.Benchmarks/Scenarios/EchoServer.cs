@@ -97,4 +97,7 @@ public sealed class EchoHub : Hub
     public Task Echo(string tag) => Clients.Caller.SendAsync("feed", EchoItem.For(tag));
 
     public Task Broadcast(string group, string tag) => Clients.Group(group).SendAsync("feed", EchoItem.For(tag));
+
+    /// <summary>A page of <paramref name="count"/> feed-item-sized messages in one invocation result, like <c>Since</c>.</summary>
+    public IReadOnlyList<EchoItem> Page(int count) => Enumerable.Range(0, count).Select(i => EchoItem.For($"item-{i}")).ToList();
 }

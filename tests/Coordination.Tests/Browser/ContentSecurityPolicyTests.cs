@@ -32,16 +32,35 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
         await worker.SignInAsync(field.Id("csp-worker"));
         await Expect(worker.Card("#referrals", caseId)).ToBeVisibleAsync();
 
-        var reported = await consul.Page.EvaluateAsync<string[]>("() => window.__cspViolations");
-        reported = [.. reported, .. await worker.Page.EvaluateAsync<string[]>("() => window.__cspViolations")];
+        var (committee, secretaryApi) = await Committees.Plans.CommitteeWithSecretaryAsync(field, "kg-csp-wg", "KG", "Asia/Bishkek");
+        using (secretaryApi)
+        {
+            (await secretaryApi.PostAsync($"/api/committees/{committee}/tasks", new { title = "Shelter standards", area = "Protection", ownerAgencyId = ngo, dueDate = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd") }))
+                .Expect(HttpStatusCode.Created);
+        }
+
+        await using var secretary = await OpenWatchedAsync(field, violations);
+        await secretary.SignInAsync(field.Id("kg-csp-wg-secretary"));
+        await Expect(secretary.Page.Locator("#committee-board .task-card")).ToContainTextAsync("Shelter standards");
+        // Bar widths are styles the page sets itself: through the CSSOM, which the policy allows.
+        await Expect(secretary.Page.Locator("#committee-stats .funnel-bar").First).ToHaveAttributeAsync("style", new System.Text.RegularExpressions.Regex("width: [0-9.]+%"));
+        // The printable report opens as a page of its own and keeps its own styles.
+        var report = await secretary.Page.RunAndWaitForPopupAsync(() => secretary.Page.Locator("#committee-printable").ClickAsync());
+        Watch(report, violations);
+        await Expect(report.Locator("h1")).ToContainTextAsync("Monitoring report");
+        Assert.Equal("collapse", await report.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('table')).borderCollapse"));
+
+        string[] reported = [];
+        foreach (var page in new[] { consul.Page, worker.Page, secretary.Page })
+        {
+            reported = [.. reported, .. await page.EvaluateAsync<string[]>("() => window.__cspViolations")];
+        }
+
         Assert.Empty(violations.Concat(reported));
     }
 
-    /// <summary>A dashboard page that records every CSP violation: the browser's console messages and the DOM's violation events.</summary>
-    private async Task<DashboardPage> OpenWatchedAsync(Field field, List<string> violations)
-    {
-        var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
-        page.Page.Console += (_, message) =>
+    private static void Watch(IPage page, List<string> violations) =>
+        page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || message.Text.Contains("Refused to", StringComparison.Ordinal))
             {
@@ -51,6 +70,12 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
                 }
             }
         };
+
+    /// <summary>A dashboard page that records every CSP violation: the browser's console messages and the DOM's violation events.</summary>
+    private async Task<DashboardPage> OpenWatchedAsync(Field field, List<string> violations)
+    {
+        var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        Watch(page.Page, violations);
         await page.Page.AddInitScriptAsync(
             "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
         await page.Page.ReloadAsync();

@@ -75,6 +75,14 @@ public sealed class MinimisationTests(SecurityFixture fixture)
         }, CoordinationJson.Options);
         var pushes = JsonSerializer.Serialize(consulDashboard.Received.Concat(ngoDashboard.Received), CoordinationJson.Options);
         var logs = fixture.System.AllLogs();
+        var metrics = new List<string>();
+        foreach (var host in fixture.System.Silos.Concat(fixture.System.Webs))
+        {
+            using var http = new HttpClient { BaseAddress = host.BaseAddress };
+            metrics.Add(await http.GetStringAsync("/metrics"));
+        }
+
+        Assert.Contains(metrics, m => m.Contains("coordination_", StringComparison.Ordinal));
         Assert.Contains(cases[0], logs); // the logs do speak of the case, by its id
         Assert.Contains(cases[0], pushes);
         foreach (var secret in secrets)
@@ -83,6 +91,7 @@ public sealed class MinimisationTests(SecurityFixture fixture)
             Assert.DoesNotContain(secret, feeds, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, pushes, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, export, StringComparison.OrdinalIgnoreCase);
+            Assert.All(metrics, m => Assert.DoesNotContain(secret, m, StringComparison.OrdinalIgnoreCase));
         }
 
         // In the database, passport and phone exist only encrypted: no table holds them in clear...

@@ -3,7 +3,7 @@
 
 /**
  * h('button', { class: 'button', onclick: fn, 'aria-label': '…' }, 'text', child, …)
- * Attributes: class, dataset (object), on* (listeners), boolean true/false, everything else as attribute.
+ * Attributes: class, dataset (object), on* (listeners), style (CSS text), boolean true/false, everything else as attribute.
  */
 export function h(tag, attributes = {}, ...children) {
   const el = document.createElement(tag);
@@ -15,6 +15,9 @@ export function h(tag, attributes = {}, ...children) {
       Object.assign(el.dataset, value);
     } else if (name.startsWith('on') && typeof value === 'function') {
       el.addEventListener(name.slice(2), value);
+    } else if (name === 'style') {
+      // Through the CSSOM: the Content-Security-Policy forbids inline style attributes, not this.
+      el.style.cssText = String(value);
     } else if (name === 'value') {
       el.value = value;
     } else if (name === 'checked') {
