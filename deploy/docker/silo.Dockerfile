@@ -2,7 +2,8 @@
 # The silo image. Build from the repository root:
 #   docker build -f deploy/docker/silo.Dockerfile -t coordination/silo:1.0.0 .
 # Listens on 8080 (health, /metrics), 11111 (silo to silo) and 30000 (gateway for web hosts).
-# Runs as the image's non-root user "app". Advertises the container's own address to the
+# Runs as the image's non-root user "app"; the key ring belongs on a volume at
+# /var/lib/coordination/data-protection-keys. Advertises the container's own address to the
 # cluster unless Orleans__AdvertisedAddress is set (Kubernetes sets it to the pod IP).
 ARG DOTNET_VERSION=10.0
 
@@ -22,10 +23,9 @@ FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS final
 WORKDIR /app
 COPY --from=build /app ./
 COPY --chmod=0755 deploy/docker/healthcheck.sh deploy/docker/silo-entrypoint.sh /usr/local/bin/
-# The Data Protection key ring (passport numbers and phones are encrypted with it): mount a volume
-# here that every silo of the cluster shares, and back it up with the database.
-RUN mkdir -p /var/lib/coordination/data-protection-keys \
-    && chown "$APP_UID" /var/lib/coordination/data-protection-keys && chmod 0700 /var/lib/coordination/data-protection-keys
+# The Data Protection key ring (it encrypts passport numbers and phones). Mount one volume here,
+# shared by every silo and kept: a new empty one makes the stored fields unreadable.
+RUN mkdir -p /var/lib/coordination/data-protection-keys && chown "$APP_UID" /var/lib/coordination/data-protection-keys && chmod 0700 /var/lib/coordination/data-protection-keys
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Coordination__DataProtection__KeyDirectory=/var/lib/coordination/data-protection-keys \
     Orleans__SiloPort=11111 \

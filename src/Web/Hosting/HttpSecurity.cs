@@ -37,6 +37,13 @@ public sealed class HttpSecurityOptions
     /// </summary>
     public string[] KnownProxies { get; set; } = [];
 
+    /// <summary>
+    /// Networks (CIDR, e.g. 10.244.0.0/16) whose proxies are believed, for proxies without a fixed
+    /// address: an ingress controller's pods, a compose network. Only where nothing else on that
+    /// network can reach the web host. None by default.
+    /// </summary>
+    public string[] KnownNetworks { get; set; } = [];
+
     public string ContentSecurityPolicy { get; set; } = DefaultContentSecurityPolicy;
 }
 
@@ -50,6 +57,7 @@ public static class HttpSecurity
             .Bind(builder.Configuration.GetSection(HttpSecurityOptions.Section))
             .Validate(o => o.AllowedOrigins.All(IsOrigin), "Coordination:Web:Security:AllowedOrigins must be origins such as https://dashboard.example.org.")
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Coordination:Web:Security:KnownProxies must be IP addresses.")
+            .Validate(o => o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Coordination:Web:Security:KnownNetworks must be networks in CIDR notation such as 10.244.0.0/16.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(HttpSecurityOptions.Section).Get<HttpSecurityOptions>() ?? new HttpSecurityOptions();
 
@@ -71,7 +79,8 @@ public static class HttpSecurity
             builder.Services.AddHttpsRedirection(o => o.HttpsPort = options.HttpsPort);
         }
 
-        if (options.KnownProxies.Length > 0)
+        // Only when proxies are named: otherwise no forwarded header is believed.
+        if (options.KnownProxies.Length > 0 || options.KnownNetworks.Length > 0)
         {
             builder.Services.Configure<ForwardedHeadersOptions>(o =>
             {
@@ -81,6 +90,11 @@ public static class HttpSecurity
                 foreach (var proxy in options.KnownProxies)
                 {
                     o.KnownProxies.Add(IPAddress.Parse(proxy));
+                }
+
+                foreach (var network in options.KnownNetworks)
+                {
+                    o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
                 }
             });
         }
@@ -92,7 +106,7 @@ public static class HttpSecurity
     public static WebApplication UseHttpSecurity(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<HttpSecurityOptions>>().Value;
-        if (options.KnownProxies.Length > 0)
+        if (options.KnownProxies.Length > 0 || options.KnownNetworks.Length > 0)
         {
             app.UseForwardedHeaders();
         }

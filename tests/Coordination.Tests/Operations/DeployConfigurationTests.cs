@@ -21,7 +21,9 @@ public sealed partial class DeployConfigurationTests
     // Read by ASP.NET Core, the .NET host, Serilog's configuration or the OpenTelemetry SDK
     // rather than by an options class of this project.
     private static readonly string[] PlatformSettings =
-        ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_FORWARDEDHEADERS_ENABLED"];
+        ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT"];
+
+    private const string KeyDirectory = "Coordination__DataProtection__KeyDirectory";
 
     private static readonly string[] PlatformPrefixes = ["Serilog__", "OTEL_"];
 
@@ -70,7 +72,8 @@ public sealed partial class DeployConfigurationTests
         used.AddRange(ConfigMap.At("data").Entries().Keys.Select(k => ("k8s configmap", k)));
         used.AddRange(SecretExample.At("stringData").Entries().Keys.Select(k => ("k8s secret.example", k)));
 
-        var unknown = used.Where(u => !known.Contains(u.Name) && !PlatformPrefixes.Any(p => u.Name.StartsWith(p, StringComparison.Ordinal)))
+        // An array setting is written with an index: Coordination__Web__Security__KnownProxies__0.
+        var unknown = used.Where(u => !known.Contains(ArrayIndex().Replace(u.Name, "")) && !PlatformPrefixes.Any(p => u.Name.StartsWith(p, StringComparison.Ordinal)))
             .Select(u => $"{u.Name} ({u.Where})").ToList();
         Assert.True(unknown.Count == 0, $"settings no host reads (misspelt?): {string.Join(", ", unknown)}");
     }
@@ -191,6 +194,46 @@ public sealed partial class DeployConfigurationTests
     }
 
     [Fact]
+    public void Every_silo_keeps_one_shared_key_ring_and_every_web_host_believes_only_its_own_proxy()
+    {
+        // Image: the key ring's directory exists and belongs to the app user.
+        var keys = Dockerfile.Read("silo").Environment[KeyDirectory];
+        Assert.Contains($"mkdir -p {keys} && chown \"$APP_UID\" {keys}", Dockerfile.Read("silo").Text);
+
+        // Compose: every silo mounts the same named volume there.
+        var mount = Assert.Single(ComposeService("silo").Items("volumes"), v => ((YamlScalarNode)v).Value!.EndsWith($":{keys}", StringComparison.Ordinal));
+        var volume = ((YamlScalarNode)mount).Value!.Split(':')[0];
+        Assert.Contains(volume, Compose.At("volumes").Entries().Keys);
+
+        // Kubernetes: every silo pod mounts one ReadWriteMany claim there.
+        var silo = Container("silo");
+        Assert.Equal(keys, silo.Items("env").Single(e => e.Text("name") == KeyDirectory).Text("value"));
+        var volumeName = Assert.Single(silo.Items("volumeMounts"), m => m.Text("mountPath") == keys).Text("name");
+        var claim = Workload("silo").Items("spec", "template", "spec", "volumes").Single(v => v.Text("name") == volumeName).Text("persistentVolumeClaim", "claimName");
+        var pvc = Manifest("data-protection.yaml", "PersistentVolumeClaim");
+        Assert.Equal(pvc.Text("metadata", "name"), claim);
+        Assert.Equal(new[] { "ReadWriteMany" }, pvc.Items("spec", "accessModes").Select(m => ((YamlScalarNode)m).Value!));
+        Assert.Equal("1654", Workload("silo").Text("spec", "template", "spec", "securityContext", "fsGroup"));
+
+        // systemd: the directory is under the unit's state directory, writable despite ProtectSystem=strict.
+        var systemdKeys = DeployFiles.ReadEnvironmentFile(DeployFiles.PathOf("systemd", "silo.env"))[KeyDirectory];
+        var unit = File.ReadAllText(DeployFiles.PathOf("systemd", "coordination-silo.service"));
+        var state = StateDirectory().Match(unit);
+        Assert.True(state.Success, "the silo unit has no StateDirectory for the key ring");
+        Assert.StartsWith($"/var/lib/{state.Groups[1].Value}/", systemdKeys);
+
+        // Web hosts behind a proxy name it, or every user shares the proxy's sign-in budget.
+        var composeWeb = ComposeService("web").At("environment").Entries();
+        var subnet = Assert.Single(Compose.Items("networks", "default", "ipam", "config")).Text("subnet");
+        Assert.Equal(subnet, composeWeb["Coordination__Web__Security__KnownNetworks__0"]);
+        Assert.Contains(Container("web").Items("env"), e => e.Text("name") == "Coordination__Web__Security__KnownNetworks__0");
+        Assert.Contains("Coordination__Web__Security__KnownProxies__0", DeployFiles.ReadEnvironmentFile(DeployFiles.PathOf("systemd", "web.env")).Keys);
+        var webPolicy = Yaml.Documents(DeployFiles.PathOf("k8s", "networkpolicy.yaml")).Single(d => d.Text("metadata", "name") == "coordination-web");
+        var appPort = webPolicy.Items("spec", "ingress").Single(r => r.Items("ports").Any(p => p.Text("port") == "8080"));
+        Assert.NotEmpty(appPort.Items("from"));
+    }
+
+    [Fact]
     public void Dockerfiles_build_in_stages_from_files_that_exist_and_run_the_host_as_a_non_root_user()
     {
         foreach (var role in Roles)
@@ -205,7 +248,13 @@ public sealed partial class DeployConfigurationTests
             }
 
             var project = $"Coordination.{char.ToUpperInvariant(role[0])}{role[1..]}";
-            Assert.Contains($"dotnet publish src/{project[13..]}/{project}.csproj", image.Text);
+            var hostProject = $"src/{project[13..]}/{project}.csproj";
+            Assert.Contains($"dotnet publish {hostProject}", image.Text);
+            // The restore layer copies project files alone: every project the host depends on must be among them.
+            foreach (var needed in ProjectClosure(hostProject))
+            {
+                Assert.True(image.CopiedFromContext.Contains(needed), $"{role}.Dockerfile does not copy {needed} before restoring");
+            }
             var startsHost = image.Entrypoint.Contains($"{project}.dll") ||
                 image.CopiedFromContext.Any(f => f.EndsWith(image.Entrypoint.Trim('[', ']', '"'), StringComparison.Ordinal) &&
                     File.ReadAllText(Path.Combine(CoordinationProcesses.RepositoryRoot, f)).Contains($"{project}.dll"));
@@ -271,6 +320,30 @@ public sealed partial class DeployConfigurationTests
         return settings;
     }
 
+    /// <summary>The project and every project it references, directly or not, as paths from the repository root.</summary>
+    private static IReadOnlySet<string> ProjectClosure(string project)
+    {
+        var root = CoordinationProcesses.RepositoryRoot;
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([project]);
+        while (pending.TryPop(out var next))
+        {
+            if (!found.Add(next))
+            {
+                continue;
+            }
+
+            var directory = Path.GetDirectoryName(Path.Combine(root, next))!;
+            foreach (Match reference in ProjectReference().Matches(File.ReadAllText(Path.Combine(root, next))))
+            {
+                var path = Path.GetFullPath(Path.Combine(directory, reference.Groups[1].Value.Replace('\\', '/')));
+                pending.Push(Path.GetRelativePath(root, path).Replace('\\', '/'));
+            }
+        }
+
+        return found;
+    }
+
     private static string BuildConfiguration =>
         typeof(DeployConfigurationTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
@@ -300,6 +373,15 @@ public sealed partial class DeployConfigurationTests
 
     [GeneratedRegex(@"upstream\s+coordination_web\s*\{[^}]*server\s+web:(\d+)")]
     private static partial Regex UpstreamServer();
+
+    [GeneratedRegex(@"^StateDirectory=(\S+)$", RegexOptions.Multiline)]
+    private static partial Regex StateDirectory();
+
+    [GeneratedRegex(@"__\d+$")]
+    private static partial Regex ArrayIndex();
+
+    [GeneratedRegex(@"<ProjectReference\s+Include=""([^""]+)""")]
+    private static partial Regex ProjectReference();
 
     [GeneratedRegex(@"\$\{([A-Z_]+):\?")]
     private static partial Regex RequiredVariable();

@@ -42,7 +42,7 @@ public static class DeployFiles
         [
             "ConnectionStrings__Coordination", "Orleans__AdvertisedAddress", "Orleans__SiloPort", "Orleans__GatewayPort",
             "ASPNETCORE_URLS", "Coordination__Observability__MetricsPort", "Coordination__Auth__SigningKey", "COORDINATION_ADMIN_PASSWORD",
-            "Coordination__DataProtection__KeyDirectory",
+            "Coordination__DataProtection__KeyDirectory", "Coordination__Web__Security__KnownProxies__0",
         ];
         return new[] { "coordination.env", "silo.env", "web.env" }
             .SelectMany(f => ReadEnvironmentFile(PathOf("systemd", f)))
