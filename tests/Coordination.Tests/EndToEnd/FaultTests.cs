@@ -265,7 +265,8 @@ public sealed class FaultTests(ITestOutputHelper output)
         List<string> escalated;
         do
         {
-            Assert.True(DateTime.UtcNow < deadline, "not every agency got its AckOverdue within three minutes of a 20-second deadline");
+            Assert.True(DateTime.UtcNow < deadline,
+                $"not every agency got its AckOverdue within three minutes of a 20-second deadline; the hosts' warnings:\n{system.Warnings()}");
             await Task.Delay(1000);
             escalated = await ListAsync(connection, "SELECT DISTINCT agency_id FROM feed_items WHERE type = 'AckOverdue' AND agency_id <> @post", "");
         }

@@ -2,6 +2,8 @@ using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Coordination.ServiceDefaults;
 
 namespace Coordination.Tests.Grains;
 
@@ -231,6 +233,53 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         s.Clock.Advance(TimeSpan.FromSeconds(2));
         await s.FeedOf(airportTeam).EscalateDue();
         AssertOverdue(await s.Feed(airportTeam), pickup, airportTeam, rounds: 1);
+    }
+
+    [Fact]
+    public async Task An_overdue_item_whose_feed_never_armed_a_timer_is_escalated_by_the_sweep()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("tj-post", "TJ");
+        var ngo = await s.Receiving("tj-ngo", "TJ", [s.Region("Sughd")], [AgencyService.Shelter]);
+        var ack = new AckOptions
+        {
+            Critical = GrainClusterFixture.CriticalAck,
+            Urgent = GrainClusterFixture.UrgentAck,
+            Routine = GrainClusterFixture.RoutineAck,
+            RepeatEvery = GrainClusterFixture.RepeatEvery,
+        };
+
+        // Committed straight to the database and never announced to the feed grain, as when the silo
+        // that wrote it died before telling the feed: no timer, no reminder anywhere.
+        await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await FeedStore.AppendAsync(connection, transaction,
+                [new NewFeedItem(ngo.Id, $"unannounced-{s.Suffix}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
+                    "Referral nobody armed a timer for", Urgency.Critical, RequiresAck: true, CausedByAgencyId: post.Id,
+                    new Dictionary<string, string>())],
+                s.Clock.GetUtcNow(), ack);
+            await transaction.CommitAsync();
+        }
+
+        var item = Assert.Single(await FeedStore.SinceAsync(db, ngo.Id, 0, 100));
+
+        // Past the deadline by more than the sweep's grace, and a sweep interval later.
+        s.Clock.Advance(GrainClusterFixture.CriticalAck + new AckOptions().SweepGrace + new AckOptions().SweepEvery + TimeSpan.FromSeconds(1));
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<FeedItem> feed;
+        do
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the sweep did not escalate the overdue item");
+            await Task.Delay(100);
+            feed = await FeedStore.SinceAsync(db, ngo.Id, 0, 100);
+        }
+        while (!feed.Any(i => i.Type == FeedItemType.AckOverdue));
+
+        AssertOverdue(feed, item, ngo, rounds: 1);
+        AssertOverdue(await FeedStore.SinceAsync(db, post.Id, 0, 100), item, ngo, rounds: 1);
     }
 
     /// <summary>The feed holds exactly <paramref name="rounds"/> AckOverdue items about <paramref name="overdue"/>, numbered 1..rounds.</summary>

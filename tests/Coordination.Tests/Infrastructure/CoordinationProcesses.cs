@@ -89,6 +89,11 @@ public sealed class CoordinationProcesses : IAsyncDisposable
 
     public Uri WebUrl => Webs.FirstOrDefault()?.BaseAddress ?? throw new InvalidOperationException("No web host is running.");
 
+    /// <summary>The warnings and errors the hosts logged so far (first line of each, at most 60), for a failing test's message.</summary>
+    public string Warnings() =>
+        string.Join('\n', AllLogs().Split('\n').Where(l => l.Contains(" WRN] ", StringComparison.Ordinal) || l.Contains(" ERR] ", StringComparison.Ordinal)
+            || l.Contains(" FTL] ", StringComparison.Ordinal)).TakeLast(60));
+
     /// <summary>Every line any host of this system has logged so far.</summary>
     public string AllLogs() =>
         string.Join('\n', _processes.Select(p => File.Exists(p.LogFile) ? ReadShared(p.LogFile) : string.Empty));

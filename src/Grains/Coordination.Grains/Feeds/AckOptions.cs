@@ -14,6 +14,15 @@ public sealed class AckOptions
     /// <summary>While still unacknowledged after escalating, escalate again this often.</summary>
     public TimeSpan RepeatEvery { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How often each silo checks the database for deadlines that passed without their timer firing
+    /// (the safety net of <see cref="OverdueSweeper"/>); bounds how late an escalation can be.
+    /// </summary>
+    public TimeSpan SweepEvery { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How far past due an item must be before the sweep, rather than its feed's own timer, escalates it.</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan DeadlineFor(Urgency urgency) => urgency switch
     {
         Urgency.Critical => Critical,

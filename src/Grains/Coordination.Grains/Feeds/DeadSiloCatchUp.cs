@@ -7,10 +7,14 @@ namespace Coordination.Grains.Feeds;
 /// <summary>
 /// When a silo is declared dead while the cluster keeps running, the feeds it held lose their
 /// deadline timers. Every surviving silo then runs the start-up catch-up, which re-activates those
-/// feeds elsewhere at once instead of waiting up to a minute for their reminders.
+/// feeds elsewhere at once instead of waiting up to a minute for their reminders. Right after a
+/// death the cluster is still settling (directory entries, reminder ranges), so feeds that cannot be
+/// reached yet are tried again a few times; <see cref="OverdueSweeper"/> remains the last resort.
 /// </summary>
 public sealed class DeadSiloCatchUp(IClusterMembershipService membership, EscalationCatchUp catchUp, ILogger<DeadSiloCatchUp> logger) : BackgroundService
 {
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         HashSet<SiloAddress>? dead = null;
@@ -33,19 +37,43 @@ public sealed class DeadSiloCatchUp(IClusterMembershipService membership, Escala
                 }
 
                 logger.LogWarning("Silo(s) {Silos} declared dead; re-arming their acknowledgement deadlines", newlyDead);
-                try
-                {
-                    await catchUp.Execute(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Escalation catch-up after a silo death failed; reminders will re-arm the deadlines");
-                }
+                await CatchUpAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // shutting down
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken stoppingToken)
+    {
+        IReadOnlyCollection<string>? pending = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                pending = await catchUp.WakeAsync(pending, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database itself failed us; everything is still pending.
+                logger.LogWarning("Escalation catch-up after a silo death failed ({Error})", ex.GetType().Name);
+            }
+
+            if (pending is { Count: 0 })
+            {
+                return;
+            }
+
+            if (attempt == RetryDelays.Length)
+            {
+                logger.LogWarning("Escalation catch-up after a silo death gave up on {Count} feeds; the overdue sweep will escalate them when due",
+                    pending?.Count);
+                return;
+            }
+
+            await Task.Delay(RetryDelays[attempt], stoppingToken);
         }
     }
 }

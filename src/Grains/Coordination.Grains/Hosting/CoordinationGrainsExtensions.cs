@@ -27,6 +27,9 @@ public static class CoordinationGrainsExtensions
             .Validate(o => o.Urgent > TimeSpan.Zero, Positive(nameof(AckOptions.Urgent)))
             .Validate(o => o.Routine > TimeSpan.Zero, Positive(nameof(AckOptions.Routine)))
             .Validate(o => o.RepeatEvery > TimeSpan.Zero, Positive(nameof(AckOptions.RepeatEvery)))
+            .Validate(o => o.SweepEvery > TimeSpan.Zero, Positive(nameof(AckOptions.SweepEvery)))
+            .Validate(o => o.SweepGrace >= TimeSpan.Zero,
+                $"{AckOptions.Section}:{nameof(AckOptions.SweepGrace)} must be zero or a positive TimeSpan such as 00:00:05 (environment variable {AckOptions.Section.Replace(":", "__")}__{nameof(AckOptions.SweepGrace)}).")
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<FeedMetrics>();
@@ -35,6 +38,8 @@ public static class CoordinationGrainsExtensions
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
+        services.TryAddSingleton<OverdueSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<OverdueSweeper>());
         return services;
     }
 
