@@ -20,7 +20,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     public CoordinationProcesses System { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
-    public static string ScreenshotDirectory { get; } = Path.Combine(CoordinationProcesses.RepositoryRoot, "docs", "screenshots");
+    /// <summary>
+    /// Where the screenshots go: <c>.local/screenshots</c>, so that a test run leaves the checkout
+    /// clean; <c>COORDINATION_SCREENSHOT_DIR=docs/screenshots</c> refreshes the committed ones.
+    /// </summary>
+    public static string ScreenshotDirectory { get; } = Path.GetFullPath(
+        Environment.GetEnvironmentVariable("COORDINATION_SCREENSHOT_DIR") is { Length: > 0 } directory
+            ? directory
+            : Path.Combine(".local", "screenshots"),
+        CoordinationProcesses.RepositoryRoot);
 
     public async Task InitializeAsync()
     {

@@ -76,7 +76,8 @@ public sealed class DashboardPage : IAsyncDisposable
         Page.Locator($"{listSelector} > li", new PageLocatorOptions { Has = Page.Locator($"a.case-link:text-is('{caseId}')") });
 
     /// <summary>
-    /// Writes docs/screenshots/{name}-desktop.png (1280×800) and {name}-phone.png (375×812), and
+    /// Writes {name}-desktop.png (1280×800) and {name}-phone.png (375×812) into
+    /// <see cref="BrowserFixture.ScreenshotDirectory"/>, and
     /// checks that nothing is wider than the phone's screen.
     /// </summary>
     public async Task ScreenshotsAsync(string name)

@@ -1,12 +1,8 @@
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Committees;
-using Coordination.Grains.Hosting;
 using Coordination.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Orleans.Hosting;
-using Orleans.TestingHost;
 
 namespace Coordination.Tests.Committees;
 
@@ -15,53 +11,28 @@ namespace Coordination.Tests.Committees;
 /// "coordination" and in-memory reminders, feeds on a fresh migrated PostgreSQL database, and a feed
 /// writer that can be made to fail at the crash points between the plan's write and the feeds'.
 /// </summary>
-public sealed class CommitteeClusterFixture : IAsyncLifetime
+public sealed class CommitteeClusterFixture() : InProcessClusterFixture(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero))
 {
-    private InProcessTestCluster? _cluster;
-
-    /// <summary>Monday 5 January 2026, 00:00 UTC. Only moves when a test moves it, and only forwards.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+    // The clock starts on Monday 5 January 2026, 00:00 UTC, and only moves forwards.
 
     public FaultyFeedWriter Faults { get; } = new();
 
-    public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
+    protected override string DatabasePurpose => "committees";
 
-    public async Task InitializeAsync()
+    // Retries are driven by the tests, not by a real-time timer racing them.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        var connectionString = await TestDatabase.CreateMigratedAsync("committees");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                // Retries are driven by the tests, not by a real-time timer racing them.
-                ["Coordination:Committees:OutboxRetryDelay"] = "01:00:00",
-                ["Coordination:DataProtection:KeyDirectory"] = Path.Combine(Path.GetTempPath(), $"coordination-grain-keys-{Guid.NewGuid():N}"),
-            });
+        ["Coordination:Committees:OutboxRetryDelay"] = "01:00:00",
+    };
 
-            // Registered before AddCoordinationGrains, whose TryAdds then keep these.
-            host.Services.AddKeyedSingleton<TimeProvider>(CoordinationGrainsExtensions.ClockKey, Clock);
-            host.Services.AddSingleton<ICommitteeFeedWriter>(sp =>
-            {
-                Faults.Inner = ActivatorUtilities.CreateInstance<CommitteeFeedWriter>(sp);
-                return Faults;
-            });
-            host.Services.AddCoordinationGrains(host.Configuration, connectionString);
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<ICommitteeFeedWriter>(sp =>
+        {
+            Faults.Inner = ActivatorUtilities.CreateInstance<CommitteeFeedWriter>(sp);
+            return Faults;
         });
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("coordination").UseInMemoryReminderService());
 
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.StopAllSilosAsync();
-            await _cluster.DisposeAsync();
-        }
-    }
+    protected override void ConfigureSilo(ISiloBuilder silo) => silo.AddMemoryGrainStorage("coordination");
 }
 
 [CollectionDefinition(Name)]

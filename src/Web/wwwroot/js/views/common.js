@@ -2,7 +2,7 @@
 
 import { h } from '../dom.js';
 import { t, e, dateTime, country, list } from '../i18n.js';
-import { post } from '../api.js';
+import { get, post } from '../api.js';
 import { problemMessage } from '../forms.js';
 
 export function isOverdue(item, now = Date.now()) {
@@ -157,4 +157,36 @@ export function caseList(cases, ctx) {
     c.person ? h('p', { class: 'summary' }, `${c.person.fullName} — ${e('Situation', c.situation)}, ${country(c.currentCountry)}`) : null,
     h('p', { class: 'meta' }, t('cases.flaggedAt', { at: dateTime(c.flaggedAt, ctx.timeZone) }),
       c.referrals?.length ? ` · ${c.referrals.map((r) => `${agencyName(ctx, r.toAgencyId)}: ${e('ReferralStatus', r.status)}`).join('; ')}` : '')));
+}
+
+/**
+ * Wires a dashboard to its feed: renders the feed on every change and keeps the case list in
+ * {@code casesContainer} fresh, reloading it (debounced) whenever an item about a case arrives or
+ * changes. Returns the view's unmount function.
+ */
+export function followFeed(ctx, renderFeed, casesContainer) {
+  let latest = [];
+  const loadCases = async () => {
+    try {
+      latest = await get('/api/cases?limit=200');
+    } catch {
+      // keep what is shown; the next feed change tries again
+    }
+    renderKeyed(casesContainer, caseList(latest, ctx));
+  };
+
+  let pending = null;
+  const unsubscribe = ctx.store.subscribe((change) => {
+    renderFeed();
+    if ([...change.added, ...change.updated].some((i) => i.caseId)) {
+      clearTimeout(pending);
+      pending = setTimeout(loadCases, 300);
+    }
+  });
+  renderFeed();
+  loadCases();
+  return () => {
+    unsubscribe();
+    clearTimeout(pending);
+  };
 }

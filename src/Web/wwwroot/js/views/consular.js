@@ -2,9 +2,9 @@
 
 import { h } from '../dom.js';
 import { t, e, enumValues } from '../i18n.js';
-import { get, post } from '../api.js';
+import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
-import { renderKeyed, section, caseList, itemCard, agencyName, caseHref } from './common.js';
+import { renderKeyed, section, itemCard, agencyName, caseHref, followFeed } from './common.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
 const CountryPattern = /^[A-Z]{2}$/;
@@ -191,28 +191,5 @@ export function mountConsular(container, ctx) {
     renderKeyed(feed, items.length ? items.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
-  let latest = [];
-  const loadCases = async () => {
-    try {
-      latest = await get('/api/cases?limit=200');
-    } catch {
-      // keep what is shown; the next change tries again
-    }
-    renderKeyed(cases, caseList(latest, ctx));
-  };
-
-  let pending = null;
-  const unsubscribe = ctx.store.subscribe((change) => {
-    renderFeed();
-    if ([...change.added, ...change.updated].some((i) => i.caseId)) {
-      clearTimeout(pending);
-      pending = setTimeout(loadCases, 300);
-    }
-  });
-  renderFeed();
-  loadCases();
-  return () => {
-    unsubscribe();
-    clearTimeout(pending);
-  };
+  return followFeed(ctx, renderFeed, cases);
 }

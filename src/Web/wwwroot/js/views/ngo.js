@@ -3,8 +3,7 @@
 
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
-import { get } from '../api.js';
-import { itemCard, renderKeyed, section, caseList, caseLink, ackControls, isOverdue, urgencyBadge, profile } from './common.js';
+import { itemCard, renderKeyed, section, caseLink, ackControls, isOverdue, urgencyBadge, profile, followFeed } from './common.js';
 import { referralActions } from './referrals.js';
 
 const Handled = new Set(['ReferralReceived', 'PickupRequested']);
@@ -63,29 +62,6 @@ export function mountNgo(container, ctx) {
     renderKeyed(others, rest.length ? rest.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
-  let latestCases = [];
-  const loadCases = async () => {
-    try {
-      latestCases = await get('/api/cases?limit=200');
-    } catch {
-      // keep what is shown; the next feed change tries again
-    }
-    renderKeyed(cases, caseList(latestCases, ctx));
-  };
-
-  let pending = null;
-  const unsubscribe = ctx.store.subscribe((change) => {
-    renderFeed();
-    if ([...change.added, ...change.updated].some((i) => i.caseId)) {
-      clearTimeout(pending);
-      pending = setTimeout(loadCases, 300);
-    }
-  });
-  renderFeed();
-  loadCases();
-  return () => {
-    unsubscribe();
-    clearTimeout(pending);
-  };
+  return followFeed(ctx, renderFeed, cases);
 }
 

@@ -1,0 +1,69 @@
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Coordination.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process Orleans silo running the real grains over a fresh, fully migrated PostgreSQL
+/// database, with the domain clock a <see cref="FakeTimeProvider"/> that only moves when a test
+/// moves it. Orleans' own clock (timers, reminders) stays real. Subclasses name the database and
+/// add their settings, services and silo configuration.
+/// </summary>
+public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLifetime
+{
+    private InProcessTestCluster? _cluster;
+
+    /// <summary>The grains' clock.</summary>
+    public FakeTimeProvider Clock { get; } = new(start);
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    protected abstract string DatabasePurpose { get; }
+
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>Services registered before the grains', whose TryAdds then keep them.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateMigratedAsync(DatabasePurpose);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Settings)
+            {
+                ["Coordination:DataProtection:KeyDirectory"] = Path.Combine(Path.GetTempPath(), $"coordination-grain-keys-{Guid.NewGuid():N}"),
+            });
+            host.Services.AddKeyedSingleton<TimeProvider>(CoordinationGrainsExtensions.ClockKey, Clock);
+            ConfigureServices(host.Services);
+            host.Services.AddCoordinationGrains(host.Configuration, ConnectionString);
+        });
+        builder.ConfigureSilo((_, silo) => ConfigureSilo(silo.UseInMemoryReminderService()));
+
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+}
