@@ -10,8 +10,12 @@ namespace Coordination.Tests.Browser;
 [Collection("browser")]
 public sealed partial class DashboardTests(BrowserFixture fixture)
 {
-    /// <summary>A live item must be on the other dashboard this fast once the command has returned.</summary>
-    private static readonly LocatorAssertionsToBeVisibleOptions Live = new() { Timeout = 2_000 };
+    /// <summary>
+    /// How long a test waits for a pushed item on a page that stays open (no reload, no polling in the
+    /// UI, so only the push can bring it). Generous, because a loaded CI machine is slow: how fast the
+    /// push is belongs to the benchmark (scenario 2), not to this behaviour test.
+    /// </summary>
+    private static readonly LocatorAssertionsToBeVisibleOptions Live = new() { Timeout = 15_000 };
 
     [Fact]
     public async Task A_citizen_flagged_in_the_consul_form_appears_live_on_the_open_NGO_dashboard_and_the_answer_reaches_the_consul()

@@ -1,5 +1,6 @@
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Hosting;
+using Coordination.Grains.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ public sealed class OverdueSweeper(
     IGrainFactory grains,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> options,
+    FeedMetrics metrics,
     ILogger<OverdueSweeper> logger) : BackgroundService
 {
     private const string OverdueAgenciesSql =
@@ -74,6 +76,7 @@ public sealed class OverdueSweeper(
             return 0;
         }
 
+        metrics.DeadlinesMissed(agencies.Count);
         var results = await Task.WhenAll(agencies.Select(async agency =>
         {
             try
