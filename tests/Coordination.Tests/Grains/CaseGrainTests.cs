@@ -5,6 +5,7 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Cases;
+using Orleans.Core.Internal;
 
 namespace Coordination.Tests.Grains;
 
@@ -258,6 +259,30 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.False(item.RequiresAck);
         var conflict = await Scenario.Refused(() => s.Case(flagged.Id).AnswerReferral("r1", accept: false, "changed our mind", Scenario.Staff(shelter)));
         Assert.Equal(DomainErrorKind.Conflict, conflict.Kind);
+    }
+
+    [Fact]
+    public async Task Flagging_again_a_case_number_that_exists_is_refused_and_changes_nothing_even_on_a_fresh_activation()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kg-post", "KG");
+        var ngo = await s.Receiving("kg-ngo-osh", "KG", [s.Region("Osh")], [AgencyService.Shelter]);
+        var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Osh"), [Need.Shelter]));
+        var timeline = await s.Case(flagged.Id).Timeline(Scenario.Staff(post));
+
+        // A flag does not load the case first (it writes with an INSERT); on a fresh activation only
+        // the row's primary key stands between a second flag and the existing case.
+        await s.Case(flagged.Id).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var refused = await Scenario.Refused(() =>
+            s.Case(flagged.Id).Flag(s.NewCase("KG", s.Region("Osh"), [Need.Shelter], urgency: Urgency.Critical), Scenario.Staff(post), null, null));
+
+        Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
+        var after = await s.Case(flagged.Id).Get(Scenario.Staff(post));
+        Assert.NotNull(after);
+        Assert.Equal(flagged.Version, after.Version);
+        Assert.Equal(flagged.Urgency, after.Urgency);
+        Assert.Equal(timeline, await s.Case(flagged.Id).Timeline(Scenario.Staff(post)));
+        Assert.Single(await s.Feed(ngo));
     }
 
     [Fact]

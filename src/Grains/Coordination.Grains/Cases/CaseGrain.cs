@@ -20,7 +20,7 @@ public sealed class CaseGrain(
     CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
-    ILogger<CaseGrain> logger) : Grain, ICaseGrain
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
     /// <summary>The fields of <see cref="Person"/> a read of the case shows.</summary>
     public static readonly string[] PersonalFields = ["fullName", "birthYear", "sex", "passportNumber", "phone"];
@@ -32,12 +32,25 @@ public sealed class CaseGrain(
 
     private CaseView? _case;
     private int _lastEventSeq;
+    private bool _loaded;
 
     private string CaseId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the case before any call but <see cref="Flag"/>. A flag activates the grain of a case
+    /// number the intake has just drawn from a sequence, so loading would only ever find nothing:
+    /// it writes with an INSERT instead, which the row's primary key refuses should the case exist
+    /// after all. This saves a flag one round trip to PostgreSQL.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
     {
-        (_case, _lastEventSeq) = await CaseStore.LoadAsync(db, codec, CaseId, cancellationToken);
+        if (!_loaded && context.InterfaceMethod?.Name != nameof(ICaseGrain.Flag))
+        {
+            (_case, _lastEventSeq) = await CaseStore.LoadAsync(db, codec, CaseId);
+            _loaded = true;
+        }
+
+        await context.Invoke();
     }
 
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
@@ -65,7 +78,18 @@ public sealed class CaseGrain(
             _ => true,
         }).ToArray();
         var audit = new CaseAudit(actor, "case.flag", flaggedFields);
-        var outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency, Audit: audit), now);
+        SaveOutcome outcome;
+        try
+        {
+            outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency, Audit: audit), now);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "cases_pkey")
+        {
+            // Flagged without loading (see Invoke), and the case exists: load it on the next call.
+            _loaded = false;
+            throw DomainException.Conflict($"Case {CaseId} already exists.");
+        }
+
         if (outcome == SaveOutcome.IdempotencyKeyTaken)
         {
             // A concurrent retry with the same key won the race; this id stays unused. Answer with the
@@ -437,6 +461,7 @@ public sealed class CaseGrain(
 
         _case = change.Case;
         _lastEventSeq += change.Events.Count;
+        _loaded = true;
         foreach (var group in feed.GroupBy(f => f.AgencyId))
         {
             GrainFactory.GetGrain<IAgencyFeedGrain>(group.Key).Appended(group.Select(g => g.Item).ToList()).Ignore();

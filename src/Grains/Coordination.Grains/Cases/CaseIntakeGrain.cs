@@ -19,18 +19,18 @@ public sealed class CaseIntakeGrain(
 {
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
-        if (idempotencyKey is not null && await CaseStore.FindIdempotencyKeyAsync(db, actor.AgencyId, idempotencyKey) is { } previous)
-        {
-            return await ReplayAsync(GrainFactory, previous, requestHash, actor);
-        }
-
         if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost })
         {
             throw DomainException.Forbidden("Cases are flagged by consular posts.");
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
-        var number = await CaseStore.NextCaseNumberAsync(db, prefix);
+        var (previous, number) = await CaseStore.FindKeyOrDrawNumberAsync(db, actor.AgencyId, idempotencyKey, prefix);
+        if (previous is not null)
+        {
+            return await ReplayAsync(GrainFactory, previous.Value, requestHash, actor);
+        }
+
         var caseId = $"{prefix}-{number:D6}";
         return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash);
     }

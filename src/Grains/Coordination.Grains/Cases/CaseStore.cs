@@ -60,6 +60,32 @@ public static class CaseStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// What a flag needs before its case exists, in one round trip: the case an earlier request with
+    /// the same Idempotency-Key created (then no number is drawn), or else a new case number.
+    /// </summary>
+    public static async Task<((string Hash, string CaseId)? Previous, long Number)> FindKeyOrDrawNumberAsync(
+        NpgsqlDataSource db, string agencyId, string? key, string prefix, CancellationToken cancellationToken = default)
+    {
+        if (key is null)
+        {
+            return (null, await NextCaseNumberAsync(db, prefix, cancellationToken));
+        }
+
+        // CASE evaluates the volatile numbering function only on the row where no key was found.
+        await using var command = db.CreateCommand(
+            "SELECT k.request_hash, k.resource_id, CASE WHEN k.key IS NULL THEN coordination_next_case_number(@prefix) END " +
+            "FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.agency_id = @agency AND k.key = @key");
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("key", key);
+        command.Parameters.AddWithValue("prefix", prefix);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(1)
+            ? (null, reader.GetInt64(2))
+            : ((reader.GetString(0), reader.GetString(1)), 0);
+    }
+
     public static async Task<(string Hash, string CaseId)?> FindIdempotencyKeyAsync(NpgsqlDataSource db, string agencyId, string key, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
@@ -72,7 +98,7 @@ public static class CaseStore
 
     /// <summary>
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
-    /// timeline events and feed items. Returns the feed items as committed. Every statement goes to
+    /// timeline events, audit entry and feed items. Returns the feed items as committed. Every statement goes to
     /// PostgreSQL in one batch, so a change costs two round trips (the batch, then COMMIT) however
     /// many events and items it has.
     /// </summary>
@@ -129,6 +155,14 @@ public static class CaseStore
             batch.BatchCommands.Add(insert);
         }
 
+        // The audit entry rides in the same batch; whatever stops the change below rolls it back too.
+        if (change.Audit is { } audit)
+        {
+            var entry = new NpgsqlBatchCommand(InsertAudit);
+            AddAuditParameters(entry.Parameters, audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail);
+            batch.BatchCommands.Add(entry);
+        }
+
         // Settle superseded items before appending, so a re-booked flight settles the old pickup, not
         // the new one. Rare (a re-booking, an answered referral), so it keeps its own round trip.
         var resolved = change.Resolutions is { Count: > 0 } resolutions
@@ -151,12 +185,6 @@ public static class CaseStore
         if (write.RecordsAffected == 0)
         {
             throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
-        }
-
-        if (change.Audit is { } audit)
-        {
-            await using var insert = AuditCommand(new NpgsqlCommand(InsertAudit, connection, transaction), audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -213,19 +241,19 @@ public static class CaseStore
             return;
         }
 
-        await using var command = AuditCommand(db.CreateCommand(InsertAudit), viewer, ids, action, fields, null);
+        await using var command = db.CreateCommand(InsertAudit);
+        AddAuditParameters(command.Parameters, viewer, ids, action, fields, null);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlCommand AuditCommand(NpgsqlCommand command, Actor actor, string[] caseIds, string action, string[] fields, string? detail)
+    private static void AddAuditParameters(NpgsqlParameterCollection parameters, Actor actor, string[] caseIds, string action, string[] fields, string? detail)
     {
-        command.Parameters.AddWithValue("user", actor.Username);
-        command.Parameters.AddWithValue("agency", actor.AgencyId);
-        command.Parameters.AddWithValue("cases", caseIds);
-        command.Parameters.AddWithValue("action", action);
-        command.Parameters.AddWithValue("fields", fields);
-        command.Parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)actor.Address ?? DBNull.Value);
-        command.Parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
-        return command;
+        parameters.AddWithValue("user", actor.Username);
+        parameters.AddWithValue("agency", actor.AgencyId);
+        parameters.AddWithValue("cases", caseIds);
+        parameters.AddWithValue("action", action);
+        parameters.AddWithValue("fields", fields);
+        parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)actor.Address ?? DBNull.Value);
+        parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
     }
 }
