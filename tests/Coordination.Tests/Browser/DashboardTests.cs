@@ -17,6 +17,13 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     /// </summary>
     private static readonly LocatorAssertionsToBeVisibleOptions Live = new() { Timeout = 15_000 };
 
+    /// <summary>
+    /// The one latency bound a test checks, because the dashboards' acceptance names it: a referral on
+    /// the open NGO page within two seconds of the consul's 201 (the benchmark's p99 is about 12 ms,
+    /// so even a loaded CI machine has ample margin).
+    /// </summary>
+    private static readonly LocatorAssertionsToBeVisibleOptions WithinTwoSeconds = new() { Timeout = 2_000 };
+
     [Fact]
     public async Task A_citizen_flagged_in_the_consul_form_appears_live_on_the_open_NGO_dashboard_and_the_answer_reaches_the_consul()
     {
@@ -34,9 +41,10 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         Assert.Equal((int)HttpStatusCode.Created, flagged.Status);
         var caseId = (await flagged.JsonAsync())!.Value.GetProperty("id").GetString()!;
 
-        // The NGO's page was open all along: the referral arrives by push, without a reload.
+        // The NGO's page was open all along: the referral arrives by push, without a reload, within
+        // two seconds of the consul's 201.
         var referral = worker.Card("#referrals", caseId);
-        await Expect(referral).ToBeVisibleAsync(Live);
+        await Expect(referral).ToBeVisibleAsync(WithinTwoSeconds);
         await Expect(worker.Page.Locator("#alerts-live")).ToContainTextAsync(caseId);
         await Expect(referral).ToContainTextAsync("Referral received");
         await Expect(referral).Not.ToContainTextAsync("Testova");
