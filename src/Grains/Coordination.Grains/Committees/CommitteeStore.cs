@@ -24,8 +24,13 @@ public sealed class CommitteeFeedWriter(NpgsqlDataSource db, IOptions<AckOptions
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var appended = await FeedStore.AppendAsync(connection, transaction, items, now, ack.Value, cancellationToken);
+        // Settle first, then append: the same lock order as an escalation (feed item rows, then feed
+        // heads). Appending first held the committee's feed head while waiting for an owner's item that
+        // an escalation had locked, and that escalation waited for the committee's head: a deadlock
+        // PostgreSQL broke by failing one of them. Settling first also never settles an item this same
+        // write appends.
         var settled = await FeedStore.ResolveAsync(connection, transaction, settlements, now, cancellationToken);
+        var appended = await FeedStore.AppendAsync(connection, transaction, items, now, ack.Value, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return [.. appended, .. settled];
     }
