@@ -65,7 +65,6 @@ public static class SiloHostExtensions
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
-        builder.Services.AddSingleton<EscalationCatchUp>();
         builder.Services.AddHostedService<DeadSiloCatchUp>();
         return builder;
     }

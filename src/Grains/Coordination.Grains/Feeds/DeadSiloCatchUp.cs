@@ -53,7 +53,7 @@ public sealed class DeadSiloCatchUp(IClusterMembershipService membership, Escala
         {
             try
             {
-                pending = await catchUp.WakeAsync(pending, stoppingToken);
+                pending = (await catchUp.WakeAsync(pending, cancellationToken: stoppingToken)).Unreached;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

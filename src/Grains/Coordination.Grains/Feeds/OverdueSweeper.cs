@@ -1,11 +1,9 @@
-using Coordination.Contracts.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Grains.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Coordination.Grains.Feeds;
 
@@ -22,17 +20,12 @@ namespace Coordination.Grains.Feeds;
 /// it means a timer was missed.
 /// </summary>
 public sealed class OverdueSweeper(
-    NpgsqlDataSource db,
-    IGrainFactory grains,
+    EscalationCatchUp catchUp,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> options,
     FeedMetrics metrics,
     ILogger<OverdueSweeper> logger) : BackgroundService
 {
-    private const string OverdueAgenciesSql =
-        "SELECT DISTINCT agency_id FROM feed_items " +
-        "WHERE acknowledged_at IS NULL AND next_escalation_at IS NOT NULL AND next_escalation_at <= @cutoff";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepEvery, clock);
@@ -60,38 +53,15 @@ public sealed class OverdueSweeper(
     /// <summary>Wakes every feed with an item overdue by more than the grace; returns the alerts raised.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var agencies = new List<string>();
-        await using (var command = db.CreateCommand(OverdueAgenciesSql))
-        {
-            command.Parameters.AddWithValue("cutoff", (clock.GetUtcNow() - options.Value.SweepGrace).UtcDateTime);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                agencies.Add(reader.GetString(0));
-            }
-        }
-
-        if (agencies.Count == 0)
+        var outcome = await catchUp.WakeAsync(dueBy: clock.GetUtcNow() - options.Value.SweepGrace, cancellationToken: cancellationToken);
+        if (outcome.Agencies == 0)
         {
             return 0;
         }
 
-        metrics.DeadlinesMissed(agencies.Count);
-        var results = await Task.WhenAll(agencies.Select(async agency =>
-        {
-            try
-            {
-                return await grains.GetGrain<IAgencyFeedGrain>(agency).EscalateDue();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Overdue sweep could not wake the feed of agency {AgencyId} ({Error}); next sweep retries", agency, ex.GetType().Name);
-                return 0;
-            }
-        }));
-
-        var raised = results.Sum();
-        logger.LogWarning("Overdue sweep: {Agencies} agencies had deadlines their timers missed; {Raised} overdue alerts raised", agencies.Count, raised);
-        return raised;
+        metrics.DeadlinesMissed(outcome.Agencies);
+        logger.LogWarning("Overdue sweep: {Agencies} agencies had deadlines their timers missed; {Raised} overdue alerts raised, {Unreached} feeds not reached (next sweep retries)",
+            outcome.Agencies, outcome.Raised, outcome.Unreached.Count);
+        return outcome.Raised;
     }
 }

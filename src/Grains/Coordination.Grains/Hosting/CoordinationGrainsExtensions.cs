@@ -38,6 +38,7 @@ public static class CoordinationGrainsExtensions
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
+        services.TryAddSingleton<EscalationCatchUp>();
         services.TryAddSingleton<OverdueSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueSweeper>());
         return services;
