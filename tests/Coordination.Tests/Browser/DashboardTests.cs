@@ -50,6 +50,9 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await Expect(referral).Not.ToContainTextAsync("Testova");
         await Expect(referral).Not.ToContainTextAsync("AC1234567");
 
+        // The consul's own list of open cases shows the new case, without a reload.
+        await Expect(consul.Card("#cases", caseId)).ToBeVisibleAsync(Live);
+
         await consul.Page.Locator(".form-result a").ClickAsync();
         var consulReferral = consul.Page.Locator("#case-referrals > li.referral");
         await Expect(consulReferral).ToHaveAttributeAsync("data-status", "Pending");

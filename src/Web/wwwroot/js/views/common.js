@@ -162,7 +162,8 @@ export function caseList(cases, ctx) {
 /**
  * Wires a dashboard to its feed: renders the feed on every change and keeps the case list in
  * {@code casesContainer} fresh, reloading it (debounced) whenever an item about a case arrives or
- * changes. Returns the view's unmount function.
+ * changes. Returns the view's unmount function and reloadCases, for a view whose own action changed
+ * a case without a feed item telling it (a consul's flag).
  */
 export function followFeed(ctx, renderFeed, casesContainer) {
   let latest = [];
@@ -185,8 +186,11 @@ export function followFeed(ctx, renderFeed, casesContainer) {
   });
   renderFeed();
   loadCases();
-  return () => {
-    unsubscribe();
-    clearTimeout(pending);
+  return {
+    unmount: () => {
+      unsubscribe();
+      clearTimeout(pending);
+    },
+    reloadCases: loadCases,
   };
 }

@@ -161,13 +161,14 @@ export function mountConsular(container, ctx) {
   const feed = h('ul', { class: 'cards', id: 'post-alerts' });
   const cases = h('ul', { class: 'cards', id: 'cases' });
   const formHost = h('div');
+  let following = null;
 
   const renderForm = (message) => {
     const form = flagForm(ctx, (flagged, routing) => {
       renderForm(h('p', {},
         h('strong', {}, t('flag.created', { id: flagged.id })), ' ', routing, ' ',
         h('a', { href: caseHref(flagged.id) }, t('feed.openCase', { id: flagged.id }))));
-      loadCases();
+      following.reloadCases();
     });
     formHost.replaceChildren(form);
     if (message) {
@@ -191,5 +192,6 @@ export function mountConsular(container, ctx) {
     renderKeyed(feed, items.length ? items.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
-  return followFeed(ctx, renderFeed, cases);
+  following = followFeed(ctx, renderFeed, cases);
+  return following.unmount;
 }

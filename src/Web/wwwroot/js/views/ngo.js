@@ -62,6 +62,6 @@ export function mountNgo(container, ctx) {
     renderKeyed(others, rest.length ? rest.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
-  return followFeed(ctx, renderFeed, cases);
+  return followFeed(ctx, renderFeed, cases).unmount;
 }
 
