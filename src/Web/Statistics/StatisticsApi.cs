@@ -30,7 +30,7 @@ public static class StatisticsApi
         var username = http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty;
         var agencyId = http.User.FindFirst(CoordinationClaims.Agency)?.Value;
         var seesEveryCountry = http.User.IsInRole(Roles.Analyst) || http.User.IsInRole(Roles.Admin);
-        if (seesEveryCountry && requested is null && country is null)
+        if (seesEveryCountry && requested is null)
         {
             errors.Add("country", "Required: the ISO 3166-1 code of the persons' citizenship, e.g. TM.");
         }

@@ -96,6 +96,8 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
             ("country=KZ&from=2025-01-01T00:00:00&to=2025-04-01", "from"),
             ("country=KZ&from=1900-01-01&to=2025-04-01", "from"),
             ("from=2025-01-01&to=2025-04-01", "country"),
+            ("country=&from=2025-01-01&to=2025-04-01", "country"),
+            ("country=%20%20&from=2025-01-01&to=2025-04-01", "country"),
             ("country=kz&from=2025-01-01&to=2025-04-01", "country"),
             ("country=QQ&from=2025-01-01&to=2025-04-01", "country"),
         })
