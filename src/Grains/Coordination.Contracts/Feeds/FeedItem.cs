@@ -74,6 +74,8 @@ public sealed record NewFeedItem(
 /// <summary>
 /// Settles open items of an agency whose cause is dealt with (e.g. a referral answered, a person
 /// received at the airport): they are acknowledged on the agency's behalf and stop escalating.
+/// <see cref="DedupeKeyPrefix"/> ending in <c>:</c> settles every item whose key starts with it;
+/// anything else settles the item with exactly that key (so <c>…:r1</c> never settles <c>…:r10</c>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.FeedResolution")]
 public sealed record FeedResolution(

@@ -45,7 +45,7 @@ public static class CaseAlerts
             data["note"] = referral.Note;
         }
 
-        return new NewFeedItem(referral.ToAgencyId, $"referral:{c.Id}:{referral.Id}", FeedItemType.ReferralReceived, FeedItemKind.Alert,
+        return new NewFeedItem(referral.ToAgencyId, ReferralKey(c.Id, referral.Id), FeedItemType.ReferralReceived, FeedItemKind.Alert,
             c.Id, null, null,
             $"Referral {c.Id}: {Who(c)}, {c.Situation} in {c.CurrentCountry}; needs {Services(referral.Services)}",
             c.Urgency, RequiresAck: true, causedBy, data);
@@ -55,7 +55,7 @@ public static class CaseAlerts
     {
         var data = Profile(c);
         data["reason"] = reason;
-        return new NewFeedItem(c.FlaggedByAgencyId, $"no-receiver:{c.Id}:{dedupe}", FeedItemType.NoReceivingAgency, FeedItemKind.Alert,
+        return new NewFeedItem(c.FlaggedByAgencyId, NoReceiverKeys(c.Id) + dedupe, FeedItemType.NoReceivingAgency, FeedItemKind.Alert,
             c.Id, null, null, $"No receiving agency for {c.Id}: {reason}", c.Urgency, RequiresAck: true, null, data);
     }
 
@@ -91,7 +91,7 @@ public static class CaseAlerts
         data["scheduledArrivalLocal"] = local.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
         data["timeZone"] = pickup.TimeZone;
         data["escort"] = travel.Escort;
-        return new NewFeedItem(pickup.Id, $"pickup:{c.Id}:v{version}", FeedItemType.PickupRequested, FeedItemKind.Task,
+        return new NewFeedItem(pickup.Id, PickupKeys(c.Id) + $"v{version}", FeedItemType.PickupRequested, FeedItemKind.Task,
             c.Id, null, null,
             $"Pickup {c.Id}: flight {travel.FlightNumber} from {travel.DepartureAirport} arrives {travel.ArrivalAirport} " +
             $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({pickup.TimeZone}); {Who(c)}",
@@ -112,6 +112,27 @@ public static class CaseAlerts
         return new NewFeedItem(agencyId, $"case-updated:{c.Id}:{e.Seq}", FeedItemType.CaseUpdated, FeedItemKind.Info,
             c.Id, null, null, $"{c.Id}: {e.Type} (now {c.Status})", c.Urgency, RequiresAck: false, e.AgencyId, data);
     }
+
+    /// <summary>Settles the alert of one referral at the agency it was made to.</summary>
+    public static FeedResolution SettlesReferral(string caseId, string referralId, string agencyId, string by) =>
+        new(agencyId, ReferralKey(caseId, referralId), by);
+
+    /// <summary>Settles every referral alert of the case at one agency.</summary>
+    public static FeedResolution SettlesReferrals(string caseId, string agencyId, string by) => new(agencyId, ReferralKeys(caseId), by);
+
+    /// <summary>Settles every pickup request of the case at one agency.</summary>
+    public static FeedResolution SettlesPickups(string caseId, string agencyId, string by) => new(agencyId, PickupKeys(caseId), by);
+
+    /// <summary>Settles every "no receiving agency" alert of the case at the flagging post.</summary>
+    public static FeedResolution SettlesNoReceiver(string caseId, string agencyId, string by) => new(agencyId, NoReceiverKeys(caseId), by);
+
+    private static string ReferralKeys(string caseId) => $"referral:{caseId}:";
+
+    private static string ReferralKey(string caseId, string referralId) => ReferralKeys(caseId) + referralId;
+
+    private static string PickupKeys(string caseId) => $"pickup:{caseId}:";
+
+    private static string NoReceiverKeys(string caseId) => $"no-receiver:{caseId}:";
 
     private static string Services(IReadOnlyList<AgencyService> services) =>
         services.Count == 0 ? "assistance" : string.Join(", ", services);

@@ -168,7 +168,7 @@ public sealed class CaseGrain(
         var created = new Referral(NextReferralId(current), target.Id, referral.Services, ReferralStatus.Pending, null, now, referral.Note);
         var next = current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
         var events = new List<CaseEvent> { NewEvent(CaseEventType.Referred, actor, now, $"to {target.Id}") };
-        var settled = new[] { new FeedResolution(current.FlaggedByAgencyId, $"no-receiver:{CaseId}:", actor.Username) };
+        var settled = new[] { CaseAlerts.SettlesNoReceiver(CaseId, current.FlaggedByAgencyId, actor.Username) };
         await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next), Resolutions: settled), now);
         return Answer(_case!);
     }
@@ -222,7 +222,7 @@ public sealed class CaseGrain(
         }
 
         // Answering is acting on the alert: it stops escalating.
-        var settled = new[] { new FeedResolution(actor.AgencyId, $"referral:{CaseId}:{referralId}", actor.Username) };
+        var settled = new[] { CaseAlerts.SettlesReferral(CaseId, referralId, actor.AgencyId, actor.Username) };
         await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: settled), now);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
         return Answer(_case!);
@@ -269,7 +269,7 @@ public sealed class CaseGrain(
 
         feed.AddRange(UpdatesFor(next, events[^1], exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]]));
         var superseded = current.Travel?.PickupAgencyId is { } previous
-            ? new[] { new FeedResolution(previous, $"pickup:{CaseId}:", actor.Username) }
+            ? new[] { CaseAlerts.SettlesPickups(CaseId, previous, actor.Username) }
             : [];
         await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: superseded), now);
         logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
@@ -390,15 +390,15 @@ public sealed class CaseGrain(
     /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
     private static FeedResolution[] Settled(CaseView c, CaseEventType type, Actor actor)
     {
-        var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { new FeedResolution(pickup, $"pickup:{c.Id}:", actor.Username) } : [];
+        var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { CaseAlerts.SettlesPickups(c.Id, pickup, actor.Username) } : [];
         return type switch
         {
             CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
             CaseEventType.Withdrawn or CaseEventType.Closed =>
             [
                 .. pickups,
-                .. c.Referrals.Select(r => new FeedResolution(r.ToAgencyId, $"referral:{c.Id}:", actor.Username)).DistinctBy(r => r.AgencyId),
-                new FeedResolution(c.FlaggedByAgencyId, $"no-receiver:{c.Id}:", actor.Username),
+                .. c.Referrals.Select(r => CaseAlerts.SettlesReferrals(c.Id, r.ToAgencyId, actor.Username)).DistinctBy(r => r.AgencyId),
+                CaseAlerts.SettlesNoReceiver(c.Id, c.FlaggedByAgencyId, actor.Username),
             ],
             _ => [],
         };

@@ -129,7 +129,8 @@ public static class FeedStore
         {
             await using var command = new NpgsqlCommand(
                 "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL " +
-                "WHERE agency_id = @agency AND starts_with(dedupe_key, @prefix) AND requires_ack AND acknowledged_at IS NULL " +
+                "WHERE agency_id = @agency AND (dedupe_key = @prefix OR (right(@prefix, 1) = ':' AND starts_with(dedupe_key, @prefix))) " +
+                "AND requires_ack AND acknowledged_at IS NULL " +
                 $"RETURNING {Columns}", connection, transaction);
             command.Parameters.AddWithValue("now", now.UtcDateTime);
             command.Parameters.AddWithValue("by", resolution.ResolvedBy);
