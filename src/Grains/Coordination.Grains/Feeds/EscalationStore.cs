@@ -40,6 +40,9 @@ public static class EscalationStore
             return [];
         }
 
+        // The rows' advances and the AckOverdue appends go in one batch: one round trip however many
+        // items fell due, with the rows still locked before the feed heads.
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var overdue = new List<NewFeedItem>();
         foreach (var item in due)
         {
@@ -61,9 +64,8 @@ public static class EscalationStore
                 recipient!, $"overdue:{item.Id}:{round}", FeedItemType.AckOverdue, FeedItemKind.Alert, item.CaseId,
                 item.CommitteeId, item.TaskId, summary, urgency, RequiresAck: false, CausedByAgencyId: null, data)));
 
-            await using var update = new NpgsqlCommand(
-                "UPDATE feed_items SET escalation_count = @round, next_escalation_at = @next WHERE agency_id = @agency AND seq = @seq",
-                connection, transaction);
+            var update = new NpgsqlBatchCommand(
+                "UPDATE feed_items SET escalation_count = @round, next_escalation_at = @next WHERE agency_id = @agency AND seq = @seq");
             update.Parameters.AddWithValue("round", round);
             // Nag again after the repeat interval, or sooner at the item's next fixed checkpoint.
             var next = item.Checkpoints.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)))
@@ -71,10 +73,16 @@ public static class EscalationStore
             update.Parameters.AddWithValue("next", next.UtcDateTime);
             update.Parameters.AddWithValue("agency", agencyId);
             update.Parameters.AddWithValue("seq", item.Seq);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(update);
         }
 
-        var appended = await FeedStore.AppendAsync(connection, transaction, overdue, now, ack, cancellationToken);
+        var pending = FeedStore.AddAppends(batch, overdue, now, ack);
+        IReadOnlyList<(string AgencyId, FeedItem Item)> appended;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            appended = await FeedStore.ReadAppendedAsync(reader, pending, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return appended;
     }
