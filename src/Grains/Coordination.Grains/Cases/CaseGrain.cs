@@ -462,10 +462,7 @@ public sealed class CaseGrain(
         _case = change.Case;
         _lastEventSeq += change.Events.Count;
         _loaded = true;
-        foreach (var group in feed.GroupBy(f => f.AgencyId))
-        {
-            GrainFactory.GetGrain<IAgencyFeedGrain>(group.Key).Appended(group.Select(g => g.Item).ToList()).Ignore();
-        }
+        GrainFactory.NotifyAppended(feed);
 
         return outcome;
     }

@@ -3,6 +3,7 @@ using Coordination.Contracts.Common;
 using Coordination.Contracts.Committees;
 using Coordination.Contracts.Feeds;
 using Coordination.Contracts.Statistics;
+using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -381,10 +382,7 @@ public sealed class CommitteeGrain(
             logger.LogWarning("Committee {CommitteeId}: clearing the delivered outbox was not stored ({Error})", CommitteeId, ex.GetType().Name);
         }
 
-        foreach (var group in delivered.GroupBy(a => a.AgencyId))
-        {
-            GrainFactory.GetGrain<IAgencyFeedGrain>(group.Key).Appended(group.Select(g => g.Item).ToList()).Ignore();
-        }
+        GrainFactory.NotifyAppended(delivered);
     }
 
     /// <summary>Wakes the committee when the next overdue chase (or an outbox retry) falls due.</summary>
