@@ -1,7 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Web.Auth;
@@ -47,7 +44,7 @@ public static class CaseApi
         [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey)
     {
         var errors = new RequestErrors();
-        var key = errors.Text(IdempotencyFilter.Header, idempotencyKey, IdempotencyFilter.MaxKeyLength, required: false);
+        var key = IdempotencyFilter.ReadKey(errors, idempotencyKey);
         var command = request.ToCommand(errors, clock);
         if (command is null || errors.Any)
         {
@@ -59,7 +56,7 @@ public static class CaseApi
             return FeedApi.NoAgency();
         }
 
-        var hash = key is null ? null : Hash(command);
+        var hash = key is null ? null : IdempotencyFilter.Fingerprint(command);
         var result = await cluster.GetGrain<ICaseIntakeGrain>(0).Flag(command, actor, key, hash);
         return result.Created
             ? TypedResults.Created($"/api/cases/{result.Case.Id}", result.Case)
@@ -180,8 +177,4 @@ public static class CaseApi
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(title: "Not found", detail: $"Case {id} was not found.", statusCode: StatusCodes.Status404NotFound);
-
-    /// <summary>Fingerprint of the validated command: a retry must send the same request to reuse its key.</summary>
-    private static string Hash(FlagCase command) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(command, CoordinationJson.Options))));
 }

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Committees;
 using Coordination.Contracts.Common;
@@ -82,7 +80,7 @@ public static class CommitteeApi
         [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey)
     {
         var errors = new RequestErrors();
-        var key = IdempotencyKey(errors, idempotencyKey);
+        var key = IdempotencyFilter.ReadKey(errors, idempotencyKey);
         var task = request.ToTask(errors, await AgencyIdsAsync(cluster));
         if (task is null || errors.Any)
         {
@@ -138,7 +136,7 @@ public static class CommitteeApi
         }
 
         var errors = new RequestErrors();
-        var key = IdempotencyKey(errors, idempotencyKey);
+        var key = IdempotencyFilter.ReadKey(errors, idempotencyKey);
         string text;
         try
         {
@@ -166,7 +164,7 @@ public static class CommitteeApi
         [FromHeader(Name = IdempotencyFilter.Header)] string? idempotencyKey)
     {
         var errors = new RequestErrors();
-        var key = IdempotencyKey(errors, idempotencyKey);
+        var key = IdempotencyFilter.ReadKey(errors, idempotencyKey);
         var meeting = request.ToMeeting(errors, await AgencyIdsAsync(cluster));
         if (meeting is null || errors.Any)
         {
@@ -216,15 +214,8 @@ public static class CommitteeApi
     private static async Task<IReadOnlySet<string>> AgencyIdsAsync(IClusterClient cluster) =>
         (await cluster.GetGrain<IAgencyDirectoryGrain>(0).List()).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
 
-    private static string? IdempotencyKey(RequestErrors errors, string? key) =>
-        errors.Text(IdempotencyFilter.Header, key, 200, required: false);
-
-    /// <summary>The key with a fingerprint of the validated command: a retry must send the same request to reuse its key.</summary>
     private static IdempotentRequest? Idempotency(string? key, object command) =>
-        key is null
-            ? null
-            : new IdempotentRequest(key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-                command as string ?? JsonSerializer.Serialize(command, command.GetType(), CoordinationJson.Options)))));
+        key is null ? null : new IdempotentRequest(key, IdempotencyFilter.Fingerprint(command));
 
     private static bool IsCsv(string? contentType) =>
         contentType is not null

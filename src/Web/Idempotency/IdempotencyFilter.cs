@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Coordination.Contracts.Common;
 using Coordination.Web.Auth;
+using Coordination.Web.Errors;
 using Npgsql;
 
 namespace Coordination.Web.Idempotency;
@@ -104,6 +105,17 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
             ? $"agency:{agency}"
             : $"user:{http.User.FindFirst(CoordinationClaims.Username)?.Value}";
 
+    /// <summary>The Idempotency-Key an endpoint that handles its own key was sent, checked like the filter checks it.</summary>
+    public static string? ReadKey(RequestErrors errors, string? value) => errors.Text(Header, value, MaxKeyLength, required: false);
+
+    /// <summary>
+    /// Fingerprint of a request (a validated command as the project's JSON, or text as it is): a retry
+    /// must send the same request to reuse its key.
+    /// </summary>
+    public static string Fingerprint(object request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            request as string ?? JsonSerializer.Serialize(request, request.GetType(), CoordinationJson.Options))));
+
     /// <summary>The request as the endpoint saw it: method, route and bound arguments.</summary>
     private static string Hash(HttpContext http, IList<object?> arguments)
     {
@@ -111,8 +123,7 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
         var parts = arguments
             .Where(a => a?.GetType().Namespace?.StartsWith("Coordination.", StringComparison.Ordinal) == true)
             .Select(a => JsonSerializer.Serialize(a, a!.GetType(), CoordinationJson.Options));
-        var canonical = $"{http.Request.Method} {http.Request.Path}\n{string.Join('\n', parts)}";
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        return Fingerprint($"{http.Request.Method} {http.Request.Path}\n{string.Join('\n', parts)}");
     }
 
     private static JsonSerializerOptions ResponseJson(HttpContext http) =>
