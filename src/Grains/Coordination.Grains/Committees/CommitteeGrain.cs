@@ -335,9 +335,19 @@ public sealed class CommitteeGrain(
                 throw DomainException.Conflict($"Committee {CommitteeId} was changed concurrently; try again.");
             }
 
+            // The write may have reached the database and committed with its answer lost: the caller
+            // must not be told nothing changed (an idempotent retry replays from the stored plan).
+            if (IsDatabaseFailure(ex))
+            {
+                throw new CommitOutcomeUnknownException(ex);
+            }
+
             throw;
         }
     }
+
+    private static bool IsDatabaseFailure(Exception? ex) =>
+        ex is not null && (ex is System.Data.Common.DbException or TimeoutException or IOException || IsDatabaseFailure(ex.InnerException));
 
     /// <summary>Appends the outbox to the feeds, settles what it settles, and pushes both live; on failure keeps them for a retry.</summary>
     private async Task DeliverOutboxAsync()
