@@ -1,10 +1,12 @@
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Tests.Infrastructure;
 using Npgsql;
 using Orleans.Hosting;
+using Orleans.Core.Internal;
 
 namespace Coordination.Tests.Grains;
 
@@ -67,6 +69,30 @@ public sealed class DatabaseFaultTests(DatabaseFaultClusterFixture fixture)
         await using var count = new NpgsqlCommand("SELECT count(*) FROM cases WHERE flagged_by = @post", connection);
         count.Parameters.AddWithValue("post", post.Id);
         Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Grains_activated_while_the_database_is_unreachable_answer_unavailable_and_serve_once_it_is_back()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("uz-consulate-activation", "UZ");
+        await s.Directory.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var feed = s.Client.GetGrain<IAgencyFeedGrain>(post.Id);
+
+        fixture.Proxy.Refuse(true);
+        try
+        {
+            // Both activate now: the directory reads every agency, the feed its pending deadlines.
+            Assert.Equal(DomainErrorKind.Unavailable, (await Scenario.Refused(() => s.Directory.Get(post.Id))).Kind);
+            Assert.Equal(DomainErrorKind.Unavailable, (await Scenario.Refused(() => feed.Since(0, 10))).Kind);
+        }
+        finally
+        {
+            fixture.Proxy.Refuse(false);
+        }
+
+        Assert.Equal(post.Id, (await s.Directory.Get(post.Id))?.Id);
+        Assert.Empty(await feed.Since(0, 10));
     }
 }
 

@@ -30,6 +30,9 @@ public static class CoordinationGrainsExtensions
             .Validate(o => o.SweepEvery > TimeSpan.Zero, Positive(nameof(AckOptions.SweepEvery)))
             .Validate(o => o.SweepGrace >= TimeSpan.Zero,
                 $"{AckOptions.Section}:{nameof(AckOptions.SweepGrace)} must be zero or a positive TimeSpan such as 00:00:05 (environment variable {AckOptions.Section.Replace(":", "__")}__{nameof(AckOptions.SweepGrace)}).")
+            .Validate(o => o.FailedCheckRetry > TimeSpan.Zero, Positive(nameof(AckOptions.FailedCheckRetry)))
+            .Validate(o => o.FailedCheckRetryMax >= o.FailedCheckRetry,
+                $"{AckOptions.Section}:{nameof(AckOptions.FailedCheckRetryMax)} must be at least {nameof(AckOptions.FailedCheckRetry)} (environment variable {AckOptions.Section.Replace(":", "__")}__{nameof(AckOptions.FailedCheckRetryMax)}).")
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<FeedMetrics>();
