@@ -30,9 +30,12 @@ public sealed class StatisticsGrain(NpgsqlDataSource db, CaseStateCodec codec, I
         CaseEventType.Sheltered, CaseEventType.ReintegrationStarted, CaseEventType.Reopened,
     ];
 
+    /// <summary>What the computation reads to tell persons apart.</summary>
+    private static readonly string[] IdentityFields = ["fullName", "birthYear", "passportNumber"];
+
     public async Task<CaseStatistics> Compute(StatisticsQuery query, string requestedBy, string? agencyId)
     {
-        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, query);
+        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, $"statistics.compute:{query.Country}", IdentityFields, null);
         var cohort = await StatisticsStore.FlaggedInAsync(db, codec, query);
         var stages = await StatisticsStore.CasesWithEventAsync(db, query, FunnelStages);
         var median = await StatisticsStore.MedianDaysFlaggedToArrivedAsync(db, query);
