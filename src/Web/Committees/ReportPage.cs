@@ -135,10 +135,16 @@ public static class ReportPage
             [Row(s.Cases.Total, s.Cases.Open, s.Cases.Closed, s.Cases.Withdrawn, s.Cases.Reopened)]);
         Table(html, ["Flagged", "Referred", "Returned", "Received", "Sheltered", "Reintegration started"], [],
             [Row(s.Funnel.Flagged, s.Funnel.Referred, s.Funnel.Returned, s.Funnel.Received, s.Funnel.Sheltered, s.Funnel.Reintegrated)]);
-        html.Append("<p>").Append(E($"Median days from flag to arrival home: {(s.MedianDaysFlaggedToArrived is { } m ? Number((decimal)m) : "no arrivals in the period")}."))
+        html.Append("<p>").Append(E($"Median days from flag to arrival home: {(s.MedianDaysFlaggedToArrived is { } m ? Number((decimal)m) : s.Suppressed.Contains(MedianPath) ? "too few arrivals to publish" : "no arrivals in the period")}."))
             .Append("</p>\n");
         Table(html, ["Exploitation type", "Cases"], [0], s.ByExploitationType.Select(e => Row(e.Key, e.Value)));
         Table(html, ["Country where found", "Cases"], [0], s.ByDestinationCountry.Select(e => Row(e.Key, e.Value)));
+        if (s.Suppressed.Count > 0)
+        {
+            html.Append("<p>").Append(E($"{SuppressedMark}: too few to publish without risk of identifying someone, or enough to work such a count out."))
+                .Append("</p>\n");
+        }
+
         html.Append("</section>\n");
     }
 
@@ -174,8 +180,17 @@ public static class ReportPage
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static string[] Row(params object[] cells) =>
-        cells.Select(c => c is int i ? i.ToString(CultureInfo.InvariantCulture) : c.ToString() ?? string.Empty).ToArray();
+    /// <summary>A null count was suppressed as too small to publish (see the note under the statistics).</summary>
+    private static string[] Row(params object?[] cells) =>
+        cells.Select(c => c switch
+        {
+            null => SuppressedMark,
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            _ => c.ToString() ?? string.Empty,
+        }).ToArray();
+
+    private const string SuppressedMark = "—";
+    private const string MedianPath = "medianDaysFlaggedToArrived";
 
     private static string E(string text) => Encoder.Encode(text);
 

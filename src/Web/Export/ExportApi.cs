@@ -1,40 +1,42 @@
 using System.Globalization;
 using System.Text;
 using Coordination.Contracts.Export;
+using Coordination.Contracts.Statistics;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
+using Coordination.Web.Statistics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coordination.Web.Export;
 
 public static class ExportApi
 {
-    public const int DefaultK = 5;
+    /// <summary>The contract's k ("Consent and protection"): 11 unless asked otherwise, never below <see cref="MinimumK"/>.</summary>
+    public const int DefaultK = 11;
+    public const int MinimumK = 5;
+    public const int MaximumK = 100;
 
     public static WebApplication MapExportApi(this WebApplication app)
     {
         app.MapGet("/api/statistics/export.csv", Export)
-            .RequireAuthorization(p => p.RequireRole(Roles.Analyst, Roles.Admin, Roles.CommitteeSecretary, Roles.CommitteeMember))
+            .RequireAuthorization(p => p.RequireRole(StatisticsScope.AllowedRoles))
             .WithTags("Statistics");
         return app;
     }
 
-    /// <summary>CSV of cases flagged in [from, to): no direct identifiers, k-anonymous over its quasi-identifiers.</summary>
-    private static async Task<Results<FileContentHttpResult, ValidationProblem>> Export(
-        IClusterClient cluster, DateTimeOffset? from, DateTimeOffset? to, string? country, int k = DefaultK)
+    /// <summary>
+    /// CSV of one country's cases flagged in [from, to): no direct identifiers, k-anonymous over its
+    /// quasi-identifiers, scoped like the statistics (<see cref="StatisticsScope"/>) and audited.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(
+        HttpContext http, IClusterClient cluster, string? from, string? to, string? country, int k = DefaultK)
     {
         var errors = new RequestErrors();
-        errors.Required("from", from);
-        errors.Required("to", to);
-        if (from is not null && to is not null && from >= to)
+        var period = ReportingPeriods.Parse(from, to, errors);
+        var requested = StatisticsScope.Requested(http, country, errors);
+        if (k is < MinimumK or > MaximumK)
         {
-            errors.Add("to", "Must be after 'from': the period is [from, to).");
-        }
-
-        errors.Country("country", country, required: false);
-        if (k is < 2 or > 100)
-        {
-            errors.Add("k", "Between 2 and 100.");
+            errors.Add("k", $"Between {MinimumK} and {MaximumK}: every released class holds at least k cases.");
         }
 
         if (errors.Any)
@@ -42,7 +44,15 @@ public static class ExportApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var export = await cluster.GetGrain<IResearchExportGrain>(0).Export(country, from!.Value, to!.Value, k);
+        var (scoped, refusal) = await StatisticsScope.ResolveAsync(http, cluster, requested);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var username = http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty;
+        var agencyId = http.User.FindFirst(CoordinationClaims.Agency)?.Value;
+        var export = await cluster.GetGrain<IResearchExportGrain>(0).Export(new ExportQuery(scoped!, period!, k), username, agencyId);
         var csv = new StringBuilder("year,citizenship,sex,ageBand,destinationCountry,exploitationType,homeRegion,outcome\n");
         foreach (var r in export.Records)
         {
@@ -51,7 +61,7 @@ public static class ExportApi
         }
 
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8",
-            $"coordination-export-{from.Value:yyyyMMdd}-{to.Value:yyyyMMdd}-k{k}.csv");
+            $"coordination-export-{scoped}-{period!.From:yyyyMMdd}-{period.To:yyyyMMdd}-k{k}.csv");
     }
 
     /// <summary>RFC 4180 quoting, and no leading formula characters for spreadsheet users.</summary>

@@ -7,7 +7,9 @@ namespace Coordination.Web.Statistics;
 /// <summary>
 /// The explicit period of statistics and reports, from the query string: <c>from</c> inclusive,
 /// <c>to</c> exclusive. A date means midnight UTC (<c>from=2026-01-01&amp;to=2026-04-01</c> is the
-/// first quarter); a date-time must carry its offset (encode '+' as %2B).
+/// first quarter); a date-time must carry its offset (encode '+' as %2B). The period is then
+/// widened to whole UTC days (<c>from</c> back to its midnight, <c>to</c> on to the next), the
+/// period the answer reports: narrowing the window below a day cannot single out one case.
 /// </summary>
 public static class ReportingPeriods
 {
@@ -29,7 +31,7 @@ public static class ReportingPeriods
             return null;
         }
 
-        return new ReportingPeriod(start.Value, end.Value);
+        return new ReportingPeriod(Midnight(start.Value), end.Value == Midnight(end.Value) ? end.Value : Midnight(end.Value).AddDays(1));
     }
 
     private static DateTimeOffset? Instant(RequestErrors errors, string field, string? value)
@@ -63,6 +65,8 @@ public static class ReportingPeriods
 
         return instant;
     }
+
+    private static DateTimeOffset Midnight(DateTimeOffset instant) => new(instant.UtcDateTime.Date, TimeSpan.Zero);
 
     private static bool HasOffset(string value)
     {

@@ -18,6 +18,9 @@ public sealed class CommitteeSystemFixture : IAsyncLifetime
     {
         ["Coordination__Committees__WorkingDays"] = "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
         ["Coordination__Committees__WorkdayStart"] = "00:00:00",
+        // The hand-worked figures of the statistics and report tests are single cases, below the
+        // minimum cell; suppression itself is proved on the default setting (StatisticsSuppressionTests).
+        ["Coordination__Statistics__MinCell"] = "1",
     });
 
     public async Task DisposeAsync() => await System.DisposeAsync();

@@ -2,6 +2,7 @@ using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Coordination.Tests.Grains;
@@ -12,7 +13,7 @@ namespace Coordination.Tests.Grains;
 /// reads the whole directory). No test registers a country-wide receiving agency on the shared
 /// cluster for the same reason; country-wide matching is covered by <see cref="ReferralRouterTests"/>.
 /// </summary>
-public sealed class Scenario(GrainClusterFixture fixture)
+public sealed class Scenario(InProcessClusterFixture fixture)
 {
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..10];
 

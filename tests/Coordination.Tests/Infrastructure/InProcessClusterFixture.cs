@@ -37,9 +37,13 @@ public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLife
     {
     }
 
+    /// <summary>The connection string the grains use for <see cref="ConnectionString"/>'s database (e.g. through a proxy).</summary>
+    protected virtual string GrainConnectionString(string connectionString) => connectionString;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateMigratedAsync(DatabasePurpose);
+        var grainConnectionString = GrainConnectionString(ConnectionString);
 
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
@@ -50,7 +54,7 @@ public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLife
             });
             host.Services.AddKeyedSingleton<TimeProvider>(CoordinationGrainsExtensions.ClockKey, Clock);
             ConfigureServices(host.Services);
-            host.Services.AddCoordinationGrains(host.Configuration, ConnectionString);
+            host.Services.AddCoordinationGrains(host.Configuration, grainConnectionString);
         });
         builder.ConfigureSilo((_, silo) => ConfigureSilo(silo.UseInMemoryReminderService()));
 
@@ -58,7 +62,7 @@ public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLife
         await _cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_cluster is not null)
         {

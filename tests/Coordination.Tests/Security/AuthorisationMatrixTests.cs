@@ -226,7 +226,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/erasure"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/erasure", new { reason = "lawful request" }),
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),
         ["POST /api/alerts/{id}/ack"] = (t, c) => c.PostAsync($"/api/alerts/{t.World.ReferredAgencyItem}/ack", null),
-        ["GET /api/statistics/export.csv"] = (_, c) => c.GetAsync("/api/statistics/export.csv?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
+        ["GET /api/statistics/export.csv"] = (_, c) => c.GetAsync("/api/statistics/export.csv?country=KG&from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
 
         ["POST /api/committees/{id}/members"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/members", new { agencyId = "no-such-agency" }),
         ["POST /api/committees/{id}/tasks"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/tasks", t.World.TaskRequest.Body, t.World.TaskRequest.Key),

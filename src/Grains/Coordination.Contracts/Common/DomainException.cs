@@ -41,4 +41,36 @@ public sealed class DomainException : Exception
 
     public static DomainException Forbidden(string detail) =>
         new(DomainErrorKind.Forbidden, "Forbidden", detail);
+
+    /// <summary>The database was unreachable before anything was written.</summary>
+    public static DomainException Unavailable() =>
+        new(DomainErrorKind.Unavailable, "Service temporarily unavailable",
+            "The database is not reachable right now. Nothing was changed; retry with the same Idempotency-Key.");
+
+    /// <summary>
+    /// The change was sent to the database but its commit was never confirmed: it may have been saved.
+    /// A retry with the same Idempotency-Key returns the saved result if it was; a command without one
+    /// should be checked (read the case) before it is sent again.
+    /// </summary>
+    public static DomainException OutcomeUnknown() =>
+        new(DomainErrorKind.Unavailable, "Outcome unknown",
+            "The connection to the database was lost while the change was being committed, so it may or may not have been saved. " +
+            "Retry with the same Idempotency-Key, or read the resource first to see whether the change was made.");
+}
+
+/// <summary>
+/// The database refused a statement for a reason other than being unavailable (a bug, not bad input).
+/// Carries only the SQLSTATE across the grain boundary: the database's own exception types have no
+/// Orleans codec, and their details may quote row values.
+/// </summary>
+[GenerateSerializer, Alias("Coordination.DatabaseFailedException")]
+public sealed class DatabaseFailedException : Exception
+{
+    public DatabaseFailedException(string sqlState)
+        : base($"The database refused a statement (SQLSTATE {sqlState}); see the silo's log.")
+    {
+        SqlState = sqlState;
+    }
+
+    [Id(0)] public string SqlState { get; }
 }

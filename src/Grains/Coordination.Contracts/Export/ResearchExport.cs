@@ -1,3 +1,5 @@
+using Coordination.Contracts.Statistics;
+
 namespace Coordination.Contracts.Export;
 
 /// <summary>
@@ -21,10 +23,18 @@ public sealed record ResearchExport(
     [property: Id(1)] int K,
     [property: Id(2)] int Suppressed);
 
+/// <summary>The cases of one country (the persons' citizenship) flagged in a period, released k-anonymous.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.ExportQuery")]
+public sealed record ExportQuery(
+    [property: Id(0)] string Country,
+    [property: Id(1)] ReportingPeriod Period,
+    [property: Id(2)] int K);
+
 /// <summary>Builds the anonymised export (stateless).</summary>
 [Alias("Coordination.IResearchExportGrain")]
 public interface IResearchExportGrain : IGrainWithIntegerKey
 {
-    [Alias("Export")]
-    Task<ResearchExport> Export(string? country, DateTimeOffset from, DateTimeOffset to, int k);
+    /// <summary>The export for <paramref name="query"/>, written to the audit log under <paramref name="requestedBy"/>.</summary>
+    [Alias("ExportAudited")]
+    Task<ResearchExport> Export(ExportQuery query, string requestedBy, string? agencyId);
 }

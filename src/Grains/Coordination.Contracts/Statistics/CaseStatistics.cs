@@ -10,13 +10,13 @@ public sealed record ReportingPeriod([property: Id(0)] DateTimeOffset From, [pro
 [GenerateSerializer, Immutable, Alias("Coordination.StatisticsQuery")]
 public sealed record StatisticsQuery([property: Id(0)] string Country, [property: Id(1)] ReportingPeriod Period);
 
-/// <summary>Distinct persons among the cases flagged in the period (see <see cref="CaseStatistics"/>).</summary>
+/// <summary>Distinct persons among the cases flagged in the period (see <see cref="CaseStatistics"/>). Null: suppressed.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.PersonCounts")]
 public sealed record PersonCounts(
-    [property: Id(0)] int Total,
-    [property: Id(1)] int Minors,
-    [property: Id(2)] int Female,
-    [property: Id(3)] int Male);
+    [property: Id(0)] int? Total,
+    [property: Id(1)] int? Minors,
+    [property: Id(2)] int? Female,
+    [property: Id(3)] int? Male);
 
 /// <summary>
 /// Cases flagged in the period by where they stand at its end (open + closed + withdrawn = total),
@@ -24,27 +24,30 @@ public sealed record PersonCounts(
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseCounts")]
 public sealed record CaseCounts(
-    [property: Id(0)] int Total,
-    [property: Id(1)] int Open,
-    [property: Id(2)] int Closed,
-    [property: Id(3)] int Withdrawn,
-    [property: Id(4)] int Reopened);
+    [property: Id(0)] int? Total,
+    [property: Id(1)] int? Open,
+    [property: Id(2)] int? Closed,
+    [property: Id(3)] int? Withdrawn,
+    [property: Id(4)] int? Reopened);
 
 /// <summary>Distinct cases with the stage's event inside the period, whenever they were flagged.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Funnel")]
 public sealed record Funnel(
-    [property: Id(0)] int Flagged,
-    [property: Id(1)] int Referred,
-    [property: Id(2)] int Returned,
-    [property: Id(3)] int Received,
-    [property: Id(4)] int Sheltered,
-    [property: Id(5)] int Reintegrated);
+    [property: Id(0)] int? Flagged,
+    [property: Id(1)] int? Referred,
+    [property: Id(2)] int? Returned,
+    [property: Id(3)] int? Received,
+    [property: Id(4)] int? Sheltered,
+    [property: Id(5)] int? Reintegrated);
 
 /// <summary>
 /// A country's case statistics over an explicit period; aggregates only, never personal data.
 /// The country is the persons' citizenship. Persons, cases, <see cref="ByExploitationType"/> and
 /// <see cref="ByDestinationCountry"/> describe the cases flagged in the period; the funnel and the
 /// median count events in the period. One person flagged twice is one person and two cases.
+/// A count between 1 and the minimum cell − 1 is null, and so is any count it could be worked back
+/// from within its group (and the median of fewer arrivals than the minimum cell); the JSON path
+/// of each (<c>persons.female</c>, <c>byDestinationCountry.QA</c>) is listed in <see cref="Suppressed"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseStatistics")]
 public sealed record CaseStatistics(
@@ -54,8 +57,9 @@ public sealed record CaseStatistics(
     [property: Id(3)] CaseCounts Cases,
     [property: Id(4)] Funnel Funnel,
     [property: Id(5)] double? MedianDaysFlaggedToArrived,
-    [property: Id(6)] IReadOnlyDictionary<string, int> ByExploitationType,
-    [property: Id(7)] IReadOnlyDictionary<string, int> ByDestinationCountry);
+    [property: Id(6)] IReadOnlyDictionary<string, int?> ByExploitationType,
+    [property: Id(7)] IReadOnlyDictionary<string, int?> ByDestinationCountry,
+    [property: Id(8)] IReadOnlyList<string> Suppressed);
 
 /// <summary>Computes case statistics from the case tables. Stateless; any silo answers.</summary>
 [Alias("Coordination.IStatisticsGrain")]

@@ -8,25 +8,38 @@ using NpgsqlTypes;
 namespace Coordination.Grains.Agencies;
 
 /// <summary>
-/// The registry of agencies: loaded once per activation from the <c>agencies</c> table and kept
-/// in memory, because referral routing reads it on every flag.
+/// The registry of agencies: loaded from the <c>agencies</c> table by the first call of each
+/// activation and kept in memory, because referral routing reads it on every flag.
 /// </summary>
-public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDirectoryGrain> logger) : Grain, IAgencyDirectoryGrain
+public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDirectoryGrain> logger) : Grain, IAgencyDirectoryGrain, IIncomingGrainCallFilter
 {
     private readonly Dictionary<string, Agency> _agencies = new(StringComparer.Ordinal);
+    private bool _loaded;
 
     // Routing reads the whole list on every flag: sort it once per change, not once per read.
     private IReadOnlyList<Agency>? _sorted;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads inside the call rather than in OnActivateAsync: a failed activation answers every call
+    /// for seconds with an exception that is not the database-unavailable 503 (and Npgsql's exceptions
+    /// do not serialise), while a failed call leaves the activation in place to load on the next one.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
     {
-        await using var command = db.CreateCommand("SELECT data FROM agencies ORDER BY id");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        if (!_loaded)
         {
-            var agency = JsonSerializer.Deserialize<Agency>(reader.GetString(0), CoordinationJson.Options)!;
-            _agencies[agency.Id] = agency;
+            await using var command = db.CreateCommand("SELECT data FROM agencies ORDER BY id");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var agency = JsonSerializer.Deserialize<Agency>(reader.GetString(0), CoordinationJson.Options)!;
+                _agencies[agency.Id] = agency;
+            }
+
+            _loaded = true;
         }
+
+        await context.Invoke();
     }
 
     public async Task<Agency> Create(Agency agency)

@@ -428,6 +428,12 @@ public sealed class CaseGrain(
         return (routed, [CaseAlerts.ReferralReceived(routed, referral, c.FlaggedByAgencyId)]);
     }
 
+    /// <summary>
+    /// Failures that prove nothing was committed: the connection failed before COMMIT was sent (a lost
+    /// COMMIT answer is a <see cref="CommitOutcomeUnknownException"/> instead), or the statement timed out.
+    /// </summary>
+    private static bool LeftTheDatabaseUntouched(Exception ex) => ex is NpgsqlException and not PostgresException or TimeoutException;
+
     private int NextEventSeq(List<CaseEvent> pending) => _lastEventSeq + pending.Count + 1;
 
     private CaseEvent NewEvent(CaseEventType type, Actor actor, DateTimeOffset now, string? note) =>
@@ -453,7 +459,22 @@ public sealed class CaseGrain(
 
     private async Task<SaveOutcome> SaveAsync(CaseChange change, DateTimeOffset now)
     {
-        var (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now, ackOptions.Value);
+        SaveOutcome outcome;
+        IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
+        try
+        {
+            (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now, ackOptions.Value);
+        }
+        catch (Exception ex) when (!LeftTheDatabaseUntouched(ex))
+        {
+            // The stored case may now differ from the one held here (a commit whose answer was lost,
+            // a version or key that did not match): read it again before the next call, or the next
+            // command would build on a stale state and event count.
+            _loaded = false;
+            logger.LogWarning("Case {CaseId}: save failed ({Error}); the case is read again before the next call", CaseId, ex.GetType().Name);
+            throw;
+        }
+
         if (outcome != SaveOutcome.Saved)
         {
             return outcome;

@@ -2,6 +2,7 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -100,7 +101,7 @@ public static class CaseStore
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
     /// timeline events, audit entry and feed items. Returns the feed items as committed. Every statement goes to
     /// PostgreSQL in one batch, so a change costs two round trips (the batch, then COMMIT) however
-    /// many events and items it has.
+    /// many events and items it has. A COMMIT whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
     /// </summary>
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(
         NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
@@ -187,7 +188,7 @@ public static class CaseStore
             throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await transaction.CommitOrUnknownAsync(cancellationToken);
         return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }
 

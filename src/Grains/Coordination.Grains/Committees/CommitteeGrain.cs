@@ -62,7 +62,22 @@ public sealed class CommitteeGrain(
         // Catch up on whatever fell due, or was left undelivered, while no silo held this committee.
         if (Current.Tasks.Count > 0 || HasUndelivered)
         {
+            // Never fail the activation on the database or the reminder table (a failed activation
+            // refuses every call for seconds, and not with the 503 of an outage): try again later.
+            await CheckOverdueOrRetryAsync();
+        }
+    }
+
+    private async Task CheckOverdueOrRetryAsync()
+    {
+        try
+        {
             await CheckOverdueAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not DomainException { Kind: not DomainErrorKind.Unavailable })
+        {
+            logger.LogWarning("Committee {CommitteeId}: checking overdue tasks failed ({Error}); will retry", CommitteeId, ex.GetType().Name);
+            RetryLater();
         }
     }
 
@@ -335,9 +350,19 @@ public sealed class CommitteeGrain(
                 throw DomainException.Conflict($"Committee {CommitteeId} was changed concurrently; try again.");
             }
 
+            // The write may have reached the database and committed with its answer lost: the caller
+            // must not be told nothing changed (an idempotent retry replays from the stored plan).
+            if (IsDatabaseFailure(ex))
+            {
+                throw new CommitOutcomeUnknownException(ex);
+            }
+
             throw;
         }
     }
+
+    private static bool IsDatabaseFailure(Exception? ex) =>
+        ex is not null && (ex is System.Data.Common.DbException or TimeoutException or IOException || IsDatabaseFailure(ex.InnerException));
 
     /// <summary>Appends the outbox to the feeds, settles what it settles, and pushes both live; on failure keeps them for a retry.</summary>
     private async Task DeliverOutboxAsync()
@@ -358,14 +383,7 @@ public sealed class CommitteeGrain(
         {
             logger.LogWarning("Committee {CommitteeId}: {Count} feed items and {Settlements} settlements not delivered yet ({Error}); will retry",
                 CommitteeId, batch.Count, settlements.Count, ex.GetType().Name);
-            _retryTimer ??= this.RegisterGrainTimer(
-                async _ =>
-                {
-                    _retryTimer?.Dispose();
-                    _retryTimer = null;
-                    await CheckOverdueAsync();
-                },
-                new GrainTimerCreationOptions { DueTime = options.Value.OutboxRetryDelay, Period = Timeout.InfiniteTimeSpan });
+            RetryLater();
             return;
         }
 
@@ -384,6 +402,16 @@ public sealed class CommitteeGrain(
 
         GrainFactory.NotifyAppended(delivered);
     }
+
+    private void RetryLater() =>
+        _retryTimer ??= this.RegisterGrainTimer(
+            async _ =>
+            {
+                _retryTimer?.Dispose();
+                _retryTimer = null;
+                await CheckOverdueOrRetryAsync();
+            },
+            new GrainTimerCreationOptions { DueTime = options.Value.OutboxRetryDelay, Period = Timeout.InfiniteTimeSpan });
 
     /// <summary>Wakes the committee when the next overdue chase (or an outbox retry) falls due.</summary>
     private async Task ScheduleAsync(DateTimeOffset now)

@@ -1,26 +1,32 @@
+using System.Globalization;
 using System.Text.Json;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Export;
+using Coordination.Grains.Statistics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Coordination.Grains.Export;
 
 /// <summary>
 /// The anonymised export for research and donors, in the spirit of the Counter Trafficking Data
-/// Collaborative: one row per case flagged in [from, to), no names, passports, phones or case ids.
+/// Collaborative: one row per case of one country flagged in [from, to), no names, passports,
+/// phones or case ids. Every export is written to the audit log: who, country, period, k and rows.
 /// </summary>
 [StatelessWorker]
-public sealed class ResearchExportGrain(NpgsqlDataSource db) : Grain, IResearchExportGrain
+public sealed class ResearchExportGrain(NpgsqlDataSource db, ILogger<ResearchExportGrain> logger) : Grain, IResearchExportGrain
 {
-    public async Task<ResearchExport> Export(string? country, DateTimeOffset from, DateTimeOffset to, int k)
+    /// <summary>The quasi-identifiers a row is built from.</summary>
+    private static readonly string[] ReadFields = ["sex", "birthYear", "citizenship", "currentCountry", "exploitationType", "homeRegion"];
+
+    public async Task<ResearchExport> Export(ExportQuery query, string requestedBy, string? agencyId)
     {
         await using var command = db.CreateCommand(
-            "SELECT state FROM cases WHERE created_at >= @from AND created_at < @to AND (@country::text IS NULL OR citizenship = @country) ORDER BY created_at");
-        command.Parameters.AddWithValue("from", from.UtcDateTime);
-        command.Parameters.AddWithValue("to", to.UtcDateTime);
-        command.Parameters.AddWithValue("country", NpgsqlDbType.Text, (object?)country ?? DBNull.Value);
+            "SELECT state FROM cases WHERE citizenship = @country AND created_at >= @from AND created_at < @to ORDER BY created_at");
+        command.Parameters.AddWithValue("country", query.Country);
+        command.Parameters.AddWithValue("from", query.Period.From.UtcDateTime);
+        command.Parameters.AddWithValue("to", query.Period.To.UtcDateTime);
 
         var records = new List<ResearchRecord>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -32,8 +38,12 @@ public sealed class ResearchExportGrain(NpgsqlDataSource db) : Grain, IResearchE
             }
         }
 
-        var (released, suppressed) = KAnonymity.Apply(records, k);
-        return new ResearchExport(released, k, suppressed);
+        var (released, suppressed) = KAnonymity.Apply(records, query.K);
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"period [{query.Period.From:O}, {query.Period.To:O}) k={query.K} rows={released.Count} suppressed={suppressed}");
+        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, $"export.research:{query.Country}", ReadFields, detail);
+        logger.LogInformation("Research export of {Country} for {Username}: {Rows} rows at k={K}", query.Country, requestedBy, released.Count, query.K);
+        return new ResearchExport(released, query.K, suppressed);
     }
 
     private static ResearchRecord ToRecord(CaseView c)

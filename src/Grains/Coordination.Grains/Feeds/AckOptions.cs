@@ -23,6 +23,15 @@ public sealed class AckOptions
     /// <summary>How far past due an item must be before the sweep, rather than its feed's own timer, escalates it.</summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After a feed failed to check its deadlines (database or reminder table unreachable), it tries
+    /// again after this long, doubling each time up to <see cref="FailedCheckRetryMax"/>, until it succeeds.
+    /// </summary>
+    public TimeSpan FailedCheckRetry { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts of a failing deadline check.</summary>
+    public TimeSpan FailedCheckRetryMax { get; set; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan DeadlineFor(Urgency urgency) => urgency switch
     {
         Urgency.Critical => Critical,

@@ -29,15 +29,18 @@ public sealed class AgencyFeedGrain(
     private readonly RecentItems _recent = new();
     private IGrainTimer? _deadlineTimer;
     private DateTimeOffset? _timerDue;
-    private bool _reminderRegistered;
+    private bool? _reminderRegistered;
+    private IGrainTimer? _retryTimer;
+    private int _failedChecks;
 
     private string AgencyId => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _reminderRegistered = await this.GetReminder(ReminderName) is not null;
-        await EscalateDueAsync(cancellationToken);
-    }
+    /// <summary>
+    /// Catches up on deadlines that passed while no silo held this feed. Never fails: a failed
+    /// activation would refuse every read and notification for seconds, and not with the
+    /// database-unavailable 503; a check that fails here is retried instead (see <see cref="CheckOrRetryAsync"/>).
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => CheckQuietlyAsync(cancellationToken);
 
     public async Task<IReadOnlyList<FeedItem>> Since(long afterSeq, int limit)
     {
@@ -77,16 +80,77 @@ public sealed class AgencyFeedGrain(
             .Min();
         if (earliest != default && (_timerDue is null || earliest < _timerDue))
         {
-            await ScheduleAsync(earliest);
+            try
+            {
+                await ScheduleAsync(earliest);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The reminder table is unreachable: the retried check arms the timer from the database.
+                RetryCheckAfter(ex);
+            }
         }
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => EscalateDueAsync(CancellationToken.None);
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckQuietlyAsync(CancellationToken.None);
 
-    public Task<int> EscalateDue() => EscalateDueAsync(CancellationToken.None);
+    public Task<int> EscalateDue() => CheckOrRetryAsync(CancellationToken.None);
 
     private void Publish(IReadOnlyList<FeedItem> items) =>
         GrainFactory.GetGrain<IDashboardRelayGrain>(0).Publish(AgencyId, items).Ignore();
+
+    /// <summary>
+    /// Escalates what is due and arms the next deadline. If the database or the reminder table cannot
+    /// be reached, tries again after <see cref="AckOptions.FailedCheckRetry"/>, doubling up to
+    /// <see cref="AckOptions.FailedCheckRetryMax"/>, until a check succeeds: a deadline that falls due
+    /// during an outage escalates within that bound of the database's return, not at the next sweep.
+    /// </summary>
+    private async Task<int> CheckOrRetryAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _reminderRegistered ??= await this.GetReminder(ReminderName) is not null;
+            var escalated = await EscalateDueAsync(cancellationToken);
+            _failedChecks = 0;
+            return escalated;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RetryCheckAfter(ex);
+            throw;
+        }
+    }
+
+    /// <summary>For callers with nobody to tell of a failure (activation, timers, reminders): it is logged and retried.</summary>
+    private async Task CheckQuietlyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CheckOrRetryAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Logged, and retried, by CheckOrRetryAsync.
+        }
+    }
+
+    private void RetryCheckAfter(Exception failure)
+    {
+        var options = ackOptions.Value;
+        var delay = TimeSpan.FromTicks(Math.Min(options.FailedCheckRetryMax.Ticks, options.FailedCheckRetry.Ticks << Math.Min(_failedChecks, 20)));
+        _failedChecks++;
+        logger.LogWarning("Agency {AgencyId}: checking acknowledgement deadlines failed ({Error}); retrying in {Delay}",
+            AgencyId, failure.GetType().Name, delay);
+        _retryTimer?.Dispose();
+        _retryTimer = this.RegisterGrainTimer(
+            async ct =>
+            {
+                _retryTimer?.Dispose();
+                _retryTimer = null;
+                await CheckQuietlyAsync(ct);
+            },
+            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan });
+    }
 
     /// <summary>Escalates every item now past its due time, then waits for the next one.</summary>
     private async Task<int> EscalateDueAsync(CancellationToken cancellationToken)
@@ -126,7 +190,7 @@ public sealed class AgencyFeedGrain(
 
         if (due is null)
         {
-            if (_reminderRegistered)
+            if (_reminderRegistered is true)
             {
                 var reminder = await this.GetReminder(ReminderName);
                 if (reminder is not null)
@@ -140,7 +204,7 @@ public sealed class AgencyFeedGrain(
             return;
         }
 
-        if (!_reminderRegistered)
+        if (_reminderRegistered is not true)
         {
             await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
             _reminderRegistered = true;
@@ -148,7 +212,7 @@ public sealed class AgencyFeedGrain(
 
         var delay = due.Value - clock.GetUtcNow();
         _deadlineTimer = this.RegisterGrainTimer(
-            async ct => await EscalateDueAsync(ct),
+            async ct => await CheckQuietlyAsync(ct),
             new GrainTimerCreationOptions { DueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Period = Timeout.InfiniteTimeSpan });
     }
 }

@@ -2,6 +2,7 @@ using Coordination.Grains.Cases;
 using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Observability;
+using Coordination.Grains.Statistics;
 using Coordination.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,14 @@ public static class CoordinationGrainsExtensions
             .Validate(o => o.SweepEvery > TimeSpan.Zero, Positive(nameof(AckOptions.SweepEvery)))
             .Validate(o => o.SweepGrace >= TimeSpan.Zero,
                 $"{AckOptions.Section}:{nameof(AckOptions.SweepGrace)} must be zero or a positive TimeSpan such as 00:00:05 (environment variable {AckOptions.Section.Replace(":", "__")}__{nameof(AckOptions.SweepGrace)}).")
+            .Validate(o => o.FailedCheckRetry > TimeSpan.Zero, Positive(nameof(AckOptions.FailedCheckRetry)))
+            .Validate(o => o.FailedCheckRetryMax >= o.FailedCheckRetry,
+                $"{AckOptions.Section}:{nameof(AckOptions.FailedCheckRetryMax)} must be at least {nameof(AckOptions.FailedCheckRetry)} (environment variable {AckOptions.Section.Replace(":", "__")}__{nameof(AckOptions.FailedCheckRetryMax)}).")
+            .ValidateOnStart();
+        services.AddOptions<StatisticsOptions>()
+            .Bind(configuration.GetSection(StatisticsOptions.Section))
+            .Validate(o => o.IsValid,
+                $"{StatisticsOptions.Section}:{nameof(StatisticsOptions.MinCell)} must be a whole number from 1 to 1000 (environment variable Coordination__Statistics__MinCell).")
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<FeedMetrics>();

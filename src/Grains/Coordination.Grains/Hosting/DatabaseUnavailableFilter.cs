@@ -5,9 +5,11 @@ using Npgsql;
 namespace Coordination.Grains.Hosting;
 
 /// <summary>
-/// Turns "PostgreSQL is down or too slow" into a <see cref="DomainException"/> of kind Unavailable
-/// at the grain boundary: the caller gets a retryable 503 instead of an exception type that does
-/// not cross the wire, and no grain needs its own catch for it.
+/// Turns database failures into exceptions that cross the grain boundary: "PostgreSQL is down or too
+/// slow" and "the commit's answer was lost" become a <see cref="DomainException"/> of kind Unavailable
+/// (a retryable 503 that says which of the two it was), any other refusal a
+/// <see cref="DatabaseFailedException"/>. Npgsql's own exception types have no Orleans codec, so
+/// none may pass, and no grain needs its own catch for them.
 /// </summary>
 public sealed class DatabaseUnavailableFilter(ILogger<DatabaseUnavailableFilter> logger) : IIncomingGrainCallFilter
 {
@@ -17,11 +19,21 @@ public sealed class DatabaseUnavailableFilter(ILogger<DatabaseUnavailableFilter>
         {
             await context.Invoke();
         }
+        catch (CommitOutcomeUnknownException ex)
+        {
+            logger.LogWarning("{Grain}.{Method}: commit not confirmed, outcome unknown ({Error})",
+                context.TargetId, context.MethodName, ex.InnerException?.GetType().Name);
+            throw DomainException.OutcomeUnknown();
+        }
         catch (Exception ex) when (IsDatabaseUnavailable(ex))
         {
             logger.LogWarning("{Grain}.{Method}: database unavailable ({Error})", context.TargetId, context.MethodName, ex.GetType().Name);
-            throw new DomainException(DomainErrorKind.Unavailable, "Service temporarily unavailable",
-                "The database is not reachable right now. Nothing was changed; retry with the same Idempotency-Key.");
+            throw DomainException.Unavailable();
+        }
+        catch (PostgresException ex)
+        {
+            logger.LogError(ex, "{Grain}.{Method}: the database refused a statement ({SqlState})", context.TargetId, context.MethodName, ex.SqlState);
+            throw new DatabaseFailedException(ex.SqlState);
         }
     }
 

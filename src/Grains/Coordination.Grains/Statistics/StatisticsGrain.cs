@@ -2,6 +2,7 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
 using Coordination.Grains.Cases;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Coordination.Grains.Statistics;
@@ -22,7 +23,8 @@ namespace Coordination.Grains.Statistics;
 /// </list>
 /// </summary>
 [StatelessWorker]
-public sealed class StatisticsGrain(NpgsqlDataSource db, CaseStateCodec codec, ILogger<StatisticsGrain> logger) : Grain, IStatisticsGrain
+public sealed class StatisticsGrain(
+    NpgsqlDataSource db, CaseStateCodec codec, IOptions<StatisticsOptions> options, ILogger<StatisticsGrain> logger) : Grain, IStatisticsGrain
 {
     private static readonly CaseEventType[] FunnelStages =
     [
@@ -30,9 +32,12 @@ public sealed class StatisticsGrain(NpgsqlDataSource db, CaseStateCodec codec, I
         CaseEventType.Sheltered, CaseEventType.ReintegrationStarted, CaseEventType.Reopened,
     ];
 
+    /// <summary>What the computation reads to tell persons apart.</summary>
+    private static readonly string[] IdentityFields = ["fullName", "birthYear", "passportNumber"];
+
     public async Task<CaseStatistics> Compute(StatisticsQuery query, string requestedBy, string? agencyId)
     {
-        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, query);
+        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, $"statistics.compute:{query.Country}", IdentityFields, null);
         var cohort = await StatisticsStore.FlaggedInAsync(db, codec, query);
         var stages = await StatisticsStore.CasesWithEventAsync(db, query, FunnelStages);
         var median = await StatisticsStore.MedianDaysFlaggedToArrivedAsync(db, query);
@@ -42,34 +47,65 @@ public sealed class StatisticsGrain(NpgsqlDataSource db, CaseStateCodec codec, I
             .ToList();
         string? SexOf(List<CohortCase> cases) => cases.MaxBy(c => c.FlaggedAt)!.Sex;
 
+        var cells = new SmallCells(options.Value.MinCell);
+        var bySex = cells.Parts(persons.Count,
+        [
+            ("persons.female", persons.Count(p => SexOf(p) == nameof(Sex.F))),
+            ("persons.male", persons.Count(p => SexOf(p) == nameof(Sex.M))),
+        ]);
+        var minors = cells.Parts(persons.Count, [("persons.minors", persons.Count(p => p.Any(c => c.Minor)))]);
+        var byOutcome = cells.Parts(cohort.Count,
+        [
+            ("cases.open", cohort.Count(c => c.LastEnding is null or CaseEventType.Reopened)),
+            ("cases.closed", cohort.Count(c => c.LastEnding == CaseEventType.Closed)),
+            ("cases.withdrawn", cohort.Count(c => c.LastEnding == CaseEventType.Withdrawn)),
+        ]);
         var statistics = new CaseStatistics(
             query.Country,
             query.Period,
-            new PersonCounts(
-                persons.Count,
-                persons.Count(p => p.Any(c => c.Minor)),
-                persons.Count(p => SexOf(p) == nameof(Sex.F)),
-                persons.Count(p => SexOf(p) == nameof(Sex.M))),
+            new PersonCounts(cells.Cell("persons.total", persons.Count), minors["persons.minors"], bySex["persons.female"], bySex["persons.male"]),
             new CaseCounts(
-                cohort.Count,
-                cohort.Count(c => c.LastEnding is null or CaseEventType.Reopened),
-                cohort.Count(c => c.LastEnding == CaseEventType.Closed),
-                cohort.Count(c => c.LastEnding == CaseEventType.Withdrawn),
-                stages[CaseEventType.Reopened]),
+                cells.Cell("cases.total", cohort.Count), byOutcome["cases.open"], byOutcome["cases.closed"], byOutcome["cases.withdrawn"],
+                cells.Cell("cases.reopened", stages[CaseEventType.Reopened])),
             new Funnel(
-                stages[CaseEventType.Flagged], stages[CaseEventType.Referred], stages[CaseEventType.Arrived],
-                stages[CaseEventType.ReceivedByAgency], stages[CaseEventType.Sheltered], stages[CaseEventType.ReintegrationStarted]),
-            median is { } m ? Math.Round(m, 1, MidpointRounding.AwayFromZero) : null,
-            Tally(cohort.Select(c => c.ExploitationType)),
-            Tally(cohort.Select(c => c.CurrentCountry)));
+                cells.Cell("funnel.flagged", stages[CaseEventType.Flagged]), cells.Cell("funnel.referred", stages[CaseEventType.Referred]),
+                cells.Cell("funnel.returned", stages[CaseEventType.Arrived]), cells.Cell("funnel.received", stages[CaseEventType.ReceivedByAgency]),
+                cells.Cell("funnel.sheltered", stages[CaseEventType.Sheltered]), cells.Cell("funnel.reintegrated", stages[CaseEventType.ReintegrationStarted])),
+            Median(median, stages[CaseEventType.Arrived], cells),
+            Tally(cells, "byExploitationType", cohort.Count, cohort.Select(c => c.ExploitationType)),
+            Tally(cells, "byDestinationCountry", cohort.Count, cohort.Select(c => c.CurrentCountry)),
+            cells.Paths);
 
         logger.LogInformation("Statistics for {Country} computed for {Username}: {Cases} cases", query.Country, requestedBy, cohort.Count);
         return statistics;
     }
 
-    private static IReadOnlyDictionary<string, int> Tally(IEnumerable<string> values) =>
-        values.GroupBy(v => v, StringComparer.Ordinal)
+    /// <summary>Counts by value, largest first; they add up to <paramref name="total"/>, so they are suppressed as one group.</summary>
+    private static IReadOnlyDictionary<string, int?> Tally(SmallCells cells, string path, int total, IEnumerable<string> values)
+    {
+        var counts = values.GroupBy(v => v, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count())
             .ThenBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            .Select(g => (g.Key, Count: g.Count()))
+            .ToList();
+        var published = cells.Parts(total, counts.Select(c => ($"{path}.{c.Key}", c.Count)).ToList());
+        return counts.ToDictionary(c => c.Key, c => published[$"{path}.{c.Key}"], StringComparer.Ordinal);
+    }
+
+    /// <summary>The median of fewer arrivals than the minimum cell would describe a few persons' journeys.</summary>
+    private static double? Median(double? median, int arrivals, SmallCells cells)
+    {
+        if (median is not { } m)
+        {
+            return null;
+        }
+
+        if (cells.IsSmall(arrivals))
+        {
+            cells.Cell("medianDaysFlaggedToArrived", arrivals);
+            return null;
+        }
+
+        return Math.Round(m, 1, MidpointRounding.AwayFromZero);
+    }
 }

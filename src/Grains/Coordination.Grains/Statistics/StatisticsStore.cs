@@ -91,15 +91,20 @@ public static class StatisticsStore
         return result is double median ? median : null;
     }
 
-    /// <summary>One audit entry per computation: identity fields were read to count persons, none were returned.</summary>
-    public static async Task AuditAsync(NpgsqlDataSource db, string username, string? agencyId, StatisticsQuery query, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One audit entry per aggregate read (statistics, research export): identity or quasi-identifying
+    /// fields were read to build it, none returned as such; <paramref name="detail"/> says what was released.
+    /// </summary>
+    public static async Task AuditAsync(
+        NpgsqlDataSource db, string username, string? agencyId, string action, string[] fields, string? detail, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "INSERT INTO audit_log (username, agency_id, case_id, action, fields) VALUES (@user, @agency, NULL, @action, @fields)");
+            "INSERT INTO audit_log (username, agency_id, case_id, action, fields, detail) VALUES (@user, @agency, NULL, @action, @fields, @detail)");
         command.Parameters.AddWithValue("user", username);
         command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)agencyId ?? DBNull.Value);
-        command.Parameters.AddWithValue("action", $"statistics.compute:{query.Country}");
-        command.Parameters.AddWithValue("fields", new[] { "fullName", "birthYear", "passportNumber" });
+        command.Parameters.AddWithValue("action", action);
+        command.Parameters.AddWithValue("fields", fields);
+        command.Parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -112,6 +112,10 @@ function reportTables(report, ctx) {
   ];
 }
 
+/** A count the server suppressed as too small to publish is null. */
+const Suppressed = '—';
+const count = (value) => (value === null ? Suppressed : value);
+
 function funnel(stats) {
   const values = FunnelStages.map((stage) => stats.funnel[stage] ?? 0);
   const max = Math.max(1, ...values);
@@ -120,7 +124,7 @@ function funnel(stats) {
     h('ol', { class: 'funnel', 'aria-labelledby': 'funnel-heading' }, FunnelStages.map((stage, i) => h('li', { class: 'funnel-step', dataset: { stage } },
       h('span', { class: 'funnel-label' }, t(`committee.funnel.${stage}`)),
       h('span', { class: 'funnel-track', 'aria-hidden': 'true' }, h('span', { class: 'funnel-bar', style: `width:${(values[i] / max) * 100}%` })),
-      h('span', { class: 'funnel-value' }, num(values[i]))))));
+      h('span', { class: 'funnel-value' }, stats.funnel[stage] === null ? Suppressed : num(values[i]))))));
 }
 
 function statistics(stats) {
@@ -130,13 +134,15 @@ function statistics(stats) {
     h('p', { class: 'meta' }, t('committee.stats.country', { country: country(stats.country) })),
     h('div', { class: 'stats-split' },
       table('committee.stats.persons', [t('committee.stats.measure'), t('committee.stats.count')], [
-        [t('committee.stats.total'), p.total], [t('committee.stats.minors'), p.minors], [t('committee.stats.female'), p.female], [t('committee.stats.male'), p.male]], 'stats-persons'),
+        [t('committee.stats.total'), count(p.total)], [t('committee.stats.minors'), count(p.minors)],
+        [t('committee.stats.female'), count(p.female)], [t('committee.stats.male'), count(p.male)]], 'stats-persons'),
       table('committee.stats.cases', [t('committee.stats.measure'), t('committee.stats.count')], [
-        [t('committee.stats.total'), c.total], [t('committee.stats.open'), c.open], [t('committee.stats.closed'), c.closed],
-        [t('committee.stats.withdrawn'), c.withdrawn], [t('committee.stats.reopened'), c.reopened]], 'stats-cases')),
+        [t('committee.stats.total'), count(c.total)], [t('committee.stats.open'), count(c.open)], [t('committee.stats.closed'), count(c.closed)],
+        [t('committee.stats.withdrawn'), count(c.withdrawn)], [t('committee.stats.reopened'), count(c.reopened)]], 'stats-cases')),
     funnel(stats),
     stats.medianDaysFlaggedToArrived !== null && stats.medianDaysFlaggedToArrived !== undefined
       ? h('p', { class: 'meta' }, t('committee.stats.median', { days: num(Math.round(stats.medianDaysFlaggedToArrived * 10) / 10) })) : null,
+    stats.suppressed?.length ? h('p', { class: 'hint' }, t('committee.stats.suppressed', { mark: Suppressed })) : null,
   ];
 }
 
