@@ -28,31 +28,24 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
     {
         await Task.Delay(Warmup, cancellationToken);
         Task webKill = Task.CompletedTask;
-        var kinds = new Queue<FaultKind>();
+        var kinds = new List<FaultKind>();
         while (true)
         {
             if (kinds.Count == 0)
             {
-                foreach (var kind in Enum.GetValues<FaultKind>().OrderBy(_ => _random.Next()))
-                {
-                    kinds.Enqueue(kind);
-                }
+                kinds.AddRange(Enum.GetValues<FaultKind>().OrderBy(_ => _random.Next()));
             }
 
-            var next = kinds.Peek();
-            var needs = next switch
-            {
-                FaultKind.SiloPause => TimeSpan.FromSeconds(50),
-                FaultKind.SiloKill => TimeSpan.FromSeconds(30),
-                FaultKind.DatabaseStop => TimeSpan.FromSeconds(25),
-                _ => TimeSpan.FromSeconds(15),
-            };
-            if (recorder.Now + needs > until)
+            // The next kind in the seeded order that can heal before the end: a short run skips a freeze.
+            var remaining = until - recorder.Now;
+            var fitting = kinds.Where(k => Needs(k) <= remaining).ToList();
+            if (fitting.Count == 0)
             {
                 break;
             }
 
-            kinds.Dequeue();
+            var next = fitting[0];
+            kinds.Remove(next);
             if (next == FaultKind.WebKill)
             {
                 // A web host's restart may overlap the next fault: no other process depends on it.
@@ -80,6 +73,15 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
 
         await webKill;
     }
+
+    /// <summary>How long a fault takes to inject and heal on a loaded machine (a freeze waits for the death declaration, up to a minute).</summary>
+    private static TimeSpan Needs(FaultKind kind) => kind switch
+    {
+        FaultKind.SiloPause => TimeSpan.FromSeconds(90),
+        FaultKind.SiloKill => TimeSpan.FromSeconds(30),
+        FaultKind.DatabaseStop => TimeSpan.FromSeconds(25),
+        _ => TimeSpan.FromSeconds(15),
+    };
 
     private async Task RecordAsync(Task<Fault> injected)
     {
@@ -141,6 +143,8 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
         await PostgresAsync("pg_crash_cluster");
         await Task.Delay(down);
         await PostgresAsync("pg_start_cluster");
+        // The crash cut the idle connections of the injector's own pool; it must not hand them out.
+        db.Clear();
         return new Fault(FaultKind.DatabaseStop, "postgres", start, recorder.Now, null);
     }
 

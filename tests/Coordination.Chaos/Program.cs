@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Coordination.Chaos.Checking;
 using Coordination.Tests.Infrastructure;
 using Npgsql;
@@ -89,7 +90,7 @@ public static class ChaosProgram
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             await using var file = File.Create(output);
             await JsonSerializer.SerializeAsync(file, new { report.Seed, report.Passed, settings, report.Figures, report.Violations, history },
-                new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+                new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } });
             return report;
         }
         finally

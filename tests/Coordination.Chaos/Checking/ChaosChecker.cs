@@ -202,10 +202,13 @@ public static class ChaosChecker
     /// <summary>
     /// Every item of an agency reached every dashboard of it. A dashboard connected from an item's
     /// commit until <see cref="CheckBounds.Convergence"/> later must have it by then (pushed, or
-    /// fetched because a later push showed a hole); one that was away gets it by its reconnect catch-up.
+    /// fetched because a later push showed a hole), not counting time the cluster provably could
+    /// not push (a failed silo not yet declared dead holds the pushes routed through it); one that
+    /// was away gets it by its reconnect catch-up.
     /// </summary>
     private static DeliveryFigures CheckDelivery(History history, Truth truth, CheckBounds bounds, Action<string, string> violate)
     {
+        var unavailable = Unavailability(history, bounds);
         var firstReceipts = history.Receipts.GroupBy(r => (r.Dashboard, r.ItemId)).ToDictionary(g => g.Key, g => g.MinBy(r => r.At)!);
         var away = history.Disconnections.ToLookup(d => d.Dashboard);
         int deliveries = 0, live = 0, gapFill = 0, reconnect = 0, missed = 0, missedConnected = 0, slow = 0;
@@ -236,7 +239,7 @@ public static class ChaosChecker
                     var took = receipt.At - item.OccurredAt;
                     slowest = took > slowest ? took : slowest;
                     slow += took > bounds.Promptly ? 1 : 0;
-                    if (receipt.At > window)
+                    if (took - Excused(unavailable, item.OccurredAt, receipt.At) > bounds.Convergence)
                     {
                         missedConnected++;
                         violate("missed", $"dashboard {dashboard.Name}, connected throughout, got {item.AgencyId} #{item.Seq} ({item.Type}) " +
