@@ -27,7 +27,7 @@ public sealed class DashboardHub(IClusterClient cluster, DashboardConnections co
             return;
         }
 
-        connections.Add(Context, username, TokenIssuer.IssuedAtOf(Context.User!));
+        connections.Add(Context, username, agency, TokenIssuer.IssuedAtOf(Context.User!));
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(agency));
         await base.OnConnectedAsync();
     }
@@ -57,14 +57,17 @@ public sealed class DashboardConnections
 {
     private readonly ConcurrentDictionary<string, Connection> _open = new(StringComparer.Ordinal);
 
-    public sealed record Connection(string Username, DateTimeOffset TokenIssuedAt, HubCallerContext Context);
+    public sealed record Connection(string Username, string AgencyId, DateTimeOffset TokenIssuedAt, HubCallerContext Context);
 
-    public void Add(HubCallerContext context, string username, DateTimeOffset tokenIssuedAt) =>
-        _open[context.ConnectionId] = new Connection(username, tokenIssuedAt, context);
+    public void Add(HubCallerContext context, string username, string agencyId, DateTimeOffset tokenIssuedAt) =>
+        _open[context.ConnectionId] = new Connection(username, agencyId, tokenIssuedAt, context);
 
     public void Remove(string connectionId) => _open.TryRemove(connectionId, out _);
 
     public IReadOnlyList<Connection> All => _open.Values.ToList();
+
+    /// <summary>The agencies with at least one dashboard open here.</summary>
+    public IReadOnlyList<string> Agencies => _open.Values.Select(c => c.AgencyId).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Closes every open connection of the user; returns how many.</summary>
     public int CloseAll(string username)

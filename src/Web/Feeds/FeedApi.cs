@@ -1,6 +1,7 @@
 using Coordination.Contracts.Feeds;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
+using Coordination.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coordination.Web.Feeds;
@@ -13,6 +14,8 @@ public static class FeedApi
     {
         services.AddSingleton<FeedPushObserver>();
         services.AddHostedService<RelaySubscription>();
+        services.AddOptions<LivePushOptions>().BindConfiguration(LivePushOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<LivePushCheck>();
         services.AddSingleton<DashboardConnections>();
         services.AddHostedService<DashboardAccessSweep>();
         return services;
