@@ -9,6 +9,7 @@ namespace Coordination.Web.Feeds;
 public static class FeedApi
 {
     public const int MaxPage = 1000;
+    public const string HubPath = "/hubs/dashboard";
 
     public static IServiceCollection AddFeedPush(this IServiceCollection services)
     {
@@ -26,7 +27,7 @@ public static class FeedApi
         app.MapGet("/api/feed", Since).RequireAuthorization().WithTags("Feed");
         app.MapPost("/api/alerts/{id:guid}/ack", Acknowledge).RequireAuthorization().WithTags("Feed");
         // A connection lives no longer than its token: the client refreshes the token and reconnects.
-        app.MapHub<DashboardHub>("/hubs/dashboard", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
+        app.MapHub<DashboardHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         return app;
     }
 

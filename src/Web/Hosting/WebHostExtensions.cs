@@ -3,6 +3,7 @@ using Coordination.Contracts.Common;
 using Coordination.ServiceDefaults;
 using Coordination.Web.Errors;
 using Coordination.Web.Observability;
+using Coordination.Web.RateLimits;
 using Orleans.Configuration;
 using Serilog;
 
@@ -53,6 +54,7 @@ public static class WebHostExtensions
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
         builder.AddHttpSecurity();
+        builder.Services.AddApiRateLimits(builder.Configuration);
         return builder;
     }
 
@@ -70,6 +72,7 @@ public static class WebHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseDashboardConnectionCaps();
         app.MapOpenApi();
         app.MapServiceDefaults();
         return app;
