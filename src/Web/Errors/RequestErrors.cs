@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Coordination.Contracts.Common;
 
 namespace Coordination.Web.Errors;
 
@@ -81,6 +82,28 @@ public sealed partial class RequestErrors
         }
 
         return trimmed;
+    }
+
+    /// <summary>An enumeration value from text outside JSON (a query string, a CSV cell): exactly a member's name (<see cref="StrictEnum"/>).</summary>
+    public T? Enumerated<T>(string field, string? text, bool required = true) where T : struct, Enum
+    {
+        if (text is null)
+        {
+            if (required)
+            {
+                Add(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (StrictEnum.TryParse<T>(text, out var value))
+        {
+            return value;
+        }
+
+        Add(field, $"'{text}' is not one of {string.Join(", ", StrictEnum.NamesOf<T>())}.");
+        return null;
     }
 
     public string? Pattern(string field, string? value, Regex pattern, string explanation, bool required = true)

@@ -40,6 +40,28 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
         await fixture.RefusedWithoutChangeAsync(() => attack.Send(this), attack.Expected);
     }
 
+    /// <summary>What the API reads is what its OpenAPI document promises: each enumeration by its members' exact names.</summary>
+    [Fact]
+    public async Task The_OpenAPI_document_lists_each_enumeration_by_its_exact_names()
+    {
+        var document = (await Anonymous.GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK).Json!;
+        var enumerations = Descendants(document).OfType<JsonObject>()
+            .Select(o => o["enum"] as JsonArray)
+            .Where(e => e is not null)
+            .Select(e => string.Join(",", e!.Select(v => v?.ToString())))
+            .ToHashSet();
+        Assert.Contains("Prevention,Protection,Prosecution,Partnership,Coordination", enumerations);
+        Assert.Contains("F,M,X", enumerations);
+        Assert.Contains("alert,task,info", enumerations);
+
+        static IEnumerable<JsonNode> Descendants(JsonNode node) => node switch
+        {
+            JsonObject o => o.Select(p => p.Value).OfType<JsonNode>().SelectMany(Descendants).Prepend(o),
+            JsonArray a => a.OfType<JsonNode>().SelectMany(Descendants).Prepend(a),
+            _ => [node],
+        };
+    }
+
     /// <summary>A hostile request, what it must get, and for accepted ones how to check it was stored exactly.</summary>
     private sealed record Attack(string Name, Func<InputAttackTests, Task<ApiResponse>> Send, HttpStatusCode Expected, Func<InputAttackTests, ApiResponse, Task>? Accepted = null);
 
@@ -82,6 +104,11 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("exploitationType", "\"Slavery\""), ("exploitationType", "3"), ("needs", "\"Shelter\""), ("needs", "[1]"), ("needs", "[\"Spaceship\"]"),
             ("needs", "{\"0\":\"Shelter\"}"), ("urgency", "\"Whenever\""), ("urgency", "2"), ("homeRegion", "5"),
             ("consent", "true"), ("consent.given", "\"yes\""), ("consent.given", "1"), ("consent.scope", "[]"), ("reportedBy", "\"Neighbour\""),
+            // Enumerations take exactly one member's name: no flag combinations, numbers in text or other spellings.
+            ("person.sex", "\"F, M\""), ("person.sex", "\"F,M\""), ("person.sex", "\"1\""), ("person.sex", "\"f\""), ("person.sex", "\" F\""),
+            ("urgency", "\"Routine, Critical\""), ("urgency", "\"Urgent, Critical\""), ("urgency", "\"2\""), ("situation", "\"Detained, Hiding\""),
+            ("exploitationType", "\"Labour, Domestic\""), ("needs", "[\"Shelter, Legal\"]"), ("needs", "[\"Shelter\", \"Legal, Medical\"]"),
+            ("reportedBy", "\"Self, Family\""), ("reportedBy", "\"-1\""),
         ];
         foreach (var (path, json) in wrongTypes)
         {
@@ -213,7 +240,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             yield return new($"path: case id {Escape(id[..Math.Min(id.Length, 40)])}", t => t.World.Consul.GetAsync($"/api/cases/{id}"), HttpStatusCode.NotFound);
         }
 
-        foreach (var query in new[] { "limit=-1", "limit=0", "limit=501", "limit=abc", "limit=1e3", "status=Bogus", "status=%27Flagged%27", "after=%00", $"after={new string('a', 65)}", "limit=99999999999" })
+        foreach (var query in new[] { "limit=-1", "limit=0", "limit=501", "limit=abc", "limit=1e3", "status=Bogus", "status=%27Flagged%27", "status=Flagged,%20Verified", "status=Flagged,Closed", "status=1", "status=flagged", "after=%00", $"after={new string('a', 65)}", "limit=99999999999" })
         {
             yield return new($"query: cases {query[..Math.Min(query.Length, 30)]}", t => t.World.Consul.GetAsync($"/api/cases?{query}"), Bad);
         }
@@ -251,6 +278,8 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("{\"type\":\"Verified\",\"expectedVersion\":\"abc\"}", "version as text"), ("{\"type\":\"Verified\",\"note\":\"met Matrix Person\"}", "note names the person"),
             ("{\"type\":\"Verified\",\"note\":\"passport ac 1234567 checked\"}", "note carries the passport"),
             ("{\"type\":\"Verified\",\"note\":\"call 0555 111 22 33\"}", "note carries the phone"), ("{}", "no type"),
+            ("{\"type\":\"Verified, Closed\"}", "a combination of types"), ("{\"type\":\"ConsentWithdrawn, ConsentGiven\"}", "a combination of consent changes"),
+            ("{\"type\":\"6\"}", "type as a number in text"),
         ];
         foreach (var (json, why) in events)
         {
@@ -264,6 +293,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("{\"toAgencyId\":\"x\",\"services\":[" + string.Join(',', Enumerable.Repeat("\"Legal\"", 11)) + "]}", "11 services"),
             ("{\"toAgencyId\":\"x\",\"services\":[],\"note\":\"Matrix Person is scared\"}", "note names the person"),
             ("{\"toAgencyId\":\"COMMITTEE\",\"services\":[]}", "referral to a committee"),
+            ("{\"toAgencyId\":\"x\",\"services\":[\"Shelter, Legal\"]}", "two services in one"),
         ];
         foreach (var (json, why) in referrals)
         {
@@ -284,7 +314,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("id", "\"Bad Id!\""), ("id", "\"ab\""), ("id", $"\"{new string('a', 65)}\""), ("id", "\"UPPER-CASE\""), ("id", "\"id;drop table agencies\""),
             ("id", "\"valid-id\\n\""), ("name", "\"Shelter\\u0000\""), ("name", "\"\\u202Eretlehs\""), ("kind", "\"Cult\""), ("country", "\"XX\""),
             ("country", "\"KG\\n\""), ("timeZone", "\"Mars/Olympus\""), ("timeZone", "\"../../../../etc/passwd\""), ("timeZone", "\"/etc/localtime\""),
-            ("airports", "[\"frunze\"]"), ("airports", "[\"FRU\\n\"]"), ("services", "[\"Magic\"]"),
+            ("airports", "[\"frunze\"]"), ("airports", "[\"FRU\\n\"]"), ("services", "[\"Magic\"]"), ("kind", "\"Ngo, Shelter\""), ("services", "[\"Shelter, Legal\"]"),
             ("servesRegions", "[" + string.Join(',', Enumerable.Range(0, 101).Select(i => $"\"R{i}\"")) + "]"), ("servesRegions", "[null]"),
         ];
         foreach (var (field, json) in agencies)
@@ -325,6 +355,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("title", "\"Train\\u0000inspectors\""), ("title", $"\"{new string('t', 301)}\""), ("title", "\"\\u202Esrotcepsni\""), ("area", "\"Magic\""),
             ("ownerAgencyId", "\"no-such-agency\""), ("dueDate", "\"1999-12-31\""), ("dueDate", "\"2026-02-30\""), ("dueDate", "\"next week\""),
             ("indicator", "{\"name\":\"Inspectors\",\"unit\":\"people\",\"baseline\":0,\"target\":1e13}"), ("indicator", "{\"name\":\"Inspectors\"}"),
+            ("area", "\"Prosecution, Coordination\""), ("area", "\"Prevention, Protection\""), ("area", "\"4\""), ("area", "6"),
         ];
         foreach (var (field, json) in tasks)
         {
@@ -333,6 +364,10 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
 
         yield return new("committee task update: nothing to change", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,
             $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { }), Bad);
+        yield return new("committee task update: status InProgress, Done", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,
+            $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { status = "InProgress, Done" }), Bad);
+        yield return new("plan import: two areas in one cell", t => t.ImportAsync(Encoding.UTF8.GetBytes(
+            Committees.Plans.Csv(Committees.Plans.Row("Train", "\"Prosecution, Coordination\"", t.World.Field.Id("kg-owner"), "2030-01-01")))), Bad);
         yield return new("committee task update: status Finished", t => t.World.Caller("committee: CommitteeSecretary").PostRawAsync(
             $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", "{\"status\":\"Finished\"}"), HttpStatusCode.MethodNotAllowed);
         yield return new("plan import: not UTF-8", t => t.ImportAsync(Encoding.Latin1.GetBytes("title,area\r\nSchulung f\u00fcr Grenzbeamte,Prevention\r\n")), Bad);

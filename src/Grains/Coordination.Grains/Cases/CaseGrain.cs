@@ -146,6 +146,11 @@ public sealed class CaseGrain(
             throw DomainException.Conflict($"Case {CaseId} is {current.Status}; reopen it before referring.");
         }
 
+        foreach (var service in referral.Services)
+        {
+            StrictEnum.RequireDefined("services", service);
+        }
+
         RefuseIdentifying(current, actor, "note", referral.Note);
         var target = await Directory.Get(referral.ToAgencyId)
             ?? throw DomainException.Invalid("toAgencyId", $"Agency '{referral.ToAgencyId}' does not exist.");
@@ -271,6 +276,7 @@ public sealed class CaseGrain(
 
     public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
     {
+        StrictEnum.RequireDefined("type", type);
         if (!CaseLifecycle.IsRecordable(type))
         {
             throw DomainException.Invalid("type", $"'{type}' is recorded by the system, not through events.");

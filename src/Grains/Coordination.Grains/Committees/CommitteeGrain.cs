@@ -131,6 +131,11 @@ public sealed class CommitteeGrain(
 
     public async Task<ActionPlanTask> UpdateTask(string taskId, ActionPlanTaskUpdate update, CommitteeCaller caller)
     {
+        if (update.Status is { } wanted)
+        {
+            StrictEnum.RequireDefined("status", wanted);
+        }
+
         var access = await AuthorizeAsync(caller);
         var task = Visible(taskId, caller, access);
         var agency = caller.Actor.AgencyId;
@@ -207,6 +212,12 @@ public sealed class CommitteeGrain(
         if (Current.Tasks.Count + tasks.Count > options.Value.MaxTasks)
         {
             throw DomainException.Invalid("tasks", $"A plan holds at most {options.Value.MaxTasks} tasks; this one has {Current.Tasks.Count}.");
+        }
+
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            StrictEnum.RequireDefined($"tasks[{i}].area", tasks[i].Area);
+            StrictEnum.RequireDefined($"tasks[{i}].status", tasks[i].Status);
         }
 
         var agencies = (await Directory.List()).ToDictionary(a => a.Id, StringComparer.Ordinal);
