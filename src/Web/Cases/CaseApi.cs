@@ -125,10 +125,11 @@ public static class CaseApi
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).AnswerReferral(referralId, accept: false, reason, RequireActor(http)));
     }
 
-    private static async Task<Results<Ok<CaseView>, ValidationProblem>> BookTravel(string id, TravelRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> BookTravel(
+        string id, TravelRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
     {
         var errors = new RequestErrors();
-        var travel = request.ToTravel(errors);
+        var travel = request.ToTravel(errors, clock);
         if (travel is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -250,7 +250,8 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             yield return new($"query: feed {query}", t => t.World.Consul.GetAsync($"/api/feed?{query}"), Bad);
         }
 
-        foreach (var query in new[] { "limit=0", "limit=1001", "from=yesterday", "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "caseId=%07", "after=-5" })
+        foreach (var query in new[] { "limit=0", "limit=1001", "from=yesterday", "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "caseId=%07", "after=-5",
+                     "from=2026-01-01T00:00:00", "to=2026-01-01", "from=0001-01-01T00:00:00Z", "to=9999-12-31T00:00:00Z" })
         {
             yield return new($"query: audit {query}", t => t.World.Admin.GetAsync($"/api/audit?{query}"), Bad);
         }
@@ -263,6 +264,15 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("arrivalAirport", "\"\u0424\u0420\u0423\""), ("arrivalAirport", "\"OSS\\n\""), ("arrivalAirport", "\"IST\""), ("scheduledArrival", "\"tomorrow\""),
             ("scheduledArrival", "\"2026-13-45T00:00:00Z\""), ("scheduledArrival", "12345"), ("escort", "\"IOM\\u0000\""), ("escort", $"\"{new string('e', 201)}\""),
             ("escort", "\"Matrix Person\""), ("travelDocument", "\"AC1234567\""), ("escort", "null"), ("travelDocument", "\"\""),
+        ];
+        // Times carry their offset and lie in a sensible window (at most 30 days ago, 2 years ahead).
+        var soon = DateTime.UtcNow.Date.AddDays(10);
+        travel =
+        [
+            .. travel,
+            ("scheduledArrival", "\"0001-01-01T00:00:00Z\""), ("scheduledArrival", "\"1970-01-01T00:00:00Z\""), ("scheduledArrival", "\"9999-12-31T23:59:59Z\""),
+            ("scheduledArrival", $"\"{soon:yyyy-MM-dd}T08:40:00\""), ("scheduledArrival", $"\"{soon:yyyy-MM-dd}T08:40\""), ("scheduledArrival", $"\"{soon:yyyy-MM-dd}\""),
+            ("scheduledArrival", $"\"{soon.AddYears(3):yyyy-MM-dd}T08:40:00Z\""), ("scheduledArrival", $"\"{soon.AddDays(-60):yyyy-MM-dd}T08:40:00Z\""),
         ];
         foreach (var (field, json) in travel)
         {

@@ -244,6 +244,13 @@ public sealed class CaseGrain(
             return Answer(current); // the same booking again: nothing changes, nobody is alerted twice
         }
 
+        // The edge holds arrivals to a window around now; whatever reaches the grain stays within the
+        // product's years, so deadlines computed from it (a pickup's, 24 hours before) exist.
+        if (travel.ScheduledArrival < Instants.Earliest || travel.ScheduledArrival > Instants.Latest)
+        {
+            throw DomainException.Invalid("scheduledArrival", $"Between {Instants.Earliest:yyyy-MM-dd} and {Instants.Latest:yyyy-MM-dd}.");
+        }
+
         RefuseIdentifying(current, actor, "escort", travel.Escort);
         RefuseIdentifying(current, actor, "travelDocument", travel.TravelDocument);
 
