@@ -304,10 +304,11 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("{\"toAgencyId\":\"x\",\"services\":[],\"note\":\"Matrix Person is scared\"}", "note names the person"),
             ("{\"toAgencyId\":\"COMMITTEE\",\"services\":[]}", "referral to a committee"),
             ("{\"toAgencyId\":\"x\",\"services\":[\"Shelter, Legal\"]}", "two services in one"),
+            ("{\"toAgencyId\":\"FOREIGN\",\"services\":[\"Shelter\"]}", "to an agency of another country"),
         ];
         foreach (var (json, why) in referrals)
         {
-            yield return new($"referral: {why}", t => t.World.Consul.PostRawAsync($"/api/cases/{t.World.CaseId}/referrals", json.Replace("COMMITTEE", t.Committee, StringComparison.Ordinal)), Bad);
+            yield return new($"referral: {why}", t => t.World.Consul.PostRawAsync($"/api/cases/{t.World.CaseId}/referrals", json.Replace("COMMITTEE", t.Committee, StringComparison.Ordinal).Replace("FOREIGN", t.World.ForeignNgo, StringComparison.Ordinal)), Bad);
         }
 
         foreach (var (json, why) in new[] { ("{}", "no reason"), ("{\"reason\":\"   \"}", "blank reason"), ("{\"reason\":\"" + new string('r', 1001) + "\"}", "reason too long"), ("{\"reason\":\"full\\u0007\"}", "control character") })
@@ -372,6 +373,10 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             yield return new($"committee task: {field} = {Escape(json[..Math.Min(json.Length, 30)])}", t => t.PostTaskAsync(field, JsonNode.Parse(json)), Bad);
         }
 
+        yield return new("committee task: owner of another country", t => t.PostTaskAsync("ownerAgencyId", JsonValue.Create(t.World.ForeignNgo)), Bad);
+        yield return new("committee member: agency of another country", t => t.World.Caller("committee: CommitteeSecretary").PostAsync(
+            $"/api/committees/{t.World.Committee}/members", new { agencyId = t.World.ForeignNgo }), Bad);
+        yield return new("flag: a citizen of another country", t => t.PostFlagAsync(f => Set(f, "person.citizenship", JsonValue.Create("UZ"))), HttpStatusCode.Forbidden);
         yield return new("committee task update: nothing to change", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,
             $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { }), Bad);
         yield return new("committee task update: status InProgress, Done", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,

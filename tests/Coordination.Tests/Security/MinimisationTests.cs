@@ -140,9 +140,11 @@ public sealed class MinimisationTests(SecurityFixture fixture)
         // Two flags of one Tajik woman, her name spelt two ways, one passport: one person, two cases.
         var world = fixture.World;
         var region = world.Field.Region("Sughd");
+        var post = await world.Field.AgencyAsync("tj-post", Field.ConsularPost("TJ", "TR", "Istanbul", "Europe/Istanbul"));
+        using var consul = await world.Field.UserAsync("tj-consul", post, "ConsularOfficer");
         foreach (var name in new[] { "Zarina Rahimova", "Zarina Rakhimova" })
         {
-            (await world.Consul.PostAsync("/api/cases", Field.Flag(name, "F", 1996, "TJ", "TR", region, ["Shelter"], passport: "TJ5550001", phone: null)))
+            (await consul.PostAsync("/api/cases", Field.Flag(name, "F", 1996, "TJ", "TR", region, ["Shelter"], passport: "TJ5550001", phone: null)))
                 .Expect(HttpStatusCode.Created);
         }
 

@@ -122,6 +122,9 @@ public sealed class SecurityWorld
     public string DeclinedNgo { get; private set; } = string.Empty;
     public string PickupNgo { get; private set; } = string.Empty;
     public string UnrelatedNgo { get; private set; } = string.Empty;
+
+    /// <summary>A receiving agency of another country (Uzbekistan): no Kyrgyz case's data may reach it.</summary>
+    public string ForeignNgo { get; private set; } = string.Empty;
     public string CaseId { get; private set; } = string.Empty;
 
     /// <summary>The referral the declined agency declined, and the one the referred agency accepted.</summary>
@@ -190,6 +193,7 @@ public sealed class SecurityWorld
         var committee = await f.AgencyAsync("kg-committee", new { name = "Kyrgyz national working group", kind = "Committee", country = "KG", timeZone = "Asia/Bishkek" });
         var otherCommittee = await f.AgencyAsync("uz-committee", new { name = "Uzbek national commission", kind = "Committee", country = "UZ", timeZone = "Asia/Tashkent" });
         var otherPost = await f.AgencyAsync("uz-post", Field.ConsularPost("UZ", "RU", "Moscow", "Europe/Moscow"));
+        ForeignNgo = await f.AgencyAsync("uz-ngo", Field.Receiving("Ngo", "UZ", "Tashkent", "Asia/Tashkent", [f.Region("Tashkent")], [], ["Shelter"]));
         var taskOwner = await f.AgencyAsync("kg-owner", new { name = "Ministry of Labour", kind = "Ministry", country = "KG", timeZone = "Asia/Bishkek" });
         Committee = committee;
 

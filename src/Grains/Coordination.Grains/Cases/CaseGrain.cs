@@ -160,6 +160,12 @@ public sealed class CaseGrain(
             throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is a {target.Kind}; referrals go to receiving agencies (Ngo, Shelter, InternationalOrganization).");
         }
 
+        // A referral shows the person to the agency: never to one of a third country.
+        if (target.Country != current.Citizenship)
+        {
+            throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is of {target.Country}; the person's data goes only to agencies of their own country ({current.Citizenship}).");
+        }
+
         if (current.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status != ReferralStatus.Declined))
         {
             throw DomainException.Conflict($"Case {CaseId} is already referred to {target.Id}.");

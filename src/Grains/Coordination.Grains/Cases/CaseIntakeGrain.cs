@@ -20,9 +20,15 @@ public sealed class CaseIntakeGrain(
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
         RequireDefined(command);
-        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost })
+        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost } post)
         {
             throw DomainException.Forbidden("Cases are flagged by consular posts.");
+        }
+
+        // A post acts for its own state's citizens; another state's citizen is that state's post's to flag.
+        if (post.Country != command.Person.Citizenship)
+        {
+            throw DomainException.Forbidden($"A consular post of {post.Country} flags citizens of {post.Country}, not of {command.Person.Citizenship}.");
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
