@@ -290,6 +290,13 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("{\"type\":\"Verified\",\"note\":\"call 0555 111 22 33\"}", "note carries the phone"), ("{}", "no type"),
             ("{\"type\":\"Verified, Closed\"}", "a combination of types"), ("{\"type\":\"ConsentWithdrawn, ConsentGiven\"}", "a combination of consent changes"),
             ("{\"type\":\"6\"}", "type as a number in text"),
+            // The person's name, passport and phone disguised: invisible characters, look-alike letters, full-width forms.
+            ("{\"type\":\"Verified\",\"note\":\"met Ma\\u200btrix Per\\u200bson\"}", "note names the person with zero-width spaces"),
+            ("{\"type\":\"Verified\",\"note\":\"met Mat\\u00adrix\"}", "note names the person with a soft hyphen"),
+            ("{\"type\":\"Verified\",\"note\":\"met \\u041c\\u0430trix\"}", "note names the person with Cyrillic look-alikes"),
+            ("{\"type\":\"Verified\",\"note\":\"met Pers\\u03bfn\"}", "note names the person with a Greek look-alike"),
+            ("{\"type\":\"Verified\",\"note\":\"passport \\uff21\\uff23\\uff11\\uff12\\uff13\\uff14\\uff15\\uff16\\uff17\"}", "note carries the passport in full-width forms"),
+            ("{\"type\":\"Verified\",\"note\":\"call \\uff10\\uff15\\uff15\\uff15 \\uff11\\uff11\\uff11 \\uff12\\uff12 \\uff13\\uff13\"}", "note carries the phone in full-width digits"),
         ];
         foreach (var (json, why) in events)
         {
