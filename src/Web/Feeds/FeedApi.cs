@@ -27,7 +27,10 @@ public static class FeedApi
         app.MapGet("/api/feed", Since).RequireAuthorization().WithTags("Feed");
         app.MapPost("/api/alerts/{id:guid}/ack", Acknowledge).RequireAuthorization().WithTags("Feed");
         // A connection lives no longer than its token: the client refreshes the token and reconnects.
-        app.MapHub<DashboardHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
+        // A dashboard shows an agency's feed: an account of no agency (the administrator) is refused
+        // before the connection opens, not given one that closes.
+        app.MapHub<DashboardHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true)
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireClaim(CoordinationClaims.Agency));
         return app;
     }
 

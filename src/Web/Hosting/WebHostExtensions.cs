@@ -52,7 +52,18 @@ public static class WebHostExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The strict enum converter is not one the schema exporter knows: describe what it reads.
+            var type = context.JsonTypeInfo.Type;
+            if ((Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } enumType)
+            {
+                schema.Type = enumType == type ? Microsoft.OpenApi.JsonSchemaType.String : Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null;
+                schema.Enum = [.. StrictEnum.NamesOf(enumType).Select(n => (System.Text.Json.Nodes.JsonNode)n)];
+            }
+
+            return Task.CompletedTask;
+        }));
         builder.AddHttpSecurity();
         builder.Services.AddApiRateLimits(builder.Configuration);
         return builder;
