@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The silo image. Build from the repository root:
 #   docker build -f deploy/docker/silo.Dockerfile -t coordination/silo:1.0.0 .
-# Listens on 8080 (health, /metrics), 11111 (silo to silo) and 30000 (gateway for web hosts).
+# Listens on 8080 (health), 9464 (Prometheus /metrics only), 11111 (silo to silo) and 30000 (gateway for web hosts).
 # Runs as the image's non-root user "app"; the key ring belongs on a volume at
 # /var/lib/coordination/data-protection-keys. Advertises the container's own address to the
 # cluster unless Orleans__AdvertisedAddress is set (Kubernetes sets it to the pod IP).
@@ -26,14 +26,15 @@ COPY --chmod=0755 deploy/docker/healthcheck.sh deploy/docker/silo-entrypoint.sh 
 # The Data Protection key ring (it encrypts passport numbers and phones). Mount one volume here,
 # shared by every silo and kept: a new empty one makes the stored fields unreadable.
 RUN mkdir -p /var/lib/coordination/data-protection-keys && chown "$APP_UID" /var/lib/coordination/data-protection-keys && chmod 0700 /var/lib/coordination/data-protection-keys
-ENV ASPNETCORE_HTTP_PORTS=8080 \
+ENV ASPNETCORE_HTTP_PORTS="8080;9464" \
+    Coordination__Observability__MetricsPort=9464 \
     Coordination__DataProtection__KeyDirectory=/var/lib/coordination/data-protection-keys \
     Orleans__SiloPort=11111 \
     Orleans__GatewayPort=30000 \
     Coordination__Observability__LogFormat=Json \
     DOTNET_ENVIRONMENT=Production \
     ASPNETCORE_ENVIRONMENT=Production
-EXPOSE 8080 11111 30000
+EXPOSE 8080 9464 11111 30000
 USER $APP_UID
 # Ready = migrations applied, cluster joined, database reachable. The first start waits for
 # PostgreSQL and migrates, hence the long start period.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Reflection;
 using Coordination.Contracts.Common;
 using Microsoft.AspNetCore.Builder;
@@ -70,14 +71,26 @@ public static class ObservabilityExtensions
         return builder;
     }
 
-    /// <summary>Serves the Prometheus text exposition at <see cref="MetricsPath"/>, on the metrics port only when one is configured.</summary>
+    /// <summary>
+    /// Serves the Prometheus text exposition at <see cref="MetricsPath"/>: on the metrics port only
+    /// when one is configured, otherwise to local scrapers only. The metrics name the database's
+    /// host and user, every agency id and its online dashboards: never for the public listener.
+    /// </summary>
     public static WebApplication UseCoordinationMetrics(this WebApplication app)
     {
         var port = app.Services.GetRequiredService<IOptions<ObservabilityOptions>>().Value.MetricsPort;
         app.UseOpenTelemetryPrometheusScrapingEndpoint(http =>
-            http.Request.Path == MetricsPath && (port is null || http.Connection.LocalPort == port));
+            http.Request.Path == MetricsPath && (port is { } metricsPort ? http.Connection.LocalPort == metricsPort : IsLocalScrape(http)));
         return app;
     }
+
+    /// <summary>
+    /// A client on this machine that no proxy forwarded: a reverse proxy on the same machine
+    /// connects from loopback too, but says on whose behalf.
+    /// </summary>
+    private static bool IsLocalScrape(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+        && !http.Request.Headers.ContainsKey("X-Forwarded-For") && !http.Request.Headers.ContainsKey("Forwarded");
 
     /// <summary>Health probes and scrapes: frequent, uninteresting, kept out of traces.</summary>
     private static bool IsOperational(PathString path) =>

@@ -14,6 +14,7 @@ public sealed class ObservabilityOptions
     /// <summary>
     /// When set, <c>/metrics</c> answers only on connections to this local port, so a public
     /// listener never exposes it; the host must also listen there (e.g. ASPNETCORE_HTTP_PORTS=8080;9464).
+    /// Unset, it answers only scrapers on the same machine (loopback, not through a proxy).
     /// </summary>
     [Range(1, 65535)]
     public int? MetricsPort { get; set; }

@@ -26,11 +26,13 @@ public static class AuditApi
     /// <summary>Entries oldest first, in the half-open period [from, to); page on with <c>after</c> = the last id seen.</summary>
     private static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem>> Query(
         AuditStore audit, CancellationToken cancellationToken,
-        string? caseId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, long after = 0, int limit = 100)
+        string? caseId = null, string? from = null, string? to = null, long after = 0, int limit = 100)
     {
         var errors = new RequestErrors();
         errors.Text("caseId", caseId, 64, required: false);
-        if (from is not null && to is not null && from >= to)
+        var start = errors.Instant("from", from, required: false);
+        var end = errors.Instant("to", to, required: false);
+        if (start is not null && end is not null && start >= end)
         {
             errors.Add("to", "Must be after 'from': the period is [from, to).");
         }
@@ -50,6 +52,6 @@ public static class AuditApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return TypedResults.Ok(await audit.QueryAsync(new AuditQuery(caseId?.Trim(), from, to, after, limit), cancellationToken));
+        return TypedResults.Ok(await audit.QueryAsync(new AuditQuery(caseId?.Trim(), start, end, after, limit), cancellationToken));
     }
 }

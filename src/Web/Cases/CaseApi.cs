@@ -64,9 +64,10 @@ public static class CaseApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CaseView>>, ValidationProblem, ProblemHttpResult>> List(
-        HttpContext http, IClusterClient cluster, CaseStatus? status = null, string? after = null, int limit = 100)
+        HttpContext http, IClusterClient cluster, string? status = null, string? after = null, int limit = 100)
     {
         var errors = new RequestErrors();
+        var wanted = errors.Enumerated<CaseStatus>("status", status, required: false);
         if (limit is < 1 or > 500)
         {
             errors.Add("limit", "Between 1 and 500.");
@@ -83,7 +84,7 @@ public static class CaseApi
             return FeedApi.NoAgency();
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<ICaseIntakeGrain>(0).List(new CaseListQuery(actor.AgencyId, status, after, limit), actor));
+        return TypedResults.Ok(await cluster.GetGrain<ICaseIntakeGrain>(0).List(new CaseListQuery(actor.AgencyId, wanted, after, limit), actor));
     }
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, IClusterClient cluster)
@@ -124,10 +125,11 @@ public static class CaseApi
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).AnswerReferral(referralId, accept: false, reason, RequireActor(http)));
     }
 
-    private static async Task<Results<Ok<CaseView>, ValidationProblem>> BookTravel(string id, TravelRequest request, HttpContext http, IClusterClient cluster)
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> BookTravel(
+        string id, TravelRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
     {
         var errors = new RequestErrors();
-        var travel = request.ToTravel(errors);
+        var travel = request.ToTravel(errors, clock);
         if (travel is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -77,12 +77,17 @@ public static partial class CaseRequests
             new Consent(consent!.Given!.Value, consent.Scope?.Trim()), request.ReportedBy);
     }
 
-    public static Travel? ToTravel(this TravelRequest request, RequestErrors errors)
+    public static Travel? ToTravel(this TravelRequest request, RequestErrors errors, TimeProvider clock)
     {
         var flight = errors.Pattern("flightNumber", request.FlightNumber?.Trim(), FlightPattern(), "A flight number such as TK 345 or KC912.");
         var from = errors.Airport("departureAirport", request.DepartureAirport);
         var to = errors.Airport("arrivalAirport", request.ArrivalAirport);
         var arrival = errors.Required("scheduledArrival", request.ScheduledArrival);
+        if (arrival is { } at && Instants.RefuseScheduledArrival(at, clock.GetUtcNow()) is { } refusal)
+        {
+            errors.Add("scheduledArrival", refusal);
+        }
+
         var escort = errors.Text("escort", request.Escort, 200);
         var document = errors.Text("travelDocument", request.TravelDocument, 200);
         if (from is not null && from == to)

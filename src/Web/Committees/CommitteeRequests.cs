@@ -1,4 +1,5 @@
 using Coordination.Contracts.Committees;
+using Coordination.Contracts.Common;
 using Coordination.Web.Errors;
 
 namespace Coordination.Web.Committees;
@@ -22,8 +23,6 @@ public static class CommitteeRequests
     public const int MaxTitleLength = 300;
     public const int MaxDecisions = 100;
     private const decimal MaxMagnitude = 1_000_000_000_000m;
-    private static readonly DateOnly EarliestDate = new(2000, 1, 1);
-    private static readonly DateOnly LatestDate = new(2100, 12, 31);
 
     /// <param name="field">Prefix of error keys, e.g. <c>decisions[2].</c>.</param>
     /// <param name="agencies">Ids of the agencies that exist: an owner must be one of them.</param>
@@ -96,9 +95,9 @@ public static class CommitteeRequests
                 errors.Add(field, "Required.");
             }
         }
-        else if (value < EarliestDate || value > LatestDate)
+        else if (value < Instants.EarliestPlanDate || value > Instants.LatestPlanDate)
         {
-            errors.Add(field, $"A date between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}.");
+            errors.Add(field, $"A date between {Instants.EarliestPlanDate:yyyy-MM-dd} and {Instants.LatestPlanDate:yyyy-MM-dd}.");
         }
 
         return value;

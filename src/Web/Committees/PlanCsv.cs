@@ -120,8 +120,8 @@ public static class PlanCsv
             columns.TryGetValue(column, out var i) && Uncell(fields[i].Trim()) is { Length: > 0 } value ? value : null;
 
         var parsing = new RequestErrors();
-        var area = Enumerated<ActionPlanArea>(parsing, "area", Get("area"));
-        var status = Enumerated<ActionPlanTaskStatus>(parsing, "status", Get("status"));
+        var area = parsing.Enumerated<ActionPlanArea>("area", Get("area"), required: false);
+        var status = parsing.Enumerated<ActionPlanTaskStatus>("status", Get("status"), required: false);
         var due = Get("dueDate") is { } dueText ? ParseDate(parsing, "dueDate", dueText) : null;
         var baseline = Decimal(parsing, "baseline", Get("baseline"), separator);
         var target = Decimal(parsing, "target", Get("target"), separator);
@@ -167,22 +167,6 @@ public static class PlanCsv
         }
 
         return columns;
-    }
-
-    private static T? Enumerated<T>(RequestErrors errors, string column, string? text) where T : struct, Enum
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsDigit(text[0]))
-        {
-            return value;
-        }
-
-        errors.Add(column, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
-        return null;
     }
 
     private static DateOnly? ParseDate(RequestErrors errors, string column, string text)

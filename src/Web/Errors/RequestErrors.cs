@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Coordination.Contracts.Common;
 
 namespace Coordination.Web.Errors;
 
@@ -81,6 +82,56 @@ public sealed partial class RequestErrors
         }
 
         return trimmed;
+    }
+
+    /// <summary>A point in time from text outside JSON (a query string): ISO-8601 with its offset (<see cref="Instants"/>), between 2000 and 2100.</summary>
+    public DateTimeOffset? Instant(string field, string? text, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                Add(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (!Instants.TryParse(text, out var value))
+        {
+            Add(field, Instants.Explanation);
+            return null;
+        }
+
+        if (value < Instants.Earliest || value > Instants.Latest)
+        {
+            Add(field, $"Between {Instants.Earliest:yyyy-MM-dd} and {Instants.Latest:yyyy-MM-dd}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>An enumeration value from text outside JSON (a query string, a CSV cell): exactly a member's name (<see cref="StrictEnum"/>).</summary>
+    public T? Enumerated<T>(string field, string? text, bool required = true) where T : struct, Enum
+    {
+        if (text is null)
+        {
+            if (required)
+            {
+                Add(field, "Required.");
+            }
+
+            return null;
+        }
+
+        if (StrictEnum.TryParse<T>(text, out var value))
+        {
+            return value;
+        }
+
+        Add(field, $"'{text}' is not one of {string.Join(", ", StrictEnum.NamesOf<T>())}.");
+        return null;
     }
 
     public string? Pattern(string field, string? value, Regex pattern, string explanation, bool required = true)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Coordination.Contracts.Feeds;
 using Coordination.Web.Auth;
+using Coordination.Web.RateLimits;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,12 @@ public sealed class DashboardHub(IClusterClient cluster, DashboardConnections co
             return;
         }
 
-        connections.Add(Context, username, TokenIssuer.IssuedAtOf(Context.User!));
+        if (!connections.TryAdd(Context, username, agency, TokenIssuer.IssuedAtOf(Context.User!)))
+        {
+            // Reached only by connections that passed negotiation together; the others got 429 there.
+            throw new HubException("This account or its agency already has as many dashboards open as allowed; close one first.");
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(agency));
         await base.OnConnectedAsync();
     }
@@ -52,19 +58,46 @@ public sealed class DashboardHub(IClusterClient cluster, DashboardConnections co
     }
 }
 
-/// <summary>The dashboard connections open on this web host, by user, so that revoking an account can close them.</summary>
-public sealed class DashboardConnections
+/// <summary>
+/// The dashboard connections open on this web host, by user and agency: so that revoking an account
+/// can close them, and so that neither holds more than <see cref="RateLimitOptions"/> allows.
+/// </summary>
+public sealed class DashboardConnections(IOptions<RateLimitOptions> options)
 {
     private readonly ConcurrentDictionary<string, Connection> _open = new(StringComparer.Ordinal);
+    private readonly Lock _adding = new();
 
-    public sealed record Connection(string Username, DateTimeOffset TokenIssuedAt, HubCallerContext Context);
+    public sealed record Connection(string Username, string AgencyId, DateTimeOffset TokenIssuedAt, HubCallerContext Context);
 
-    public void Add(HubCallerContext context, string username, DateTimeOffset tokenIssuedAt) =>
-        _open[context.ConnectionId] = new Connection(username, tokenIssuedAt, context);
+    /// <summary>Records the connection unless its user or agency already holds as many as allowed.</summary>
+    public bool TryAdd(HubCallerContext context, string username, string agencyId, DateTimeOffset tokenIssuedAt)
+    {
+        lock (_adding)
+        {
+            if (IsFull(username, agencyId))
+            {
+                return false;
+            }
+
+            _open[context.ConnectionId] = new Connection(username, agencyId, tokenIssuedAt, context);
+            return true;
+        }
+    }
+
+    public bool IsFull(string username, string? agencyId)
+    {
+        var limits = options.Value;
+        var open = _open.Values;
+        return open.Count(c => c.Username == username) >= limits.DashboardsPerUser
+            || (agencyId is not null && open.Count(c => c.AgencyId == agencyId) >= limits.DashboardsPerAgency);
+    }
 
     public void Remove(string connectionId) => _open.TryRemove(connectionId, out _);
 
     public IReadOnlyList<Connection> All => _open.Values.ToList();
+
+    /// <summary>The agencies with at least one dashboard open here.</summary>
+    public IReadOnlyList<string> Agencies => _open.Values.Select(c => c.AgencyId).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Closes every open connection of the user; returns how many.</summary>
     public int CloseAll(string username)

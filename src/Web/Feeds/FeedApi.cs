@@ -1,6 +1,7 @@
 using Coordination.Contracts.Feeds;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
+using Coordination.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coordination.Web.Feeds;
@@ -8,11 +9,14 @@ namespace Coordination.Web.Feeds;
 public static class FeedApi
 {
     public const int MaxPage = 1000;
+    public const string HubPath = "/hubs/dashboard";
 
     public static IServiceCollection AddFeedPush(this IServiceCollection services)
     {
         services.AddSingleton<FeedPushObserver>();
         services.AddHostedService<RelaySubscription>();
+        services.AddOptions<LivePushOptions>().BindConfiguration(LivePushOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<LivePushCheck>();
         services.AddSingleton<DashboardConnections>();
         services.AddHostedService<DashboardAccessSweep>();
         return services;
@@ -23,7 +27,10 @@ public static class FeedApi
         app.MapGet("/api/feed", Since).RequireAuthorization().WithTags("Feed");
         app.MapPost("/api/alerts/{id:guid}/ack", Acknowledge).RequireAuthorization().WithTags("Feed");
         // A connection lives no longer than its token: the client refreshes the token and reconnects.
-        app.MapHub<DashboardHub>("/hubs/dashboard", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
+        // A dashboard shows an agency's feed: an account of no agency (the administrator) is refused
+        // before the connection opens, not given one that closes.
+        app.MapHub<DashboardHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true)
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireClaim(CoordinationClaims.Agency));
         return app;
     }
 

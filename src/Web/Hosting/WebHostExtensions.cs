@@ -3,6 +3,7 @@ using Coordination.Contracts.Common;
 using Coordination.ServiceDefaults;
 using Coordination.Web.Errors;
 using Coordination.Web.Observability;
+using Coordination.Web.RateLimits;
 using Orleans.Configuration;
 using Serilog;
 
@@ -51,8 +52,20 @@ public static class WebHostExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // The strict enum converter is not one the schema exporter knows: describe what it reads.
+            var type = context.JsonTypeInfo.Type;
+            if ((Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } enumType)
+            {
+                schema.Type = enumType == type ? Microsoft.OpenApi.JsonSchemaType.String : Microsoft.OpenApi.JsonSchemaType.String | Microsoft.OpenApi.JsonSchemaType.Null;
+                schema.Enum = [.. StrictEnum.NamesOf(enumType).Select(n => (System.Text.Json.Nodes.JsonNode)n)];
+            }
+
+            return Task.CompletedTask;
+        }));
         builder.AddHttpSecurity();
+        builder.Services.AddApiRateLimits(builder.Configuration);
         return builder;
     }
 
@@ -70,6 +83,7 @@ public static class WebHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseDashboardConnectionCaps();
         app.MapOpenApi();
         app.MapServiceDefaults();
         return app;

@@ -26,3 +26,13 @@ public sealed class RequestLimitOptions
     [Range(1024, 16 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 }
+
+/// <summary>How a web host makes sure its dashboards get every item (section <c>Coordination:Web</c>).</summary>
+public sealed class LivePushOptions
+{
+    public const string Section = "Coordination:Web";
+
+    /// <summary>How often live pushes are checked against the feeds; a lost push arrives within about two of these.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan PushCheckEvery { get; set; } = TimeSpan.FromMilliseconds(500);
+}

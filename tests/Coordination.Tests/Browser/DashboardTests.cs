@@ -399,6 +399,61 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     }
 
     /// <summary>A Kyrgyz post in Istanbul and an NGO meeting arrivals at FRU, serving a home region of this test alone.</summary>
+    [Fact]
+    public async Task A_push_lost_on_the_way_to_an_open_dashboard_is_fetched_as_soon_as_a_later_push_shows_the_gap()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var _ = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+
+        // Between the web host and the page, the first feed push after arming is thrown away (the
+        // other hub messages of its frame pass), as a push lost in transit is.
+        var armed = false;
+        var dropped = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await worker.Page.RouteWebSocketAsync(new Regex("/hubs/dashboard"), page =>
+        {
+            var server = page.ConnectToServer();
+            server.OnMessage(frame =>
+            {
+                if (frame.Text is not { } text)
+                {
+                    page.Send(frame.Binary!);
+                    return;
+                }
+
+                var messages = text.Split('\u001e', StringSplitOptions.RemoveEmptyEntries).ToList();
+                var push = messages.FirstOrDefault(m => m.Contains("\"target\":\"feed\"", StringComparison.Ordinal));
+                if (armed && push is not null)
+                {
+                    armed = false;
+                    messages.Remove(push);
+                    dropped.TrySetResult(push);
+                }
+
+                if (messages.Count > 0)
+                {
+                    page.Send(string.Concat(messages.Select(m => m + '\u001e')));
+                }
+            });
+        });
+        await worker.SignInAsync(field.Id("worker"));
+        await Expect(worker.Page.Locator("#referrals .empty")).ToBeVisibleAsync();
+
+        armed = true;
+        var lost = await FlagByApiAsync(consul, "Lost Push", region);
+        Assert.Contains(lost, await dropped.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        var next = await FlagByApiAsync(consul, "Next Push", region);
+
+        // The next push reveals the gap before it; the page fetches it instead of waiting for a reconnect.
+        await Expect(worker.Card("#referrals", next)).ToBeVisibleAsync(Live);
+        await Expect(worker.Card("#referrals", lost)).ToBeVisibleAsync(Live);
+    }
+
+    private static async Task<string> FlagByApiAsync(ApiClient consul, string name, string region) =>
+        (await consul.PostAsync("/api/cases", Field.Flag($"{name} Person", "F", 1995, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
     private async Task<(Field Field, string Post, string Ngo, string Region)> KyrgyzAgenciesAsync()
     {
         var field = await Field.CreateAsync(fixture.System);

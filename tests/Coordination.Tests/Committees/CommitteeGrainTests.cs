@@ -86,7 +86,7 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
     {
         var w = new CommitteeWorld(fixture);
         var committee = await w.Committee();
-        var bishkek = await w.Agency("kg-ministry", "Asia/Bishkek", country: "KG");
+        var bishkek = await w.Agency("tm-embassy-bishkek", "Asia/Bishkek");
         var moscow = await w.Agency("tm-embassy-moscow", "Europe/Moscow");
         var friday = w.Next(DayOfWeek.Friday, moscow);
         w.AdvanceTo(CommitteeWorld.At(friday, 12, 0, moscow));

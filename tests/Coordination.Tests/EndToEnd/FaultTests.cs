@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Coordination.ServiceDefaults;
 using Coordination.Tests.Infrastructure;
 using Npgsql;
 using Xunit.Abstractions;
@@ -271,6 +274,33 @@ public sealed class FaultTests(ITestOutputHelper output)
             escalated = await ListAsync(connection, "SELECT DISTINCT agency_id FROM feed_items WHERE type = 'AckOverdue' AND agency_id <> @post", "");
         }
         while (!ngos.All(escalated.Contains));
+    }
+
+    [Fact]
+    public async Task An_item_committed_without_a_live_push_still_reaches_a_connected_dashboard()
+    {
+        await using var system = await CoordinationProcesses.StartAsync("lost-push");
+        var (consul, post, ngos, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", ngos[0], "NgoCaseworker");
+        await using var dashboard = await DashboardClient.ConnectAsync(system.WebUrl, worker.Token!);
+        var pushed = await FlagAsync(consul, "Pushed");
+        var first = await dashboard.WaitForAsync(i => i.CaseId == pushed, TimeSpan.FromSeconds(90));
+
+        // Committed straight to the database and never announced to the feed grain: what a notification
+        // sent to a feed on a dying silo, or a commit whose answer was lost, leaves behind.
+        await using var db = CoordinationDatabase.CreateDataSource(system.ConnectionString);
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await FeedStore.AppendAsync(connection, transaction,
+                [new NewFeedItem(ngos[0], $"unannounced-{field.Id("item")}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
+                    "Referral whose push was lost", Urgency.Routine, RequiresAck: false, CausedByAgencyId: post, new Dictionary<string, string>())],
+                DateTimeOffset.UtcNow, new AckOptions());
+            await transaction.CommitAsync();
+        }
+
+        var recovered = await dashboard.WaitForAsync(i => i.Summary == "Referral whose push was lost", TimeSpan.FromSeconds(30));
+        Assert.Equal(first.Seq + 1, recovered.Seq);
     }
 
     private static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)

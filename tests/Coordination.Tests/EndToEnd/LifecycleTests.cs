@@ -182,6 +182,8 @@ public sealed class LifecycleTests(SystemFixture fixture)
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
         var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Table Test", "M", 1980, "KZ", "TR", field.Region("Almaty"), ["Shelter"], urgency: "Routine")))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        // Accepted, so that the agency may record what receivers record and only the transition is wrong.
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
 
         foreach (var step in path)
         {
@@ -234,6 +236,9 @@ public sealed class LifecycleTests(SystemFixture fixture)
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
         Assert.Equal("Consent Test", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
 
+        // A pending referral records no consent; once accepted, the agency may record its withdrawal.
+        (await worker.PostAsync($"/api/cases/{caseId}/events", new { type = "ConsentWithdrawn" })).ExpectProblem(HttpStatusCode.Forbidden);
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
         (await worker.PostAsync($"/api/cases/{caseId}/events", new { type = "ConsentWithdrawn", note = "asked by the person" })).Expect(HttpStatusCode.OK);
 
         var pseudonymous = (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK);

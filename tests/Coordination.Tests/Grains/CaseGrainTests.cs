@@ -469,7 +469,8 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         var before = await c.DriveToAsync(from);
 
         // Recorded by the party that would be allowed to record it, so only the transition itself is wrong.
-        var actor = CaseLifecycle.WhoMay(illegal) == CaseParty.ReceivingAgency ? receiver : post;
+        var byPost = CaseAccess.PermissionFor(CaseAction.Record(illegal), new HashSet<CaseRelation> { CaseRelation.OpeningPost }) == CasePermission.Yes;
+        var actor = byPost ? post : receiver;
         var ex = await Scenario.Refused(() => c.Grain.RecordEvent(illegal, null, null, Scenario.Staff(actor)));
 
         Assert.Equal(DomainErrorKind.Conflict, ex.Kind);

@@ -116,6 +116,12 @@ public sealed class CoordinationProcesses : IAsyncDisposable
             // Tests sign in far more often from one address than people do; the limit itself is
             // proved by a test that sets it low.
             ["Coordination__Auth__SignInPermitLimit"] = "100000",
+            // The same for the per-user and per-agency limits: the tests and the benchmark drive a few
+            // accounts far harder than people do; RateLimitTests set them low on a host of their own.
+            ["Coordination__Web__RateLimits__UserPermitLimit"] = "10000000",
+            ["Coordination__Web__RateLimits__AgencyPermitLimit"] = "10000000",
+            ["Coordination__Web__RateLimits__DashboardsPerUser"] = "100000",
+            ["Coordination__Web__RateLimits__DashboardsPerAgency"] = "1000000",
             ["Coordination__DataProtection__KeyDirectory"] = KeyDirectory,
         };
         foreach (var (key, value) in _extraEnvironment)

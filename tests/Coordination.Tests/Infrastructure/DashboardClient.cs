@@ -9,13 +9,13 @@ namespace Coordination.Tests.Infrastructure;
 /// <summary>
 /// A real SignalR dashboard connection: collects every pushed feed item. With
 /// <c>autoReconnect</c> it behaves as the dashboards do: SignalR's automatic reconnect, then
-/// <c>Since(lastSeq)</c> to fetch whatever was pushed while it was away.
+/// <c>Since</c> the last seq up to which it has every item, to fetch whatever it missed.
 /// </summary>
 public sealed class DashboardClient : IAsyncDisposable
 {
     private readonly Channel<FeedItem> _received = Channel.CreateUnbounded<FeedItem>();
     private readonly List<FeedItem> _all = [];
-    private long _lastSeq;
+    private readonly SortedSet<long> _seqs = [];
 
     private DashboardClient(HubConnection connection)
     {
@@ -29,7 +29,7 @@ public sealed class DashboardClient : IAsyncDisposable
     {
         lock (_received)
         {
-            _lastSeq = Math.Max(_lastSeq, item.Seq);
+            _seqs.Add(item.Seq);
             _all.Add(item);
         }
 
@@ -39,10 +39,16 @@ public sealed class DashboardClient : IAsyncDisposable
     private async Task CatchUpAsync()
     {
         Reconnections++;
+        // From the last seq up to which nothing is missing, as the dashboards do: pushes arrive out of
+        // order or not at all, and the highest seq seen may lie beyond a gap.
         long after;
         lock (_received)
         {
-            after = _lastSeq;
+            after = _seqs.Count == 0 ? 0 : _seqs.Min;
+            while (_seqs.Contains(after + 1))
+            {
+                after++;
+            }
         }
 
         foreach (var item in await SinceAsync(after))

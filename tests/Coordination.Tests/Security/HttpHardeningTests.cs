@@ -21,6 +21,38 @@ public sealed class HttpHardeningTests(SecurityFixture fixture)
         { "POST", "/api/auth/token#large", HttpStatusCode.RequestEntityTooLarge },
     };
 
+    [Fact]
+    public async Task Metrics_answer_only_a_scraper_on_the_same_machine_never_the_public_port_and_health_says_only_how_it_is()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.System.WebUrl };
+
+        // No metrics port is configured here: a scrape from this machine is answered...
+        using var local = await http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        Assert.Contains("# TYPE ", await local.Content.ReadAsStringAsync());
+
+        // ...the same request relayed by a reverse proxy from the public side is not.
+        foreach (var (header, value) in new[] { ("X-Forwarded-For", "203.0.113.9"), ("Forwarded", "for=203.0.113.9;proto=https") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            request.Headers.Add(header, value);
+            using var relayed = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, relayed.StatusCode);
+            var body = await relayed.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("# TYPE ", body);
+            Assert.DoesNotContain(fixture.World.Post, body);
+        }
+
+        // Health says healthy or not, and nothing about what it checked.
+        foreach (var path in new[] { "/health/live", "/health/ready" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+            using var health = await http.SendAsync(request);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Responses))]
     public async Task Every_response_carries_the_security_headers(string method, string path, HttpStatusCode expected)

@@ -40,6 +40,28 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
         await fixture.RefusedWithoutChangeAsync(() => attack.Send(this), attack.Expected);
     }
 
+    /// <summary>What the API reads is what its OpenAPI document promises: each enumeration by its members' exact names.</summary>
+    [Fact]
+    public async Task The_OpenAPI_document_lists_each_enumeration_by_its_exact_names()
+    {
+        var document = (await Anonymous.GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK).Json!;
+        var enumerations = Descendants(document).OfType<JsonObject>()
+            .Select(o => o["enum"] as JsonArray)
+            .Where(e => e is not null)
+            .Select(e => string.Join(",", e!.Select(v => v?.ToString())))
+            .ToHashSet();
+        Assert.Contains("Prevention,Protection,Prosecution,Partnership,Coordination", enumerations);
+        Assert.Contains("F,M,X", enumerations);
+        Assert.Contains("alert,task,info", enumerations);
+
+        static IEnumerable<JsonNode> Descendants(JsonNode node) => node switch
+        {
+            JsonObject o => o.Select(p => p.Value).OfType<JsonNode>().SelectMany(Descendants).Prepend(o),
+            JsonArray a => a.OfType<JsonNode>().SelectMany(Descendants).Prepend(a),
+            _ => [node],
+        };
+    }
+
     /// <summary>A hostile request, what it must get, and for accepted ones how to check it was stored exactly.</summary>
     private sealed record Attack(string Name, Func<InputAttackTests, Task<ApiResponse>> Send, HttpStatusCode Expected, Func<InputAttackTests, ApiResponse, Task>? Accepted = null);
 
@@ -82,6 +104,11 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("exploitationType", "\"Slavery\""), ("exploitationType", "3"), ("needs", "\"Shelter\""), ("needs", "[1]"), ("needs", "[\"Spaceship\"]"),
             ("needs", "{\"0\":\"Shelter\"}"), ("urgency", "\"Whenever\""), ("urgency", "2"), ("homeRegion", "5"),
             ("consent", "true"), ("consent.given", "\"yes\""), ("consent.given", "1"), ("consent.scope", "[]"), ("reportedBy", "\"Neighbour\""),
+            // Enumerations take exactly one member's name: no flag combinations, numbers in text or other spellings.
+            ("person.sex", "\"F, M\""), ("person.sex", "\"F,M\""), ("person.sex", "\"1\""), ("person.sex", "\"f\""), ("person.sex", "\" F\""),
+            ("urgency", "\"Routine, Critical\""), ("urgency", "\"Urgent, Critical\""), ("urgency", "\"2\""), ("situation", "\"Detained, Hiding\""),
+            ("exploitationType", "\"Labour, Domestic\""), ("needs", "[\"Shelter, Legal\"]"), ("needs", "[\"Shelter\", \"Legal, Medical\"]"),
+            ("reportedBy", "\"Self, Family\""), ("reportedBy", "\"-1\""),
         ];
         foreach (var (path, json) in wrongTypes)
         {
@@ -213,7 +240,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             yield return new($"path: case id {Escape(id[..Math.Min(id.Length, 40)])}", t => t.World.Consul.GetAsync($"/api/cases/{id}"), HttpStatusCode.NotFound);
         }
 
-        foreach (var query in new[] { "limit=-1", "limit=0", "limit=501", "limit=abc", "limit=1e3", "status=Bogus", "status=%27Flagged%27", "after=%00", $"after={new string('a', 65)}", "limit=99999999999" })
+        foreach (var query in new[] { "limit=-1", "limit=0", "limit=501", "limit=abc", "limit=1e3", "status=Bogus", "status=%27Flagged%27", "status=Flagged,%20Verified", "status=Flagged,Closed", "status=1", "status=flagged", "after=%00", $"after={new string('a', 65)}", "limit=99999999999" })
         {
             yield return new($"query: cases {query[..Math.Min(query.Length, 30)]}", t => t.World.Consul.GetAsync($"/api/cases?{query}"), Bad);
         }
@@ -223,7 +250,8 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             yield return new($"query: feed {query}", t => t.World.Consul.GetAsync($"/api/feed?{query}"), Bad);
         }
 
-        foreach (var query in new[] { "limit=0", "limit=1001", "from=yesterday", "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "caseId=%07", "after=-5" })
+        foreach (var query in new[] { "limit=0", "limit=1001", "from=yesterday", "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "caseId=%07", "after=-5",
+                     "from=2026-01-01T00:00:00", "to=2026-01-01", "from=0001-01-01T00:00:00Z", "to=9999-12-31T00:00:00Z" })
         {
             yield return new($"query: audit {query}", t => t.World.Admin.GetAsync($"/api/audit?{query}"), Bad);
         }
@@ -236,6 +264,15 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("arrivalAirport", "\"\u0424\u0420\u0423\""), ("arrivalAirport", "\"OSS\\n\""), ("arrivalAirport", "\"IST\""), ("scheduledArrival", "\"tomorrow\""),
             ("scheduledArrival", "\"2026-13-45T00:00:00Z\""), ("scheduledArrival", "12345"), ("escort", "\"IOM\\u0000\""), ("escort", $"\"{new string('e', 201)}\""),
             ("escort", "\"Matrix Person\""), ("travelDocument", "\"AC1234567\""), ("escort", "null"), ("travelDocument", "\"\""),
+        ];
+        // Times carry their offset and lie in a sensible window (at most 30 days ago, 2 years ahead).
+        var soon = DateTime.UtcNow.Date.AddDays(10);
+        travel =
+        [
+            .. travel,
+            ("scheduledArrival", "\"0001-01-01T00:00:00Z\""), ("scheduledArrival", "\"1970-01-01T00:00:00Z\""), ("scheduledArrival", "\"9999-12-31T23:59:59Z\""),
+            ("scheduledArrival", $"\"{soon:yyyy-MM-dd}T08:40:00\""), ("scheduledArrival", $"\"{soon:yyyy-MM-dd}T08:40\""), ("scheduledArrival", $"\"{soon:yyyy-MM-dd}\""),
+            ("scheduledArrival", $"\"{soon.AddYears(3):yyyy-MM-dd}T08:40:00Z\""), ("scheduledArrival", $"\"{soon.AddDays(-60):yyyy-MM-dd}T08:40:00Z\""),
         ];
         foreach (var (field, json) in travel)
         {
@@ -251,6 +288,15 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("{\"type\":\"Verified\",\"expectedVersion\":\"abc\"}", "version as text"), ("{\"type\":\"Verified\",\"note\":\"met Matrix Person\"}", "note names the person"),
             ("{\"type\":\"Verified\",\"note\":\"passport ac 1234567 checked\"}", "note carries the passport"),
             ("{\"type\":\"Verified\",\"note\":\"call 0555 111 22 33\"}", "note carries the phone"), ("{}", "no type"),
+            ("{\"type\":\"Verified, Closed\"}", "a combination of types"), ("{\"type\":\"ConsentWithdrawn, ConsentGiven\"}", "a combination of consent changes"),
+            ("{\"type\":\"6\"}", "type as a number in text"),
+            // The person's name, passport and phone disguised: invisible characters, look-alike letters, full-width forms.
+            ("{\"type\":\"Verified\",\"note\":\"met Ma\\u200btrix Per\\u200bson\"}", "note names the person with zero-width spaces"),
+            ("{\"type\":\"Verified\",\"note\":\"met Mat\\u00adrix\"}", "note names the person with a soft hyphen"),
+            ("{\"type\":\"Verified\",\"note\":\"met \\u041c\\u0430trix\"}", "note names the person with Cyrillic look-alikes"),
+            ("{\"type\":\"Verified\",\"note\":\"met Pers\\u03bfn\"}", "note names the person with a Greek look-alike"),
+            ("{\"type\":\"Verified\",\"note\":\"passport \\uff21\\uff23\\uff11\\uff12\\uff13\\uff14\\uff15\\uff16\\uff17\"}", "note carries the passport in full-width forms"),
+            ("{\"type\":\"Verified\",\"note\":\"call \\uff10\\uff15\\uff15\\uff15 \\uff11\\uff11\\uff11 \\uff12\\uff12 \\uff13\\uff13\"}", "note carries the phone in full-width digits"),
         ];
         foreach (var (json, why) in events)
         {
@@ -264,10 +310,12 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("{\"toAgencyId\":\"x\",\"services\":[" + string.Join(',', Enumerable.Repeat("\"Legal\"", 11)) + "]}", "11 services"),
             ("{\"toAgencyId\":\"x\",\"services\":[],\"note\":\"Matrix Person is scared\"}", "note names the person"),
             ("{\"toAgencyId\":\"COMMITTEE\",\"services\":[]}", "referral to a committee"),
+            ("{\"toAgencyId\":\"x\",\"services\":[\"Shelter, Legal\"]}", "two services in one"),
+            ("{\"toAgencyId\":\"FOREIGN\",\"services\":[\"Shelter\"]}", "to an agency of another country"),
         ];
         foreach (var (json, why) in referrals)
         {
-            yield return new($"referral: {why}", t => t.World.Consul.PostRawAsync($"/api/cases/{t.World.CaseId}/referrals", json.Replace("COMMITTEE", t.Committee, StringComparison.Ordinal)), Bad);
+            yield return new($"referral: {why}", t => t.World.Consul.PostRawAsync($"/api/cases/{t.World.CaseId}/referrals", json.Replace("COMMITTEE", t.Committee, StringComparison.Ordinal).Replace("FOREIGN", t.World.ForeignNgo, StringComparison.Ordinal)), Bad);
         }
 
         foreach (var (json, why) in new[] { ("{}", "no reason"), ("{\"reason\":\"   \"}", "blank reason"), ("{\"reason\":\"" + new string('r', 1001) + "\"}", "reason too long"), ("{\"reason\":\"full\\u0007\"}", "control character") })
@@ -284,7 +332,7 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("id", "\"Bad Id!\""), ("id", "\"ab\""), ("id", $"\"{new string('a', 65)}\""), ("id", "\"UPPER-CASE\""), ("id", "\"id;drop table agencies\""),
             ("id", "\"valid-id\\n\""), ("name", "\"Shelter\\u0000\""), ("name", "\"\\u202Eretlehs\""), ("kind", "\"Cult\""), ("country", "\"XX\""),
             ("country", "\"KG\\n\""), ("timeZone", "\"Mars/Olympus\""), ("timeZone", "\"../../../../etc/passwd\""), ("timeZone", "\"/etc/localtime\""),
-            ("airports", "[\"frunze\"]"), ("airports", "[\"FRU\\n\"]"), ("services", "[\"Magic\"]"),
+            ("airports", "[\"frunze\"]"), ("airports", "[\"FRU\\n\"]"), ("services", "[\"Magic\"]"), ("kind", "\"Ngo, Shelter\""), ("services", "[\"Shelter, Legal\"]"),
             ("servesRegions", "[" + string.Join(',', Enumerable.Range(0, 101).Select(i => $"\"R{i}\"")) + "]"), ("servesRegions", "[null]"),
         ];
         foreach (var (field, json) in agencies)
@@ -325,14 +373,23 @@ public sealed class InputAttackTests(SecurityFixture fixture) : IDisposable
             ("title", "\"Train\\u0000inspectors\""), ("title", $"\"{new string('t', 301)}\""), ("title", "\"\\u202Esrotcepsni\""), ("area", "\"Magic\""),
             ("ownerAgencyId", "\"no-such-agency\""), ("dueDate", "\"1999-12-31\""), ("dueDate", "\"2026-02-30\""), ("dueDate", "\"next week\""),
             ("indicator", "{\"name\":\"Inspectors\",\"unit\":\"people\",\"baseline\":0,\"target\":1e13}"), ("indicator", "{\"name\":\"Inspectors\"}"),
+            ("area", "\"Prosecution, Coordination\""), ("area", "\"Prevention, Protection\""), ("area", "\"4\""), ("area", "6"),
         ];
         foreach (var (field, json) in tasks)
         {
             yield return new($"committee task: {field} = {Escape(json[..Math.Min(json.Length, 30)])}", t => t.PostTaskAsync(field, JsonNode.Parse(json)), Bad);
         }
 
+        yield return new("committee task: owner of another country", t => t.PostTaskAsync("ownerAgencyId", JsonValue.Create(t.World.ForeignNgo)), Bad);
+        yield return new("committee member: agency of another country", t => t.World.Caller("committee: CommitteeSecretary").PostAsync(
+            $"/api/committees/{t.World.Committee}/members", new { agencyId = t.World.ForeignNgo }), Bad);
+        yield return new("flag: a citizen of another country", t => t.PostFlagAsync(f => Set(f, "person.citizenship", JsonValue.Create("UZ"))), HttpStatusCode.Forbidden);
         yield return new("committee task update: nothing to change", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,
             $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { }), Bad);
+        yield return new("committee task update: status InProgress, Done", t => t.World.Caller("committee: CommitteeSecretary").SendAsync(HttpMethod.Patch,
+            $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", new { status = "InProgress, Done" }), Bad);
+        yield return new("plan import: two areas in one cell", t => t.ImportAsync(Encoding.UTF8.GetBytes(
+            Committees.Plans.Csv(Committees.Plans.Row("Train", "\"Prosecution, Coordination\"", t.World.Field.Id("kg-owner"), "2030-01-01")))), Bad);
         yield return new("committee task update: status Finished", t => t.World.Caller("committee: CommitteeSecretary").PostRawAsync(
             $"/api/committees/{t.World.Committee}/tasks/{t.World.CommitteeTask}", "{\"status\":\"Finished\"}"), HttpStatusCode.MethodNotAllowed);
         yield return new("plan import: not UTF-8", t => t.ImportAsync(Encoding.Latin1.GetBytes("title,area\r\nSchulung f\u00fcr Grenzbeamte,Prevention\r\n")), Bad);

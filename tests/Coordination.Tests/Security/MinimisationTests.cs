@@ -141,11 +141,13 @@ public sealed class MinimisationTests(SecurityFixture fixture)
         // persons, ten cases (enough of each to be published: fewer would be suppressed).
         var world = fixture.World;
         var region = world.Field.Region("Sughd");
+        var post = await world.Field.AgencyAsync("tj-post", Field.ConsularPost("TJ", "TR", "Istanbul", "Europe/Istanbul"));
+        using var consul = await world.Field.UserAsync("tj-consul", post, "ConsularOfficer");
         for (var i = 0; i < 5; i++)
         {
             foreach (var name in new[] { $"Zarina Rahimova{i}", $"Zarina Rakhimova{i}" })
             {
-                (await world.Consul.PostAsync("/api/cases", Field.Flag(name, "F", 1996, "TJ", "TR", region, ["Shelter"], passport: $"TJ555000{i}", phone: null)))
+                (await consul.PostAsync("/api/cases", Field.Flag(name, "F", 1996, "TJ", "TR", region, ["Shelter"], passport: $"TJ555000{i}", phone: null)))
                     .Expect(HttpStatusCode.Created);
             }
         }

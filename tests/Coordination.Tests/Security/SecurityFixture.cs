@@ -111,6 +111,7 @@ public sealed class SecurityWorld
 
     private readonly Dictionary<string, ApiClient?> _callers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _usernames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ApiClient Caller, string CaseId)> _byRelation = new(StringComparer.Ordinal);
 
     private SecurityWorld(Field field) => Field = field;
 
@@ -121,6 +122,9 @@ public sealed class SecurityWorld
     public string DeclinedNgo { get; private set; } = string.Empty;
     public string PickupNgo { get; private set; } = string.Empty;
     public string UnrelatedNgo { get; private set; } = string.Empty;
+
+    /// <summary>A receiving agency of another country (Uzbekistan): no Kyrgyz case's data may reach it.</summary>
+    public string ForeignNgo { get; private set; } = string.Empty;
     public string CaseId { get; private set; } = string.Empty;
 
     /// <summary>The referral the declined agency declined, and the one the referred agency accepted.</summary>
@@ -131,6 +135,23 @@ public sealed class SecurityWorld
     public Guid ReferredAgencyItem { get; private set; }
 
     public object Travel { get; private set; } = null!;
+
+    /// <summary>Where only the relations case's pickup agency meets arrivals.</summary>
+    public const string RelationsAirport = "ZRL";
+
+    /// <summary>The column of <see cref="ByRelation"/> for an agency in no relation to the case.</summary>
+    public const string NotInvolved = "not involved";
+
+    /// <summary>
+    /// A case flagged without the person's consent and brought home: received by the agency that
+    /// accepted its referral, referred by hand to another that has not answered, its flight met by
+    /// a third. With the main case (whose referred agency has accepted but not yet received the
+    /// person) it gives a caller in each relation of <see cref="CaseAccess"/>.
+    /// </summary>
+    public string RelationsCaseId { get; private set; } = string.Empty;
+
+    /// <summary>For each relation of <see cref="CaseAccess"/> (by name) and <see cref="NotInvolved"/>: a caller in it, and the case.</summary>
+    public IReadOnlyDictionary<string, (ApiClient Caller, string CaseId)> ByRelation => _byRelation;
 
     /// <summary>The Kyrgyz committee, a task of its plan, and the requests that built its plan, for idempotent replay.</summary>
     public string Committee { get; private set; } = string.Empty;
@@ -172,6 +193,7 @@ public sealed class SecurityWorld
         var committee = await f.AgencyAsync("kg-committee", new { name = "Kyrgyz national working group", kind = "Committee", country = "KG", timeZone = "Asia/Bishkek" });
         var otherCommittee = await f.AgencyAsync("uz-committee", new { name = "Uzbek national commission", kind = "Committee", country = "UZ", timeZone = "Asia/Tashkent" });
         var otherPost = await f.AgencyAsync("uz-post", Field.ConsularPost("UZ", "RU", "Moscow", "Europe/Moscow"));
+        ForeignNgo = await f.AgencyAsync("uz-ngo", Field.Receiving("Ngo", "UZ", "Tashkent", "Asia/Tashkent", [f.Region("Tashkent")], [], ["Shelter"]));
         var taskOwner = await f.AgencyAsync("kg-owner", new { name = "Ministry of Labour", kind = "Ministry", country = "KG", timeZone = "Asia/Bishkek" });
         Committee = committee;
 
@@ -213,6 +235,51 @@ public sealed class SecurityWorld
         };
         var booked = (await Consul.PostAsync($"/api/cases/{CaseId}/travel", Travel)).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal(PickupNgo, booked["travel"]!["pickupAgencyId"]!.GetValue<string>());
+        await BuildRelationsAsync();
+    }
+
+    private async Task BuildRelationsAsync()
+    {
+        var f = Field;
+        var region = f.Region("Relations");
+        var holder = await f.AgencyAsync("kg-holder", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [region], [], ["Shelter"]));
+        var pending = await f.AgencyAsync("kg-pending", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [f.Region("Pending")], [], ["Shelter"]));
+        var meeter = await f.AgencyAsync("kg-meeter", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [f.Region("Meeter")], [RelationsAirport], ["Shelter"]));
+        var holderWorker = await f.UserAsync("holder", holder, "NgoCaseworker");
+        var pendingWorker = await f.UserAsync("pending", pending, "NgoCaseworker");
+        var meeterWorker = await f.UserAsync("meeter", meeter, "NgoCaseworker");
+
+        var flag = Field.Flag("Relations Person", "F", 1996, "KG", "TR", region, ["Shelter"]);
+        flag["consent"] = new { given = false };
+        var flagged = (await Consul.PostAsync("/api/cases", flag)).Expect(HttpStatusCode.Created).Json!;
+        var caseId = RelationsCaseId = flagged["id"]!.GetValue<string>();
+        Assert.Equal(holder, flagged["referrals"]![0]!["toAgencyId"]!.GetValue<string>());
+        (await holderWorker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        (await Consul.PostAsync($"/api/cases/{caseId}/referrals", new { toAgencyId = pending, services = new[] { "Shelter" } })).Expect(HttpStatusCode.Created);
+        foreach (var type in new[] { "Verified", "DocumentsIssued" })
+        {
+            (await Consul.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        }
+
+        var booked = (await Consul.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "KC 118", departureAirport = "IST", arrivalAirport = RelationsAirport,
+            scheduledArrival = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(3), TimeSpan.Zero),
+            escort = "IOM Istanbul", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(meeter, booked["travel"]!["pickupAgencyId"]!.GetValue<string>());
+        (await Consul.PostAsync($"/api/cases/{caseId}/events", new { type = "Departed" })).Expect(HttpStatusCode.OK);
+        foreach (var type in new[] { "Arrived", "ReceivedByAgency" })
+        {
+            (await meeterWorker.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        }
+
+        _byRelation[nameof(CaseRelation.OpeningPost)] = (Consul, caseId);
+        _byRelation[nameof(CaseRelation.HoldingReceiver)] = (holderWorker, caseId);
+        _byRelation[nameof(CaseRelation.AcceptedReceiver)] = (ReferredWorker, CaseId);
+        _byRelation[nameof(CaseRelation.PendingReceiver)] = (pendingWorker, caseId);
+        _byRelation[nameof(CaseRelation.PickupAgency)] = (meeterWorker, caseId);
+        _byRelation[NotInvolved] = (Caller("unrelated post: ConsularOfficer"), caseId);
     }
 
     private async Task BuildPlanAsync(string owner)

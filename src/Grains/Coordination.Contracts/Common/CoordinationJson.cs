@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Coordination.Contracts.Common;
 
 /// <summary>
-/// The one JSON shape of the product (api.md): camelCase, enums as strings, ISO-8601 times.
+/// The one JSON shape of the product (api.md): camelCase, enums as their exact names (<see cref="StrictEnum"/>), ISO-8601 times with their offset (<see cref="Instants"/>).
 /// Used on the wire by the web host and for the JSON columns of the database.
 /// </summary>
 public static class CoordinationJson
@@ -14,7 +14,8 @@ public static class CoordinationJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = null;
-        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+        options.Converters.Add(new StrictEnumConverter());
+        options.Converters.Add(new InstantConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 

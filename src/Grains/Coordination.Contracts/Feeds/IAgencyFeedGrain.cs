@@ -27,6 +27,18 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     Task<int> EscalateDue();
 }
 
+/// <summary>
+/// The last seq of agencies' feeds (stateless, key 0): web hosts compare it with what they pushed, and
+/// fetch and push whatever a lost notification or push left out.
+/// </summary>
+[Alias("Coordination.IFeedHeadsGrain")]
+public interface IFeedHeadsGrain : IGrainWithIntegerKey
+{
+    /// <summary>The last seq of each given agency's feed; agencies whose feed is empty are left out.</summary>
+    [Alias("Heads"), ReadOnly]
+    Task<IReadOnlyDictionary<string, long>> Heads(IReadOnlyList<string> agencyIds);
+}
+
 /// <summary>Implemented by each web host: receives every feed item to push to its connected dashboards.</summary>
 [Alias("Coordination.IFeedObserver")]
 public interface IFeedObserver : IGrainObserver

@@ -139,15 +139,16 @@ public sealed class CaseGrain(
 
     public async Task<CaseView> Refer(ManualReferral referral, Actor actor)
     {
-        var current = RequireVisible(actor);
-        if (actor.AgencyId != current.FlaggedByAgencyId)
-        {
-            throw DomainException.Forbidden("Only the consular post that flagged the case refers it.");
-        }
+        var current = Require(CaseAction.Refer, actor);
 
         if (current.Status is CaseStatus.Closed or CaseStatus.Withdrawn)
         {
             throw DomainException.Conflict($"Case {CaseId} is {current.Status}; reopen it before referring.");
+        }
+
+        foreach (var service in referral.Services)
+        {
+            StrictEnum.RequireDefined("services", service);
         }
 
         RefuseIdentifying(current, actor, "note", referral.Note);
@@ -157,6 +158,12 @@ public sealed class CaseGrain(
         {
             // A referral shows the person to the agency: only organisations that receive and assist people get one.
             throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is a {target.Kind}; referrals go to receiving agencies (Ngo, Shelter, InternationalOrganization).");
+        }
+
+        // A referral shows the person to the agency: never to one of a third country.
+        if (target.Country != current.Citizenship)
+        {
+            throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is of {target.Country}; the person's data goes only to agencies of their own country ({current.Citizenship}).");
         }
 
         if (current.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status != ReferralStatus.Declined))
@@ -192,6 +199,7 @@ public sealed class CaseGrain(
             throw DomainException.Conflict($"Referral {referralId} is already {referral.Status}.");
         }
 
+        RequireAllowed(current, CaseAction.AnswerReferral, actor);
         if (!accept && string.IsNullOrWhiteSpace(reason))
         {
             throw DomainException.Invalid("reason", "A decline needs a reason, e.g. no capacity.");
@@ -230,11 +238,7 @@ public sealed class CaseGrain(
 
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)
     {
-        var current = RequireVisible(actor);
-        if (actor.AgencyId != current.FlaggedByAgencyId)
-        {
-            throw DomainException.Forbidden("Only the consular post that flagged the case books travel.");
-        }
+        var current = Require(CaseAction.BookTravel, actor);
 
         if (!CaseLifecycle.TravelBookable.Contains(current.Status))
         {
@@ -244,6 +248,13 @@ public sealed class CaseGrain(
         if (current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel)
         {
             return Answer(current); // the same booking again: nothing changes, nobody is alerted twice
+        }
+
+        // The edge holds arrivals to a window around now; whatever reaches the grain stays within the
+        // product's years, so deadlines computed from it (a pickup's, 24 hours before) exist.
+        if (travel.ScheduledArrival < Instants.Earliest || travel.ScheduledArrival > Instants.Latest)
+        {
+            throw DomainException.Invalid("scheduledArrival", $"Between {Instants.Earliest:yyyy-MM-dd} and {Instants.Latest:yyyy-MM-dd}.");
         }
 
         RefuseIdentifying(current, actor, "escort", travel.Escort);
@@ -278,16 +289,18 @@ public sealed class CaseGrain(
 
     public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
     {
-        var current = RequireVisible(actor);
+        StrictEnum.RequireDefined("type", type);
+        if (!CaseLifecycle.IsRecordable(type))
+        {
+            throw DomainException.Invalid("type", $"'{type}' is recorded by the system, not through events.");
+        }
+
+        // Who may comes before what the case's state allows: a refused caller learns nothing of it.
+        var current = Require(CaseAction.Record(type), actor);
         RefuseIdentifying(current, actor, "note", note);
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
-        }
-
-        if (!CaseLifecycle.IsRecordable(type))
-        {
-            throw DomainException.Invalid("type", $"'{type}' is recorded by the system, not through events.");
         }
 
         var status = CaseLifecycle.Next(current.Status, type)
@@ -296,15 +309,6 @@ public sealed class CaseGrain(
         if (type == CaseEventType.Reopened && current.PersonalDataErasedAt is not null)
         {
             throw DomainException.Conflict($"The person's data of case {CaseId} was erased; flag a new case instead of reopening it.");
-        }
-
-        var party = CaseLifecycle.WhoMay(type);
-        var isPost = actor.AgencyId == current.FlaggedByAgencyId;
-        if ((party == CaseParty.FlaggingPost && !isPost) || (party == CaseParty.ReceivingAgency && isPost))
-        {
-            throw DomainException.Forbidden(party == CaseParty.FlaggingPost
-                ? $"{type} is recorded by the consular post that flagged the case."
-                : $"{type} is recorded by the receiving agency.");
         }
 
         var now = clock.GetUtcNow();
@@ -381,11 +385,11 @@ public sealed class CaseGrain(
     }
 
     /// <summary>
-    /// The case as an agency may see it. Without consent only the flagging post sees who the person
-    /// is; every other involved agency works with the pseudonymous case.
+    /// The case as an agency may see it (<see cref="CaseAccess"/>): without consent only the post that
+    /// opened the case sees who the person is; every other involved agency works with the pseudonymous case.
     /// </summary>
     public static CaseView ForViewer(CaseView c, string agencyId) =>
-        c.Consent.Given || agencyId == c.FlaggedByAgencyId ? c : c with { Person = null };
+        CaseAccess.SeesPerson(c, agencyId) ? c : c with { Person = null };
 
     /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
     private static FeedResolution[] Settled(CaseView c, CaseEventType type, Actor actor)
@@ -452,10 +456,35 @@ public sealed class CaseGrain(
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-    private bool CanSee(string agencyId) => _case is not null && Involved(_case).Contains(agencyId);
+    private bool CanSee(string agencyId) => _case is not null && CaseAccess.RelationsOf(_case, agencyId).Count > 0;
 
-    private CaseView RequireVisible(Actor actor) =>
-        CanSee(actor.AgencyId) ? _case! : throw DomainException.NotFound($"Case {CaseId}");
+    private CaseView RequireVisible(Actor actor) => Require(CaseAction.Read, actor);
+
+    /// <summary>The case, when the caller's agency may do <paramref name="action"/> to it: 404 when it is not involved, 403 when its relation does not allow it.</summary>
+    private CaseView Require(CaseAction action, Actor actor)
+    {
+        if (_case is null)
+        {
+            throw DomainException.NotFound($"Case {CaseId}");
+        }
+
+        RequireAllowed(_case, action, actor);
+        return _case;
+    }
+
+    private void RequireAllowed(CaseView c, CaseAction action, Actor actor)
+    {
+        var relations = CaseAccess.RelationsOf(c, actor.AgencyId);
+        if (relations.Count == 0)
+        {
+            throw DomainException.NotFound($"Case {CaseId}");
+        }
+
+        if (CaseAccess.PermissionFor(action, relations) == CasePermission.No)
+        {
+            throw DomainException.Forbidden($"Your agency's relation to case {CaseId} does not allow this: {action.Name}.");
+        }
+    }
 
     private async Task<SaveOutcome> SaveAsync(CaseChange change, DateTimeOffset now)
     {

@@ -19,9 +19,16 @@ public sealed class CaseIntakeGrain(
 {
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
-        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost })
+        RequireDefined(command);
+        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost } post)
         {
             throw DomainException.Forbidden("Cases are flagged by consular posts.");
+        }
+
+        // A post acts for its own state's citizens; another state's citizen is that state's post's to flag.
+        if (post.Country != command.Person.Citizenship)
+        {
+            throw DomainException.Forbidden($"A consular post of {post.Country} flags citizens of {post.Country}, not of {command.Person.Citizenship}.");
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
@@ -33,6 +40,24 @@ public sealed class CaseIntakeGrain(
 
         var caseId = $"{prefix}-{number:D6}";
         return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash);
+    }
+
+    /// <summary>Refuses values outside their enumerations, which the edge never lets through but a grain call could carry.</summary>
+    private static void RequireDefined(FlagCase command)
+    {
+        StrictEnum.RequireDefined("person.sex", command.Person.Sex);
+        StrictEnum.RequireDefined("situation", command.Situation);
+        StrictEnum.RequireDefined("exploitationType", command.ExploitationType);
+        StrictEnum.RequireDefined("urgency", command.Urgency);
+        foreach (var need in command.Needs)
+        {
+            StrictEnum.RequireDefined("needs", need);
+        }
+
+        if (command.ReportedBy is { } reportedBy)
+        {
+            StrictEnum.RequireDefined("reportedBy", reportedBy);
+        }
     }
 
     /// <summary>The answer to a retried flag: the case its key created first, or 409 for a different request.</summary>
@@ -50,6 +75,11 @@ public sealed class CaseIntakeGrain(
 
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
     {
+        if (query.Status is { } status)
+        {
+            StrictEnum.RequireDefined("status", status);
+        }
+
         var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }))
             .Select(c => CaseGrain.ForViewer(c, viewer.AgencyId))
             .ToList();

@@ -2,34 +2,27 @@ using Coordination.Contracts.Cases;
 
 namespace Coordination.Grains.Cases;
 
-/// <summary>Who does what to a case in the field: the post abroad, or the agency receiving the person.</summary>
-public enum CaseParty
-{
-    FlaggingPost,
-    ReceivingAgency,
-    Either,
-}
-
 /// <summary>
 /// The lifecycle of api.md: Flagged → Verified → DocumentsIssued → TravelBooked → InTransit →
 /// Arrived → ReceivedByAgency → Sheltered → Rehabilitation → Reintegration → Closed;
 /// Withdrawn from any open state; Reopened from Withdrawn or Closed returns the case to Flagged.
+/// Who may record each event is <see cref="CaseAccess"/>'s rule.
 /// </summary>
 public static class CaseLifecycle
 {
-    private static readonly Dictionary<CaseEventType, (CaseStatus[] From, CaseStatus To, CaseParty By)> Transitions = new()
+    private static readonly Dictionary<CaseEventType, (CaseStatus[] From, CaseStatus To)> Transitions = new()
     {
-        [CaseEventType.Verified] = ([CaseStatus.Flagged], CaseStatus.Verified, CaseParty.FlaggingPost),
-        [CaseEventType.DocumentsIssued] = ([CaseStatus.Verified], CaseStatus.DocumentsIssued, CaseParty.FlaggingPost),
-        [CaseEventType.Departed] = ([CaseStatus.TravelBooked], CaseStatus.InTransit, CaseParty.FlaggingPost),
-        [CaseEventType.Arrived] = ([CaseStatus.InTransit], CaseStatus.Arrived, CaseParty.ReceivingAgency),
-        [CaseEventType.ReceivedByAgency] = ([CaseStatus.Arrived], CaseStatus.ReceivedByAgency, CaseParty.ReceivingAgency),
-        [CaseEventType.Sheltered] = ([CaseStatus.ReceivedByAgency], CaseStatus.Sheltered, CaseParty.ReceivingAgency),
-        [CaseEventType.RehabilitationStarted] = ([CaseStatus.ReceivedByAgency, CaseStatus.Sheltered], CaseStatus.Rehabilitation, CaseParty.ReceivingAgency),
-        [CaseEventType.ReintegrationStarted] = ([CaseStatus.Sheltered, CaseStatus.Rehabilitation], CaseStatus.Reintegration, CaseParty.ReceivingAgency),
-        [CaseEventType.Closed] = ([CaseStatus.Reintegration], CaseStatus.Closed, CaseParty.Either),
-        [CaseEventType.Withdrawn] = (OpenStatuses, CaseStatus.Withdrawn, CaseParty.Either),
-        [CaseEventType.Reopened] = ([CaseStatus.Withdrawn, CaseStatus.Closed], CaseStatus.Flagged, CaseParty.Either),
+        [CaseEventType.Verified] = ([CaseStatus.Flagged], CaseStatus.Verified),
+        [CaseEventType.DocumentsIssued] = ([CaseStatus.Verified], CaseStatus.DocumentsIssued),
+        [CaseEventType.Departed] = ([CaseStatus.TravelBooked], CaseStatus.InTransit),
+        [CaseEventType.Arrived] = ([CaseStatus.InTransit], CaseStatus.Arrived),
+        [CaseEventType.ReceivedByAgency] = ([CaseStatus.Arrived], CaseStatus.ReceivedByAgency),
+        [CaseEventType.Sheltered] = ([CaseStatus.ReceivedByAgency], CaseStatus.Sheltered),
+        [CaseEventType.RehabilitationStarted] = ([CaseStatus.ReceivedByAgency, CaseStatus.Sheltered], CaseStatus.Rehabilitation),
+        [CaseEventType.ReintegrationStarted] = ([CaseStatus.Sheltered, CaseStatus.Rehabilitation], CaseStatus.Reintegration),
+        [CaseEventType.Closed] = ([CaseStatus.Reintegration], CaseStatus.Closed),
+        [CaseEventType.Withdrawn] = (OpenStatuses, CaseStatus.Withdrawn),
+        [CaseEventType.Reopened] = ([CaseStatus.Withdrawn, CaseStatus.Closed], CaseStatus.Flagged),
     };
 
     /// <summary>Statuses from which a consul may book (or re-book) the flight home.</summary>
@@ -54,7 +47,4 @@ public static class CaseLifecycle
 
         return Transitions.TryGetValue(type, out var t) && t.From.Contains(current) ? t.To : null;
     }
-
-    public static CaseParty WhoMay(CaseEventType type) =>
-        Transitions.TryGetValue(type, out var t) ? t.By : CaseParty.Either;
 }

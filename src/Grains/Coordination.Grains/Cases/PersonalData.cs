@@ -117,36 +117,68 @@ public static class PersonalDataGuard
             return false;
         }
 
-        var words = Words(text);
+        var seen = Skeleton(text);
+        var words = Words(seen);
         if (person.FullName is { } name)
         {
-            var parts = Words(name).Where(p => p.Length >= MinimumNamePart).ToList();
+            var parts = Words(Skeleton(name)).Where(p => p.Length >= MinimumNamePart).ToList();
             if (parts.Count > 0 && parts.Any(words.Contains))
             {
                 return true;
             }
         }
 
-        var compact = new string(text.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
-        if (person.PassportNumber is { Length: > 0 } passport && compact.Contains(passport.ToUpperInvariant(), StringComparison.Ordinal))
+        var compact = new string(seen.Where(char.IsLetterOrDigit).ToArray());
+        if (person.PassportNumber is { Length: > 0 } passport && compact.Contains(Skeleton(passport), StringComparison.Ordinal))
         {
             return true;
         }
 
         var phoneDigits = new string((person.Phone ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
-        var textDigits = new string(text.Where(char.IsAsciiDigit).ToArray());
+        var textDigits = new string(seen.Where(char.IsAsciiDigit).ToArray());
         return phoneDigits.Length >= PhoneDigitsCompared && textDigits.Contains(phoneDigits[^PhoneDigitsCompared..], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Text as it reads, not as it is encoded, so that both the person's data and the text compare
+    /// alike: NFKC (full-width letters and digits become ASCII), format characters removed
+    /// (zero-width spaces and joiners, soft hyphens — invisible, they split a name in two), lower
+    /// case, and Cyrillic and Greek letters that look like Latin ones read as those.
+    /// </summary>
+    public static string Skeleton(string text)
+    {
+        var skeleton = new StringBuilder(text.Length);
+        foreach (var c in text.Normalize(NormalizationForm.FormKC).ToLower(CultureInfo.InvariantCulture))
+        {
+            if (char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            {
+                continue;
+            }
+
+            skeleton.Append(LookAlikes.TryGetValue(c, out var latin) ? latin : c);
+        }
+
+        return skeleton.ToString();
+    }
+
+    /// <summary>Lower-case Cyrillic and Greek letters and the Latin letters they are mistaken for.</summary>
+    private static readonly Dictionary<char, char> LookAlikes = new()
+    {
+        ['а'] = 'a', ['в'] = 'b', ['е'] = 'e', ['ё'] = 'e', ['і'] = 'i', ['ї'] = 'i', ['ј'] = 'j', ['к'] = 'k', ['м'] = 'm',
+        ['н'] = 'h', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c', ['т'] = 't', ['у'] = 'y', ['х'] = 'x', ['ѕ'] = 's', ['ԁ'] = 'd', ['һ'] = 'h',
+        ['ӏ'] = 'l', ['ү'] = 'y', ['α'] = 'a', ['β'] = 'b', ['ε'] = 'e', ['η'] = 'n', ['ι'] = 'i', ['κ'] = 'k', ['ν'] = 'v', ['ο'] = 'o',
+        ['ρ'] = 'p', ['τ'] = 't', ['υ'] = 'u', ['χ'] = 'x', ['ζ'] = 'z',
+    };
 
     private static HashSet<string> Words(string text)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormKC).ToLower(CultureInfo.InvariantCulture).Append(' '))
+        foreach (var c in text.Append(' '))
         {
             if (char.IsLetterOrDigit(c))
             {
-                word.Append(c == 'ё' ? 'е' : c);
+                word.Append(c);
             }
             else if (word.Length > 0)
             {

@@ -93,9 +93,11 @@ public sealed class CommitteeGrain(
             return new MemberAdded(Current.MemberAgencies.ToList(), Added: false);
         }
 
-        if (await Directory.Get(agencyId) is null)
+        var agency = await Directory.Get(agencyId) ?? throw DomainException.Invalid("agencyId", $"Agency '{agencyId}' does not exist.");
+        var country = (await CommitteeAsync()).Country;
+        if (agency.Country != country)
         {
-            throw DomainException.Invalid("agencyId", $"Agency '{agencyId}' does not exist.");
+            throw DomainException.Invalid("agencyId", $"Agency '{agencyId}' is of {agency.Country}; a committee of {country} lists agencies of {country}.");
         }
 
         Current.MemberAgencies.Add(agencyId);
@@ -146,6 +148,11 @@ public sealed class CommitteeGrain(
 
     public async Task<ActionPlanTask> UpdateTask(string taskId, ActionPlanTaskUpdate update, CommitteeCaller caller)
     {
+        if (update.Status is { } wanted)
+        {
+            StrictEnum.RequireDefined("status", wanted);
+        }
+
         var access = await AuthorizeAsync(caller);
         var task = Visible(taskId, caller, access);
         var agency = caller.Actor.AgencyId;
@@ -224,12 +231,27 @@ public sealed class CommitteeGrain(
             throw DomainException.Invalid("tasks", $"A plan holds at most {options.Value.MaxTasks} tasks; this one has {Current.Tasks.Count}.");
         }
 
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            StrictEnum.RequireDefined($"tasks[{i}].area", tasks[i].Area);
+            StrictEnum.RequireDefined($"tasks[{i}].status", tasks[i].Status);
+        }
+
         var agencies = (await Directory.List()).ToDictionary(a => a.Id, StringComparer.Ordinal);
         var unknown = tasks.Select((t, i) => (t.OwnerAgencyId, i)).Where(t => !agencies.ContainsKey(t.OwnerAgencyId)).ToList();
         if (unknown.Count > 0)
         {
             throw new DomainException(DomainErrorKind.Validation, "Invalid request", "Some owner agencies do not exist.",
                 unknown.ToDictionary(u => $"tasks[{u.i}].ownerAgencyId", u => new[] { $"Agency '{u.OwnerAgencyId}' does not exist." }));
+        }
+
+        // Owning a task makes an agency a member and sends it the committee's alerts: only agencies of the committee's own country.
+        var country = (await CommitteeAsync()).Country;
+        var foreign = tasks.Select((t, i) => (Agency: agencies[t.OwnerAgencyId], i)).Where(t => t.Agency.Country != country).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new DomainException(DomainErrorKind.Validation, "Invalid request", $"Tasks of a committee of {country} are owned by agencies of {country}.",
+                foreign.ToDictionary(f => $"tasks[{f.i}].ownerAgencyId", f => new[] { $"Agency '{f.Agency.Id}' is of {f.Agency.Country}, not {country}." }));
         }
 
         var now = clock.GetUtcNow();

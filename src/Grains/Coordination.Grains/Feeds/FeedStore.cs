@@ -152,6 +152,20 @@ public static class FeedStore
         return await ReadAllAsync(command, cancellationToken);
     }
 
+    public static async Task<IReadOnlyDictionary<string, long>> HeadsAsync(NpgsqlDataSource db, IReadOnlyList<string> agencyIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT agency_id, last_seq FROM feed_heads WHERE agency_id = ANY (@agencies)");
+        command.Parameters.AddWithValue("agencies", agencyIds.ToArray());
+        var heads = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            heads[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return heads;
+    }
+
     /// <summary>Marks an item acknowledged (first acknowledgement wins) and returns it; null if the agency has no such item.</summary>
     public static async Task<FeedItem?> AcknowledgeAsync(NpgsqlDataSource db, string agencyId, Guid itemId, string username, DateTimeOffset now, CancellationToken cancellationToken = default)
     {

@@ -1,10 +1,14 @@
 // The agency's feed in the browser: the durable feed (HTTP, then Since over the hub) is the
 // truth; live pushes are a fast path. Items are merged by id, so a push, a catch-up and an
-// update of the same item (e.g. acknowledged) never show twice.
+// update of the same item (e.g. acknowledged) never show twice. Pushes may arrive out of order
+// or not at all, so the page keeps the highest seq up to which it has every item, and fetches
+// from there whenever a push shows a gap after it.
 
 import { get } from './api.js';
 
 const PageSize = 1000;
+// A gap may just be a push overtaken by a later one: give it this long to arrive before fetching.
+const GapWaitMs = 300;
 const RetryDelaysMs = [1000, 2000, 5000, 10000, 30000];
 // Reconnecting for longer than this is shown as offline (it keeps trying).
 const OfflineAfterMs = 10_000;
@@ -24,13 +28,27 @@ export class FeedStore {
     return last;
   }
 
+  /** The highest seq up to which every item is here (seqs start at 1 and have no gaps). */
+  get contiguousSeq() {
+    const seqs = [...this.#items.values()].map((item) => item.seq).sort((a, b) => a - b);
+    let contiguous = 0;
+    for (const seq of seqs) {
+      if (seq > contiguous + 1) {
+        break;
+      }
+      contiguous = Math.max(contiguous, seq);
+    }
+    return contiguous;
+  }
+
   /**
-   * Where a catch-up should start: after the last seq, or earlier when an item still waits
+   * Where a catch-up should start: after the contiguous seq (never after a gap left by a lost
+   * or overtaken push), or earlier when an item still waits
    * for acknowledgement — Since(seq) returns only newer items, and an older one may have been
    * acknowledged by a colleague while this page was offline.
    */
   get catchUpAfter() {
-    let after = this.lastSeq;
+    let after = this.contiguousSeq;
     for (const item of this.#items.values()) {
       if (item.requiresAck && !item.acknowledgedAt) {
         after = Math.min(after, item.seq - 1);
@@ -91,6 +109,7 @@ export class LiveFeed {
   #retry = 0;
   #retryTimer = null;
   #offlineTimer = null;
+  #gapTimer = null;
 
   constructor(store, tokenFactory, onState) {
     this.#store = store;
@@ -111,7 +130,10 @@ export class LiveFeed {
       })
       .configureLogging(window.signalR.LogLevel.Warning)
       .build();
-    this.#connection.on('feed', (item) => this.#store.merge([item]));
+    this.#connection.on('feed', (item) => {
+      this.#store.merge([item]);
+      this.#fetchGapSoon();
+    });
     this.#connection.onreconnecting(() => {
       this.#onState(navigator.onLine ? 'reconnecting' : 'offline');
       clearTimeout(this.#offlineTimer);
@@ -133,6 +155,7 @@ export class LiveFeed {
     this.#stopped = true;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#offlineTimer);
+    clearTimeout(this.#gapTimer);
     window.removeEventListener('online', this.#onOnline);
     window.removeEventListener('offline', this.#onOffline);
     await this.#connection?.stop();
@@ -168,9 +191,25 @@ export class LiveFeed {
     this.#retryTimer = setTimeout(() => this.#startConnection(), delay);
   }
 
+  #fetchGapSoon() {
+    if (this.#gapTimer !== null || this.#store.lastSeq <= this.#store.contiguousSeq) {
+      return;
+    }
+    this.#gapTimer = setTimeout(async () => {
+      this.#gapTimer = null;
+      if (this.#store.lastSeq > this.#store.contiguousSeq) {
+        await this.#catchUp();
+      }
+    }, GapWaitMs);
+  }
+
   async #connected() {
     clearTimeout(this.#offlineTimer);
     this.#onState('connected');
+    await this.#catchUp();
+  }
+
+  async #catchUp() {
     try {
       let after = this.#store.catchUpAfter;
       for (;;) {

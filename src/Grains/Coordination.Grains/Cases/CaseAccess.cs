@@ -1,0 +1,182 @@
+using System.Text;
+using Coordination.Contracts.Cases;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>How an agency stands to a case. One agency may stand in several relations at once.</summary>
+public enum CaseRelation
+{
+    /// <summary>The consular post that opened (flagged) the case: it met the person.</summary>
+    OpeningPost,
+
+    /// <summary>An agency with an accepted referral that has the person in its care (received, sheltered, in rehabilitation or reintegration).</summary>
+    HoldingReceiver,
+
+    /// <summary>An agency with an accepted referral.</summary>
+    AcceptedReceiver,
+
+    /// <summary>An agency with a referral it has not answered yet.</summary>
+    PendingReceiver,
+
+    /// <summary>The agency that meets the flight home at the arrival airport.</summary>
+    PickupAgency,
+}
+
+public enum CasePermission
+{
+    No,
+    WithConsent,
+    Yes,
+}
+
+/// <summary>Something an agency does to a case; the events endpoint is one action per event type.</summary>
+public readonly record struct CaseAction(string Name)
+{
+    public static readonly CaseAction Read = new("read the case and its timeline");
+    public static readonly CaseAction ReadPerson = new("see who the person is (name, passport, phone)");
+    public static readonly CaseAction Refer = new("refer by hand");
+    public static readonly CaseAction AnswerReferral = new("accept or decline its own referral");
+    public static readonly CaseAction BookTravel = new("book travel");
+
+    public static CaseAction Record(CaseEventType type) => new($"record `{type}`");
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The one rule of who may do what to a case, by the relation of the caller's agency to it. The
+/// case grain applies it to every call; docs/security.md shows it as the table <see cref="RenderTable"/>
+/// draws, and a test holds the two equal. An agency in no relation is not involved: it gets 404, as
+/// if the case did not exist; an involved agency whose relations do not allow an action gets 403.
+/// <para>
+/// Consent is the person's, so only those who have met the person record it: the post that opened
+/// the case, and a receiving agency that has the person in its care. Withdrawing it only narrows who
+/// sees the person, so an agency that has accepted the person's referral may record that too. A
+/// pending or pickup-only agency changes neither consent nor the course of the case.
+/// </para>
+/// </summary>
+public static class CaseAccess
+{
+    private const CasePermission Y = CasePermission.Yes;
+    private const CasePermission C = CasePermission.WithConsent;
+    private const CasePermission N = CasePermission.No;
+
+    /// <summary>The statuses in which the person is in the care of the agency that accepted them.</summary>
+    private static readonly CaseStatus[] InCare =
+        [CaseStatus.ReceivedByAgency, CaseStatus.Sheltered, CaseStatus.Rehabilitation, CaseStatus.Reintegration];
+
+    /// <summary>Columns of the rule, in the order of <see cref="CaseRelation"/>.</summary>
+    public static IReadOnlyList<CaseRelation> Relations { get; } = Enum.GetValues<CaseRelation>();
+
+    /// <summary>Every action with its permission per relation (OpeningPost, HoldingReceiver, AcceptedReceiver, PendingReceiver, PickupAgency).</summary>
+    public static IReadOnlyList<(CaseAction Action, IReadOnlyList<CasePermission> ByRelation)> Rules { get; } =
+    [
+        (CaseAction.Read, [Y, Y, Y, Y, Y]),
+        (CaseAction.ReadPerson, [Y, C, C, C, C]),
+        (CaseAction.Refer, [Y, N, N, N, N]),
+        (CaseAction.AnswerReferral, [N, N, N, Y, N]),
+        (CaseAction.BookTravel, [Y, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.Verified), [Y, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.DocumentsIssued), [Y, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.Departed), [Y, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.Arrived), [N, Y, Y, N, Y]),
+        (CaseAction.Record(CaseEventType.ReceivedByAgency), [N, Y, Y, N, Y]),
+        (CaseAction.Record(CaseEventType.Sheltered), [N, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.RehabilitationStarted), [N, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.ReintegrationStarted), [N, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.Closed), [Y, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.Withdrawn), [Y, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.Reopened), [Y, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.ConsentWithdrawn), [Y, Y, Y, N, N]),
+        (CaseAction.Record(CaseEventType.ConsentGiven), [Y, Y, N, N, N]),
+    ];
+
+    private static readonly Dictionary<CaseAction, IReadOnlyList<CasePermission>> ByAction = Rules.ToDictionary(r => r.Action, r => r.ByRelation);
+
+    /// <summary>The relations of <paramref name="agencyId"/> to the case; empty when it is not involved.</summary>
+    public static IReadOnlySet<CaseRelation> RelationsOf(CaseView c, string agencyId)
+    {
+        var relations = new HashSet<CaseRelation>();
+        if (agencyId == c.FlaggedByAgencyId)
+        {
+            relations.Add(CaseRelation.OpeningPost);
+        }
+
+        var referrals = c.Referrals.Where(r => r.ToAgencyId == agencyId).ToList();
+        if (referrals.Any(r => r.Status == ReferralStatus.Accepted))
+        {
+            relations.Add(CaseRelation.AcceptedReceiver);
+            if (InCare.Contains(c.Status))
+            {
+                relations.Add(CaseRelation.HoldingReceiver);
+            }
+        }
+
+        if (referrals.Any(r => r.Status == ReferralStatus.Pending))
+        {
+            relations.Add(CaseRelation.PendingReceiver);
+        }
+
+        if (c.Travel?.PickupAgencyId == agencyId)
+        {
+            relations.Add(CaseRelation.PickupAgency);
+        }
+
+        return relations;
+    }
+
+    /// <summary>The most any of <paramref name="relations"/> allows for <paramref name="action"/>.</summary>
+    public static CasePermission PermissionFor(CaseAction action, IReadOnlySet<CaseRelation> relations)
+    {
+        var row = ByAction.TryGetValue(action, out var r) ? r : throw new ArgumentException($"No rule for '{action}'.", nameof(action));
+        return relations.Count == 0 ? CasePermission.No : relations.Max(relation => row[(int)relation]);
+    }
+
+    /// <summary>Whether the agency may see who the person is, given the case's consent.</summary>
+    public static bool SeesPerson(CaseView c, string agencyId) =>
+        PermissionFor(CaseAction.ReadPerson, RelationsOf(c, agencyId)) switch
+        {
+            CasePermission.Yes => true,
+            CasePermission.WithConsent => c.Consent.Given,
+            _ => false,
+        };
+
+    /// <summary>The rule as the Markdown table of docs/security.md.</summary>
+    public static string RenderTable()
+    {
+        var table = new StringBuilder();
+        table.Append("| action |");
+        foreach (var relation in Relations)
+        {
+            table.Append($" {Column(relation)} |");
+        }
+
+        table.Append('\n').Append("| --- |").Append(string.Concat(Relations.Select(_ => " --- |"))).Append('\n');
+        foreach (var (action, byRelation) in Rules)
+        {
+            table.Append($"| {action.Name} |");
+            foreach (var permission in byRelation)
+            {
+                table.Append(permission switch
+                {
+                    CasePermission.Yes => " yes |",
+                    CasePermission.WithConsent => " with consent |",
+                    _ => " — |",
+                });
+            }
+
+            table.Append('\n');
+        }
+
+        return table.ToString();
+    }
+
+    private static string Column(CaseRelation relation) => relation switch
+    {
+        CaseRelation.OpeningPost => "opening post",
+        CaseRelation.HoldingReceiver => "receiver holding the person",
+        CaseRelation.AcceptedReceiver => "accepted receiver",
+        CaseRelation.PendingReceiver => "pending receiver",
+        _ => "pickup agency",
+    };
+}
