@@ -13,8 +13,9 @@ namespace Coordination.Chaos;
 /// throwaway PostgreSQL, sets COORDINATION_TEST_PG and names its cluster directory in
 /// COORDINATION_CHAOS_PG_DIR (the injector stops and starts that cluster):
 /// <code>
-///   Coordination.Chaos [--minutes 20] [--seed 42] [--out .local/chaos/chaos-42.json]
+///   Coordination.Chaos [--minutes 20] [--seed 42] [--smoke] [--out .local/chaos/chaos-42.json]
 /// </code>
+/// <c>--smoke</c> is deploy/test.sh's short run: 90 seconds unless --minutes says otherwise, time bounds for a loaded machine.
 /// Exit code 0: no violation; 1: violations (listed, and in the JSON); 2: the run itself failed.
 /// </summary>
 public static class ChaosProgram
@@ -23,13 +24,14 @@ public static class ChaosProgram
 
     public static async Task<int> Main(string[] args)
     {
-        var minutes = double.Parse(Option(args, "--minutes") ?? "20", CultureInfo.InvariantCulture);
+        var smoke = args.Contains("--smoke");
+        var minutes = double.Parse(Option(args, "--minutes") ?? (smoke ? "1.5" : "20"), CultureInfo.InvariantCulture);
         var seed = int.Parse(Option(args, "--seed") ?? Random.Shared.Next(1, 100_000).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var output = Option(args, "--out") ?? Path.Combine(CoordinationProcesses.RepositoryRoot, ".local", "chaos", $"chaos-{seed}.json");
         var postgres = Environment.GetEnvironmentVariable(PostgresDirectoryVariable)
             ?? throw new InvalidOperationException($"{PostgresDirectoryVariable} is not set; run bash deploy/chaos.sh.");
-        var settings = ChaosSettings.For(TimeSpan.FromMinutes(minutes), seed);
-        var command = $"bash deploy/chaos.sh --minutes {minutes.ToString(CultureInfo.InvariantCulture)} --seed {seed}";
+        var settings = ChaosSettings.For(TimeSpan.FromMinutes(minutes), seed, smoke);
+        var command = $"bash deploy/chaos.sh --minutes {minutes.ToString(CultureInfo.InvariantCulture)} --seed {seed}{(smoke ? " --smoke" : string.Empty)}";
         ThreadPool.SetMinThreads(64, 64);
 
         var started = DateTime.UtcNow;
