@@ -36,6 +36,7 @@ public static class WebHostExtensions
                 o.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.AddActivityPropagation();
         });
 

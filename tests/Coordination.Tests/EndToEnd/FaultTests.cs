@@ -303,6 +303,47 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(first.Seq + 1, recovered.Seq);
     }
 
+    [Fact]
+    public async Task A_request_whose_silo_stops_answering_gets_a_503_within_the_web_hosts_response_timeout()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("paused-silo", new Dictionary<string, string>
+        {
+            ["Orleans__ResponseTimeout"] = "00:00:03",
+        });
+        var silo = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, _, _) = await SetUpAsync(system, receivingAgencies: 1);
+        (await consul.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK);
+
+        // Frozen rather than killed: its connections stay open, so only a deadline ends the wait.
+        await SignalAsync(silo, "STOP");
+        try
+        {
+            var waited = Stopwatch.StartNew();
+            var response = await consul.GetAsync("/api/feed?after=0");
+            output.WriteLine($"answered {(int)response.Status} after {waited.Elapsed.TotalSeconds:F1} s");
+            response.ExpectProblem(HttpStatusCode.ServiceUnavailable);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "the request waited for Orleans' 30-second default, not the web host's timeout");
+        }
+        finally
+        {
+            await SignalAsync(silo, "CONT");
+        }
+
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while ((await consul.GetAsync("/api/feed?after=0")).Status != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the service did not come back after the silo resumed");
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task SignalAsync(HostProcess host, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", host.ProcessId.ToString()])!;
+        await kill.WaitForExitAsync();
+    }
+
     private static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)
     {
         var field = await Field.CreateAsync(system);
