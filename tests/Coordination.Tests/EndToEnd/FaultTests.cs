@@ -338,6 +338,59 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task After_a_web_host_dies_the_silo_stops_pushing_to_it_at_the_first_failure_and_says_so_once()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("dead-web-logs");
+        var silo = await system.StartSiloAsync();
+        var web1 = await system.StartWebAsync();
+        var web2 = await system.StartWebAsync();
+        var (consul, _, ngos, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", ngos[0], "NgoCaseworker");
+        using var consulOnWeb2 = new ApiClient(web2.BaseAddress, consul.Token);
+
+        // A push reaching web 1 shows the relay holds its observer.
+        await using (var dashboard = await DashboardClient.ConnectAsync(web1.BaseAddress, worker.Token!))
+        {
+            var before = await FlagAsync(consulOnWeb2, "Before");
+            await dashboard.WaitForAsync(i => i.CaseId == before, TimeSpan.FromSeconds(90));
+        }
+
+        await web1.KillAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await FlagAsync(consulOnWeb2, $"After{i}");
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string log;
+        do
+        {
+            await Task.Delay(500);
+            log = File.ReadAllText(silo.LogFile);
+        }
+        while (!log.Contains("stopped taking pushes", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        // Later items are not pushed to the dead host at all: no more of its pushes time out (those in
+        // flight when it died all have, a push's response timeout later).
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var timedOut = Lines(File.ReadAllText(silo.LogFile)).Count(IsUnansweredPush);
+        for (var i = 0; i < 5; i++)
+        {
+            await FlagAsync(consulOnWeb2, $"Later{i}");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var lines = Lines(File.ReadAllText(silo.LogFile));
+        output.WriteLine(string.Join('\n', lines.Where(l => l.Contains(" WRN] ", StringComparison.Ordinal) || l.Contains(" ERR] ", StringComparison.Ordinal))));
+        Assert.Single(lines, l => l.Contains("stopped taking pushes", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Discarding rejection", StringComparison.Ordinal));
+        Assert.Equal(timedOut, lines.Count(IsUnansweredPush));
+
+        static string[] Lines(string text) => text.Split('\n');
+        static bool IsUnansweredPush(string line) => line.Contains("did not arrive on time", StringComparison.Ordinal) && line.Contains("OnFeedItems", StringComparison.Ordinal);
+    }
+
     private static async Task SignalAsync(HostProcess host, string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", host.ProcessId.ToString()])!;
