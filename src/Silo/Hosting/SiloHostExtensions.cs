@@ -92,8 +92,9 @@ public static class SiloHostExtensions
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
+        // Unpooled, so the owner's connection closes once the schema is up to date.
         var connectionString = app.Configuration.GetConnectionString(MigrationsConnectionStringName) is { Length: > 0 } owner
-            ? owner
+            ? new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString
             : app.Configuration.GetConnectionString(ServiceDefaultsExtensions.ConnectionStringName)!;
         var deadline = DateTime.UtcNow + options.DatabaseStartupTimeout;
         while (true)

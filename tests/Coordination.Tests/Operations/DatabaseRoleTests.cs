@@ -31,6 +31,14 @@ public sealed class DatabaseRoleTests
             using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
             (await consul.PostAsync("/api/cases", Field.Flag("Role Person", "F", 1990, "KG", "TR", field.Region("Chui"), ["Shelter"])))
                 .Expect(HttpStatusCode.Created);
+
+            // Only the migrations used the owner: none of its connections stays open.
+            await using var server = new NpgsqlConnection(superuser.ConnectionString);
+            await server.OpenAsync();
+            Assert.Equal(0L, await ScalarAsync<long>(server,
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND usename = 'coordination_owner'"));
+            Assert.True(await ScalarAsync<long>(server,
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND usename = 'coordination_runtime'") > 0);
         }
 
         await using var app = new NpgsqlConnection(runtime);
