@@ -16,6 +16,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 # shellcheck source=deploy/lib/postgres.sh
 source "$ROOT/deploy/lib/postgres.sh"
+# shellcheck source=deploy/lib/console.sh
+source "$ROOT/deploy/lib/console.sh"
 
 LOCAL="$ROOT/.local"
 PG_DIR="$LOCAL/bench-pg"
@@ -26,31 +28,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 mkdir -p "$LOCAL"
-# Two runs in one checkout would wipe each other's cluster; take turns. Long-lived children get
-# fd 9 closed ("9>&-") so they cannot hold the lock after we exit.
-exec 9>"$LOCAL/bench.lock"
-if ! flock -n 9; then
-    log "another deploy/bench.sh is running in this checkout; waiting for it to finish"
-    flock 9
-fi
-
-# The console and its helpers run in their own process group, so Ctrl-C or a TERM stops the
-# silo, web host and client processes it started, and nothing else.
-child_pid=""
-# shellcheck disable=SC2317
-on_signal() {
-    if [[ -n "$child_pid" ]]; then
-        kill -TERM -- "-$child_pid" 2>/dev/null || true
-        sleep 2
-        kill -KILL -- "-$child_pid" 2>/dev/null || true
-    fi
-    exit "$1"
-}
-# shellcheck disable=SC2317
-cleanup() { pg_stop_cluster "$PG_DIR" || log "WARNING: could not stop the cluster in $PG_DIR"; }
-trap cleanup EXIT
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
+console_take_turns "$LOCAL/bench.lock" bench
+console_guard "$PG_DIR"
 
 # Scenario 3 holds 10,000 WebSocket connections: both ends live on this machine, so the web host
 # and the client processes each need that many descriptors.
@@ -78,8 +57,5 @@ log "COORDINATION_TEST_PG=$COORDINATION_TEST_PG (server log: $PG_DIR/log)"
 log "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') memory, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 rc=0
-setsid dotnet "$BENCH_DLL" "$@" 9>&- &
-child_pid=$!
-wait "$child_pid" || rc=$?
-child_pid=""
+console_run dotnet "$BENCH_DLL" "$@" || rc=$?
 exit "$rc"

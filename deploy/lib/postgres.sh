@@ -11,6 +11,8 @@
 #   pg_start_cluster DIR       creates/starts (or reuses) the cluster in DIR; exports PG_PORT,
 #                              PG_CONNECTION, PG_CLUSTER_DIR
 #   pg_stop_cluster DIR        stops the cluster whose data directory is DIR/data (only that one)
+#   pg_crash_cluster DIR       stops it as a crash would (immediate: no checkpoint, clients cut);
+#                              the fault injection of deploy/chaos.sh
 #   pg_create_database NAME    creates NAME in the started cluster unless it already exists
 #   pg_create_app_roles NAME   gives database NAME to the role coordination_owner (not a superuser;
 #                              the migrations run as it) and creates coordination_runtime, a member
@@ -288,6 +290,14 @@ pg_stop_cluster() {
         _pg_log "fast shutdown did not finish in 60 s; using immediate shutdown"
         _pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null
     fi
+}
+
+pg_crash_cluster() {
+    local dir="${1:?usage: pg_crash_cluster DIR}"
+    [[ -f "$dir/data/postmaster.pid" ]] || return 0
+    dir="$(cd "$dir" && pwd -P)"
+    [[ -n "${PG_BIN:-}" ]] || PG_BIN="$(_pg_find_bin)"
+    _pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null
 }
 
 pg_create_database() {
