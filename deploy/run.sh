@@ -17,6 +17,8 @@
 #   Orleans__ClusterId            cluster id for every silo and web (default coordination)
 #   Orleans__ServiceId            service id for every silo and web (default coordination)
 #
+# The silos and webs connect to PostgreSQL as coordination_runtime (no superuser, owns nothing);
+# the schema belongs to coordination_owner, as which the silos migrate (docs/security.md).
 # Everything lives under .local/ (git-ignored): pg/ (the cluster), logs/ (silo1.log, silo2.log,
 # ..., web1.log, ...; silo.log and web.log link to the first of each), secrets.env (mode 600),
 # data-protection-keys/ (the key ring that encrypts passport numbers and phones; back it up).
@@ -193,7 +195,11 @@ fi
 # ---- PostgreSQL ---------------------------------------------------------------------------
 pg_start_cluster "$PG_DIR" 9>&-
 pg_create_database coordination
-connection="$PG_CONNECTION;Database=coordination"
+# The silos and web hosts run as coordination_runtime, which is no superuser and owns nothing, so
+# the audit log's append-only triggers bind it; the first silo migrates as coordination_owner.
+pg_create_app_roles coordination
+connection="Host=127.0.0.1;Port=$PG_PORT;Username=coordination_runtime;Database=coordination"
+migrations_connection="Host=127.0.0.1;Port=$PG_PORT;Username=coordination_owner;Database=coordination"
 
 # ---- readiness ----------------------------------------------------------------------------
 # HTTP status of GET http://127.0.0.1:PORT/PATH, or 000 when nothing answers. curl when
@@ -301,6 +307,7 @@ start_silo() {
         Orleans__SiloPort="$silo_port" \
         Orleans__GatewayPort="$gateway_port" \
         Orleans__AdvertisedAddress=127.0.0.1 \
+        ConnectionStrings__CoordinationMigrations="$migrations_connection" \
         Coordination__DataProtection__KeyDirectory="$LOCAL/data-protection-keys"
     silo_procs+=($((${#proc_pids[@]} - 1)))
     silo_ports+=("$silo_port") gateway_ports+=("$gateway_port")
@@ -366,7 +373,7 @@ log_rows+=("$PG_DIR/log (PostgreSQL)")
     rows silos "${silo_rows[@]}"
     rows cluster "ClusterId $CLUSTER_ID, ServiceId $SERVICE_ID (membership: table orleansmembershiptable)"
     rows logs "${log_rows[@]}"
-    rows database "$connection"
+    rows database "$connection" "migrations: $migrations_connection"
     rows secrets "$SECRETS"
     printf '  Press Ctrl-C to stop.\n\n'
 }

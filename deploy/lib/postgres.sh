@@ -14,6 +14,9 @@
 #   pg_crash_cluster DIR       stops it as a crash would (immediate: no checkpoint, clients cut);
 #                              the fault injection of deploy/chaos.sh
 #   pg_create_database NAME    creates NAME in the started cluster unless it already exists
+#   pg_create_app_roles NAME   gives database NAME to the role coordination_owner (not a superuser;
+#                              the migrations run as it) and creates coordination_runtime, a member
+#                              of coordination_app, for the silos and web hosts (docs/security.md)
 #   free_port VAR [PREFERRED]  stores a free 127.0.0.1 TCP port in VAR
 #   apt_install PKG...         apt-get install, non-interactive, with one `apt-get update`
 
@@ -308,4 +311,65 @@ pg_create_database() {
     fi
     _pg_log "creating database $name"
     "${psql[@]}" -c "CREATE DATABASE \"$name\""
+}
+
+# The roles of docs/security.md, "Database roles": the schema belongs to coordination_owner, which
+# is not a superuser and runs the migrations; the silos and web hosts connect as
+# coordination_runtime, which gets its rights from coordination_app (every right the application
+# needs except UPDATE, DELETE and TRUNCATE of audit_log, granted by the migrator:
+# src/Silo/Database/Grants.sql) and owns nothing, so it
+# can neither change the audit log nor disable its triggers. Idempotent; also hands over to the
+# owner whatever an earlier run created as the superuser. The cluster trusts 127.0.0.1, so the
+# roles need no password here; elsewhere give them one.
+pg_create_app_roles() {
+    local name="${1:?usage: pg_create_app_roles NAME}"
+    [[ -n "${PG_PORT:-}" ]] || { _pg_die "pg_create_app_roles: call pg_start_cluster first"; return 1; }
+    [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { _pg_die "invalid database name: $name"; return 1; }
+    local -a psql=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+    "${psql[@]}" -d postgres <<SQL
+DO \$\$
+DECLARE
+    wanted text;
+BEGIN
+    FOREACH wanted IN ARRAY ARRAY['coordination_app', 'coordination_owner', 'coordination_runtime'] LOOP
+        BEGIN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', wanted);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL; -- there already, or created concurrently (migration 0006 creates coordination_app too)
+        END;
+    END LOOP;
+END
+\$\$;
+ALTER ROLE coordination_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE coordination_runtime LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;
+GRANT coordination_app TO coordination_runtime;
+ALTER DATABASE "$name" OWNER TO coordination_owner;
+SQL
+    "${psql[@]}" -d "$name" <<'SQL'
+ALTER SCHEMA public OWNER TO coordination_owner;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+-- A database first migrated as the superuser: its objects go to the owner (a sequence that
+-- belongs to a column follows its table).
+DO $$
+DECLARE
+    item record;
+BEGIN
+    FOR item IN
+        SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
+          AND pg_get_userbyid(c.relowner) <> 'coordination_owner'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER %s %I OWNER TO coordination_owner',
+            CASE item.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, item.relname);
+    END LOOP;
+    FOR item IN
+        SELECT p.oid::regprocedure AS signature FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> 'coordination_owner'
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO coordination_owner', item.signature);
+    END LOOP;
+END
+$$;
+SQL
 }

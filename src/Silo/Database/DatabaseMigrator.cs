@@ -13,6 +13,9 @@ public static class DatabaseMigrator
     // Arbitrary constant that identifies "Coordination schema migration" among advisory locks.
     private const long MigrationLockKey = 0x436F6F7264;
 
+    /// <summary>The application role's rights, granted again after every migration run (Database/Grants.sql).</summary>
+    private const string GrantsResource = "Coordination.Silo.Database.Grants.sql";
+
     public static IReadOnlyList<(string Version, string Sql)> LoadMigrations()
     {
         var assembly = typeof(DatabaseMigrator).Assembly;
@@ -77,6 +80,11 @@ public static class DatabaseMigrator
 
                 await transaction.CommitAsync(cancellationToken);
                 newlyApplied.Add(version);
+            }
+
+            await using (var grant = new NpgsqlCommand(Read(typeof(DatabaseMigrator).Assembly, GrantsResource), connection))
+            {
+                await grant.ExecuteNonQueryAsync(cancellationToken);
             }
 
             return newlyApplied;

@@ -81,11 +81,21 @@ public static class SiloHostExtensions
             ? address
             : throw new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), [AdvertisedAddressError]);
 
-    /// <summary>Applies migrations before the silo joins the cluster, waiting for PostgreSQL to come up.</summary>
+    /// <summary>The connection string of the role that owns the schema, when it is not the application's own.</summary>
+    public const string MigrationsConnectionStringName = "CoordinationMigrations";
+
+    /// <summary>
+    /// Applies migrations before the silo joins the cluster, waiting for PostgreSQL to come up. They
+    /// run as the schema's owner (<c>ConnectionStrings:CoordinationMigrations</c>) when one is given,
+    /// so the application's own role needs no right to create or alter anything (docs/security.md).
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
-        var connectionString = app.Configuration.GetConnectionString(ServiceDefaultsExtensions.ConnectionStringName)!;
+        // Unpooled, so the owner's connection closes once the schema is up to date.
+        var connectionString = app.Configuration.GetConnectionString(MigrationsConnectionStringName) is { Length: > 0 } owner
+            ? new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString
+            : app.Configuration.GetConnectionString(ServiceDefaultsExtensions.ConnectionStringName)!;
         var deadline = DateTime.UtcNow + options.DatabaseStartupTimeout;
         while (true)
         {

@@ -38,7 +38,8 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service temporarily unavailable",
-                Detail = "The database or the cluster is not reachable right now. Nothing was changed; retry with the same Idempotency-Key.",
+                // Not "nothing was changed": a call that timed out, or whose silo died, may have taken effect.
+                Detail = "The database or the cluster is not reachable right now, or did not answer in time, so the request may not have taken effect. Retry with the same Idempotency-Key.",
             },
             _ => null,
         };

@@ -6,6 +6,7 @@ using Coordination.Web.Observability;
 using Coordination.Web.RateLimits;
 using Orleans.Configuration;
 using Serilog;
+using Serilog.Events;
 
 namespace Coordination.Web.Hosting;
 
@@ -37,6 +38,7 @@ public static class WebHostExtensions
                 o.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.AddActivityPropagation();
         });
 
@@ -72,7 +74,7 @@ public static class WebHostExtensions
     public static WebApplication UseCoordinationWeb(this WebApplication app)
     {
         // Outermost, so it logs the status the exception handler finally sent (a 4xx), not the exception passing through.
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(o => o.GetLevel = RequestLogLevel);
         // Next, so the exception handler's own log events carry the correlation and case ids too.
         app.UseRequestCorrelation();
         app.UseHttpSecurity();
@@ -88,6 +90,19 @@ public static class WebHostExtensions
         app.MapServiceDefaults();
         return app;
     }
+
+    /// <summary>
+    /// A 503 is the expected answer while the database or a silo is away (the problem handler has
+    /// logged why): a warning, not an error. Any other 5xx is an error.
+    /// </summary>
+    private static LogEventLevel RequestLogLevel(HttpContext http, double elapsedMilliseconds, Exception? exception) =>
+        http.Response.StatusCode switch
+        {
+            StatusCodes.Status503ServiceUnavailable when exception is null => LogEventLevel.Warning,
+            >= 500 => LogEventLevel.Error,
+            _ when exception is not null => LogEventLevel.Error,
+            _ => LogEventLevel.Information,
+        };
 
     /// <summary>Start-up keeps retrying until a silo gateway answers or the timeout passes.</summary>
     private sealed class ConnectRetry(TimeSpan timeout)

@@ -16,6 +16,13 @@ public sealed class WebHostOptions
     /// <summary>How long start-up keeps trying to reach a silo gateway.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// How long a request waits for a grain's answer before it gets a 503 (Orleans' own default is 30 s):
+    /// when the silo a call went through dies, the consul learns within this, and retries.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(8);
 }
 
 public sealed class RequestLimitOptions

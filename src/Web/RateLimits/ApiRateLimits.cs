@@ -37,12 +37,18 @@ public static class ApiRateLimits
         return services;
     }
 
-    /// <summary>Refuses a dashboard connection at negotiation when its user or agency holds as many as allowed.</summary>
+    /// <summary>
+    /// Refuses a new dashboard connection when its user or agency holds as many as allowed: at
+    /// negotiation, or at connection when a client skips negotiation. Requests of a connection
+    /// already negotiated (they carry its <c>id</c>, e.g. long polling) pass.
+    /// </summary>
     public static WebApplication UseDashboardConnectionCaps(this WebApplication app)
     {
         app.Use(async (http, next) =>
         {
-            if (http.Request.Path.StartsWithSegments(FeedApi.HubPath) && Caller.Of(http.User) is { } caller
+            var opensConnection = http.Request.Path.StartsWithSegments($"{FeedApi.HubPath}/negotiate")
+                || (http.Request.Path == FeedApi.HubPath && !http.Request.Query.ContainsKey("id"));
+            if (opensConnection && Caller.Of(http.User) is { } caller
                 && http.RequestServices.GetRequiredService<DashboardConnections>().IsFull(caller.Username, caller.AgencyId))
             {
                 await TooManyAsync(http, null, "This account or its agency already has as many dashboards open as allowed; close one first.");

@@ -300,6 +300,28 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
         await Refused(DomainErrorKind.NotFound, () => w.Grain(mine).Plan(CommitteeWorld.Secretary(mine)));
     }
 
+    [Fact]
+    public async Task The_grain_refuses_values_outside_an_enumeration_and_owners_of_another_country_whoever_calls_it()
+    {
+        var w = new CommitteeWorld(fixture);
+        var committee = await w.Committee();
+        var owner = await w.Agency("tm-owner");
+        var foreign = await w.Agency("kz-owner", "Asia/Almaty", country: "KZ");
+        var due = w.Today(owner).AddDays(10);
+        var secretary = CommitteeWorld.Secretary(committee);
+
+        // What "Prosecution, Coordination" became when it was read as flags.
+        await Refused(DomainErrorKind.Validation, () => w.Grain(committee).AddTasks([CommitteeWorld.Task("Flags", owner, due, (ActionPlanArea)6)], secretary, null));
+        await Refused(DomainErrorKind.Validation, () => w.Grain(committee).AddTasks([CommitteeWorld.Task("Abroad", foreign, due)], secretary, null));
+        await Refused(DomainErrorKind.Validation, () => w.Grain(committee).AddMember(foreign.Id, secretary));
+        var task = (await w.Grain(committee).AddTasks([CommitteeWorld.Task("Fine", owner, due)], secretary, null)).Tasks.Single();
+        await Refused(DomainErrorKind.Validation, () => w.Grain(committee).UpdateTask(task.Id, new((ActionPlanTaskStatus)7, null, null, null), secretary));
+
+        var plan = await w.Grain(committee).Plan(secretary);
+        Assert.Equal([task.Id], plan.Tasks.Select(t => t.Id));
+        Assert.Equal([owner.Id], plan.MemberAgencies);
+    }
+
     private static IAgencyFeedGrain FeedOf(CommitteeWorld w, Contracts.Agencies.Agency agency) => w.Client.GetGrain<IAgencyFeedGrain>(agency.Id);
 
     private static async Task Refused(DomainErrorKind kind, Func<Task> action) =>

@@ -303,6 +303,100 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(first.Seq + 1, recovered.Seq);
     }
 
+    [Fact]
+    public async Task A_request_whose_silo_stops_answering_gets_a_503_within_the_web_hosts_response_timeout()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("paused-silo", new Dictionary<string, string>
+        {
+            ["Orleans__ResponseTimeout"] = "00:00:03",
+        });
+        var silo = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, _, _) = await SetUpAsync(system, receivingAgencies: 1);
+        (await consul.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK);
+
+        // Frozen rather than killed: its connections stay open, so only a deadline ends the wait.
+        await SignalAsync(silo, "STOP");
+        try
+        {
+            var waited = Stopwatch.StartNew();
+            var response = await consul.GetAsync("/api/feed?after=0");
+            output.WriteLine($"answered {(int)response.Status} after {waited.Elapsed.TotalSeconds:F1} s");
+            response.ExpectProblem(HttpStatusCode.ServiceUnavailable);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "the request waited for Orleans' 30-second default, not the web host's timeout");
+        }
+        finally
+        {
+            await SignalAsync(silo, "CONT");
+        }
+
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while ((await consul.GetAsync("/api/feed?after=0")).Status != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the service did not come back after the silo resumed");
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_web_host_dies_the_silo_stops_pushing_to_it_at_the_first_failure_and_says_so_once()
+    {
+        await using var system = await CoordinationProcesses.CreateAsync("dead-web-logs");
+        var silo = await system.StartSiloAsync();
+        var web1 = await system.StartWebAsync();
+        var web2 = await system.StartWebAsync();
+        var (consul, _, ngos, field) = await SetUpAsync(system, receivingAgencies: 1);
+        using var worker = await field.UserAsync("worker", ngos[0], "NgoCaseworker");
+        using var consulOnWeb2 = new ApiClient(web2.BaseAddress, consul.Token);
+
+        // A push reaching web 1 shows the relay holds its observer.
+        await using (var dashboard = await DashboardClient.ConnectAsync(web1.BaseAddress, worker.Token!))
+        {
+            var before = await FlagAsync(consulOnWeb2, "Before");
+            await dashboard.WaitForAsync(i => i.CaseId == before, TimeSpan.FromSeconds(90));
+        }
+
+        await web1.KillAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await FlagAsync(consulOnWeb2, $"After{i}");
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string log;
+        do
+        {
+            await Task.Delay(500);
+            log = File.ReadAllText(silo.LogFile);
+        }
+        while (!log.Contains("stopped taking pushes", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        // Later items are not pushed to the dead host at all: no more of its pushes time out (those in
+        // flight when it died all have, a push's response timeout later).
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var timedOut = Lines(File.ReadAllText(silo.LogFile)).Count(IsUnansweredPush);
+        for (var i = 0; i < 5; i++)
+        {
+            await FlagAsync(consulOnWeb2, $"Later{i}");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var lines = Lines(File.ReadAllText(silo.LogFile));
+        output.WriteLine(string.Join('\n', lines.Where(l => l.Contains(" WRN] ", StringComparison.Ordinal) || l.Contains(" ERR] ", StringComparison.Ordinal))));
+        Assert.Single(lines, l => l.Contains("stopped taking pushes", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Discarding rejection", StringComparison.Ordinal));
+        Assert.Equal(timedOut, lines.Count(IsUnansweredPush));
+
+        static string[] Lines(string text) => text.Split('\n');
+        static bool IsUnansweredPush(string line) => line.Contains("did not arrive on time", StringComparison.Ordinal) && line.Contains("OnFeedItems", StringComparison.Ordinal);
+    }
+
+    private static async Task SignalAsync(HostProcess host, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", host.ProcessId.ToString()])!;
+        await kill.WaitForExitAsync();
+    }
+
     private static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)
     {
         var field = await Field.CreateAsync(system);

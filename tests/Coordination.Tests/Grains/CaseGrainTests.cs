@@ -428,6 +428,29 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.NotEqual(a.Case.Id, b.Case.Id);
     }
 
+    [Fact]
+    public async Task The_grains_refuse_values_outside_an_enumeration_and_another_country_s_citizen_whoever_calls_them()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kg-consulate-istanbul", "KG");
+        var flag = s.NewCase("KG", s.Region("Chui"), [Need.Shelter]);
+
+        // What "Urgent, Critical", "F, M" and ["Shelter, Legal"] became when they were read as flags.
+        foreach (var bad in new[] { flag with { Urgency = (Urgency)3 }, flag with { Person = flag.Person with { Sex = (Sex)3 } }, flag with { Needs = [(Need)9] } })
+        {
+            Assert.Equal(DomainErrorKind.Validation, (await Scenario.Refused(() => s.Intake.Flag(bad, Scenario.Staff(post), null, null))).Kind);
+        }
+
+        Assert.Equal(DomainErrorKind.Forbidden, (await Scenario.Refused(() => s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Shelter]), Scenario.Staff(post), null, null))).Kind);
+        Assert.Empty(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
+
+        var flagged = await s.Flag(post, flag);
+        var grain = s.Case(flagged.Id);
+        Assert.Equal(DomainErrorKind.Validation, (await Scenario.Refused(() => grain.RecordEvent((CaseEventType)99, null, null, Scenario.Staff(post)))).Kind);
+        Assert.Equal(DomainErrorKind.Validation, (await Scenario.Refused(() => grain.Refer(new ManualReferral(s.Region("x"), [(AgencyService)42], null), Scenario.Staff(post)))).Kind);
+        Assert.Equal(flagged.Version, (await grain.Get(Scenario.Staff(post)))!.Version);
+    }
+
     public static TheoryData<CaseStatus, CaseEventType> IllegalTransitions => new()
     {
         { CaseStatus.Flagged, CaseEventType.DocumentsIssued },

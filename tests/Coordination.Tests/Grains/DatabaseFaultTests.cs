@@ -2,7 +2,9 @@ using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
+using Coordination.ServiceDefaults;
 using Coordination.Tests.Infrastructure;
 using Npgsql;
 using Orleans.Hosting;
@@ -94,6 +96,43 @@ public sealed class DatabaseFaultTests(DatabaseFaultClusterFixture fixture)
         Assert.Equal(post.Id, (await s.Directory.Get(post.Id))?.Id);
         Assert.Empty(await feed.Since(0, 10));
     }
+
+    [Fact]
+    public async Task A_deadline_check_that_failed_during_an_outage_is_retried_until_the_item_escalates()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kz-consulate-outage-deadline", "KZ");
+        var shelter = await s.Receiving("kz-shelter-outage-deadline", "KZ", [s.Region("Almaty")], [AgencyService.Shelter]);
+        var flagged = await s.Flag(post, s.NewCase("KZ", s.Region("Almaty"), [Need.Shelter], urgency: Urgency.Critical));
+        s.Clock.Advance(new AckOptions().Critical + TimeSpan.FromMinutes(1));
+
+        // What the feed's deadline timer meets when it fires during an outage.
+        fixture.Proxy.Refuse(true);
+        try
+        {
+            Assert.Equal(DomainErrorKind.Unavailable, (await Scenario.Refused(() => s.FeedOf(shelter).EscalateDue())).Kind);
+        }
+        finally
+        {
+            fixture.Proxy.Refuse(false);
+        }
+
+        // Nobody asks again (the sweep is off here, and the feed's reminder would first fire a minute
+        // after the flag): the feed retries by itself within FailedCheckRetryMax of the database's return.
+        var back = DateTime.UtcNow;
+        await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
+        IReadOnlyList<FeedItem> feed;
+        do
+        {
+            Assert.True(DateTime.UtcNow - back < TimeSpan.FromSeconds(30), "the failed deadline check was not retried");
+            await Task.Delay(200);
+            feed = await FeedStore.SinceAsync(db, shelter.Id, 0, 100);
+        }
+        while (!feed.Any(i => i.Type == FeedItemType.AckOverdue));
+
+        var referral = feed.Single(i => i.Type == FeedItemType.ReferralReceived && i.CaseId == flagged.Id);
+        Assert.Equal(referral.Id.ToString(), Assert.Single(feed, i => i.Type == FeedItemType.AckOverdue).Data["itemId"]);
+    }
 }
 
 /// <summary>
@@ -107,6 +146,12 @@ public sealed class DatabaseFaultClusterFixture() : InProcessClusterFixture(new 
     public PostgresProxy Proxy => _proxy ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     protected override string DatabasePurpose => "db_faults";
+
+    // Escalations here come from the feeds' own timers and retries only.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Coordination:Ack:SweepEvery"] = "1.00:00:00",
+    };
 
     protected override string GrainConnectionString(string connectionString)
     {

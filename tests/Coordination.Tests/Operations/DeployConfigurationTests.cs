@@ -309,6 +309,7 @@ public sealed partial class DeployConfigurationTests
         var settings = new HashSet<string>(PlatformSettings, StringComparer.Ordinal)
         {
             $"ConnectionStrings__{ServiceDefaultsExtensions.ConnectionStringName}",
+            $"ConnectionStrings__{SiloHostExtensions.MigrationsConnectionStringName}",
             (string)web.GetType("Coordination.Web.Auth.AdminBootstrap", throwOnError: true)!.GetField("PasswordVariable")!.GetRawConstantValue()!,
         };
         foreach (var options in assemblies.SelectMany(a => a.GetExportedTypes()).Where(t => t.IsClass && t.GetField("Section") is { IsLiteral: true }))

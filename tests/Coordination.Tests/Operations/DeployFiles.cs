@@ -40,7 +40,7 @@ public static class DeployFiles
     {
         string[] perMachine =
         [
-            "ConnectionStrings__Coordination", "Orleans__AdvertisedAddress", "Orleans__SiloPort", "Orleans__GatewayPort",
+            "ConnectionStrings__Coordination", "ConnectionStrings__CoordinationMigrations", "Orleans__AdvertisedAddress", "Orleans__SiloPort", "Orleans__GatewayPort",
             "ASPNETCORE_URLS", "Coordination__Observability__MetricsPort", "Coordination__Auth__SigningKey", "COORDINATION_ADMIN_PASSWORD",
             "Coordination__DataProtection__KeyDirectory", "Coordination__Web__Security__KnownProxies__0",
         ];
@@ -51,9 +51,16 @@ public static class DeployFiles
     }
 
     /// <summary>Runs a deploy script with bash, as an operator would, and returns its standard output; fails on a non-zero exit.</summary>
-    public static async Task<string> RunScriptAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<string> RunScriptAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync([PathOf(script), .. args], environment, $"deploy/{script} {string.Join(' ', args)}");
+
+    /// <summary>Runs a bash command in the repository root (e.g. a function of a deploy/lib file) with <paramref name="args"/> as $1, $2…</summary>
+    public static Task<string> RunBashAsync(string command, params string[] args) =>
+        RunAsync(["-c", command, "bash", .. args], new Dictionary<string, string>(), command);
+
+    private static async Task<string> RunAsync(string[] arguments, IReadOnlyDictionary<string, string> environment, string what)
     {
-        var info = new ProcessStartInfo("bash", [PathOf(script), .. args])
+        var info = new ProcessStartInfo("bash", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -69,7 +76,7 @@ public static class DeployFiles
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"deploy/{script} {string.Join(' ', args)} exited with {process.ExitCode}:\n{await error}");
+        Assert.True(process.ExitCode == 0, $"{what} exited with {process.ExitCode}:\n{await error}");
         return await output;
     }
 }

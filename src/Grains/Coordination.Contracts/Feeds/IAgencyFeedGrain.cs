@@ -39,11 +39,15 @@ public interface IFeedHeadsGrain : IGrainWithIntegerKey
     Task<IReadOnlyDictionary<string, long>> Heads(IReadOnlyList<string> agencyIds);
 }
 
-/// <summary>Implemented by each web host: receives every feed item to push to its connected dashboards.</summary>
+/// <summary>
+/// Implemented by each web host: receives every feed item to push to its connected dashboards. Not
+/// one-way, so the relay learns at the first failed push that a web host is gone; a host answers at
+/// once, so a push unanswered for seconds means the host is dead or frozen.
+/// </summary>
 [Alias("Coordination.IFeedObserver")]
 public interface IFeedObserver : IGrainObserver
 {
-    [Alias("OnFeedItems"), OneWay]
+    [Alias("OnFeedItems"), ResponseTimeout("00:00:05")]
     Task OnFeedItems(string agencyId, IReadOnlyList<FeedItem> items);
 }
 

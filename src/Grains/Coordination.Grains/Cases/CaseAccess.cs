@@ -125,6 +125,17 @@ public static class CaseAccess
         return relations;
     }
 
+    /// <summary>
+    /// The agencies in some relation to the case (exactly those for which <see cref="RelationsOf"/> is
+    /// not empty): they list the case and hear of its changes.
+    /// </summary>
+    public static IReadOnlyList<string> Involved(CaseView c) =>
+        new[] { c.FlaggedByAgencyId }
+            .Concat(c.Referrals.Where(r => r.Status != ReferralStatus.Declined).Select(r => r.ToAgencyId))
+            .Concat(c.Travel?.PickupAgencyId is { } pickup ? [pickup] : [])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>The most any of <paramref name="relations"/> allows for <paramref name="action"/>.</summary>
     public static CasePermission PermissionFor(CaseAction action, IReadOnlySet<CaseRelation> relations)
     {

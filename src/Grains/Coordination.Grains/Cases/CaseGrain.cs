@@ -81,7 +81,7 @@ public sealed class CaseGrain(
         SaveOutcome outcome;
         try
         {
-            outcome = await SaveAsync(new CaseChange(routed, null, events, feed, Involved(routed), idempotency, Audit: audit), now);
+            outcome = await SaveAsync(new CaseChange(routed, null, events, feed, CaseAccess.Involved(routed), idempotency, Audit: audit), now);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "cases_pkey")
         {
@@ -176,7 +176,7 @@ public sealed class CaseGrain(
         var next = current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
         var events = new List<CaseEvent> { NewEvent(CaseEventType.Referred, actor, now, $"to {target.Id}") };
         var settled = new[] { CaseAlerts.SettlesNoReceiver(CaseId, current.FlaggedByAgencyId, actor.Username) };
-        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], Involved(next), Resolutions: settled), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], CaseAccess.Involved(next), Resolutions: settled), now);
         return Answer(_case!);
     }
 
@@ -231,7 +231,7 @@ public sealed class CaseGrain(
 
         // Answering is acting on the alert: it stops escalating.
         var settled = new[] { CaseAlerts.SettlesReferral(CaseId, referralId, actor.AgencyId, actor.Username) };
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: settled), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, CaseAccess.Involved(next), Resolutions: settled), now);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, wanted, actor.AgencyId);
         return Answer(_case!);
     }
@@ -282,7 +282,7 @@ public sealed class CaseGrain(
         var superseded = current.Travel?.PickupAgencyId is { } previous
             ? new[] { CaseAlerts.SettlesPickups(CaseId, previous, actor.Username) }
             : [];
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: superseded), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, CaseAccess.Involved(next), Resolutions: superseded), now);
         logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
         return Answer(_case!);
     }
@@ -330,7 +330,7 @@ public sealed class CaseGrain(
         var audit = CaseLifecycle.IsConsentChange(type)
             ? new CaseAudit(actor, type == CaseEventType.ConsentGiven ? "case.consent.given" : "case.consent.withdrawn", ["consent"])
             : null;
-        await SaveAsync(new CaseChange(next, current.Version, events, feed, Involved(next), Resolutions: Settled(current, type, actor), Audit: audit), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, feed, CaseAccess.Involved(next), Resolutions: Settled(current, type, actor), Audit: audit), now);
         logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, status);
         return Answer(_case!);
     }
@@ -358,7 +358,7 @@ public sealed class CaseGrain(
         };
         var events = new List<CaseEvent> { NewEvent(CaseEventType.PersonalDataErased, admin, now, null) };
         var audit = new CaseAudit(admin, "case.erase", IdentifyingFields, reason);
-        await SaveAsync(new CaseChange(next, current.Version, events, [], Involved(next), Audit: audit), now);
+        await SaveAsync(new CaseChange(next, current.Version, events, [], CaseAccess.Involved(next), Audit: audit), now);
         logger.LogInformation("Personal data of case {CaseId} erased by {Username}", CaseId, admin.Username);
         return Answer(_case!);
     }
@@ -446,15 +446,7 @@ public sealed class CaseGrain(
     private static string NextReferralId(CaseView c) => $"r{c.Referrals.Count + 1}";
 
     private static IEnumerable<NewFeedItem> UpdatesFor(CaseView c, CaseEvent e, IReadOnlyCollection<string> exclude) =>
-        Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseAlerts.CaseUpdated(c, e, a));
-
-    /// <summary>Agencies that may see the case: the flagging post, agencies with a live referral, the pickup agency.</summary>
-    private static IReadOnlyList<string> Involved(CaseView c) =>
-        new[] { c.FlaggedByAgencyId }
-            .Concat(c.Referrals.Where(r => r.Status != ReferralStatus.Declined).Select(r => r.ToAgencyId))
-            .Concat(c.Travel?.PickupAgencyId is { } p ? [p] : [])
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        CaseAccess.Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseAlerts.CaseUpdated(c, e, a));
 
     private bool CanSee(string agencyId) => _case is not null && CaseAccess.RelationsOf(_case, agencyId).Count > 0;
 

@@ -145,9 +145,11 @@ public sealed class AgencyFeedGrain(
         _retryTimer = this.RegisterGrainTimer(
             async ct =>
             {
-                _retryTimer?.Dispose();
+                // Disposed only afterwards: disposing a timer cancels the token of its running callback.
+                var fired = _retryTimer;
                 _retryTimer = null;
                 await CheckQuietlyAsync(ct);
+                fired?.Dispose();
             },
             new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan });
     }
