@@ -31,28 +31,19 @@ public static class ExportApi
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(
         HttpContext http, IClusterClient cluster, string? from, string? to, string? country, int k = DefaultK)
     {
-        var errors = new RequestErrors();
-        var period = ReportingPeriods.Parse(from, to, errors);
-        var requested = StatisticsScope.Requested(http, country, errors);
-        if (k is < MinimumK or > MaximumK)
+        var request = await StatisticsScope.ReadAsync(http, cluster, country, from, to, errors =>
         {
-            errors.Add("k", $"Between {MinimumK} and {MaximumK}: every released class holds at least k cases.");
+            if (k is < MinimumK or > MaximumK)
+            {
+                errors.Add("k", $"Between {MinimumK} and {MaximumK}: every released class holds at least k cases.");
+            }
+        });
+        if (request.Query is null)
+        {
+            return request.Invalid is not null ? request.Invalid : request.Refused!;
         }
 
-        if (errors.Any)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
-        var (scoped, refusal) = await StatisticsScope.ResolveAsync(http, cluster, requested);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var username = http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty;
-        var agencyId = http.User.FindFirst(CoordinationClaims.Agency)?.Value;
-        var export = await cluster.GetGrain<IResearchExportGrain>(0).Export(new ExportQuery(scoped!, period!, k), username, agencyId);
+        var export = await cluster.GetGrain<IResearchExportGrain>(0).Export(new ExportQuery(request.Query.Country, request.Query.Period, k), request.Username, request.AgencyId);
         var csv = new StringBuilder("year,citizenship,sex,ageBand,destinationCountry,exploitationType,homeRegion,outcome\n");
         foreach (var r in export.Records)
         {
@@ -61,7 +52,7 @@ public static class ExportApi
         }
 
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8",
-            $"coordination-export-{scoped}-{period!.From:yyyyMMdd}-{period.To:yyyyMMdd}-k{k}.csv");
+            $"coordination-export-{request.Query.Country}-{request.Query.Period.From:yyyyMMdd}-{request.Query.Period.To:yyyyMMdd}-k{k}.csv");
     }
 
     /// <summary>RFC 4180 quoting, and no leading formula characters for spreadsheet users.</summary>

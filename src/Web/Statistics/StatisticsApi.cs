@@ -19,23 +19,13 @@ public static class StatisticsApi
     private static async Task<Results<Ok<CaseStatistics>, ValidationProblem, ProblemHttpResult>> Get(
         HttpContext http, IClusterClient cluster, string? country = null, string? from = null, string? to = null)
     {
-        var errors = new RequestErrors();
-        var period = ReportingPeriods.Parse(from, to, errors);
-        var requested = StatisticsScope.Requested(http, country, errors);
-        if (errors.Any)
+        var request = await StatisticsScope.ReadAsync(http, cluster, country, from, to);
+        if (request.Query is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return request.Invalid is not null ? request.Invalid : request.Refused!;
         }
 
-        var (scoped, refusal) = await StatisticsScope.ResolveAsync(http, cluster, requested);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var username = http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty;
-        var agencyId = http.User.FindFirst(CoordinationClaims.Agency)?.Value;
-        var statistics = await cluster.GetGrain<IStatisticsGrain>(0).Compute(new StatisticsQuery(scoped!, period!), username, agencyId);
+        var statistics = await cluster.GetGrain<IStatisticsGrain>(0).Compute(request.Query, request.Username, request.AgencyId);
         return TypedResults.Ok(statistics);
     }
 }

@@ -1,4 +1,5 @@
 using Coordination.Contracts.Agencies;
+using Coordination.Contracts.Statistics;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
 using Coordination.Web.Feeds;
@@ -51,5 +52,34 @@ public static class StatisticsScope
         return (own.Country, null);
     }
 
+    /// <summary>
+    /// A statistics request read once for every endpoint that serves figures: the period, the
+    /// country the caller may have, and who asks; <paramref name="validate"/> adds the endpoint's
+    /// own checks. Exactly one of <see cref="ScopedRequest.Query"/>, <see cref="ScopedRequest.Invalid"/>
+    /// and <see cref="ScopedRequest.Refused"/> is set.
+    /// </summary>
+    public static async Task<ScopedRequest> ReadAsync(HttpContext http, IClusterClient cluster, string? country, string? from, string? to,
+        Action<RequestErrors>? validate = null)
+    {
+        var errors = new RequestErrors();
+        var period = ReportingPeriods.Parse(from, to, errors);
+        var requested = Requested(http, country, errors);
+        validate?.Invoke(errors);
+        if (errors.Any)
+        {
+            return new ScopedRequest(null, TypedResults.ValidationProblem(errors.ToDictionary()), null, string.Empty, null);
+        }
+
+        var (scoped, refusal) = await ResolveAsync(http, cluster, requested);
+        var username = http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty;
+        var agencyId = http.User.FindFirst(CoordinationClaims.Agency)?.Value;
+        return refusal is not null
+            ? new ScopedRequest(null, null, refusal, username, agencyId)
+            : new ScopedRequest(new StatisticsQuery(scoped!, period!), null, null, username, agencyId);
+    }
+
     private static bool SeesEveryCountry(HttpContext http) => http.User.IsInRole(Roles.Analyst) || http.User.IsInRole(Roles.Admin);
 }
+
+/// <summary>What <see cref="StatisticsScope.ReadAsync"/> made of a request.</summary>
+public sealed record ScopedRequest(StatisticsQuery? Query, ValidationProblem? Invalid, ProblemHttpResult? Refused, string Username, string? AgencyId);
