@@ -17,6 +17,8 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
 {
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DeathTimeout = TimeSpan.FromSeconds(120);
+    private const int StartAttempts = 5;
+    private static readonly TimeSpan StartRetryDelay = TimeSpan.FromSeconds(2);
     private readonly Random _random = new(seed);
     // A web host's restart runs beside the next fault, so both may replace their entry at once.
     private readonly ConcurrentDictionary<string, HostProcess> _hosts = new(
@@ -102,7 +104,7 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
         await silo.KillAsync();
         var declared = WaitDeclaredDeadAsync(silo, generation);
         await Task.Delay(down);
-        _hosts[name] = await system.Processes.RestartAsync(silo);
+        _hosts[name] = await RestartAsync(silo);
         var healed = recorder.Now;
         return new Fault(FaultKind.SiloKill, name, start, healed, await declared);
     }
@@ -123,7 +125,7 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
         }
 
         await silo.KillAsync();
-        _hosts[name] = await system.Processes.RestartAsync(silo);
+        _hosts[name] = await RestartAsync(silo);
         return new Fault(FaultKind.SiloPause, name, start, recorder.Now, dead);
     }
 
@@ -133,8 +135,29 @@ public sealed class FaultInjector(ChaosSystem system, Recorder recorder, NpgsqlD
         var start = recorder.Now;
         await web.KillAsync();
         await Task.Delay(TimeSpan.FromSeconds(2 + _random.Next(7)));
-        _hosts[name] = await system.Processes.RestartAsync(web);
+        _hosts[name] = await RestartAsync(web);
         return new Fault(FaultKind.WebKill, name, start, recorder.Now, null);
+    }
+
+    /// <summary>
+    /// Starts a host again as a supervisor would: one that exits at start (a web host whose only
+    /// reachable gateway was the silo restarting beside it) is started again after a pause. One
+    /// that runs but is not ready in time is not: starting a second on its port would fail.
+    /// </summary>
+    private async Task<HostProcess> RestartAsync(HostProcess host)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await system.Processes.RestartAsync(host);
+            }
+            catch (InvalidOperationException ex) when (attempt < StartAttempts)
+            {
+                log($"restart of a host on port {host.HttpPort} failed ({ex.GetType().Name}); starting it again in {StartRetryDelay.TotalSeconds:F0} s");
+                await Task.Delay(StartRetryDelay);
+            }
+        }
     }
 
     private async Task<Fault> StopDatabaseAsync(TimeSpan down)
