@@ -16,6 +16,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 # shellcheck source=deploy/lib/postgres.sh
 source "$ROOT/deploy/lib/postgres.sh"
+# shellcheck source=deploy/lib/console.sh
+source "$ROOT/deploy/lib/console.sh"
 
 LOCAL="$ROOT/.local"
 PG_DIR="$LOCAL/test-pg"
@@ -42,55 +44,11 @@ ensure_browser() {
 
 mkdir -p "$LOCAL"
 
-# Two runs in the same checkout would wipe each other's cluster and results; take turns.
-# Long-lived children (the PostgreSQL server, dotnet build servers) are started with fd 9
-# closed ("9>&-"): if they inherited it they would hold the lock after we exit.
-exec 9>"$LOCAL/test.lock"
-if ! flock -n 9; then
-    log "another deploy/test.sh is running in this checkout; waiting for it to finish"
-    flock 9
-fi
-
-# dotnet build/test run in the background and we wait for them: bash runs a signal trap only
-# after a foreground command finishes, so a TERM from CI would otherwise wait for the whole
-# test run. The child gets its own process group (setsid) because `dotnet test` is only a
-# front end: vstest.console and the test host are grandchildren that would survive a signal
-# sent to `dotnet` alone, keep running tests and hold connections to the server. The trap
-# signals that whole group, which contains only processes this script started.
-child_pid=""
-run_child() {
-    local rc=0
-    setsid "$@" 9>&- &
-    child_pid=$!
-    wait "$child_pid" || rc=$?
-    child_pid=""
-    return "$rc"
-}
-# The functions below run from the traps, which shellcheck cannot see.
-# shellcheck disable=SC2317
-on_signal() {
-    if [[ -n "$child_pid" ]]; then
-        log "interrupted; stopping $(ps -o comm= -p "$child_pid" 2>/dev/null || echo child) (pid $child_pid)"
-        kill -TERM -- "-$child_pid" 2>/dev/null || true
-        local i
-        for ((i = 0; i < 300; i++)); do
-            kill -0 -- "-$child_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$child_pid" 2>/dev/null || true
-        wait "$child_pid" 2>/dev/null || true
-    fi
-    exit "$1"
-}
-# shellcheck disable=SC2317
-cleanup() {
-    # Runs on every exit path (success, failure, Ctrl-C): never leave a server behind.
-    pg_stop_cluster "$PG_DIR" || log "WARNING: could not stop the cluster in $PG_DIR"
-}
-trap cleanup EXIT
-# Turn INT/TERM into a normal exit so the EXIT trap above does the cleanup.
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
+# Two runs in the same checkout would wipe each other's cluster and results; take turns. On every
+# exit path (success, failure, Ctrl-C, CI's TERM) the cluster is stopped, and dotnet's whole process
+# group first on a signal (deploy/lib/console.sh).
+console_take_turns "$LOCAL/test.lock" test
+console_guard "$PG_DIR"
 
 pg_ensure_installed
 ensure_browser
@@ -108,7 +66,7 @@ build_args=()
 # On CI, no compiler/MSBuild servers: they would outlive the job holding its output pipes.
 [[ -z "${CI:-}" ]] || build_args+=(--disable-build-servers)
 build_rc=0
-run_child dotnet build Coordination.sln -c Release "${build_args[@]}" || build_rc=$?
+console_run dotnet build Coordination.sln -c Release "${build_args[@]}" || build_rc=$?
 if [[ $build_rc -ne 0 ]]; then
     log "BUILD FAILED (exit code $build_rc); no tests were run"
     exit "$build_rc"
@@ -117,7 +75,7 @@ fi
 test_rc=0
 # --blame-hang-timeout: a deadlocked test fails the run with a clear message instead of
 # silently eating CI's 90-minute budget.
-run_child dotnet test Coordination.sln -c Release --no-build \
+console_run dotnet test Coordination.sln -c Release --no-build \
     --logger "console;verbosity=normal" \
     --logger trx \
     --results-directory "$RESULTS" \
@@ -136,7 +94,7 @@ if [[ "${COORDINATION_CHAOS_SMOKE:-}" == 1 ]]; then
     chaos_seed="${COORDINATION_CHAOS_SEED:-14}"
     log "chaos smoke run: bash deploy/chaos.sh --smoke --seed $chaos_seed"
     chaos_ran=1
-    run_child bash deploy/chaos.sh --smoke --seed "$chaos_seed" --no-build || chaos_rc=$?
+    console_run bash deploy/chaos.sh --smoke --seed "$chaos_seed" --no-build || chaos_rc=$?
     log "chaos smoke run exit code: $chaos_rc"
 fi
 

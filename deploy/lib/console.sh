@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 #
-# What deploy/bench.sh and deploy/chaos.sh share: each runs a .NET console against a throwaway
-# PostgreSQL cluster of its own. Source this file after deploy/lib/postgres.sh; do not run it.
+# What deploy/test.sh, deploy/bench.sh and deploy/chaos.sh share: each runs dotnet (the tests or a
+# console) against a throwaway PostgreSQL cluster of its own. Source this file after deploy/lib/postgres.sh; do not run it.
 #
 # Functions:
 #   console_take_turns LOCK NAME   one run per checkout at a time: holds LOCK on fd 9, waiting
@@ -28,11 +28,18 @@ console_take_turns() {
 # shellcheck disable=SC2317
 _console_on_signal() {
     if [[ -n "$_console_child" ]]; then
-        # CONT first: a process the chaos run froze would not act on TERM.
+        printf 'interrupted; stopping %s (pid %s)\n' "$(ps -o comm= -p "$_console_child" 2>/dev/null || echo child)" "$_console_child" >&2
+        # CONT first: a process the chaos run froze would not act on TERM. Then give the group up
+        # to 30 s to stop (a test host closes its connections), and kill what is left.
         kill -CONT -- "-$_console_child" 2>/dev/null || true
         kill -TERM -- "-$_console_child" 2>/dev/null || true
-        sleep 2
+        local i
+        for ((i = 0; i < 300; i++)); do
+            kill -0 -- "-$_console_child" 2>/dev/null || break
+            sleep 0.1
+        done
         kill -KILL -- "-$_console_child" 2>/dev/null || true
+        wait "$_console_child" 2>/dev/null || true
     fi
     exit "$1"
 }
@@ -48,8 +55,11 @@ console_guard() {
     trap '_console_on_signal 143' TERM
 }
 
-# The console and the processes it starts (hosts, client processes) run in their own process
-# group, so Ctrl-C or a TERM stops them, and nothing else.
+# CMD runs in the background and we wait for it: bash runs a signal trap only after a foreground
+# command finishes, so a TERM would otherwise wait for the whole run. It gets its own process group
+# (setsid) because `dotnet test` and the consoles are front ends whose grandchildren (vstest, test
+# hosts, silos) would survive a signal sent to `dotnet` alone; the trap signals that whole group,
+# which holds only processes this script started.
 console_run() {
     local rc=0
     setsid "$@" 9>&- &
