@@ -55,6 +55,7 @@ public static class SiloHostExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = providerConnectionString;
             });
+            silo.Services.TranslateDatabaseFailuresOfGrainStorage("coordination", providerConnectionString);
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;

@@ -16,6 +16,8 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
         var problem = exception switch
         {
             DomainException domain => FromDomain(domain),
+            // A grain that failed to activate (its state could not be read) arrives wrapped by Orleans.
+            OrleansException { InnerException: DomainException domain } => FromDomain(domain),
             BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path.Length: > 1 } json } bad => new ValidationProblemDetails(
                 new Dictionary<string, string[]> { [FieldOf(json)] = [ExplainField(json)] })
             {

@@ -5,6 +5,7 @@ using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
 using Coordination.ServiceDefaults;
+using Coordination.Tests.Committees;
 using Coordination.Tests.Infrastructure;
 using Npgsql;
 using Xunit.Abstractions;
@@ -160,6 +161,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         var feed = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
         var referral = feed.Single(i => i.CaseId == caseId);
         (await worker.PostAsync($"/api/alerts/{referral.Id}/ack", null)).Expect(HttpStatusCode.OK);
+        var (committee, secretary) = await Plans.CommitteeWithSecretaryAsync(field, "committee", "KG", "Asia/Bishkek");
 
         await postgres.StopServerAsync();
         var outage = Stopwatch.StartNew();
@@ -172,6 +174,9 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Null(live.Json!["person"]);
         var cached = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
         Assert.Contains(cached, i => i.Id == referral.Id && i.AcknowledgedAt is not null);
+
+        // A grain whose state Orleans must load first (the committee's plan) cannot activate: 503, not 500.
+        (await secretary.GetAsync($"/api/committees/{committee}/plan")).ExpectProblem(HttpStatusCode.ServiceUnavailable);
 
         var remaining = TimeSpan.FromSeconds(10) - outage.Elapsed;
         if (remaining > TimeSpan.Zero)
@@ -196,6 +201,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.NotNull(after.Single(i => i.Id == referral.Id).AcknowledgedAt);
         Assert.Equal([1L, 2L], after.Select(i => i.Seq));
         Assert.Equal("Before Person", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
+        (await secretary.GetAsync($"/api/committees/{committee}/plan")).Expect(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Committees;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
@@ -98,6 +99,43 @@ public sealed class DatabaseFaultTests(DatabaseFaultClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_committee_activated_while_the_database_is_unreachable_answers_unavailable_and_serves_once_it_is_back()
+    {
+        var s = new Scenario(fixture);
+        var committee = await s.Directory.Create(new Agency(
+            $"kg-committee-activation-{s.Suffix}", "Committee", AgencyKind.Committee, "KG", null, null, "Asia/Bishkek", [], [], []));
+        var secretary = new CommitteeCaller(new Actor($"secretary-{committee.Id}", committee.Id), Secretary: true, Member: false);
+        var grain = s.Client.GetGrain<ICommitteeGrain>(committee.Id);
+        Assert.Empty((await grain.Plan(secretary)).Tasks);
+        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        fixture.Proxy.Refuse(true);
+        try
+        {
+            // Orleans reads the plan (grain storage) while activating it, before any grain call filter,
+            // and wraps what the storage threw; the web host's problem handling unwraps it into a 503.
+            var refused = await Assert.ThrowsAsync<OrleansException>(() => grain.Plan(secretary));
+            Assert.Equal(DomainErrorKind.Unavailable, Assert.IsType<DomainException>(refused.InnerException).Kind);
+        }
+        finally
+        {
+            fixture.Proxy.Refuse(false);
+        }
+
+        // The first call after the database returns may meet a pooled connection that died with it;
+        // that failure empties the pool, so the next call is served.
+        try
+        {
+            await grain.Plan(secretary);
+        }
+        catch (DomainException e) when (e.Kind == DomainErrorKind.Unavailable)
+        {
+        }
+
+        Assert.Empty((await grain.Plan(secretary)).Tasks);
+    }
+
+    [Fact]
     public async Task A_deadline_check_that_failed_during_an_outage_is_retried_until_the_item_escalates()
     {
         var s = new Scenario(fixture);
@@ -159,7 +197,17 @@ public sealed class DatabaseFaultClusterFixture() : InProcessClusterFixture(new 
         return _proxy.ConnectionString;
     }
 
-    protected override void ConfigureSilo(ISiloBuilder silo) => silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
+    // As in production: the call filter, and the ADO.NET grain storage (committees) behind the proxy too.
+    protected override void ConfigureSilo(ISiloBuilder silo)
+    {
+        silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
+        silo.AddAdoNetGrainStorage("coordination", o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = Proxy.ConnectionString;
+        });
+        silo.Services.TranslateDatabaseFailuresOfGrainStorage("coordination", Proxy.ConnectionString);
+    }
 
     public override async Task DisposeAsync()
     {
