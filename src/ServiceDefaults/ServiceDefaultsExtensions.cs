@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Orleans.Serialization;
 
 namespace Coordination.ServiceDefaults;
 
@@ -30,6 +31,10 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
+        // Orleans' placement times out through Polly, and the timeout exception it wraps must cross to
+        // the caller as what it is (a timeout: 503), not as a codec failure (500). Npgsql's types stay
+        // out on purpose: the silos translate them (DatabaseFailures).
+        builder.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Polly"));
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

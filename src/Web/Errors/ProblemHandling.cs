@@ -36,7 +36,9 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
                 },
                 Detail = Describe(bad),
             },
-            _ when IsUnavailable(exception) => new ProblemDetails
+            // A cancellation the client did not ask for is the cluster giving up on the call (messages
+            // that expired before a survivor could place the grain of a dead silo).
+            _ when IsUnavailable(exception) || (exception is OperationCanceledException && !http.RequestAborted.IsCancellationRequested) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service temporarily unavailable",
@@ -93,6 +95,8 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
     private static bool IsUnavailable(Exception e) => e switch
     {
         NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        // A silo that died or froze under the call.
+        Orleans.Runtime.Messaging.ConnectionFailedException => true,
         OrleansException { InnerException: { } inner } => IsUnavailable(inner),
         AggregateException { InnerException: { } inner } => IsUnavailable(inner),
         _ => false,

@@ -171,9 +171,17 @@ public static class CaseStore
             : [];
         var pending = FeedStore.AddAppends(batch, change.Feed, now, ack);
         IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        try
         {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             feed = await FeedStore.ReadAppendedAsync(reader, pending, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
+        {
+            // Another activation of this case committed first (the one left behind on a silo that
+            // froze and was declared dead): its events took these seqs, and its version the guard
+            // above. The same refusal as the version guard's, and the grain reads the case again.
+            throw Changed(c.Id);
         }
 
         // Checked after the batch ran: anything it wrote is rolled back with the transaction.
@@ -185,12 +193,15 @@ public static class CaseStore
 
         if (write.RecordsAffected == 0)
         {
-            throw DomainException.Conflict($"Case {c.Id} was changed concurrently; reload it and try again.");
+            throw Changed(c.Id);
         }
 
         await transaction.CommitOrUnknownAsync(cancellationToken);
         return (SaveOutcome.Saved, [.. resolved, .. feed]);
     }
+
+    private static DomainException Changed(string caseId) =>
+        DomainException.Conflict($"Case {caseId} was changed concurrently; reload it and try again.");
 
     public static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
     {
