@@ -111,7 +111,7 @@ internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            await grains.GetGrain<IDashboardRelayGrain>(0).Ping().WaitAsync(Timeout, cancellationToken);
+            await grains.GetGrain<IClusterPingGrain>(0).Ping().WaitAsync(Timeout, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -61,12 +61,10 @@ public static class SiloHostExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = providerConnectionString;
             });
-            silo.AddStartupTask((services, cancellationToken) => services.GetRequiredService<EscalationCatchUp>().Execute(cancellationToken));
             silo.AddSiloDiagnostics();
             silo.AddIncomingGrainCallFilter<DatabaseUnavailableFilter>();
         });
 
-        builder.Services.AddHostedService<DeadSiloCatchUp>();
         return builder;
     }
 

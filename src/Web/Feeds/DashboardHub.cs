@@ -14,7 +14,7 @@ namespace Coordination.Web.Feeds;
 /// takes an agency: a client cannot reach another agency's items whatever it sends.
 /// </summary>
 [Authorize]
-public sealed class DashboardHub(IClusterClient cluster, DashboardConnections connections) : Hub
+public sealed class DashboardHub(IClusterClient cluster, DashboardConnections connections, FeedWatches watches) : Hub
 {
     public static string GroupFor(string agencyId) => $"agency:{agencyId}";
 
@@ -35,6 +35,9 @@ public sealed class DashboardHub(IClusterClient cluster, DashboardConnections co
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupFor(agency));
+        // Awaited: the client's first Since is served only after this returns, so every item is either
+        // in that answer or pushed to this host by the feed (or found by the push check) afterwards.
+        await watches.WatchAsync(agency);
         await base.OnConnectedAsync();
     }
 

@@ -14,7 +14,8 @@ public static class FeedApi
     public static IServiceCollection AddFeedPush(this IServiceCollection services)
     {
         services.AddSingleton<FeedPushObserver>();
-        services.AddHostedService<RelaySubscription>();
+        services.AddSingleton<FeedWatches>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedWatches>());
         services.AddOptions<LivePushOptions>().BindConfiguration(LivePushOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<LivePushCheck>();
         services.AddSingleton<DashboardConnections>();

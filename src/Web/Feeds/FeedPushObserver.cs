@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Coordination.Web.Feeds;
 
 /// <summary>
-/// This web host's one observer: forwards feed items from any silo to the agency's dashboards here,
+/// This web host's one observer: forwards the items of the feeds it watches to the agency's dashboards here,
 /// and remembers which seqs it pushed so <see cref="LivePushCheck"/> can push what never arrived.
 /// </summary>
 public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMetrics metrics, ILogger<FeedPushObserver> logger) : IFeedObserver
@@ -56,6 +56,32 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMet
             due = seqs.Due;
             seqs.Due = head;
             return due > seqs.Contiguous ? (seqs.Contiguous.Value, new HashSet<long>(seqs.Ahead)) : null;
+        }
+    }
+
+    /// <summary>
+    /// Starts tracking an agency at <paramref name="head"/>, read once this host watches its feed: later
+    /// items are pushed by the feed or found missing; earlier ones reached its dashboards when they connected.
+    /// </summary>
+    public void StartAt(string agencyId, long head)
+    {
+        lock (_pushed)
+        {
+            var seqs = Tracked(agencyId);
+            if (seqs.Contiguous is null)
+            {
+                seqs.Contiguous = head;
+                seqs.Due = head;
+                Advance(seqs);
+            }
+        }
+    }
+
+    public bool IsTracking(string agencyId)
+    {
+        lock (_pushed)
+        {
+            return _pushed.TryGetValue(agencyId, out var seqs) && seqs.Contiguous is not null;
         }
     }
 
@@ -134,7 +160,7 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMet
 /// feed, so a connected dashboard converges on the feed within about two intervals.
 /// </summary>
 public sealed class LivePushCheck(
-    IClusterClient cluster, FeedPushObserver observer, DashboardConnections connections,
+    IClusterClient cluster, FeedPushObserver observer, DashboardConnections connections, FeedWatches watches,
     IOptions<LivePushOptions> options, ILogger<LivePushCheck> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -177,37 +203,83 @@ public sealed class LivePushCheck(
             {
                 logger.LogInformation("Pushing {Count} feed items of agency {AgencyId} that live push missed", items.Count, agency);
                 await observer.OnFeedItems(agency, items);
+                // Its feed may have lost this host's watch (re-activated on another silo): renew it now.
+                await watches.WatchAsync(agency);
             }
         }
     }
 }
 
 /// <summary>
-/// Keeps this host's observer registered with the relay grain. Observers do not survive silo
-/// restarts, so it re-subscribes on a timer shorter than the relay's expiry.
+/// This host's watches of the feeds of the agencies with dashboards here: a watch starts when an
+/// agency's first dashboard connects, is renewed every <see cref="FeedWatch.RenewEvery"/> (a feed
+/// re-activated on another silo after its silo died holds none), at once when the live push check
+/// finds an agency's pushes missing, and ends with the agency's last dashboard here.
 /// </summary>
-public sealed class RelaySubscription(IClusterClient cluster, FeedPushObserver observer, ILogger<RelaySubscription> logger) : BackgroundService
+public sealed class FeedWatches(IClusterClient cluster, FeedPushObserver observer, DashboardConnections connections, ILogger<FeedWatches> logger)
+    : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
+    private IFeedObserver? _reference;
+
+    private IFeedObserver Reference => _reference ??= cluster.CreateObjectReference<IFeedObserver>(observer);
+
+    /// <summary>Watches the agency's feed now (its first dashboard here connected, or its pushes went missing).</summary>
+    public async Task WatchAsync(string agencyId)
+    {
+        lock (_watched)
+        {
+            _watched.Add(agencyId);
+        }
+
+        try
+        {
+            await cluster.GetGrain<IAgencyFeedGrain>(agencyId).Watch(Reference);
+            if (!observer.IsTracking(agencyId))
+            {
+                var heads = await cluster.GetGrain<IFeedHeadsGrain>(0).Heads([agencyId]);
+                observer.StartAt(agencyId, heads.GetValueOrDefault(agencyId));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Renewed on the next round; meanwhile the live push check fetches what was not pushed.
+            logger.LogWarning("Watching the feed of agency {AgencyId} failed ({Error}); renewing later", agencyId, ex.GetType().Name);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reference = cluster.CreateObjectReference<IFeedObserver>(observer);
-        var relay = cluster.GetGrain<IDashboardRelayGrain>(0);
-        using var timer = new PeriodicTimer(Interval);
-        do
+        // Not unwatched on the way out: the feeds drop this host at their first failed push.
+        using var timer = new PeriodicTimer(FeedWatch.RenewEvery);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
-            {
-                await relay.Subscribe(reference);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Subscribing to the dashboard relay failed ({Error}); retrying", ex.GetType().Name);
-            }
+            await RenewAsync();
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
 
-        await relay.Unsubscribe(reference);
+    private async Task RenewAsync()
+    {
+        var open = connections.Agencies.ToHashSet(StringComparer.Ordinal);
+        List<string> closed;
+        lock (_watched)
+        {
+            closed = _watched.Where(a => !open.Contains(a)).ToList();
+            _watched.ExceptWith(closed);
+        }
+
+        await Task.WhenAll(open.Select(WatchAsync).Concat(closed.Select(UnwatchAsync)));
+    }
+
+    private async Task UnwatchAsync(string agencyId)
+    {
+        try
+        {
+            await cluster.GetGrain<IAgencyFeedGrain>(agencyId).Unwatch(Reference);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug("Unwatching the feed of agency {AgencyId} failed ({Error}); the watch lapses by itself", agencyId, ex.GetType().Name);
+        }
     }
 }

@@ -41,8 +41,8 @@ public sealed class ClusterDeliveryTests : IAsyncLifetime
         using var consulOnWeb1 = new ApiClient(web1, consul.Token);
         await using var dashboardOnWeb2 = await DashboardClient.ConnectAsync(web2, worker.Token!);
 
-        // Web hosts register with the relay within a subscription period of starting; wait for the
-        // first push before counting on every later one.
+        // The dashboard's web host watches the agency's feed once the dashboard has connected; wait
+        // for the first push before counting on every later one.
         var warmUp = (await consulOnWeb1.PostAsync("/api/cases", Field.Flag("Warm Up", "F", 1990, "KG", "TR", field.Region("Chui"), ["Shelter"], urgency: "Routine")))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
         await dashboardOnWeb2.WaitForAsync(i => i.CaseId == warmUp, TimeSpan.FromSeconds(90));

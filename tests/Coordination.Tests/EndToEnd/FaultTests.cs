@@ -355,12 +355,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         using var worker = await field.UserAsync("worker", ngos[0], "NgoCaseworker");
         using var consulOnWeb2 = new ApiClient(web2.BaseAddress, consul.Token);
 
-        // A push reaching web 1 shows the relay holds its observer.
-        await using (var dashboard = await DashboardClient.ConnectAsync(web1.BaseAddress, worker.Token!))
-        {
-            var before = await FlagAsync(consulOnWeb2, "Before");
-            await dashboard.WaitForAsync(i => i.CaseId == before, TimeSpan.FromSeconds(90));
-        }
+        // A push reaching web 1 shows the agency's feed has web 1 among its watchers; web 1 dies with
+        // the dashboard still open, so the feed still holds it.
+        await using var dashboard = await DashboardClient.ConnectAsync(web1.BaseAddress, worker.Token!);
+        var before = await FlagAsync(consulOnWeb2, "Before");
+        await dashboard.WaitForAsync(i => i.CaseId == before, TimeSpan.FromSeconds(90));
 
         await web1.KillAsync();
         for (var i = 0; i < 20; i++)
@@ -403,7 +402,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await kill.WaitForExitAsync();
     }
 
-    private static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)
+    internal static async Task<(ApiClient Consul, string Post, IReadOnlyList<string> Ngos, Field Field)> SetUpAsync(CoordinationProcesses system, int receivingAgencies)
     {
         var field = await Field.CreateAsync(system);
         var post = await field.AgencyAsync("post", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
@@ -416,7 +415,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         return (await field.UserAsync("consul", post, "ConsularOfficer"), post, ngos, field);
     }
 
-    private static async Task<string> FlagAsync(ApiClient consul, string name) =>
+    internal static async Task<string> FlagAsync(ApiClient consul, string name) =>
         (await consul.PostAsync("/api/cases", Field.Flag($"{name} Person", "F", 1992, "KG", "TR", "Region0", ["Shelter"])))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
 

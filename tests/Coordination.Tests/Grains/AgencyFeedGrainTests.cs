@@ -12,7 +12,7 @@ namespace Coordination.Tests.Grains;
 /// and escalation of unacknowledged items, driven by the fake domain clock.
 /// </summary>
 /// <remarks>
-/// The grain also escalates by itself (a real-time timer and a one-minute reminder). Those run on
+/// The grain also escalates by itself (its real-time timer, and the silo's deadline sweeper). Those run on
 /// Orleans' real clock while deadlines are on the fake one, so they can only ever do, a little
 /// earlier, what the explicit <c>EscalateDue()</c> call does. The tests therefore assert what is in
 /// the feeds, not how many items one particular call raised — except that nothing is raised early.
@@ -250,7 +250,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         };
 
         // Committed straight to the database and never announced to the feed grain, as when the silo
-        // that wrote it died before telling the feed: no timer, no reminder anywhere.
+        // that wrote it died before telling the feed: no timer anywhere.
         await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
         await using (var connection = await db.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())

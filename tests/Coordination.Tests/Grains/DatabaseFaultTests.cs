@@ -155,8 +155,8 @@ public sealed class DatabaseFaultTests(DatabaseFaultClusterFixture fixture)
             fixture.Proxy.Refuse(false);
         }
 
-        // Nobody asks again (the sweep is off here, and the feed's reminder would first fire a minute
-        // after the flag): the feed retries by itself within FailedCheckRetryMax of the database's return.
+        // Nobody asks again (the periodic sweep is off here, and no silo starts or dies meanwhile
+        // to wake the feed): its timer retries by itself within FailedCheckRetryMax of the database's return.
         var back = DateTime.UtcNow;
         await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
         IReadOnlyList<FeedItem> feed;

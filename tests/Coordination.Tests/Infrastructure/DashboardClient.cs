@@ -89,6 +89,10 @@ public sealed class DashboardClient : IAsyncDisposable
         }
 
         await client.Connection.StartAsync();
+        // As the dashboards do, a first call once connected: the hub serves it only after it has finished
+        // connecting (joined the agency's group, watched its feed), so items committed from now on reach
+        // this client. Asked past any seq, it fetches nothing: tests count only what is pushed.
+        await client.SinceAsync(long.MaxValue);
         return client;
     }
 

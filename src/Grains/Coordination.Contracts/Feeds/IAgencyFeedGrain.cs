@@ -1,8 +1,8 @@
 namespace Coordination.Contracts.Feeds;
 
 /// <summary>
-/// One agency's feed (key: agency id): reads, acknowledgements, live push and escalation of
-/// items whose acknowledgement deadline passes.
+/// One agency's feed (key: agency id): reads, acknowledgements, live push to the web hosts that
+/// watch it and escalation of items whose acknowledgement deadline passes.
 /// </summary>
 [Alias("Coordination.IAgencyFeedGrain")]
 public interface IAgencyFeedGrain : IGrainWithStringKey
@@ -14,6 +14,19 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     /// <summary>Acknowledges an item of this agency; idempotent. Null when the agency has no such item.</summary>
     [Alias("Acknowledge")]
     Task<FeedItem?> Acknowledge(Guid itemId, string username);
+
+    /// <summary>
+    /// Pushes this feed's items live to <paramref name="observer"/> (a web host with dashboards of this
+    /// agency) until it stops renewing: a watch lapses <see cref="FeedWatch.Expiry"/> after the last
+    /// call, and an observer whose push fails is dropped at once. Watches live in memory only, so a
+    /// host renews every <see cref="FeedWatch.RenewEvery"/>, and at once when it finds pushes missing.
+    /// </summary>
+    [Alias("Watch"), AlwaysInterleave]
+    Task Watch(IFeedObserver observer);
+
+    /// <summary>Stops pushing to <paramref name="observer"/> (its last dashboard of this agency closed).</summary>
+    [Alias("Unwatch"), AlwaysInterleave]
+    Task Unwatch(IFeedObserver observer);
 
     /// <summary>Told after items were committed to this feed: push them live and watch their deadlines.</summary>
     [Alias("Appended"), OneWay]
@@ -40,9 +53,9 @@ public interface IFeedHeadsGrain : IGrainWithIntegerKey
 }
 
 /// <summary>
-/// Implemented by each web host: receives every feed item to push to its connected dashboards. Not
-/// one-way, so the relay learns at the first failed push that a web host is gone; a host answers at
-/// once, so a push unanswered for seconds means the host is dead or frozen.
+/// Implemented by each web host: receives the items of the feeds it watches, to push to its connected
+/// dashboards. Not one-way, so a feed learns at the first failed push that a web host is gone; a host
+/// answers at once, so a push unanswered for seconds means the host is dead or frozen.
 /// </summary>
 [Alias("Coordination.IFeedObserver")]
 public interface IFeedObserver : IGrainObserver
@@ -51,22 +64,24 @@ public interface IFeedObserver : IGrainObserver
     Task OnFeedItems(string agencyId, IReadOnlyList<FeedItem> items);
 }
 
-/// <summary>
-/// Tracks live web hosts (key 0). Web hosts re-subscribe periodically; ones that stop doing so expire.
-/// Grains on any silo publish through it to dashboards on any web host.
-/// </summary>
-[Alias("Coordination.IDashboardRelayGrain")]
-public interface IDashboardRelayGrain : IGrainWithIntegerKey
+/// <summary>How long a feed's watch by a web host lasts, and how often hosts renew theirs.</summary>
+public static class FeedWatch
 {
-    [Alias("Subscribe")]
-    Task Subscribe(IFeedObserver observer);
+    /// <summary>A watch not renewed for this long lapses (a host that died without unwatching).</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(30);
 
-    [Alias("Unsubscribe")]
-    Task Unsubscribe(IFeedObserver observer);
+    /// <summary>
+    /// How often a web host renews its watches. A feed re-activated on another silo after its silo died
+    /// starts with none, so this bounds, beyond failure detection, how long its items reach that host
+    /// only through the host's live push check.
+    /// </summary>
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
+}
 
-    [Alias("Publish"), OneWay]
-    Task Publish(string agencyId, IReadOnlyList<FeedItem> items);
-
+/// <summary>Answers whether the cluster serves calls (stateless: whichever silo the caller reaches).</summary>
+[Alias("Coordination.IClusterPingGrain")]
+public interface IClusterPingGrain : IGrainWithIntegerKey
+{
     [Alias("Ping"), ReadOnly]
-    Task<int> Ping();
+    Task Ping();
 }

@@ -16,7 +16,7 @@ public sealed class AckOptions
 
     /// <summary>
     /// How often each silo checks the database for deadlines that passed without their timer firing
-    /// (the safety net of <see cref="OverdueSweeper"/>); bounds how late an escalation can be.
+    /// (the periodic part of <see cref="DeadlineSweeper"/>); bounds how late an escalation can be.
     /// </summary>
     public TimeSpan SweepEvery { get; set; } = TimeSpan.FromSeconds(15);
 

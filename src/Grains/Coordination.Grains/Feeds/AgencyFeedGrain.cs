@@ -11,29 +11,30 @@ namespace Coordination.Grains.Feeds;
 
 /// <summary>
 /// One agency's feed. Items are written by whoever causes them, inside their own transaction
-/// (see <see cref="FeedStore"/>); this grain serves reads and acknowledgements, pushes items live,
-/// and escalates items whose acknowledgement deadline passes. Due times live in the database;
-/// a timer fires them on time, a reminder wakes the grain after a restart, and activation catches
-/// up on anything that fell due while no silo held it.
+/// (see <see cref="FeedStore"/>); this grain serves reads and acknowledgements, pushes items live
+/// to the web hosts that watch it (<see cref="FeedWatchers"/>), and escalates items whose
+/// acknowledgement deadline passes. Due times live in the database; one timer fires the next of them
+/// on time (or retries a check that failed), activation catches up on anything that fell due while no
+/// silo held the feed, and <see cref="DeadlineSweeper"/> activates the feeds with deadlines pending
+/// after a restart or a silo's death, and any whose timer was missed.
 /// </summary>
 public sealed class AgencyFeedGrain(
     NpgsqlDataSource db,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
     FeedMetrics metrics,
-    ILogger<AgencyFeedGrain> logger) : Grain, IAgencyFeedGrain, IRemindable
+    ILogger<AgencyFeedGrain> logger) : Grain, IAgencyFeedGrain
 {
-    private const string ReminderName = "ack-deadlines";
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     private readonly RecentItems _recent = new();
-    private IGrainTimer? _deadlineTimer;
+    private FeedWatchers? _watchers;
+    private IGrainTimer? _timer;
     private DateTimeOffset? _timerDue;
-    private bool? _reminderRegistered;
-    private IGrainTimer? _retryTimer;
     private int _failedChecks;
 
     private string AgencyId => this.GetPrimaryKeyString();
+
+    private FeedWatchers Watchers => _watchers ??= new FeedWatchers(AgencyId, logger);
 
     /// <summary>
     /// Catches up on deadlines that passed while no silo held this feed. Never fails: a failed
@@ -41,6 +42,18 @@ public sealed class AgencyFeedGrain(
     /// database-unavailable 503; a check that fails here is retried instead (see <see cref="CheckOrRetryAsync"/>).
     /// </summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) => CheckQuietlyAsync(cancellationToken);
+
+    public Task Watch(IFeedObserver observer)
+    {
+        Watchers.Watch(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unwatch(IFeedObserver observer)
+    {
+        Watchers.Unwatch(observer);
+        return Task.CompletedTask;
+    }
 
     public async Task<IReadOnlyList<FeedItem>> Since(long afterSeq, int limit)
     {
@@ -70,7 +83,7 @@ public sealed class AgencyFeedGrain(
         return item;
     }
 
-    public async Task Appended(IReadOnlyList<FeedItem> items)
+    public Task Appended(IReadOnlyList<FeedItem> items)
     {
         _recent.Remember(items);
         Publish(items);
@@ -80,28 +93,18 @@ public sealed class AgencyFeedGrain(
             .Min();
         if (earliest != default && (_timerDue is null || earliest < _timerDue))
         {
-            try
-            {
-                await ScheduleAsync(earliest);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The reminder table is unreachable: the retried check arms the timer from the database.
-                RetryCheckAfter(ex);
-            }
+            Schedule(earliest);
         }
-    }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckQuietlyAsync(CancellationToken.None);
+        return Task.CompletedTask;
+    }
 
     public Task<int> EscalateDue() => CheckOrRetryAsync(CancellationToken.None);
 
-    private void Publish(IReadOnlyList<FeedItem> items) =>
-        GrainFactory.GetGrain<IDashboardRelayGrain>(0).Publish(AgencyId, items).Ignore();
+    private void Publish(IReadOnlyList<FeedItem> items) => Watchers.Push(items);
 
     /// <summary>
-    /// Escalates what is due and arms the next deadline. If the database or the reminder table cannot
-    /// be reached, tries again after <see cref="AckOptions.FailedCheckRetry"/>, doubling up to
+    /// Escalates what is due and arms the next deadline. If the database cannot be reached, tries again after <see cref="AckOptions.FailedCheckRetry"/>, doubling up to
     /// <see cref="AckOptions.FailedCheckRetryMax"/>, until a check succeeds: a deadline that falls due
     /// during an outage escalates within that bound of the database's return, not at the next sweep.
     /// </summary>
@@ -109,7 +112,6 @@ public sealed class AgencyFeedGrain(
     {
         try
         {
-            _reminderRegistered ??= await this.GetReminder(ReminderName) is not null;
             var escalated = await EscalateDueAsync(cancellationToken);
             _failedChecks = 0;
             return escalated;
@@ -121,7 +123,7 @@ public sealed class AgencyFeedGrain(
         }
     }
 
-    /// <summary>For callers with nobody to tell of a failure (activation, timers, reminders): it is logged and retried.</summary>
+    /// <summary>For callers with nobody to tell of a failure (activation, the timer): it is logged and retried.</summary>
     private async Task CheckQuietlyAsync(CancellationToken cancellationToken)
     {
         try
@@ -141,17 +143,7 @@ public sealed class AgencyFeedGrain(
         _failedChecks++;
         logger.LogWarning("Agency {AgencyId}: checking acknowledgement deadlines failed ({Error}); retrying in {Delay}",
             AgencyId, failure.GetType().Name, delay);
-        _retryTimer?.Dispose();
-        _retryTimer = this.RegisterGrainTimer(
-            async ct =>
-            {
-                // Disposed only afterwards: disposing a timer cancels the token of its running callback.
-                var fired = _retryTimer;
-                _retryTimer = null;
-                await CheckQuietlyAsync(ct);
-                fired?.Dispose();
-            },
-            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan });
+        Schedule(clock.GetUtcNow() + delay);
     }
 
     /// <summary>Escalates every item now past its due time, then waits for the next one.</summary>
@@ -179,41 +171,27 @@ public sealed class AgencyFeedGrain(
             logger.LogWarning("Agency {AgencyId}: {Count} overdue acknowledgement alerts raised", AgencyId, escalated.Count);
         }
 
-        var next = await EscalationStore.NextDueAsync(db, AgencyId, cancellationToken);
-        await ScheduleAsync(next);
+        Schedule(await EscalationStore.NextDueAsync(db, AgencyId, cancellationToken));
         return escalated.Count;
     }
 
-    private async Task ScheduleAsync(DateTimeOffset? due)
+    /// <summary>
+    /// Arms the feed's one timer for <paramref name="due"/> (none when null), replacing whatever it was
+    /// armed for. Called last in a timer's own callback when it re-arms: disposing the running timer
+    /// cancels that callback's token, and nothing awaits it afterwards.
+    /// </summary>
+    private void Schedule(DateTimeOffset? due)
     {
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = null;
+        _timer?.Dispose();
+        _timer = null;
         _timerDue = due;
-
         if (due is null)
         {
-            if (_reminderRegistered is true)
-            {
-                var reminder = await this.GetReminder(ReminderName);
-                if (reminder is not null)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                _reminderRegistered = false;
-            }
-
             return;
         }
 
-        if (_reminderRegistered is not true)
-        {
-            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-            _reminderRegistered = true;
-        }
-
         var delay = due.Value - clock.GetUtcNow();
-        _deadlineTimer = this.RegisterGrainTimer(
+        _timer = this.RegisterGrainTimer(
             async ct => await CheckQuietlyAsync(ct),
             new GrainTimerCreationOptions { DueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Period = Timeout.InfiniteTimeSpan });
     }

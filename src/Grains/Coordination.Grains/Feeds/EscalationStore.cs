@@ -6,6 +6,28 @@ namespace Coordination.Grains.Feeds;
 /// <summary>Finds unacknowledged items past their due time and raises <c>AckOverdue</c> for them.</summary>
 public static class EscalationStore
 {
+    /// <summary>
+    /// The agencies holding an unacknowledged item with a deadline pending: of <paramref name="only"/>
+    /// (all when null), with a deadline at or before <paramref name="dueBy"/> (any when null).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> AgenciesWithPendingDeadlinesAsync(
+        NpgsqlDataSource db, IReadOnlyCollection<string>? only, DateTimeOffset? dueBy, CancellationToken cancellationToken)
+    {
+        var agencies = new List<string>();
+        await using var command = db.CreateCommand(
+            "SELECT DISTINCT agency_id FROM feed_items WHERE acknowledged_at IS NULL AND next_escalation_at IS NOT NULL " +
+            "AND (@dueBy::timestamptz IS NULL OR next_escalation_at <= @dueBy) AND (@only::text[] IS NULL OR agency_id = ANY(@only))");
+        command.Parameters.AddWithValue("dueBy", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)dueBy?.UtcDateTime ?? DBNull.Value);
+        command.Parameters.AddWithValue("only", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, (object?)only?.ToArray() ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            agencies.Add(reader.GetString(0));
+        }
+
+        return agencies;
+    }
+
     public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> EscalateDueAsync(
         NpgsqlDataSource db, string agencyId, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken)
     {

@@ -47,9 +47,8 @@ public static class CoordinationGrainsExtensions
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
-        services.TryAddSingleton<EscalationCatchUp>();
-        services.TryAddSingleton<OverdueSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<OverdueSweeper>());
+        services.TryAddSingleton<DeadlineSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadlineSweeper>());
         return services;
     }
 
