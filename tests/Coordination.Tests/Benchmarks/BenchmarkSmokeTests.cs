@@ -18,6 +18,9 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeFixture fixture, ITestOutp
         var (result, saturation) = await DurableThroughput.RunAsync(System, Log);
 
         Assert.Equal(System.Settings.Concurrency.Count, result.Measurements.Count(m => m.Metric.StartsWith("committed", StringComparison.Ordinal)));
+        // The flag floor ran beside each level, and its transactions committed a flag's rows.
+        Assert.Equal(System.Settings.Concurrency.Count, result.Measurements.Count(m => m.Metric.StartsWith("flags/s against the flag floor", StringComparison.Ordinal) && m.Baseline > 0));
+        Assert.True(await System.Raw.FlagRowsCountAsync() > 0);
         Assert.True(saturation > 0);
         AssertMeasured(result);
     }
