@@ -1,5 +1,6 @@
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
 using Coordination.Grains.Cases;
 
 namespace Coordination.Tests.Grains;
@@ -212,5 +213,47 @@ public sealed class ReferralRouterTests
             [Referral("r1", c.Id, ReferralStatus.Pending), Referral("r2", b.Id, ReferralStatus.Accepted)])?.Id);
         Assert.Equal(b.Id, ReferralRouter.PickupAgency("KG", "Chui", "FRU", all, [Referral("r1", a.Id, ReferralStatus.Declined)])?.Id);
         Assert.Null(ReferralRouter.PickupAgency("KG", "Chui", "FRU", [a], [Referral("r1", a.Id, ReferralStatus.Declined)]));
+    }
+
+    [Fact]
+    public void Refer_adds_a_pending_referral_to_the_best_match_for_the_services_it_covers()
+    {
+        var c = SampleCases.Case(referrals: [SampleCases.ReferralTo("r1", "kg-declined", ReferralStatus.Declined, "full")]);
+        var legal = SampleCases.AgencyNamed("kg-legal", services: [AgencyService.Legal]);
+        var shelter = SampleCases.AgencyNamed("kg-shelter", services: [AgencyService.Shelter, AgencyService.Legal]);
+
+        var routing = ReferralRouter.Refer(c, [legal, shelter, SampleCases.AgencyNamed("kg-declined")], new HashSet<string> { "kg-declined" }, SampleCases.Later);
+
+        var referral = Assert.IsType<Referral>(routing.Referral);
+        Assert.Equal(("r2", shelter.Id, ReferralStatus.Pending, SampleCases.Later), (referral.Id, referral.ToAgencyId, referral.Status, referral.At));
+        Assert.Equal(new[] { AgencyService.Shelter, AgencyService.Legal }, referral.Services);
+        Assert.Equal(new[] { "r1", "r2" }, routing.Case.Referrals.Select(r => r.Id));
+        Assert.Equal((CaseEventType.Referred, "to kg-shelter"), (routing.Event, routing.Note));
+    }
+
+    [Theory]
+    [InlineData(false, "no receiving agency serves Chui (KG) with the needed services")]
+    [InlineData(true, "no agency offering ShelterMinors serves Chui (KG)")]
+    public void Refer_with_no_match_leaves_the_case_as_it_was_and_says_why(bool minor, string reason)
+    {
+        var c = SampleCases.Case(minor: minor);
+
+        var routing = ReferralRouter.Refer(c, [SampleCases.AgencyNamed("kg-osh", regions: ["Osh"])], NoneExcluded, SampleCases.Later);
+
+        Assert.Null(routing.Referral);
+        Assert.Same(c, routing.Case);
+        Assert.Equal((CaseEventType.NoReceivingAgency, reason), (routing.Event, routing.Note));
+    }
+
+    [Fact]
+    public void A_referral_by_hand_goes_only_to_an_existing_receiving_agency_of_the_persons_country_not_already_referred()
+    {
+        var c = SampleCases.Case(referrals: [SampleCases.ReferralTo("r1", "kg-pending", ReferralStatus.Pending), SampleCases.ReferralTo("r2", "kg-declined", ReferralStatus.Declined, "full")]);
+
+        Assert.Equal(DomainErrorKind.Validation, SampleCases.Refusal(() => ReferralRouter.ManualTarget(c, "kg-missing", null)));
+        Assert.Equal(DomainErrorKind.Validation, SampleCases.Refusal(() => ReferralRouter.ManualTarget(c, "kg-ministry", SampleCases.AgencyNamed("kg-ministry", AgencyKind.Ministry))));
+        Assert.Equal(DomainErrorKind.Validation, SampleCases.Refusal(() => ReferralRouter.ManualTarget(c, "tj-shelter", SampleCases.AgencyNamed("tj-shelter", country: "TJ"))));
+        Assert.Equal(DomainErrorKind.Conflict, SampleCases.Refusal(() => ReferralRouter.ManualTarget(c, "kg-pending", SampleCases.AgencyNamed("kg-pending"))));
+        Assert.Equal("kg-declined", ReferralRouter.ManualTarget(c, "kg-declined", SampleCases.AgencyNamed("kg-declined")).Id);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
 
 namespace Coordination.Grains.Cases;
 
@@ -141,6 +142,24 @@ public static class CaseAccess
     {
         var row = ByAction.TryGetValue(action, out var r) ? r : throw new ArgumentException($"No rule for '{action}'.", nameof(action));
         return relations.Count == 0 ? CasePermission.No : relations.Max(relation => row[(int)relation]);
+    }
+
+    /// <summary>Whether the agency is involved in the case at all, and so may know it exists.</summary>
+    public static bool CanSee(CaseView c, string agencyId) => RelationsOf(c, agencyId).Count > 0;
+
+    /// <summary>Refuses <paramref name="action"/> to the caller's agency: 404 when it is not involved, 403 when its relations do not allow it.</summary>
+    public static void Authorize(CaseView c, CaseAction action, Actor actor)
+    {
+        var relations = RelationsOf(c, actor.AgencyId);
+        if (relations.Count == 0)
+        {
+            throw DomainException.NotFound($"Case {c.Id}");
+        }
+
+        if (PermissionFor(action, relations) == CasePermission.No)
+        {
+            throw DomainException.Forbidden($"Your agency's relation to case {c.Id} does not allow this: {action.Name}.");
+        }
     }
 
     /// <summary>Whether the agency may see who the person is, given the case's consent.</summary>

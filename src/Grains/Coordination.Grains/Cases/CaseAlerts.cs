@@ -113,6 +113,48 @@ public static class CaseAlerts
             c.Id, null, null, $"{c.Id}: {e.Type} (now {c.Status})", c.Urgency, RequiresAck: false, e.AgencyId, data);
     }
 
+    /// <summary>What a routing tells: the referral to the agency it chose, or the flagging post that nobody matches.</summary>
+    public static NewFeedItem Routed(Routing routing) => routing.Referral is { } referral
+        ? ReferralReceived(routing.Case, referral, routing.Case.FlaggedByAgencyId)
+        : NoReceivingAgency(routing.Case, routing.NoMatchReason!, $"v{routing.Case.Version}");
+
+    /// <summary>
+    /// What a booked flight tells: the pickup request to the agency that meets it (or the flagging
+    /// post that nobody does), the news to every other involved agency, and the pickup request of a
+    /// previous booking settled.
+    /// </summary>
+    public static (IReadOnlyList<NewFeedItem> Feed, FeedResolution[] Settled) TravelBooked(
+        CaseView before, CaseView booked, CaseEvent e, Agency? pickup, Actor actor)
+    {
+        var travel = booked.Travel!;
+        var request = pickup is not null
+            ? PickupRequested(booked, travel, pickup, booked.Version)
+            : NoReceivingAgency(booked, $"no agency meets arrivals at {travel.ArrivalAirport}", $"pickup-v{booked.Version}");
+        var superseded = before.Travel?.PickupAgencyId is { } previous ? new[] { SettlesPickups(before.Id, previous, actor.Username) } : [];
+        return ([request, .. UpdatesFor(booked, e, exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]])], superseded);
+    }
+
+    /// <summary>The news of an event for every involved agency but <paramref name="exclude"/> (who did it, or heard of it otherwise).</summary>
+    public static IEnumerable<NewFeedItem> UpdatesFor(CaseView c, CaseEvent e, IReadOnlyCollection<string> exclude) =>
+        CaseAccess.Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseUpdated(c, e, a));
+
+    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
+    public static FeedResolution[] SettledBy(CaseView c, CaseEventType type, string by)
+    {
+        var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { SettlesPickups(c.Id, pickup, by) } : [];
+        return type switch
+        {
+            CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
+            CaseEventType.Withdrawn or CaseEventType.Closed =>
+            [
+                .. pickups,
+                .. c.Referrals.Select(r => SettlesReferrals(c.Id, r.ToAgencyId, by)).DistinctBy(r => r.AgencyId),
+                SettlesNoReceiver(c.Id, c.FlaggedByAgencyId, by),
+            ],
+            _ => [],
+        };
+    }
+
     /// <summary>Settles the alert of one referral at the agency it was made to.</summary>
     public static FeedResolution SettlesReferral(string caseId, string referralId, string agencyId, string by) =>
         new(agencyId, ReferralKey(caseId, referralId), by);

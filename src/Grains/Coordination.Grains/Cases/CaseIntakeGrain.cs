@@ -35,7 +35,7 @@ public sealed class CaseIntakeGrain(
         var (previous, number) = await CaseStore.FindKeyOrDrawNumberAsync(db, actor.AgencyId, idempotencyKey, prefix);
         if (previous is not null)
         {
-            return await ReplayAsync(GrainFactory, previous.Value, requestHash, actor);
+            return await FlagIdempotency.ReplayAsync(GrainFactory, previous.Value, requestHash, actor);
         }
 
         var caseId = $"{prefix}-{number:D6}";
@@ -60,19 +60,6 @@ public sealed class CaseIntakeGrain(
         }
     }
 
-    /// <summary>The answer to a retried flag: the case its key created first, or 409 for a different request.</summary>
-    public static async Task<FlagResult> ReplayAsync(IGrainFactory grains, (string Hash, string CaseId) previous, string? requestHash, Actor actor)
-    {
-        if (previous.Hash != (requestHash ?? string.Empty))
-        {
-            throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
-        }
-
-        var existing = await grains.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
-            ?? throw DomainException.NotFound($"Case {previous.CaseId}");
-        return new FlagResult(existing, Created: false);
-    }
-
     public async Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer)
     {
         if (query.Status is { } status)
@@ -81,9 +68,9 @@ public sealed class CaseIntakeGrain(
         }
 
         var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }))
-            .Select(c => CaseGrain.ForViewer(c, viewer.AgencyId))
+            .Select(c => CaseViews.ForViewer(c, viewer.AgencyId))
             .ToList();
-        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", CaseGrain.PersonalFields);
+        await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", CaseViews.PersonalFields);
         return cases;
     }
 }

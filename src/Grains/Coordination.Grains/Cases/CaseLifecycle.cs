@@ -1,4 +1,6 @@
+using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
 
 namespace Coordination.Grains.Cases;
 
@@ -6,10 +8,14 @@ namespace Coordination.Grains.Cases;
 /// The lifecycle of api.md: Flagged → Verified → DocumentsIssued → TravelBooked → InTransit →
 /// Arrived → ReceivedByAgency → Sheltered → Rehabilitation → Reintegration → Closed;
 /// Withdrawn from any open state; Reopened from Withdrawn or Closed returns the case to Flagged.
-/// Who may record each event is <see cref="CaseAccess"/>'s rule.
+/// Each command's state is computed here from the case before it, and refused (409, or 400 for a
+/// value out of bounds) when the case's status does not allow it. Who may act is
+/// <see cref="CaseAccess"/>'s rule, and which agency a referral goes to <see cref="ReferralRouter"/>'s.
 /// </summary>
 public static class CaseLifecycle
 {
+    private const int AdultAge = 18;
+
     private static readonly Dictionary<CaseEventType, (CaseStatus[] From, CaseStatus To)> Transitions = new()
     {
         [CaseEventType.Verified] = ([CaseStatus.Flagged], CaseStatus.Verified),
@@ -30,10 +36,22 @@ public static class CaseLifecycle
         [CaseStatus.Flagged, CaseStatus.Verified, CaseStatus.DocumentsIssued, CaseStatus.TravelBooked];
 
     public static CaseStatus[] OpenStatuses =>
-        Enum.GetValues<CaseStatus>().Where(s => s is not (CaseStatus.Closed or CaseStatus.Withdrawn)).ToArray();
+        Enum.GetValues<CaseStatus>().Where(IsOpen).ToArray();
+
+    public static bool IsOpen(CaseStatus status) => status is not (CaseStatus.Closed or CaseStatus.Withdrawn);
 
     /// <summary>Event types a caller may record through the events endpoint.</summary>
     public static bool IsRecordable(CaseEventType type) => Transitions.ContainsKey(type) || IsConsentChange(type);
+
+    /// <summary>Refuses an event type that does not exist or that only the system records.</summary>
+    public static void RequireRecordable(CaseEventType type)
+    {
+        StrictEnum.RequireDefined("type", type);
+        if (!IsRecordable(type))
+        {
+            throw DomainException.Invalid("type", $"'{type}' is recorded by the system, not through events.");
+        }
+    }
 
     public static bool IsConsentChange(CaseEventType type) => type is CaseEventType.ConsentWithdrawn or CaseEventType.ConsentGiven;
 
@@ -46,5 +64,140 @@ public static class CaseLifecycle
         }
 
         return Transitions.TryGetValue(type, out var t) && t.From.Contains(current) ? t.To : null;
+    }
+
+    /// <summary>The case a consular post's flag opens, at version 1; the person is a minor by the year of the flag.</summary>
+    public static CaseView Flagged(string caseId, FlagCase command, string agencyId, DateTimeOffset now) =>
+        new(caseId, CaseStatus.Flagged, command.Person, command.CurrentCountry, command.Location, command.Situation,
+            command.ExploitationType, command.Needs, command.Urgency, command.HomeRegion, command.Consent, command.ReportedBy,
+            now.Year - command.Person.BirthYear < AdultAge, agencyId, now, now, [], null, 1, command.Person.Citizenship);
+
+    /// <summary>The case after a recorded event: its new status and, for a consent event, its consent.</summary>
+    public static CaseView Recorded(CaseView current, CaseEventType type, DateTimeOffset now)
+    {
+        var status = Next(current.Status, type)
+            ?? throw DomainException.Conflict($"{type} is not allowed while case {current.Id} is {current.Status}.");
+
+        if (type == CaseEventType.Reopened && current.PersonalDataErasedAt is not null)
+        {
+            throw DomainException.Conflict($"The person's data of case {current.Id} was erased; flag a new case instead of reopening it.");
+        }
+
+        return current with
+        {
+            Status = status,
+            Consent = IsConsentChange(type) ? current.Consent with { Given = type == CaseEventType.ConsentGiven } : current.Consent,
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
+    }
+
+    /// <summary>Refuses a referral by hand of a case that is no longer open, or for services that do not exist.</summary>
+    public static void RequireReferable(CaseView current, IReadOnlyList<AgencyService> services)
+    {
+        if (!IsOpen(current.Status))
+        {
+            throw DomainException.Conflict($"Case {current.Id} is {current.Status}; reopen it before referring.");
+        }
+
+        foreach (var service in services)
+        {
+            StrictEnum.RequireDefined("services", service);
+        }
+    }
+
+    /// <summary>The id of the case's next referral.</summary>
+    public static string NextReferralId(CaseView c) => $"r{c.Referrals.Count + 1}";
+
+    /// <summary>The case with a referral added by hand.</summary>
+    public static CaseView Referred(CaseView current, Referral created, DateTimeOffset now) =>
+        current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
+
+    /// <summary>
+    /// The referral of <paramref name="agencyId"/> to answer, or null when it has answered so already
+    /// (repeating an answer changes nothing); an answered referral takes no other answer.
+    /// </summary>
+    public static Referral? ReferralToAnswer(CaseView current, string referralId, string agencyId, bool accept)
+    {
+        var referral = current.Referrals.FirstOrDefault(r => r.Id == referralId && r.ToAgencyId == agencyId)
+            ?? throw DomainException.NotFound($"Referral {referralId} of case {current.Id}");
+        if (referral.Status == (accept ? ReferralStatus.Accepted : ReferralStatus.Declined))
+        {
+            return null;
+        }
+
+        return referral.Status == ReferralStatus.Pending
+            ? referral
+            : throw DomainException.Conflict($"Referral {referralId} is already {referral.Status}.");
+    }
+
+    /// <summary>The referral answered: accepted, or declined for a reason (e.g. no capacity), which a decline needs.</summary>
+    public static Referral Answer(Referral pending, bool accept, string? reason, DateTimeOffset now)
+    {
+        if (!accept && string.IsNullOrWhiteSpace(reason))
+        {
+            throw DomainException.Invalid("reason", "A decline needs a reason, e.g. no capacity.");
+        }
+
+        return pending with { Status = accept ? ReferralStatus.Accepted : ReferralStatus.Declined, Reason = accept ? null : reason, At = now };
+    }
+
+    /// <summary>The case with one referral answered.</summary>
+    public static CaseView Answered(CaseView current, Referral answered, DateTimeOffset now) =>
+        current with
+        {
+            Referrals = current.Referrals.Select(r => r.Id == answered.Id ? answered : r).ToList(),
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
+
+    /// <summary>Refuses a booking the case's status does not allow.</summary>
+    public static void RequireTravelBookable(CaseView current)
+    {
+        if (!TravelBookable.Contains(current.Status))
+        {
+            throw DomainException.Conflict($"Travel cannot be booked while case {current.Id} is {current.Status}.");
+        }
+    }
+
+    /// <summary>The same booking again: nothing changes, nobody is alerted twice.</summary>
+    public static bool IsSameBooking(CaseView current, Travel travel) =>
+        current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel;
+
+    /// <summary>
+    /// Refuses an arrival outside the product's years. The edge holds arrivals to a window around
+    /// now; whatever reaches the grain stays within those years, so deadlines computed from it (a
+    /// pickup's, 24 hours before) exist.
+    /// </summary>
+    public static void RequireArrivalInRange(Travel travel)
+    {
+        if (travel.ScheduledArrival < Instants.Earliest || travel.ScheduledArrival > Instants.Latest)
+        {
+            throw DomainException.Invalid("scheduledArrival", $"Between {Instants.Earliest:yyyy-MM-dd} and {Instants.Latest:yyyy-MM-dd}.");
+        }
+    }
+
+    /// <summary>The case with its flight home booked.</summary>
+    public static CaseView TravelBooked(CaseView current, Travel booked, DateTimeOffset now) =>
+        current with { Status = CaseStatus.TravelBooked, Travel = booked, UpdatedAt = now, Version = current.Version + 1 };
+
+    /// <summary>
+    /// The case with what identifies the person (<see cref="CaseViews.IdentifyingFields"/>) removed; the
+    /// rest stays for statistics. Only a closed or withdrawn case's personal data is erased.
+    /// </summary>
+    public static CaseView Erased(CaseView current, DateTimeOffset now)
+    {
+        if (IsOpen(current.Status))
+        {
+            throw DomainException.Conflict($"Case {current.Id} is {current.Status}; only a closed or withdrawn case's personal data can be erased.");
+        }
+
+        return current with
+        {
+            Person = current.Person! with { FullName = null, PassportNumber = null, Phone = null },
+            PersonalDataErasedAt = now,
+            UpdatedAt = now,
+            Version = current.Version + 1,
+        };
     }
 }

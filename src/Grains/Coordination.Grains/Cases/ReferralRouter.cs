@@ -1,7 +1,19 @@
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
 
 namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// Where the router sent a case: the case with its new pending <see cref="Referral"/>, or unchanged
+/// with the reason no agency matches. Either way the timeline records it, as the system's doing.
+/// </summary>
+public sealed record Routing(CaseView Case, Referral? Referral, string? NoMatchReason)
+{
+    public CaseEventType Event => Referral is null ? CaseEventType.NoReceivingAgency : CaseEventType.Referred;
+
+    public string Note => Referral is null ? NoMatchReason! : $"to {Referral.ToAgencyId}";
+}
 
 /// <summary>
 /// Chooses the receiving agency for a case. Hard rules: an agency of the person's citizenship that
@@ -59,6 +71,53 @@ public static class ReferralRouter
             .FirstOrDefault();
 
         return best.Agency is null ? null : (best.Agency, best.Covered);
+    }
+
+    /// <summary>Refers the case to the best matching receiving agency not in <paramref name="excluded"/>, if there is one.</summary>
+    public static Routing Refer(CaseView c, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now)
+    {
+        var person = c.Person!;
+        var match = Route(person.Citizenship, c.HomeRegion, c.Minor, RequiredServices(c.Needs, c.Minor), agencies, excluded);
+        if (match is null)
+        {
+            return new Routing(c, null, c.Minor
+                ? $"no agency offering ShelterMinors serves {c.HomeRegion} ({person.Citizenship})"
+                : $"no receiving agency serves {c.HomeRegion} ({person.Citizenship}) with the needed services");
+        }
+
+        var (agency, services) = match.Value;
+        var referral = new Referral(CaseLifecycle.NextReferralId(c), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        return new Routing(c with { Referrals = [.. c.Referrals, referral] }, referral, null);
+    }
+
+    /// <summary>
+    /// The agency a referral by hand may go to: one that exists, receives and assists people, is of
+    /// the person's own country (a referral shows the person to it: never to a third country's), and
+    /// holds no open referral of the case already.
+    /// </summary>
+    public static Agency ManualTarget(CaseView c, string toAgencyId, Agency? target)
+    {
+        if (target is null)
+        {
+            throw DomainException.Invalid("toAgencyId", $"Agency '{toAgencyId}' does not exist.");
+        }
+
+        if (!target.IsReceiving)
+        {
+            throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is a {target.Kind}; referrals go to receiving agencies (Ngo, Shelter, InternationalOrganization).");
+        }
+
+        if (target.Country != c.Citizenship)
+        {
+            throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is of {target.Country}; the person's data goes only to agencies of their own country ({c.Citizenship}).");
+        }
+
+        if (c.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status != ReferralStatus.Declined))
+        {
+            throw DomainException.Conflict($"Case {c.Id} is already referred to {target.Id}.");
+        }
+
+        return target;
     }
 
     /// <summary>

@@ -18,6 +18,16 @@ public static class ActionPlanViews
             withHistory ? task.History.ToList() : null);
     }
 
+    /// <summary>The tasks of <paramref name="taskIds"/>, in that order, each with when its owner acknowledged its assignment.</summary>
+    public static IReadOnlyList<ActionPlanTask> Views(
+        IEnumerable<PlanTaskState> tasks, IEnumerable<string> taskIds, DateTimeOffset now, IReadOnlyDictionary<string, DateTimeOffset> acknowledged, bool withHistory)
+    {
+        var byId = tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        return taskIds.Select(id => byId[id])
+            .Select(t => View(t, now, acknowledged.TryGetValue(t.Id, out var at) ? at : null, withHistory))
+            .ToList();
+    }
+
     /// <summary>Whole days past the due date in the owner's calendar; zero when done or not yet due.</summary>
     public static int DaysOverdue(ActionPlanTaskStatus status, DateOnly dueDate, DateOnly ownerToday) =>
         status != ActionPlanTaskStatus.Done && ownerToday > dueDate ? ownerToday.DayNumber - dueDate.DayNumber : 0;

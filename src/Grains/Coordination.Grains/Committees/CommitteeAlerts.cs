@@ -34,6 +34,10 @@ public static class CommitteeAlerts
             Urgency.Routine, RequiresAck: true, CausedByAgencyId: committeeId, data);
     }
 
+    /// <summary>The assignments of new tasks to their owners; a task created done needs none.</summary>
+    public static List<NewFeedItem> Assignments(string committeeId, string committeeName, IEnumerable<PlanTaskState> tasks) =>
+        tasks.Where(t => t.Status != ActionPlanTaskStatus.Done).Select(t => TaskAssigned(committeeId, committeeName, t)).ToList();
+
     /// <summary>A change to a task, for the committee's feed and, when someone else made it, the owner's.</summary>
     public static IEnumerable<NewFeedItem> TaskUpdated(string committeeId, string committeeName, PlanTaskState task, TaskChange change, ActionPlanTaskStatus previous)
     {

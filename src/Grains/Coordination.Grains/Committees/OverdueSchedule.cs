@@ -1,3 +1,5 @@
+using Coordination.Contracts.Committees;
+
 namespace Coordination.Grains.Committees;
 
 /// <summary>
@@ -53,5 +55,40 @@ public static class OverdueSchedule
     {
         var after = lastAlerted is { } last && last > dueDate ? last : dueDate;
         return WorkdayStart(NextWorkday(after, week), zone, week.Start);
+    }
+
+    /// <summary>Sets when the task is next chased; never while it is done.</summary>
+    public static void Reschedule(PlanTaskState task, WorkingWeek week) =>
+        task.NextOverdueAt = task.Status == ActionPlanTaskStatus.Done
+            ? null
+            : NextAlert(task.DueDate, task.LastOverdueDate, ActionPlanViews.Zone(task), week);
+
+    /// <summary>
+    /// The chases due by <paramref name="now"/>: one per open task past its due date and working day
+    /// not chased yet, each marked as chased. Every task whose chase fell due is rescheduled.
+    /// </summary>
+    public static List<(PlanTaskState Task, DateOnly Workday)> TakeDue(IEnumerable<PlanTaskState> tasks, DateTimeOffset now, WorkingWeek week)
+    {
+        var due = new List<(PlanTaskState Task, DateOnly Workday)>();
+        foreach (var task in tasks.Where(t => t.Status != ActionPlanTaskStatus.Done && t.NextOverdueAt <= now).ToList())
+        {
+            var workday = CurrentWorkday(now, ActionPlanViews.Zone(task), week);
+            if (workday > task.DueDate && (task.LastOverdueDate is null || workday > task.LastOverdueDate))
+            {
+                due.Add((task, workday));
+                task.LastOverdueDate = workday;
+            }
+
+            Reschedule(task, week);
+        }
+
+        return due;
+    }
+
+    /// <summary>When the committee must wake next: its next chase, or sooner to retry undelivered feed items.</summary>
+    public static DateTimeOffset? NextWakeUp(IEnumerable<PlanTaskState> tasks, bool undelivered, DateTimeOffset now, TimeSpan retryDelay)
+    {
+        var due = tasks.Where(t => t.Status != ActionPlanTaskStatus.Done).Min(t => t.NextOverdueAt);
+        return undelivered && (due is null || now + retryDelay < due) ? now + retryDelay : due;
     }
 }

@@ -1,0 +1,79 @@
+using Coordination.Contracts.Cases;
+using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// The case as one activation of its grain holds it, kept in step with its row in PostgreSQL
+/// (<see cref="CaseStore"/>): read when not held, replaced by what a save commits, and read again
+/// after a save that may have left the row other than what is held.
+/// </summary>
+public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, AckOptions ack, ILogger logger)
+{
+    private bool _loaded;
+
+    /// <summary>The case, or null when none exists (or none was read: a flag does not read first).</summary>
+    public CaseView? Case { get; private set; }
+
+    /// <summary>The seq of the case's last timeline event; a change's events are numbered on from it.</summary>
+    public int LastEventSeq { get; private set; }
+
+    public async Task LoadIfStaleAsync(string caseId)
+    {
+        if (!_loaded)
+        {
+            (Case, LastEventSeq) = await CaseStore.LoadAsync(db, codec, caseId);
+            _loaded = true;
+        }
+    }
+
+    /// <summary>
+    /// Commits the change (<see cref="CaseStore.SaveAsync"/>) and, once it is saved, holds its case.
+    /// Returns the feed items it appended or settled, to be pushed live. A new case whose row exists
+    /// already is refused with 409.
+    /// </summary>
+    public async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(CaseChange change, DateTimeOffset now)
+    {
+        SaveOutcome outcome;
+        IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
+        try
+        {
+            (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now, ack);
+        }
+        catch (Exception ex) when (!LeftTheDatabaseUntouched(ex))
+        {
+            // The stored case may now differ from the one held here (a commit whose answer was lost,
+            // a version or key that did not match): read it again before the next call, or the next
+            // command would build on a stale state and event count.
+            _loaded = false;
+            logger.LogWarning("Case {CaseId}: save failed ({Error}); the case is read again before the next call", change.Case.Id, ex.GetType().Name);
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "cases_pkey" })
+            {
+                // A flag writes without reading first (the grain's call filter), and the case exists.
+                throw DomainException.Conflict($"Case {change.Case.Id} already exists.");
+            }
+
+            throw;
+        }
+
+        if (outcome == SaveOutcome.Saved)
+        {
+            Case = change.Case;
+            LastEventSeq += change.Events.Count;
+            _loaded = true;
+        }
+
+        return (outcome, feed);
+    }
+
+    /// <summary>
+    /// Failures that prove nothing was committed: the connection failed before COMMIT was sent (a lost
+    /// COMMIT answer is a <see cref="CommitOutcomeUnknownException"/> instead), or the statement timed out.
+    /// </summary>
+    private static bool LeftTheDatabaseUntouched(Exception ex) => ex is NpgsqlException and not PostgresException or TimeoutException;
+}
