@@ -114,7 +114,7 @@ internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
             await grains.GetGrain<IClusterPingGrain>(0).Ping().WaitAsync(Timeout, cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy("The Orleans cluster does not answer.", ex);
         }

@@ -45,7 +45,7 @@ internal sealed class PendingAlertsMonitor : BackgroundService
             {
                 _pending = await CountAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // A metric must never stop the silo. The last count stays published: alerts do not
                 // stop waiting because the database is down.

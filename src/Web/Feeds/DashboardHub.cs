@@ -144,7 +144,7 @@ public sealed class DashboardAccessSweep(
                         logger.LogInformation("Dashboard connection of {Username} closed: access revoked", connection.Username);
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     logger.LogWarning("Checking the account behind a dashboard connection failed ({Error}); checking again later", ex.GetType().Name);
                 }

@@ -172,7 +172,7 @@ public sealed class LivePushCheck(
             {
                 await CheckAsync();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogDebug("Checking live pushes against the feeds failed ({Error}); checking again", ex.GetType().Name);
             }
@@ -241,9 +241,10 @@ public sealed class FeedWatches(IClusterClient cluster, FeedPushObserver observe
                 observer.StartAt(agencyId, heads.GetValueOrDefault(agencyId));
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Renewed on the next round; meanwhile the live push check fetches what was not pushed.
+            // Whatever it was (Orleans gives up on a call it could not place with an OperationCanceledException
+            // too), renewed on the next round; meanwhile the live push check fetches what was not pushed.
             logger.LogWarning("Watching the feed of agency {AgencyId} failed ({Error}); renewing later", agencyId, ex.GetType().Name);
         }
     }
@@ -277,7 +278,7 @@ public sealed class FeedWatches(IClusterClient cluster, FeedPushObserver observe
         {
             await cluster.GetGrain<IAgencyFeedGrain>(agencyId).Unwatch(Reference);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             logger.LogDebug("Unwatching the feed of agency {AgencyId} failed ({Error}); the watch lapses by itself", agencyId, ex.GetType().Name);
         }

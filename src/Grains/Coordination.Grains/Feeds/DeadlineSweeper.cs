@@ -83,7 +83,7 @@ public sealed class DeadlineSweeper(
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // The database or the cluster is unavailable; the next tick tries again.
                 logger.LogWarning("Overdue sweep failed ({Error}); retrying in {Interval}", ex.GetType().Name, options.Value.SweepEvery);
@@ -129,7 +129,7 @@ public sealed class DeadlineSweeper(
 
                 pending = outcome.Unreached;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // The database itself failed us; everything is still pending.
                 logger.LogWarning("Deadline wake-up ({Why}) failed ({Error})", why, ex.GetType().Name);
@@ -165,7 +165,7 @@ public sealed class DeadlineSweeper(
             {
                 return (agency, Raised: await grains.GetGrain<IAgencyFeedGrain>(agency).EscalateDue(), Reached: true);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Could not wake the feed of agency {AgencyId} to escalate its deadlines ({Error})", agency, ex.GetType().Name);
                 return (agency, Raised: 0, Reached: false);
