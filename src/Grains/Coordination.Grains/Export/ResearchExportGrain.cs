@@ -1,6 +1,7 @@
 using System.Globalization;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Export;
+using Coordination.Grains.Audit;
 using Coordination.Grains.Cases;
 using Coordination.Grains.Statistics;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ public sealed class ResearchExportGrain(NpgsqlDataSource db, CaseStateCodec code
         var (released, suppressed) = KAnonymity.Apply(records, query.K);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"period [{query.Period.From:O}, {query.Period.To:O}) k={query.K} rows={released.Count} suppressed={suppressed}");
-        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, $"export.research:{query.Country}", ReadFields, detail);
+        await AuditStore.AppendAsync(db, new NewAuditEntry(requestedBy, agencyId, [], $"export.research:{query.Country}", ReadFields, null, detail));
         logger.LogInformation("Research export of {Country} for {Username}: {Rows} rows at k={K}", query.Country, requestedBy, released.Count, query.K);
         return new ResearchExport(released, query.K, suppressed);
     }

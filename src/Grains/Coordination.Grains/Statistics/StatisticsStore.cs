@@ -2,7 +2,6 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
 using Coordination.Grains.Cases;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Coordination.Grains.Statistics;
 
@@ -115,23 +114,6 @@ public static class StatisticsStore
         Bind(command, query);
         var result = await command.ExecuteScalarAsync(cancellationToken);
         return result is double median ? median : null;
-    }
-
-    /// <summary>
-    /// One audit entry per aggregate read (statistics, research export): identity or quasi-identifying
-    /// fields were read to build it, none returned as such; <paramref name="detail"/> says what was released.
-    /// </summary>
-    public static async Task AuditAsync(
-        NpgsqlDataSource db, string username, string? agencyId, string action, string[] fields, string? detail, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand(
-            "INSERT INTO audit_log (username, agency_id, case_id, action, fields, detail) VALUES (@user, @agency, NULL, @action, @fields, @detail)");
-        command.Parameters.AddWithValue("user", username);
-        command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)agencyId ?? DBNull.Value);
-        command.Parameters.AddWithValue("action", action);
-        command.Parameters.AddWithValue("fields", fields);
-        command.Parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void Bind(NpgsqlCommand command, StatisticsQuery query) => Bind(command, query.Country, query.Period);
