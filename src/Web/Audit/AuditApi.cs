@@ -1,14 +1,9 @@
+using Coordination.Contracts.Audit;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coordination.Web.Audit;
-
-public sealed record AuditEntry(
-    long Id, DateTimeOffset At, string Username, string? AgencyId, string? CaseId, string Action,
-    IReadOnlyList<string> Fields, string? Address, string? Detail);
-
-public sealed record AuditQuery(string? CaseId, DateTimeOffset? From, DateTimeOffset? To, long After, int Limit);
 
 /// <summary>The audit log, for administrators: who read or changed which personal data of which case, when, from where.</summary>
 public static class AuditApi

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
+using Coordination.Grains.Cases;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,9 +9,11 @@ namespace Coordination.Tests.Statistics;
 
 /// <summary>
 /// Writes cases and their timelines straight into the tables, with the times a test needs (a flag
-/// a second before a period ends, an arrival months ago), in the shape the case grain writes them.
+/// a second before a period ends, an arrival months ago), in the shape the case grain writes them:
+/// through <paramref name="codec"/> when given (personal data encrypted), else as rows written
+/// before encryption was introduced, which any silo's codec reads.
 /// </summary>
-public sealed class CaseSeeder(string connectionString)
+public sealed class CaseSeeder(string connectionString, CaseStateCodec? codec = null)
 {
     public async Task SeedAsync(
         string caseId, Person person, string currentCountry, ExploitationType exploitation, params (CaseEventType Type, DateTimeOffset At)[] timeline)
@@ -39,7 +42,7 @@ public sealed class CaseSeeder(string connectionString)
             insert.Parameters.AddWithValue("citizenship", person.Citizenship);
             insert.Parameters.AddWithValue("status", status.ToString());
             insert.Parameters.AddWithValue("version", timeline.Length);
-            insert.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(view, CoordinationJson.Options));
+            insert.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec?.Serialize(view) ?? JsonSerializer.Serialize(view, CoordinationJson.Options));
             insert.Parameters.AddWithValue("created", flaggedAt.UtcDateTime);
             insert.Parameters.AddWithValue("updated", timeline[^1].At.UtcDateTime);
             await insert.ExecuteNonQueryAsync();

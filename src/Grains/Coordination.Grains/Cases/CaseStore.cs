@@ -1,6 +1,7 @@
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Audit;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Npgsql;
@@ -35,10 +36,6 @@ public enum SaveOutcome
 /// <summary>The SQL of cases, in one place.</summary>
 public static class CaseStore
 {
-    private const string InsertAudit =
-        "INSERT INTO audit_log (username, agency_id, case_id, action, fields, address, detail) " +
-        "SELECT @user, NULLIF(@agency, ''), unnest(@cases), @action, @fields, @address, @detail";
-
     public static async Task<(CaseView? Case, int LastEventSeq)> LoadAsync(
         NpgsqlDataSource db, CaseStateCodec codec, string caseId, CancellationToken cancellationToken = default)
     {
@@ -159,9 +156,7 @@ public static class CaseStore
         // The audit entry rides in the same batch; whatever stops the change below rolls it back too.
         if (change.Audit is { } audit)
         {
-            var entry = new NpgsqlBatchCommand(InsertAudit);
-            AddAuditParameters(entry.Parameters, audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail);
-            batch.BatchCommands.Add(entry);
+            batch.BatchCommands.Add(AuditStore.Append(NewAuditEntry.By(audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail)));
         }
 
         // Settle superseded items before appending, so a re-booked flight settles the old pickup, not
@@ -253,19 +248,6 @@ public static class CaseStore
             return;
         }
 
-        await using var command = db.CreateCommand(InsertAudit);
-        AddAuditParameters(command.Parameters, viewer, ids, action, fields, null);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void AddAuditParameters(NpgsqlParameterCollection parameters, Actor actor, string[] caseIds, string action, string[] fields, string? detail)
-    {
-        parameters.AddWithValue("user", actor.Username);
-        parameters.AddWithValue("agency", actor.AgencyId);
-        parameters.AddWithValue("cases", caseIds);
-        parameters.AddWithValue("action", action);
-        parameters.AddWithValue("fields", fields);
-        parameters.AddWithValue("address", NpgsqlDbType.Text, (object?)actor.Address ?? DBNull.Value);
-        parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
+        await AuditStore.AppendAsync(db, NewAuditEntry.By(viewer, ids, action, fields, null), cancellationToken);
     }
 }

@@ -62,21 +62,6 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
         return state.Deserialize<CaseView>(CoordinationJson.Options)!;
     }
 
-    /// <summary>
-    /// The passport number of a stored person (a case's <c>state->'person'</c>), in clear — for
-    /// statistics, which must tell persons apart without ever showing who they are.
-    /// </summary>
-    public string? PassportNumberOf(string? storedPerson)
-    {
-        if (storedPerson is null || JsonNode.Parse(storedPerson) is not JsonObject person)
-        {
-            return null;
-        }
-
-        Open(person, ProtectedPassportNumber, PassportNumber);
-        return person[PassportNumber]?.GetValue<string>();
-    }
-
     private void Seal(JsonObject person, string clear, string sealedName)
     {
         var value = person[clear]?.GetValue<string>();

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using Coordination.Contracts.Cases;
-using Coordination.Contracts.Common;
 using Coordination.Contracts.Export;
+using Coordination.Grains.Audit;
+using Coordination.Grains.Cases;
 using Coordination.Grains.Statistics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -15,33 +15,18 @@ namespace Coordination.Grains.Export;
 /// phones or case ids. Every export is written to the audit log: who, country, period, k and rows.
 /// </summary>
 [StatelessWorker]
-public sealed class ResearchExportGrain(NpgsqlDataSource db, ILogger<ResearchExportGrain> logger) : Grain, IResearchExportGrain
+public sealed class ResearchExportGrain(NpgsqlDataSource db, CaseStateCodec codec, ILogger<ResearchExportGrain> logger) : Grain, IResearchExportGrain
 {
     /// <summary>The quasi-identifiers a row is built from.</summary>
     private static readonly string[] ReadFields = ["sex", "birthYear", "citizenship", "currentCountry", "exploitationType", "homeRegion"];
 
     public async Task<ResearchExport> Export(ExportQuery query, string requestedBy, string? agencyId)
     {
-        await using var command = db.CreateCommand(
-            "SELECT state FROM cases WHERE citizenship = @country AND created_at >= @from AND created_at < @to ORDER BY created_at");
-        command.Parameters.AddWithValue("country", query.Country);
-        command.Parameters.AddWithValue("from", query.Period.From.UtcDateTime);
-        command.Parameters.AddWithValue("to", query.Period.To.UtcDateTime);
-
-        var records = new List<ResearchRecord>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                var c = JsonSerializer.Deserialize<CaseView>(reader.GetString(0), CoordinationJson.Options)!;
-                records.Add(ToRecord(c));
-            }
-        }
-
+        var records = (await StatisticsStore.CasesFlaggedInAsync(db, codec, query.Country, query.Period)).Select(ToRecord).ToList();
         var (released, suppressed) = KAnonymity.Apply(records, query.K);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"period [{query.Period.From:O}, {query.Period.To:O}) k={query.K} rows={released.Count} suppressed={suppressed}");
-        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, $"export.research:{query.Country}", ReadFields, detail);
+        await AuditStore.AppendAsync(db, new NewAuditEntry(requestedBy, agencyId, [], $"export.research:{query.Country}", ReadFields, null, detail));
         logger.LogInformation("Research export of {Country} for {Username}: {Rows} rows at k={K}", query.Country, requestedBy, released.Count, query.K);
         return new ResearchExport(released, query.K, suppressed);
     }

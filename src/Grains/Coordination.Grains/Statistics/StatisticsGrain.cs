@@ -1,5 +1,6 @@
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
+using Coordination.Grains.Audit;
 using Coordination.Grains.Cases;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public sealed class StatisticsGrain(
 
     public async Task<CaseStatistics> Compute(StatisticsQuery query, string requestedBy, string? agencyId)
     {
-        await StatisticsStore.AuditAsync(db, requestedBy, agencyId, $"statistics.compute:{query.Country}", IdentityFields, null);
+        await AuditStore.AppendAsync(db, new NewAuditEntry(requestedBy, agencyId, [], $"statistics.compute:{query.Country}", IdentityFields, null, null));
         var cohort = await StatisticsStore.FlaggedInAsync(db, codec, query);
         var stages = await StatisticsStore.CasesWithEventAsync(db, query, FunnelStages);
         var median = await StatisticsStore.MedianDaysFlaggedToArrivedAsync(db, query);

@@ -2,7 +2,6 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
 using Coordination.Grains.Cases;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Coordination.Grains.Statistics;
 
@@ -11,45 +10,71 @@ public sealed record CohortCase(
     string CaseId, DateTimeOffset FlaggedAt, PersonMarks Marks, string? Sex, bool Minor,
     string CurrentCountry, string ExploitationType, CaseEventType? LastEnding);
 
-/// <summary>The SQL of statistics, in one place. Reads the cases' JSON state and their timelines.</summary>
+/// <summary>
+/// The SQL of statistics and the research export, in one place. Cases are read whole through
+/// <see cref="CaseStateCodec"/>, never by JSON path, so the stored shape has one reader; the
+/// columns only choose the rows.
+/// </summary>
 public static class StatisticsStore
 {
     /// <summary>Events that end a case or bring it back; the last one before the period's end says where it stands.</summary>
     private static readonly string[] Endings = [nameof(CaseEventType.Closed), nameof(CaseEventType.Withdrawn), nameof(CaseEventType.Reopened)];
 
-    /// <summary>The cases flagged in the period; passport numbers are decrypted by <paramref name="codec"/> only to tell persons apart.</summary>
-    public static async Task<IReadOnlyList<CohortCase>> FlaggedInAsync(
-        NpgsqlDataSource db, CaseStateCodec codec, StatisticsQuery query, CancellationToken cancellationToken = default)
+    /// <summary>The cases of <paramref name="country"/> (the persons' citizenship) flagged in <paramref name="period"/>, oldest first.</summary>
+    public static async Task<IReadOnlyList<CaseView>> CasesFlaggedInAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, string country, ReportingPeriod period, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "SELECT c.id, c.created_at, c.citizenship, c.state->'person'->>'fullName', c.state->'person', " +
-            "       c.state->'person'->>'birthYear', c.state->'person'->>'sex', c.state->>'minor', " +
-            "       c.state->>'currentCountry', c.state->>'exploitationType', " +
-            "       (SELECT e.type FROM case_events e WHERE e.case_id = c.id AND e.at < @to AND e.type = ANY (@endings) " +
-            "        ORDER BY e.seq DESC LIMIT 1) " +
-            "FROM cases c WHERE c.citizenship = @country AND c.created_at >= @from AND c.created_at < @to");
-        Bind(command, query);
-        command.Parameters.AddWithValue("endings", Endings);
-        var cohort = new List<CohortCase>();
+            "SELECT state FROM cases WHERE citizenship = @country AND created_at >= @from AND created_at < @to ORDER BY created_at");
+        Bind(command, country, period);
+        var cases = new List<CaseView>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var citizenship = reader.GetString(2);
-            int? birthYear = int.TryParse(Text(reader, 5), out var y) ? y : null;
-            cohort.Add(new CohortCase(
-                reader.GetString(0),
-                new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
-                new PersonMarks(
-                    PersonIdentity.PassportKey(citizenship, codec.PassportNumberOf(Text(reader, 4))),
-                    PersonIdentity.NameKey(citizenship, Text(reader, 3), birthYear)),
-                Text(reader, 6),
-                Text(reader, 7) == "true",
-                Text(reader, 8) ?? "Unknown",
-                Text(reader, 9) ?? nameof(ExploitationType.Unknown),
-                Text(reader, 10) is { } ending ? Enum.Parse<CaseEventType>(ending) : null));
+            cases.Add(codec.Deserialize(reader.GetString(0)));
         }
 
-        return cohort;
+        return cases;
+    }
+
+    /// <summary>The cases flagged in the period, with where each stood at its end; passport numbers serve only to tell persons apart.</summary>
+    public static async Task<IReadOnlyList<CohortCase>> FlaggedInAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, StatisticsQuery query, CancellationToken cancellationToken = default)
+    {
+        var cases = await CasesFlaggedInAsync(db, codec, query.Country, query.Period, cancellationToken);
+        var endings = await LastEndingsAsync(db, query, cancellationToken);
+        return cases.Select(c => new CohortCase(
+                c.Id,
+                c.FlaggedAt,
+                new PersonMarks(
+                    PersonIdentity.PassportKey(c.Citizenship, c.Person?.PassportNumber),
+                    PersonIdentity.NameKey(c.Citizenship, c.Person?.FullName, c.Person?.BirthYear)),
+                c.Person?.Sex.ToString(),
+                c.Minor,
+                c.CurrentCountry,
+                c.ExploitationType.ToString(),
+                endings.GetValueOrDefault(c.Id)))
+            .ToList();
+    }
+
+    /// <summary>The last Closed, Withdrawn or Reopened event before the period's end of each case flagged in it.</summary>
+    private static async Task<Dictionary<string, CaseEventType?>> LastEndingsAsync(
+        NpgsqlDataSource db, StatisticsQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT DISTINCT ON (e.case_id) e.case_id, e.type FROM case_events e JOIN cases c ON c.id = e.case_id " +
+            "WHERE c.citizenship = @country AND c.created_at >= @from AND c.created_at < @to " +
+            "AND e.at < @to AND e.type = ANY (@endings) ORDER BY e.case_id, e.seq DESC");
+        Bind(command, query);
+        command.Parameters.AddWithValue("endings", Endings);
+        var endings = new Dictionary<string, CaseEventType?>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            endings[reader.GetString(0)] = Enum.Parse<CaseEventType>(reader.GetString(1));
+        }
+
+        return endings;
     }
 
     /// <summary>How many distinct cases of the country had each of <paramref name="types"/> inside the period.</summary>
@@ -91,29 +116,12 @@ public static class StatisticsStore
         return result is double median ? median : null;
     }
 
-    /// <summary>
-    /// One audit entry per aggregate read (statistics, research export): identity or quasi-identifying
-    /// fields were read to build it, none returned as such; <paramref name="detail"/> says what was released.
-    /// </summary>
-    public static async Task AuditAsync(
-        NpgsqlDataSource db, string username, string? agencyId, string action, string[] fields, string? detail, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand(
-            "INSERT INTO audit_log (username, agency_id, case_id, action, fields, detail) VALUES (@user, @agency, NULL, @action, @fields, @detail)");
-        command.Parameters.AddWithValue("user", username);
-        command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)agencyId ?? DBNull.Value);
-        command.Parameters.AddWithValue("action", action);
-        command.Parameters.AddWithValue("fields", fields);
-        command.Parameters.AddWithValue("detail", NpgsqlDbType.Text, (object?)detail ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static void Bind(NpgsqlCommand command, StatisticsQuery query) => Bind(command, query.Country, query.Period);
 
-    private static void Bind(NpgsqlCommand command, StatisticsQuery query)
+    private static void Bind(NpgsqlCommand command, string country, ReportingPeriod period)
     {
-        command.Parameters.AddWithValue("country", query.Country);
-        command.Parameters.AddWithValue("from", query.Period.From.UtcDateTime);
-        command.Parameters.AddWithValue("to", query.Period.To.UtcDateTime);
+        command.Parameters.AddWithValue("country", country);
+        command.Parameters.AddWithValue("from", period.From.UtcDateTime);
+        command.Parameters.AddWithValue("to", period.To.UtcDateTime);
     }
-
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
