@@ -43,9 +43,7 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMet
             var seqs = Tracked(agencyId);
             if (seqs.Contiguous is null)
             {
-                seqs.Contiguous = head;
-                seqs.Due = head;
-                Advance(seqs);
+                Begin(seqs, head);
                 due = head;
                 return null;
             }
@@ -68,9 +66,7 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMet
             var seqs = Tracked(agencyId);
             if (seqs.Contiguous is null)
             {
-                seqs.Contiguous = head;
-                seqs.Due = head;
-                Advance(seqs);
+                Begin(seqs, head);
             }
         }
     }
@@ -119,6 +115,14 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMet
         }
 
         return seqs;
+    }
+
+    /// <summary>Tracking starts at <paramref name="head"/>: everything up to it counts as delivered.</summary>
+    private static void Begin(PushedSeqs seqs, long head)
+    {
+        seqs.Contiguous = head;
+        seqs.Due = head;
+        Advance(seqs);
     }
 
     private static void Advance(PushedSeqs seqs)
