@@ -43,10 +43,10 @@ public sealed class CommitteeClusterCollection : ICollectionFixture<CommitteeClu
 
 public enum FeedFault
 {
-    /// <summary>The silo dies after the plan is stored, before the feed transaction commits.</summary>
+    /// <summary>The silo dies after the plan is stored, before the feeds write its items.</summary>
     BeforeAppend,
 
-    /// <summary>The feed transaction commits but its answer never arrives.</summary>
+    /// <summary>The feeds write the items but their answer never arrives.</summary>
     AfterCommit,
 }
 
@@ -59,8 +59,7 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
 
     public void FailNextFor(string committeeId, FeedFault fault) => _armed = (committeeId, fault);
 
-    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> WriteAsync(
-        IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset causedAt)
     {
         FeedFault? fault = null;
         if (_armed is { } armed && items.Any(i => i.CommitteeId == armed.CommitteeId))
@@ -74,7 +73,10 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
             throw new TimeoutException("Injected: the feed was never written.");
         }
 
-        var written = await Inner!.WriteAsync(items, settlements, now, cancellationToken);
-        return fault == FeedFault.AfterCommit ? throw new TimeoutException("Injected: the feed commit's answer was lost.") : written;
+        await Inner!.WriteAsync(items, settlements, causedAt);
+        if (fault == FeedFault.AfterCommit)
+        {
+            throw new TimeoutException("Injected: the feeds' answer was lost.");
+        }
     }
 }

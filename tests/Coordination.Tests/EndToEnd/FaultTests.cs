@@ -292,18 +292,13 @@ public sealed class FaultTests(ITestOutputHelper output)
         var pushed = await FlagAsync(consul, "Pushed");
         var first = await dashboard.WaitForAsync(i => i.CaseId == pushed, TimeSpan.FromSeconds(90));
 
-        // Committed straight to the database and never announced to the feed grain: what a notification
-        // sent to a feed on a dying silo, or a commit whose answer was lost, leaves behind.
+        // Written by another activation of the feed (one left on a silo declared dead while it still ran,
+        // played here by this process): committed, and never pushed to this web host.
         await using var db = CoordinationDatabase.CreateDataSource(system.ConnectionString);
-        await using (var connection = await db.OpenConnectionAsync())
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await FeedStore.AppendAsync(connection, transaction,
-                [new NewFeedItem(ngos[0], $"unannounced-{field.Id("item")}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
-                    "Referral whose push was lost", Urgency.Routine, RequiresAck: false, CausedByAgencyId: post, new Dictionary<string, string>())],
-                DateTimeOffset.UtcNow, new AckOptions());
-            await transaction.CommitAsync();
-        }
+        var other = new FeedLog(ngos[0], db, new AckOptions(), TimeProvider.System, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await other.DeliverAsync(new FeedDelivery(ngos[0], Guid.NewGuid(), DateTimeOffset.UtcNow, [],
+            [new NewFeedItem(ngos[0], $"unannounced-{field.Id("item")}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
+                "Referral whose push was lost", Urgency.Routine, RequiresAck: false, CausedByAgencyId: post, new Dictionary<string, string>())]));
 
         var recovered = await dashboard.WaitForAsync(i => i.Summary == "Referral whose push was lost", TimeSpan.FromSeconds(30));
         Assert.Equal(first.Seq + 1, recovered.Seq);

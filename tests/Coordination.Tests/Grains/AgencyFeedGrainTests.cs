@@ -131,8 +131,8 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
 
         s.Clock.Advance(GrainClusterFixture.CriticalAck - TimeSpan.FromSeconds(1));
 
-        Assert.Equal(0, await s.FeedOf(shelter).EscalateDue());
-        Assert.Equal(0, await s.FeedOf(post).EscalateDue());
+        Assert.Equal(0, await s.FeedOf(shelter).CatchUp());
+        Assert.Equal(0, await s.FeedOf(post).CatchUp());
         Assert.DoesNotContain(await s.Feed(shelter), i => i.Type == FeedItemType.AckOverdue);
         Assert.DoesNotContain(await s.Feed(post), i => i.Type == FeedItemType.AckOverdue);
     }
@@ -150,17 +150,17 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
 
         // Round 1: just past the deadline.
         s.Clock.Advance(GrainClusterFixture.CriticalAck + TimeSpan.FromSeconds(1));
-        await feed.EscalateDue();
+        await feed.CatchUp();
 
         AssertOverdue(await s.Feed(shelter), referral, shelter, rounds: 1);
         AssertOverdue(await s.Feed(post), referral, shelter, rounds: 1);
 
         // Calling again at the same moment raises nothing new.
-        Assert.Equal(0, await feed.EscalateDue());
+        Assert.Equal(0, await feed.CatchUp());
 
         // Round 2: one repeat interval later, still unacknowledged.
         s.Clock.Advance(GrainClusterFixture.RepeatEvery);
-        await feed.EscalateDue();
+        await feed.CatchUp();
 
         AssertOverdue(await s.Feed(shelter), referral, shelter, rounds: 2);
         AssertOverdue(await s.Feed(post), referral, shelter, rounds: 2);
@@ -168,7 +168,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         // Acknowledged: no further rounds, however long we wait.
         Assert.NotNull(await feed.Acknowledge(referral.Id, "duty-officer"));
         s.Clock.Advance(GrainClusterFixture.RepeatEvery * 3);
-        Assert.Equal(0, await feed.EscalateDue());
+        Assert.Equal(0, await feed.CatchUp());
 
         AssertOverdue(await s.Feed(shelter), referral, shelter, rounds: 2);
         AssertOverdue(await s.Feed(post), referral, shelter, rounds: 2);
@@ -186,7 +186,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         await s.FeedOf(ngo).Acknowledge(item.Id, "caseworker");
         s.Clock.Advance(GrainClusterFixture.CriticalAck + GrainClusterFixture.RepeatEvery * 2);
 
-        Assert.Equal(0, await s.FeedOf(ngo).EscalateDue());
+        Assert.Equal(0, await s.FeedOf(ngo).CatchUp());
         Assert.Single(await s.Feed(ngo));
         Assert.Empty(await s.Feed(post));
     }
@@ -205,7 +205,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         var pickup = Assert.Single(await s.Feed(airportTeam));
 
         s.Clock.Advance(GrainClusterFixture.UrgentAck + TimeSpan.FromSeconds(1));
-        await s.FeedOf(airportTeam).EscalateDue();
+        await s.FeedOf(airportTeam).CatchUp();
 
         AssertOverdue(await s.Feed(airportTeam), pickup, airportTeam, rounds: 1);
         AssertOverdue(await s.Feed(post), pickup, airportTeam, rounds: 1);
@@ -227,11 +227,11 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         // Routine would allow hours more; the day-before checkpoint comes first.
         Assert.Equal(landing - TimeSpan.FromHours(24), pickup.AckDeadline);
         s.Clock.Advance(TimeSpan.FromHours(3) - TimeSpan.FromSeconds(1));
-        await s.FeedOf(airportTeam).EscalateDue();
+        await s.FeedOf(airportTeam).CatchUp();
         AssertOverdue(await s.Feed(airportTeam), pickup, airportTeam, rounds: 0);
 
         s.Clock.Advance(TimeSpan.FromSeconds(2));
-        await s.FeedOf(airportTeam).EscalateDue();
+        await s.FeedOf(airportTeam).CatchUp();
         AssertOverdue(await s.Feed(airportTeam), pickup, airportTeam, rounds: 1);
     }
 
@@ -249,19 +249,14 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
             RepeatEvery = GrainClusterFixture.RepeatEvery,
         };
 
-        // Committed straight to the database and never announced to the feed grain, as when the silo
-        // that wrote it died before telling the feed: no timer anywhere.
+        // Written by another activation of the feed (one left on a silo declared dead while it still
+        // ran): the feed's grain armed no timer for it.
         await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
-        await using (var connection = await db.OpenConnectionAsync())
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await FeedStore.AppendAsync(connection, transaction,
-                [new NewFeedItem(ngo.Id, $"unannounced-{s.Suffix}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
-                    "Referral nobody armed a timer for", Urgency.Critical, RequiresAck: true, CausedByAgencyId: post.Id,
-                    new Dictionary<string, string>())],
-                s.Clock.GetUtcNow(), ack);
-            await transaction.CommitAsync();
-        }
+        var other = new FeedLog(ngo.Id, db, ack, s.Clock, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await other.DeliverAsync(new FeedDelivery(ngo.Id, Guid.NewGuid(), s.Clock.GetUtcNow(), [],
+            [new NewFeedItem(ngo.Id, $"unannounced-{s.Suffix}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
+                "Referral nobody armed a timer for", Urgency.Critical, RequiresAck: true, CausedByAgencyId: post.Id,
+                new Dictionary<string, string>())]));
 
         var item = Assert.Single(await FeedStore.SinceAsync(db, ngo.Id, 0, 100));
 
@@ -278,8 +273,18 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         }
         while (!feed.Any(i => i.Type == FeedItemType.AckOverdue));
 
+        // The post's alert is handed to its feed after the escalation commits.
+        IReadOnlyList<FeedItem> postFeed;
+        do
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the post's feed did not receive the overdue alert");
+            await Task.Delay(100);
+            postFeed = await FeedStore.SinceAsync(db, post.Id, 0, 100);
+        }
+        while (!postFeed.Any(i => i.Type == FeedItemType.AckOverdue));
+
         AssertOverdue(feed, item, ngo, rounds: 1);
-        AssertOverdue(await FeedStore.SinceAsync(db, post.Id, 0, 100), item, ngo, rounds: 1);
+        AssertOverdue(postFeed, item, ngo, rounds: 1);
     }
 
     /// <summary>The feed holds exactly <paramref name="rounds"/> AckOverdue items about <paramref name="overdue"/>, numbered 1..rounds.</summary>

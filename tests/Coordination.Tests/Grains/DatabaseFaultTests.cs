@@ -148,7 +148,7 @@ public sealed class DatabaseFaultTests(DatabaseFaultClusterFixture fixture)
         fixture.Proxy.Refuse(true);
         try
         {
-            Assert.Equal(DomainErrorKind.Unavailable, (await Scenario.Refused(() => s.FeedOf(shelter).EscalateDue())).Kind);
+            Assert.Equal(DomainErrorKind.Unavailable, (await Scenario.Refused(() => s.FeedOf(shelter).CatchUp())).Kind);
         }
         finally
         {

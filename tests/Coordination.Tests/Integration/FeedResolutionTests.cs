@@ -17,32 +17,23 @@ public sealed class FeedResolutionTests
         await using var db = CoordinationDatabase.CreateDataSource(await TestDatabase.CreateMigratedAsync("resolution"));
         var now = DateTimeOffset.UtcNow;
         string[] keys = ["referral:KG-2026-000001:r1", "referral:KG-2026-000001:r10", "referral:KG-2026-000002:r1", "pickup:KG-2026-000001:v3"];
-        await using (var connection = await db.OpenConnectionAsync())
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await FeedStore.AppendAsync(connection, transaction, keys.Select(key => new NewFeedItem(
-                Agency, key, FeedItemType.ReferralReceived, FeedItemKind.Alert, key.Split(':')[1], null, null, key,
-                Urgency.Urgent, RequiresAck: true, null, new Dictionary<string, string>())), now, new AckOptions());
-            await transaction.CommitAsync();
-        }
+        var log = FeedLogTests.Log(db, Agency);
+        await log.DeliverAsync(new FeedDelivery(Agency, Guid.NewGuid(), now, [], [.. keys.Select(key => new NewFeedItem(
+            Agency, key, FeedItemType.ReferralReceived, FeedItemKind.Alert, key.Split(':')[1], null, null, key,
+            Urgency.Urgent, RequiresAck: true, null, new Dictionary<string, string>()))]));
 
         // Answering referral r1 leaves r10 of the same case open.
-        await Settle(db, new FeedResolution(Agency, "referral:KG-2026-000001:r1", "caseworker"), now);
+        await Settle(log, new FeedResolution(Agency, "referral:KG-2026-000001:r1", "caseworker"), now);
         Assert.Equal(["referral:KG-2026-000001:r1"], await SettledAsync(db));
 
         // Closing case 1 settles all of its items under the prefix, and nothing of case 2.
-        await Settle(db, new FeedResolution(Agency, "referral:KG-2026-000001:", "caseworker"), now);
-        await Settle(db, new FeedResolution(Agency, "pickup:KG-2026-000001:", "caseworker"), now);
+        await Settle(log, new FeedResolution(Agency, "referral:KG-2026-000001:", "caseworker"), now);
+        await Settle(log, new FeedResolution(Agency, "pickup:KG-2026-000001:", "caseworker"), now);
         Assert.Equal(["pickup:KG-2026-000001:v3", "referral:KG-2026-000001:r1", "referral:KG-2026-000001:r10"], await SettledAsync(db));
     }
 
-    private static async Task Settle(Npgsql.NpgsqlDataSource db, FeedResolution resolution, DateTimeOffset now)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await FeedStore.ResolveAsync(connection, transaction, [resolution], now);
-        await transaction.CommitAsync();
-    }
+    private static Task Settle(FeedLog log, FeedResolution resolution, DateTimeOffset now) =>
+        log.DeliverAsync(new FeedDelivery(Agency, Guid.NewGuid(), now, [resolution], []));
 
     private static async Task<List<string>> SettledAsync(Npgsql.NpgsqlDataSource db)
     {

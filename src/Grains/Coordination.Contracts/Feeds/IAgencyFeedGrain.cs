@@ -1,8 +1,9 @@
 namespace Coordination.Contracts.Feeds;
 
 /// <summary>
-/// One agency's feed (key: agency id): reads, acknowledgements, live push to the web hosts that
-/// watch it and escalation of items whose acknowledgement deadline passes.
+/// One agency's feed (key: agency id), and the only writer of it: appends what producers deliver,
+/// reads, acknowledgements, live push to the web hosts that watch it and escalation of items whose
+/// acknowledgement deadline passes.
 /// </summary>
 [Alias("Coordination.IAgencyFeedGrain")]
 public interface IAgencyFeedGrain : IGrainWithStringKey
@@ -28,16 +29,24 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     [Alias("Unwatch"), AlwaysInterleave]
     Task Unwatch(IFeedObserver observer);
 
-    /// <summary>Told after items were committed to this feed: push them live and watch their deadlines.</summary>
-    [Alias("Appended"), OneWay]
-    Task Appended(IReadOnlyList<FeedItem> items);
+    /// <summary>
+    /// Hands this feed the entries of one producer's change (a case, a committee, another feed's
+    /// escalation), committed already in the producer's outbox: the feed settles the resolutions,
+    /// appends the items it does not hold yet (by dedupe key), numbering them from its own head, and
+    /// deletes the change's outbox rows, in one transaction; deliveries that arrive together share
+    /// it. Completes once committed. Idempotent: a change delivered twice changes nothing the second time.
+    /// </summary>
+    [Alias("Deliver"), AlwaysInterleave]
+    Task Deliver(FeedDelivery delivery);
 
     /// <summary>
-    /// Raises <c>AckOverdue</c> for every unacknowledged item now past its due time and schedules the
-    /// next check. The grain's timer and reminder call this; so may an operator. Returns how many were raised.
+    /// Delivers whatever producers' outboxes still hold for this feed, raises <c>AckOverdue</c> for
+    /// every unacknowledged item now past its due time and schedules the next check. Activation, the
+    /// grain's timer and every silo's deadline sweeper call this; so may an operator. Returns how many
+    /// overdue alerts were raised.
     /// </summary>
-    [Alias("EscalateDue")]
-    Task<int> EscalateDue();
+    [Alias("CatchUp")]
+    Task<int> CatchUp();
 }
 
 /// <summary>

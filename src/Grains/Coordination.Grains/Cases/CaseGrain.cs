@@ -21,10 +21,9 @@ public sealed class CaseGrain(
     NpgsqlDataSource db,
     CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
-    IOptions<AckOptions> ackOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
-    private readonly StoredCase _stored = new(db, codec, ackOptions.Value, logger);
+    private readonly StoredCase _stored = new(db, codec, logger);
 
     private string CaseId => this.GetPrimaryKeyString();
 
@@ -247,14 +246,14 @@ public sealed class CaseGrain(
         return routing.Case;
     }
 
-    /// <summary>Commits the change from the case held (a new case when none is), then pushes what it put in feeds live.</summary>
+    /// <summary>Commits the change from the case held (a new case when none is), then hands the feed entries it caused to the feeds.</summary>
     private async Task<SaveOutcome> SaveAsync(
         CaseView next, List<CaseEvent> events, IReadOnlyList<NewFeedItem> feed, DateTimeOffset now, IReadOnlyList<FeedResolution>? resolutions = null,
         CaseAudit? audit = null, (string AgencyId, string Key, string Hash)? idempotency = null)
     {
         var change = new CaseChange(next, _stored.Case?.Version, events, feed, CaseAccess.Involved(next), idempotency, resolutions, audit);
-        var (outcome, appended) = await _stored.SaveAsync(change, now);
-        GrainFactory.NotifyAppended(appended);
+        var (outcome, deliveries) = await _stored.SaveAsync(change, now);
+        await GrainFactory.DeliverAsync(deliveries, logger);
         return outcome;
     }
 }

@@ -96,12 +96,13 @@ public static class CaseStore
 
     /// <summary>
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
-    /// timeline events, audit entry and feed items. Returns the feed items as committed. Every statement goes to
+    /// timeline events, audit entry and the feed entries it causes (to the outbox). Returns those
+    /// entries, one delivery per agency, to hand to the feeds. Every statement goes to
     /// PostgreSQL in one batch, so a change costs two round trips (the batch, then COMMIT) however
     /// many events and items it has. A COMMIT whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
     /// </summary>
-    public static async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(
-        NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
+    public static async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -159,17 +160,14 @@ public static class CaseStore
             batch.BatchCommands.Add(AuditStore.Append(NewAuditEntry.By(audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail)));
         }
 
-        // Settle superseded items before appending, so a re-booked flight settles the old pickup, not
-        // the new one. Rare (a re-booking, an answered referral), so it keeps its own round trip.
-        var resolved = change.Resolutions is { Count: > 0 } resolutions
-            ? await FeedStore.ResolveAsync(connection, transaction, resolutions, now, cancellationToken)
-            : [];
-        var pending = FeedStore.AddAppends(batch, change.Feed, now, ack);
-        IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
+        // The feed entries ride in the outbox, in the same transaction; the case grain hands them to
+        // the feeds after COMMIT. Resolutions go before items, so a re-booked flight settles the old
+        // pickup, not the new one.
+        var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Resolutions ?? [], change.Feed);
+        FeedStore.AddToOutbox(batch, deliveries);
         try
         {
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            feed = await FeedStore.ReadAppendedAsync(reader, pending, cancellationToken);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
         {
@@ -192,7 +190,7 @@ public static class CaseStore
         }
 
         await transaction.CommitOrUnknownAsync(cancellationToken);
-        return (SaveOutcome.Saved, [.. resolved, .. feed]);
+        return (SaveOutcome.Saved, deliveries);
     }
 
     private static DomainException Changed(string caseId) =>

@@ -13,7 +13,7 @@ namespace Coordination.Grains.Cases;
 /// (<see cref="CaseStore"/>): read when not held, replaced by what a save commits, and read again
 /// after a save that may have left the row other than what is held.
 /// </summary>
-public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, AckOptions ack, ILogger logger)
+public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, ILogger logger)
 {
     private bool _loaded;
 
@@ -34,16 +34,16 @@ public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, AckOpt
 
     /// <summary>
     /// Commits the change (<see cref="CaseStore.SaveAsync"/>) and, once it is saved, holds its case.
-    /// Returns the feed items it appended or settled, to be pushed live. A new case whose row exists
+    /// Returns the feed entries it put in the outbox, to hand to the feeds. A new case whose row exists
     /// already is refused with 409.
     /// </summary>
-    public async Task<(SaveOutcome Outcome, IReadOnlyList<(string AgencyId, FeedItem Item)> Feed)> SaveAsync(CaseChange change, DateTimeOffset now)
+    public async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(CaseChange change, DateTimeOffset now)
     {
         SaveOutcome outcome;
-        IReadOnlyList<(string AgencyId, FeedItem Item)> feed;
+        IReadOnlyList<FeedDelivery> feed;
         try
         {
-            (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now, ack);
+            (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now);
         }
         catch (Exception ex) when (!LeftTheDatabaseUntouched(ex))
         {

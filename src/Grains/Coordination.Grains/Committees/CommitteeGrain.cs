@@ -223,14 +223,10 @@ public sealed class CommitteeGrain(
         return due.Count;
     }
 
-    /// <summary>Delivers the outbox and pushes what it changed live; on failure retries later.</summary>
+    /// <summary>Delivers the outbox to the feeds (which push it live); on failure retries later.</summary>
     private async Task DeliverOutboxAsync()
     {
-        if (await _outbox.DeliverAsync(CommitteeId) is { } delivered)
-        {
-            GrainFactory.NotifyAppended(delivered);
-        }
-        else
+        if (!await _outbox.DeliverAsync(CommitteeId))
         {
             WakeUps.RetryLater(CheckOverdueOrRetryAsync);
         }

@@ -9,7 +9,7 @@ namespace Coordination.Grains.Committees;
 /// <summary>
 /// The plan's storage and its outbox. Feed items cannot commit in the same transaction as grain
 /// state, so every change goes: (1) change the state and put the feed items it causes in the state's
-/// outbox, (2) write the state (<see cref="WriteAsync"/>), (3) append the outbox to the feeds, (4)
+/// outbox, (2) write the state (<see cref="WriteAsync"/>), (3) deliver the outbox to the feeds, (4)
 /// clear the outbox (<see cref="DeliverAsync"/>). A crash before (2) leaves nothing; between (2) and
 /// (3) the items are re-sent by a retry timer, the reminder or the next activation; between (3) and
 /// (4) they are re-sent too, and their dedupe keys turn the re-send into a no-op. So each item
@@ -44,28 +44,27 @@ public sealed class CommitteeOutbox(IPersistentState<CommitteeState> state, ICom
     }
 
     /// <summary>
-    /// Appends the outbox to the feeds and settles what it settles, then clears it; returns every
-    /// feed item changed, or null when the feeds could not be written and the outbox is kept for a retry.
+    /// Delivers the outbox to the feeds, which append its items and settle what it settles, then
+    /// clears it; false when a feed could not be written and the outbox is kept for a retry.
     /// </summary>
-    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>?> DeliverAsync(string committeeId)
+    public async Task<bool> DeliverAsync(string committeeId)
     {
         if (!HasUndelivered)
         {
-            return [];
+            return true;
         }
 
         var batch = state.State.Outbox.ToList();
         var settlements = state.State.Settlements.ToList();
-        IReadOnlyList<(string AgencyId, FeedItem Item)> delivered;
         try
         {
-            delivered = await feedWriter.WriteAsync(batch, settlements, clock.GetUtcNow());
+            await feedWriter.WriteAsync(batch, settlements, clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning("Committee {CommitteeId}: {Count} feed items and {Settlements} settlements not delivered yet ({Error}); will retry",
                 committeeId, batch.Count, settlements.Count, ex.GetType().Name);
-            return null;
+            return false;
         }
 
         // Grain calls do not interleave, so the outbox still starts with this batch.
@@ -81,7 +80,7 @@ public sealed class CommitteeOutbox(IPersistentState<CommitteeState> state, ICom
             logger.LogWarning("Committee {CommitteeId}: clearing the delivered outbox was not stored ({Error})", committeeId, ex.GetType().Name);
         }
 
-        return delivered;
+        return true;
     }
 
     private static bool IsDatabaseFailure(Exception? ex) =>

@@ -1,39 +1,25 @@
 using Coordination.Contracts.Feeds;
-using Coordination.Grains.Feeds;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Coordination.Grains.Committees;
 
 /// <summary>
-/// Puts committee items into agency feeds and settles the ones answered. The plan lives in grain
-/// storage and the feeds in their own tables, so the two cannot share a transaction: the grain
-/// writes its outbox first and calls this after; a replacement lets tests fail it at exactly that point.
+/// Hands committee items, and the settlements of items answered, to the agencies' feeds. The plan
+/// lives in grain storage and the feeds in their own tables, so the two cannot share a transaction:
+/// the grain writes its outbox first and calls this after; a replacement lets tests fail it at
+/// exactly that point.
 /// </summary>
 public interface ICommitteeFeedWriter
 {
-    /// <summary>In one transaction: appends <paramref name="items"/> and settles <paramref name="settlements"/>; returns every item changed.</summary>
-    Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> WriteAsync(
-        IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Delivers <paramref name="items"/> and <paramref name="settlements"/> to each agency's feed; completes once every feed has written its part.</summary>
+    Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset causedAt);
 }
 
-public sealed class CommitteeFeedWriter(NpgsqlDataSource db, IOptions<AckOptions> ack) : ICommitteeFeedWriter
+public sealed class CommitteeFeedWriter(IGrainFactory grains) : ICommitteeFeedWriter
 {
-    public async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> WriteAsync(
-        IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Settle first, then append: the same lock order as an escalation (feed item rows, then feed
-        // heads). Appending first held the committee's feed head while waiting for an owner's item that
-        // an escalation had locked, and that escalation waited for the committee's head: a deadlock
-        // PostgreSQL broke by failing one of them. Settling first also never settles an item this same
-        // write appends.
-        var settled = await FeedStore.ResolveAsync(connection, transaction, settlements, now, cancellationToken);
-        var appended = await FeedStore.AppendAsync(connection, transaction, items, now, ack.Value, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return [.. appended, .. settled];
-    }
+    public Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset causedAt) =>
+        Task.WhenAll(FeedDelivery.Of(Guid.CreateVersion7(causedAt), causedAt, settlements, items)
+            .Select(delivery => grains.GetGrain<IAgencyFeedGrain>(delivery.AgencyId).Deliver(delivery)));
 }
 
 /// <summary>The SQL committees read from the feed tables.</summary>

@@ -10,13 +10,14 @@ using Npgsql;
 namespace Coordination.Grains.Feeds;
 
 /// <summary>
-/// One agency's feed. Items are written by whoever causes them, inside their own transaction
-/// (see <see cref="FeedStore"/>); this grain serves reads and acknowledgements, pushes items live
-/// to the web hosts that watch it (<see cref="FeedWatchers"/>), and escalates items whose
-/// acknowledgement deadline passes. Due times live in the database; one timer fires the next of them
-/// on time (or retries a check that failed), activation catches up on anything that fell due while no
-/// silo held the feed, and <see cref="DeadlineSweeper"/> activates the feeds with deadlines pending
-/// after a restart or a silo's death, and any whose timer was missed.
+/// One agency's feed, and its only writer (<see cref="FeedLog"/>): producers commit the items they
+/// cause to their outbox and deliver them here; this grain appends them, serves reads and
+/// acknowledgements, pushes what it writes live to the web hosts that watch it
+/// (<see cref="FeedWatchers"/>), and escalates items whose acknowledgement deadline passes. Due times
+/// live in the database; one timer fires the next of them on time (or retries a check that failed),
+/// activation catches up on anything that fell due, or was left in the outbox, while no silo held the
+/// feed, and <see cref="DeadlineSweeper"/> activates the feeds with work pending after a restart or a
+/// silo's death, and any whose timer or delivery was missed.
 /// </summary>
 public sealed class AgencyFeedGrain(
     NpgsqlDataSource db,
@@ -27,6 +28,7 @@ public sealed class AgencyFeedGrain(
 {
 
     private readonly RecentItems _recent = new();
+    private FeedLog? _log;
     private FeedWatchers? _watchers;
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerDue;
@@ -35,6 +37,8 @@ public sealed class AgencyFeedGrain(
     private string AgencyId => this.GetPrimaryKeyString();
 
     private FeedWatchers Watchers => _watchers ??= new FeedWatchers(AgencyId, logger);
+
+    private FeedLog Log => _log ??= new FeedLog(AgencyId, db, ackOptions.Value, clock, Written, logger);
 
     /// <summary>
     /// Catches up on deadlines that passed while no silo held this feed. Never fails: a failed
@@ -83,11 +87,39 @@ public sealed class AgencyFeedGrain(
         return item;
     }
 
-    public Task Appended(IReadOnlyList<FeedItem> items)
+    public async Task Deliver(FeedDelivery delivery)
     {
-        _recent.Remember(items);
-        Publish(items);
-        var earliest = items.Where(i => i.RequiresAck && i.AcknowledgedAt is null && i.AckDeadline is not null)
+        try
+        {
+            await Log.DeliverAsync(delivery);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The change waits in the producer's outbox; catching up soon writes it.
+            RetryCheckAfter(ex);
+            throw;
+        }
+    }
+
+    public Task<int> CatchUp() => CheckOrRetryAsync(CancellationToken.None);
+
+    /// <summary>After each committed write: push its items, count its escalations, time the deadlines.</summary>
+    private void Written(FeedWrite written)
+    {
+        _recent.Remember(written.Changed);
+        Publish(written.Changed);
+        if (written.Raised > 0)
+        {
+            metrics.EscalationsRaised(AgencyId, written.Raised - written.Onward.Sum(d => d.Items.Count));
+            logger.LogWarning("Agency {AgencyId}: {Count} overdue acknowledgement alerts raised", AgencyId, written.Raised);
+        }
+
+        foreach (var delivery in written.Onward)
+        {
+            metrics.EscalationsRaised(delivery.AgencyId, delivery.Items.Count);
+        }
+
+        var earliest = written.Changed.Where(i => i.RequiresAck && i.AcknowledgedAt is null && i.AckDeadline is not null)
             .Select(i => i.AckDeadline!.Value)
             .DefaultIfEmpty()
             .Min();
@@ -95,11 +127,7 @@ public sealed class AgencyFeedGrain(
         {
             Schedule(earliest);
         }
-
-        return Task.CompletedTask;
     }
-
-    public Task<int> EscalateDue() => CheckOrRetryAsync(CancellationToken.None);
 
     private void Publish(IReadOnlyList<FeedItem> items) => Watchers.Push(items);
 
@@ -112,7 +140,7 @@ public sealed class AgencyFeedGrain(
     {
         try
         {
-            var escalated = await EscalateDueAsync(cancellationToken);
+            var escalated = await CatchUpAsync(cancellationToken);
             _failedChecks = 0;
             return escalated;
         }
@@ -146,33 +174,14 @@ public sealed class AgencyFeedGrain(
         Schedule(clock.GetUtcNow() + delay);
     }
 
-    /// <summary>Escalates every item now past its due time, then waits for the next one.</summary>
-    private async Task<int> EscalateDueAsync(CancellationToken cancellationToken)
+    /// <summary>Delivers what the outbox holds, escalates every item now past its due time, then waits for the next one.</summary>
+    private async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var escalated = await EscalationStore.EscalateDueAsync(db, AgencyId, now, ackOptions.Value, cancellationToken);
-        foreach (var group in escalated.GroupBy(e => e.AgencyId))
-        {
-            var items = group.Select(e => e.Item).ToList();
-            metrics.EscalationsRaised(group.Key, items.Count);
-            if (group.Key == AgencyId)
-            {
-                _recent.Remember(items);
-                Publish(items);
-            }
-            else
-            {
-                GrainFactory.GetGrain<IAgencyFeedGrain>(group.Key).Appended(items).Ignore();
-            }
-        }
-
-        if (escalated.Count > 0)
-        {
-            logger.LogWarning("Agency {AgencyId}: {Count} overdue acknowledgement alerts raised", AgencyId, escalated.Count);
-        }
-
+        var written = await Log.CatchUpAsync();
+        // In the outbox already: a feed not reached now writes its alerts when it catches up.
+        await GrainFactory.DeliverAsync(written.Onward, logger);
         Schedule(await EscalationStore.NextDueAsync(db, AgencyId, cancellationToken));
-        return escalated.Count;
+        return written.Raised;
     }
 
     /// <summary>

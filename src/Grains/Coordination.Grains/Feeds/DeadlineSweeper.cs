@@ -158,12 +158,12 @@ public sealed class DeadlineSweeper(
     private async Task<Outcome> WakeAsync(
         IReadOnlyCollection<string>? only = null, DateTimeOffset? dueBy = null, CancellationToken cancellationToken = default)
     {
-        var agencies = await EscalationStore.AgenciesWithPendingDeadlinesAsync(db, only, dueBy, cancellationToken);
+        var agencies = await EscalationStore.AgenciesWithPendingWorkAsync(db, only, dueBy, cancellationToken);
         var results = await Task.WhenAll(agencies.Select(async agency =>
         {
             try
             {
-                return (agency, Raised: await grains.GetGrain<IAgencyFeedGrain>(agency).EscalateDue(), Reached: true);
+                return (agency, Raised: await grains.GetGrain<IAgencyFeedGrain>(agency).CatchUp(), Reached: true);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {

@@ -3,20 +3,23 @@ using Npgsql;
 
 namespace Coordination.Grains.Feeds;
 
-/// <summary>Finds unacknowledged items past their due time and raises <c>AckOverdue</c> for them.</summary>
+/// <summary>Finds feeds with work pending, and unacknowledged items past their due time, and composes their <c>AckOverdue</c> alerts.</summary>
 public static class EscalationStore
 {
     /// <summary>
-    /// The agencies holding an unacknowledged item with a deadline pending: of <paramref name="only"/>
-    /// (all when null), with a deadline at or before <paramref name="dueBy"/> (any when null).
+    /// The agencies whose feed has work pending: an unacknowledged item with a deadline, or entries
+    /// waiting in the outbox; of <paramref name="only"/> (all when null), due (or caused) at or before
+    /// <paramref name="dueBy"/> (any time when null).
     /// </summary>
-    public static async Task<IReadOnlyList<string>> AgenciesWithPendingDeadlinesAsync(
+    public static async Task<IReadOnlyList<string>> AgenciesWithPendingWorkAsync(
         NpgsqlDataSource db, IReadOnlyCollection<string>? only, DateTimeOffset? dueBy, CancellationToken cancellationToken)
     {
         var agencies = new List<string>();
         await using var command = db.CreateCommand(
-            "SELECT DISTINCT agency_id FROM feed_items WHERE acknowledged_at IS NULL AND next_escalation_at IS NOT NULL " +
-            "AND (@dueBy::timestamptz IS NULL OR next_escalation_at <= @dueBy) AND (@only::text[] IS NULL OR agency_id = ANY(@only))");
+            "SELECT agency_id FROM feed_items WHERE acknowledged_at IS NULL AND next_escalation_at IS NOT NULL " +
+            "AND (@dueBy::timestamptz IS NULL OR next_escalation_at <= @dueBy) AND (@only::text[] IS NULL OR agency_id = ANY(@only)) " +
+            "UNION SELECT agency_id FROM feed_outbox WHERE (@dueBy::timestamptz IS NULL OR caused_at <= @dueBy) " +
+            "AND (@only::text[] IS NULL OR agency_id = ANY(@only))");
         command.Parameters.AddWithValue("dueBy", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)dueBy?.UtcDateTime ?? DBNull.Value);
         command.Parameters.AddWithValue("only", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, (object?)only?.ToArray() ?? DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -28,12 +31,25 @@ public static class EscalationStore
         return agencies;
     }
 
-    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> EscalateDueAsync(
-        NpgsqlDataSource db, string agencyId, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken)
+    /// <summary>
+    /// What escalating an agency's overdue items takes: the rows' advances (<see cref="Updates"/>, to
+    /// run in the feed's write) and the <c>AckOverdue</c> items they raise, in this feed
+    /// (<see cref="Own"/>) and in the feeds of the agencies that caused them (<see cref="Onward"/>).
+    /// </summary>
+    public sealed record Escalation(IReadOnlyList<NpgsqlBatchCommand> Updates, IReadOnlyList<NewFeedItem> Own, IReadOnlyList<NewFeedItem> Onward)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        public static readonly Escalation None = new([], [], []);
 
+        public int Raised => Own.Count + Onward.Count;
+    }
+
+    /// <summary>
+    /// Locks the agency's items past their due time (SKIP LOCKED: an acknowledgement in progress wins)
+    /// inside the feed's write transaction, and composes their escalation.
+    /// </summary>
+    public static async Task<Escalation> DueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string agencyId, DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken)
+    {
         var due = new List<(long Seq, Guid Id, string Type, string? CaseId, string? CommitteeId, string? TaskId, string Urgency, DateTimeOffset Deadline, string? CausedBy, int Count, DateTime[] Checkpoints)>();
         await using (var select = new NpgsqlCommand(
             "SELECT seq, id, type, case_id, committee_id, task_id, urgency, ack_deadline, caused_by, escalation_count, checkpoints " +
@@ -59,13 +75,12 @@ public static class EscalationStore
 
         if (due.Count == 0)
         {
-            return [];
+            return Escalation.None;
         }
 
-        // The rows' advances and the AckOverdue appends go in one batch: one round trip however many
-        // items fell due, with the rows still locked before the feed heads.
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var overdue = new List<NewFeedItem>();
+        var updates = new List<NpgsqlBatchCommand>();
+        var own = new List<NewFeedItem>();
+        var onward = new List<NewFeedItem>();
         foreach (var item in due)
         {
             var round = item.Count + 1;
@@ -81,10 +96,14 @@ public static class EscalationStore
                 ["escalation"] = round.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             var summary = $"{item.Type} {(item.CaseId ?? item.TaskId ?? item.Id.ToString())} for {agencyId} is not acknowledged, {Math.Max(0, (int)late.TotalMinutes)} min past its deadline";
-            var recipients = new[] { agencyId, item.CausedBy }.Where(a => a is not null).Distinct(StringComparer.Ordinal);
-            overdue.AddRange(recipients.Select(recipient => new NewFeedItem(
-                recipient!, $"overdue:{item.Id}:{round}", FeedItemType.AckOverdue, FeedItemKind.Alert, item.CaseId,
-                item.CommitteeId, item.TaskId, summary, urgency, RequiresAck: false, CausedByAgencyId: null, data)));
+            NewFeedItem Overdue(string recipient) => new(
+                recipient, $"overdue:{item.Id}:{round}", FeedItemType.AckOverdue, FeedItemKind.Alert, item.CaseId,
+                item.CommitteeId, item.TaskId, summary, urgency, RequiresAck: false, CausedByAgencyId: null, data);
+            own.Add(Overdue(agencyId));
+            if (item.CausedBy is { } causedBy && causedBy != agencyId)
+            {
+                onward.Add(Overdue(causedBy));
+            }
 
             var update = new NpgsqlBatchCommand(
                 "UPDATE feed_items SET escalation_count = @round, next_escalation_at = @next WHERE agency_id = @agency AND seq = @seq");
@@ -95,18 +114,10 @@ public static class EscalationStore
             update.Parameters.AddWithValue("next", next.UtcDateTime);
             update.Parameters.AddWithValue("agency", agencyId);
             update.Parameters.AddWithValue("seq", item.Seq);
-            batch.BatchCommands.Add(update);
+            updates.Add(update);
         }
 
-        var pending = FeedStore.AddAppends(batch, overdue, now, ack);
-        IReadOnlyList<(string AgencyId, FeedItem Item)> appended;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            appended = await FeedStore.ReadAppendedAsync(reader, pending, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return appended;
+        return new Escalation(updates, own, onward);
     }
 
     public static async Task<DateTimeOffset?> NextDueAsync(NpgsqlDataSource db, string agencyId, CancellationToken cancellationToken)

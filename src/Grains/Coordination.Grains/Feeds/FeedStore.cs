@@ -6,7 +6,10 @@ using NpgsqlTypes;
 
 namespace Coordination.Grains.Feeds;
 
-/// <summary>The SQL of agency feeds, in one place.</summary>
+/// <summary>
+/// The SQL of agency feeds, in one place. Producers use only <see cref="AddToOutbox"/>; everything
+/// that writes <c>feed_items</c> or <c>feed_heads</c> is called by the feed's own grain (<see cref="FeedLog"/>).
+/// </summary>
 public static class FeedStore
 {
     private const string Columns =
@@ -14,132 +17,195 @@ public static class FeedStore
         "ack_deadline, acknowledged_at, acknowledged_by, data";
 
     /// <summary>
-    /// Appends items inside the caller's transaction, so they commit together with the change that
-    /// caused them. Agencies are locked in id order to keep concurrent transactions deadlock-free.
+    /// Adds to <paramref name="batch"/> (the producer's transaction) the outbox rows of
+    /// <paramref name="deliveries"/>, one statement each, so they commit with the change that causes them.
     /// </summary>
-    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> AppendAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NewFeedItem> items,
-        DateTimeOffset now, AckOptions ack, CancellationToken cancellationToken = default)
+    public static void AddToOutbox(NpgsqlBatch batch, IEnumerable<FeedDelivery> deliveries)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var pending = AddAppends(batch, items, now, ack);
-        if (pending.Count == 0)
+        foreach (var delivery in deliveries)
         {
-            return [];
+            var entries = delivery.Resolutions.Select(r => new OutboxEntry(null, r))
+                .Concat(delivery.Items.Select(i => new OutboxEntry(i, null)))
+                .Select(e => JsonSerializer.Serialize(e, CoordinationJson.Options))
+                .ToArray();
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO feed_outbox (agency_id, change_id, position, caused_at, entry) " +
+                "SELECT @agency, @change, t.position, @caused, t.entry FROM unnest(@entries::jsonb[]) WITH ORDINALITY AS t(entry, position)");
+            insert.Parameters.AddWithValue("agency", delivery.AgencyId);
+            insert.Parameters.AddWithValue("change", delivery.ChangeId);
+            insert.Parameters.AddWithValue("caused", delivery.CausedAt.UtcDateTime);
+            insert.Parameters.AddWithValue("entries", NpgsqlDbType.Array | NpgsqlDbType.Text, entries);
+            batch.BatchCommands.Add(insert);
+        }
+    }
+
+    /// <summary>The changes waiting in the outbox for an agency's feed, oldest first.</summary>
+    public static async Task<IReadOnlyList<FeedDelivery>> OutboxAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string agencyId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT change_id, caused_at, entry FROM feed_outbox WHERE agency_id = @agency " +
+            "ORDER BY caused_at, change_id, position LIMIT @limit", connection, transaction);
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("limit", limit);
+        var rows = new List<(Guid Change, DateTimeOffset CausedAt, OutboxEntry Entry)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetGuid(0), ToOffset(reader.GetDateTime(1)),
+                    JsonSerializer.Deserialize<OutboxEntry>(reader.GetString(2), CoordinationJson.Options)!));
+            }
         }
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await ReadAppendedAsync(reader, pending, cancellationToken);
+        // A change cut off by the limit is left whole for the next read.
+        if (rows.Count == limit)
+        {
+            var last = rows[^1].Change;
+            rows.RemoveAll(r => r.Change == last);
+        }
+
+        return rows.GroupBy(r => r.Change)
+            .Select(g => new FeedDelivery(agencyId, g.Key, g.First().CausedAt,
+                [.. g.Where(r => r.Entry.Resolution is not null).Select(r => r.Entry.Resolution!)],
+                [.. g.Where(r => r.Entry.Item is not null).Select(r => r.Entry.Item!)]))
+            .ToList();
+    }
+
+    /// <summary>The last seq of an agency's feed, creating its head row for its first item.</summary>
+    public static async Task<long> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string agencyId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO feed_heads (agency_id, last_seq) VALUES (@agency, 0) ON CONFLICT (agency_id) DO NOTHING; " +
+            "SELECT last_seq FROM feed_heads WHERE agency_id = @agency", connection, transaction);
+        command.Parameters.AddWithValue("agency", agencyId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Which of <paramref name="keys"/> the agency's feed holds already.</summary>
+    public static async Task<IReadOnlySet<string>> ExistingKeysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string agencyId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return existing;
+        }
+
+        await using var command = new NpgsqlCommand(
+            "SELECT dedupe_key FROM feed_items WHERE agency_id = @agency AND dedupe_key = ANY (@keys)", connection, transaction);
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("keys", keys.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            existing.Add(reader.GetString(0));
+        }
+
+        return existing;
     }
 
     /// <summary>
-    /// Adds the appends of <paramref name="items"/> to <paramref name="batch"/>, in agency id order
-    /// (see <see cref="AppendAsync"/>), so a change and the items it causes go to PostgreSQL in one
-    /// round trip. Returns the items in the order their rows will come back.
+    /// The item <paramref name="item"/> becomes at <paramref name="seq"/>: its time and acknowledgement
+    /// deadline count from <paramref name="causedAt"/> (its earliest checkpoint still ahead, or the
+    /// deadline its urgency gives).
     /// </summary>
-    public static IReadOnlyList<NewFeedItem> AddAppends(NpgsqlBatch batch, IEnumerable<NewFeedItem> items, DateTimeOffset now, AckOptions ack)
+    public static (FeedItem Item, DateTime[] Checkpoints) Number(NewFeedItem item, long seq, DateTimeOffset causedAt, AckOptions ack)
     {
-        var ordered = items.OrderBy(i => i.AgencyId, StringComparer.Ordinal).ToList();
-        foreach (var item in ordered)
-        {
-            var checkpoints = (item.Checkpoints ?? []).Where(c => c > now).Order().ToArray();
-            var deadline = item.RequiresAck
-                ? checkpoints.Append(now + ack.DeadlineFor(item.Urgency)).Min()
-                : (DateTimeOffset?)null;
-            var command = new NpgsqlBatchCommand(
-                "SELECT * FROM coordination_append_feed_item(@agency, @dedupe, @id, @type, @kind, @case, @committee, @task, " +
-                "@summary, @urgency, @occurred, @requiresAck, @deadline, @causedBy, @data, @checkpoints)");
-            command.Parameters.AddWithValue("agency", item.AgencyId);
-            command.Parameters.AddWithValue("dedupe", item.DedupeKey);
-            command.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
-            command.Parameters.AddWithValue("type", item.Type.ToString());
-            command.Parameters.AddWithValue("kind", item.Kind.ToString());
-            command.Parameters.AddWithValue("case", NpgsqlDbType.Text, (object?)item.CaseId ?? DBNull.Value);
-            command.Parameters.AddWithValue("committee", NpgsqlDbType.Text, (object?)item.CommitteeId ?? DBNull.Value);
-            command.Parameters.AddWithValue("task", NpgsqlDbType.Text, (object?)item.TaskId ?? DBNull.Value);
-            command.Parameters.AddWithValue("summary", item.Summary);
-            command.Parameters.AddWithValue("urgency", item.Urgency.ToString());
-            command.Parameters.AddWithValue("occurred", now.UtcDateTime);
-            command.Parameters.AddWithValue("requiresAck", item.RequiresAck);
-            command.Parameters.AddWithValue("deadline", NpgsqlDbType.TimestampTz, deadline is { } d ? d.UtcDateTime : DBNull.Value);
-            command.Parameters.AddWithValue("causedBy", NpgsqlDbType.Text, (object?)item.CausedByAgencyId ?? DBNull.Value);
-            command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(item.Data, CoordinationJson.Options));
-            command.Parameters.AddWithValue("checkpoints", checkpoints.Select(c => c.UtcDateTime).ToArray());
-            batch.BatchCommands.Add(command);
-        }
+        var checkpoints = (item.Checkpoints ?? []).Where(c => c > causedAt).Order().ToArray();
+        var deadline = item.RequiresAck ? checkpoints.Append(causedAt + ack.DeadlineFor(item.Urgency)).Min() : (DateTimeOffset?)null;
+        return (new FeedItem(seq, Guid.CreateVersion7(causedAt), item.Type, item.Kind, item.CaseId, item.CommitteeId, item.TaskId,
+            item.Summary, item.Urgency, causedAt, item.RequiresAck, deadline, null, null, item.Data),
+            checkpoints.Select(c => c.UtcDateTime).ToArray());
+    }
 
-        return ordered;
+    /// <summary>The INSERT of a numbered item (see <see cref="Number"/>) into <paramref name="agencyId"/>'s feed.</summary>
+    public static NpgsqlBatchCommand Insert(string agencyId, string dedupeKey, FeedItem item, string? causedBy, DateTime[] checkpoints)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO feed_items (agency_id, seq, id, dedupe_key, type, kind, case_id, committee_id, task_id, summary, urgency, " +
+            "occurred_at, requires_ack, ack_deadline, caused_by, next_escalation_at, data, checkpoints) " +
+            "VALUES (@agency, @seq, @id, @dedupe, @type, @kind, @case, @committee, @task, @summary, @urgency, " +
+            "@occurred, @requiresAck, @deadline, @causedBy, @next, @data, @checkpoints)");
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("seq", item.Seq);
+        command.Parameters.AddWithValue("id", item.Id);
+        command.Parameters.AddWithValue("dedupe", dedupeKey);
+        command.Parameters.AddWithValue("type", item.Type.ToString());
+        command.Parameters.AddWithValue("kind", item.Kind.ToString());
+        command.Parameters.AddWithValue("case", NpgsqlDbType.Text, (object?)item.CaseId ?? DBNull.Value);
+        command.Parameters.AddWithValue("committee", NpgsqlDbType.Text, (object?)item.CommitteeId ?? DBNull.Value);
+        command.Parameters.AddWithValue("task", NpgsqlDbType.Text, (object?)item.TaskId ?? DBNull.Value);
+        command.Parameters.AddWithValue("summary", item.Summary);
+        command.Parameters.AddWithValue("urgency", item.Urgency.ToString());
+        command.Parameters.AddWithValue("occurred", item.OccurredAt.UtcDateTime);
+        command.Parameters.AddWithValue("requiresAck", item.RequiresAck);
+        var deadline = item.AckDeadline is { } d ? (object)d.UtcDateTime : DBNull.Value;
+        command.Parameters.AddWithValue("deadline", NpgsqlDbType.TimestampTz, deadline);
+        command.Parameters.AddWithValue("causedBy", NpgsqlDbType.Text, (object?)causedBy ?? DBNull.Value);
+        command.Parameters.AddWithValue("next", NpgsqlDbType.TimestampTz, item.RequiresAck ? deadline : DBNull.Value);
+        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(item.Data, CoordinationJson.Options));
+        command.Parameters.AddWithValue("checkpoints", checkpoints);
+        return command;
+    }
+
+    /// <summary>Settles the open items a resolution names; the batch's result set holds them.</summary>
+    public static NpgsqlBatchCommand Resolve(FeedResolution resolution, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(
+            "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL " +
+            "WHERE agency_id = @agency AND (dedupe_key = @prefix OR (right(@prefix, 1) = ':' AND starts_with(dedupe_key, @prefix))) " +
+            "AND requires_ack AND acknowledged_at IS NULL " +
+            $"RETURNING {Columns}");
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.AddWithValue("by", resolution.ResolvedBy);
+        command.Parameters.AddWithValue("agency", resolution.AgencyId);
+        command.Parameters.AddWithValue("prefix", resolution.DedupeKeyPrefix);
+        return command;
     }
 
     /// <summary>
-    /// Reads the rows of the appends added by <see cref="AddAppends"/>: every result set with columns
-    /// is the next append's, whatever row-less statements (inserts, updates) the batch also holds.
+    /// Moves the feed's head from <paramref name="from"/> to <paramref name="to"/>; affects no row when
+    /// another writer moved it first. Run first in a write, its row lock queues a second activation of
+    /// the feed (during a failover) behind the first, which then finds the head moved and reloads.
     /// </summary>
-    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> ReadAppendedAsync(
-        NpgsqlDataReader reader, IReadOnlyList<NewFeedItem> pending, CancellationToken cancellationToken = default)
+    public static NpgsqlBatchCommand MoveHead(string agencyId, long from, long to)
     {
-        var appended = new List<(string, FeedItem)>(pending.Count);
-        do
-        {
-            if (reader.FieldCount == 0 || appended.Count == pending.Count)
-            {
-                continue;
-            }
-
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new InvalidOperationException("Appending a feed item returned no row.");
-            }
-
-            var item = pending[appended.Count];
-            appended.Add((item.AgencyId, new FeedItem(
-                Seq: reader.GetInt64(0),
-                Id: reader.GetGuid(1),
-                Type: item.Type,
-                Kind: item.Kind,
-                CaseId: item.CaseId,
-                CommitteeId: item.CommitteeId,
-                TaskId: item.TaskId,
-                Summary: item.Summary,
-                Urgency: item.Urgency,
-                OccurredAt: ToOffset(reader.GetDateTime(2)),
-                RequiresAck: item.RequiresAck,
-                AckDeadline: reader.IsDBNull(3) ? null : ToOffset(reader.GetDateTime(3)),
-                AcknowledgedAt: reader.IsDBNull(4) ? null : ToOffset(reader.GetDateTime(4)),
-                AcknowledgedBy: reader.IsDBNull(5) ? null : reader.GetString(5),
-                Data: item.Data)));
-        }
-        while (await reader.NextResultAsync(cancellationToken));
-
-        if (appended.Count != pending.Count)
-        {
-            throw new InvalidOperationException($"Appended {appended.Count} feed items of {pending.Count}.");
-        }
-
-        return appended;
+        var command = new NpgsqlBatchCommand("UPDATE feed_heads SET last_seq = @to WHERE agency_id = @agency AND last_seq = @from");
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        return command;
     }
 
-    /// <summary>Acknowledges, inside the caller's transaction, the open items the resolutions settle.</summary>
-    public static async Task<IReadOnlyList<(string AgencyId, FeedItem Item)>> ResolveAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<FeedResolution> resolutions,
-        DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>Deletes the outbox rows of the changes a write consumed.</summary>
+    public static NpgsqlBatchCommand ConsumeOutbox(string agencyId, IEnumerable<Guid> changes)
     {
-        var resolved = new List<(string, FeedItem)>();
-        foreach (var resolution in resolutions)
+        var command = new NpgsqlBatchCommand("DELETE FROM feed_outbox WHERE agency_id = @agency AND change_id = ANY (@changes)");
+        command.Parameters.AddWithValue("agency", agencyId);
+        command.Parameters.AddWithValue("changes", changes.Distinct().ToArray());
+        return command;
+    }
+
+    /// <summary>Reads the items a batch's resolutions returned: the next result set with columns.</summary>
+    public static async Task<IReadOnlyList<FeedItem>> ReadResolvedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        while (reader.FieldCount == 0)
         {
-            await using var command = new NpgsqlCommand(
-                "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL " +
-                "WHERE agency_id = @agency AND (dedupe_key = @prefix OR (right(@prefix, 1) = ':' AND starts_with(dedupe_key, @prefix))) " +
-                "AND requires_ack AND acknowledged_at IS NULL " +
-                $"RETURNING {Columns}", connection, transaction);
-            command.Parameters.AddWithValue("now", now.UtcDateTime);
-            command.Parameters.AddWithValue("by", resolution.ResolvedBy);
-            command.Parameters.AddWithValue("agency", resolution.AgencyId);
-            command.Parameters.AddWithValue("prefix", resolution.DedupeKeyPrefix);
-            resolved.AddRange((await ReadAllAsync(command, cancellationToken)).Select(i => (resolution.AgencyId, i)));
+            if (!await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("A resolution returned no result set.");
+            }
         }
 
-        return resolved;
+        var items = new List<FeedItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(Read(reader));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return items;
     }
 
     public static async Task<IReadOnlyList<FeedItem>> SinceAsync(NpgsqlDataSource db, string agencyId, long afterSeq, int limit, CancellationToken cancellationToken = default)
@@ -187,26 +253,31 @@ public static class FeedStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new FeedItem(
-                Seq: reader.GetInt64(0),
-                Id: reader.GetGuid(1),
-                Type: Enum.Parse<FeedItemType>(reader.GetString(2)),
-                Kind: Enum.Parse<FeedItemKind>(reader.GetString(3)),
-                CaseId: reader.IsDBNull(4) ? null : reader.GetString(4),
-                CommitteeId: reader.IsDBNull(5) ? null : reader.GetString(5),
-                TaskId: reader.IsDBNull(6) ? null : reader.GetString(6),
-                Summary: reader.GetString(7),
-                Urgency: Enum.Parse<Urgency>(reader.GetString(8)),
-                OccurredAt: ToOffset(reader.GetDateTime(9)),
-                RequiresAck: reader.GetBoolean(10),
-                AckDeadline: reader.IsDBNull(11) ? null : ToOffset(reader.GetDateTime(11)),
-                AcknowledgedAt: reader.IsDBNull(12) ? null : ToOffset(reader.GetDateTime(12)),
-                AcknowledgedBy: reader.IsDBNull(13) ? null : reader.GetString(13),
-                Data: JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(14), CoordinationJson.Options) ?? []));
+            items.Add(Read(reader));
         }
 
         return items;
     }
+
+    private static FeedItem Read(NpgsqlDataReader reader) => new(
+        Seq: reader.GetInt64(0),
+        Id: reader.GetGuid(1),
+        Type: Enum.Parse<FeedItemType>(reader.GetString(2)),
+        Kind: Enum.Parse<FeedItemKind>(reader.GetString(3)),
+        CaseId: reader.IsDBNull(4) ? null : reader.GetString(4),
+        CommitteeId: reader.IsDBNull(5) ? null : reader.GetString(5),
+        TaskId: reader.IsDBNull(6) ? null : reader.GetString(6),
+        Summary: reader.GetString(7),
+        Urgency: Enum.Parse<Urgency>(reader.GetString(8)),
+        OccurredAt: ToOffset(reader.GetDateTime(9)),
+        RequiresAck: reader.GetBoolean(10),
+        AckDeadline: reader.IsDBNull(11) ? null : ToOffset(reader.GetDateTime(11)),
+        AcknowledgedAt: reader.IsDBNull(12) ? null : ToOffset(reader.GetDateTime(12)),
+        AcknowledgedBy: reader.IsDBNull(13) ? null : reader.GetString(13),
+        Data: JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(14), CoordinationJson.Options) ?? []);
+
+    /// <summary>A row of <c>feed_outbox</c>: exactly one of the two is set.</summary>
+    private sealed record OutboxEntry(NewFeedItem? Item, FeedResolution? Resolution);
 
     private static DateTimeOffset ToOffset(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 }

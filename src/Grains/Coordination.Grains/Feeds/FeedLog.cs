@@ -1,0 +1,216 @@
+using Coordination.Contracts.Feeds;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Coordination.Grains.Feeds;
+
+/// <summary>What one write of a feed committed.</summary>
+/// <param name="Changed">This feed's items appended or settled, to push live and to time.</param>
+/// <param name="Onward">Overdue alerts for the feeds of agencies that caused escalated items, in the outbox already.</param>
+/// <param name="Raised">How many overdue alerts the write raised, here and onward.</param>
+public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<FeedDelivery> Onward, int Raised);
+
+/// <summary>
+/// The write side of one agency's feed, held by its grain: the only code that appends to, settles
+/// and escalates the feed. Numbers items from the head it holds; writes whatever arrived while the
+/// previous write was in flight as one transaction (one COMMIT for the items of many concurrent
+/// flags); skips items whose dedupe key the feed holds; and consumes the producers' outbox rows in
+/// the same transaction. Its grain runs it on one scheduler; the queue is locked all the same, so
+/// that it is correct anywhere (tests drive it from the thread pool).
+/// </summary>
+/// <remarks>
+/// A second activation of the same feed (a silo declared dead while still running) is kept out by
+/// the database: every write first moves <c>feed_heads</c> from the head this log holds, so a writer
+/// with a stale head waits for the other's COMMIT, affects no row, rolls back and reloads; and the
+/// primary key on (agency, seq) refuses a duplicate seq outright. Neither leaves a gap.
+/// </remarks>
+public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
+{
+    /// <summary>Outbox changes read per catch-up; more wait for the next.</summary>
+    private const int OutboxBatch = 500;
+
+    private const int Attempts = 3;
+
+    private readonly List<Request> _queue = [];
+    private bool _writing;
+    private long? _head;
+
+    /// <summary>Writes one producer's change to the feed; completes once committed.</summary>
+    public Task DeliverAsync(FeedDelivery delivery) => Enqueue(new Request(delivery));
+
+    /// <summary>
+    /// Writes what the outbox holds for this feed and escalates what is due; returns the write, whose
+    /// <see cref="FeedWrite.Onward"/> alerts the caller hands to the feeds of the agencies concerned.
+    /// </summary>
+    public Task<FeedWrite> CatchUpAsync() => Enqueue(new Request(null));
+
+    private Task<FeedWrite> Enqueue(Request request)
+    {
+        bool start;
+        lock (_queue)
+        {
+            _queue.Add(request);
+            start = !_writing;
+            _writing = true;
+        }
+
+        if (start)
+        {
+            _ = WriteQueuedAsync();
+        }
+
+        return request.Done.Task;
+    }
+
+    /// <summary>Writes what is queued, as one write, until nothing is; never throws (each request learns its outcome).</summary>
+    private async Task WriteQueuedAsync()
+    {
+        while (true)
+        {
+            List<Request> requests;
+            lock (_queue)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                requests = [.. _queue];
+                _queue.Clear();
+            }
+
+            try
+            {
+                var written = await WriteWithRetriesAsync(requests);
+                requests.ForEach(r => r.Done.TrySetResult(written));
+                Tell(written);
+            }
+            catch (Exception ex)
+            {
+                requests.ForEach(r => r.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    /// <summary>What is committed stays committed: a failure to act on it afterwards is logged, not reported to the writers.</summary>
+    private void Tell(FeedWrite written)
+    {
+        try
+        {
+            onWritten(written);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Feed of agency {AgencyId}: acting on a committed write failed", agencyId);
+        }
+    }
+
+    private async Task<FeedWrite> WriteWithRetriesAsync(IReadOnlyList<Request> requests)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteAsync(requests);
+            }
+            catch (Exception ex)
+            {
+                // Whatever failed, the head held may no longer be the stored one.
+                _head = null;
+                if (attempt == Attempts || !(ex is HeadMovedException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
+                {
+                    throw;
+                }
+
+                logger.LogWarning("Feed of agency {AgencyId} was written by another activation; reloading its head and writing again", agencyId);
+            }
+        }
+    }
+
+    private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        var head = _head ?? await FeedStore.HeadAsync(connection, transaction, agencyId, default);
+        var deliveries = new List<FeedDelivery>();
+        var escalation = EscalationStore.Escalation.None;
+        IReadOnlyList<FeedDelivery> onward = [];
+        if (requests.Any(r => r.Delivery is null))
+        {
+            deliveries.AddRange(await FeedStore.OutboxAsync(connection, transaction, agencyId, OutboxBatch, default));
+            escalation = await EscalationStore.DueAsync(connection, transaction, agencyId, now, ack, default);
+            onward = FeedDelivery.Of(Guid.CreateVersion7(now), now, [], escalation.Onward);
+        }
+
+        var drained = deliveries.Select(d => d.ChangeId).ToHashSet();
+        deliveries.AddRange(requests.Select(r => r.Delivery).OfType<FeedDelivery>().Where(d => !drained.Contains(d.ChangeId)));
+        var appends = escalation.Own.Select(i => (Item: i, CausedAt: now))
+            .Concat(deliveries.SelectMany(d => d.Items.Select(i => (Item: i, d.CausedAt))))
+            .ToList();
+        var existing = await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, appends.Select(a => a.Item.DedupeKey).ToHashSet(), default);
+
+        // The head moves first (see the remarks), then everything in the order it was caused: a
+        // change's resolutions before its items, so a re-booking settles the old pickup, not the new one.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var moveHead = FeedStore.MoveHead(agencyId, head, 0);
+        batch.BatchCommands.Add(moveHead);
+        escalation.Updates.ToList().ForEach(batch.BatchCommands.Add);
+        FeedStore.AddToOutbox(batch, onward);
+
+        var seen = new HashSet<string>(existing, StringComparer.Ordinal);
+        var appended = new List<FeedItem>();
+        void Append(NewFeedItem item, DateTimeOffset causedAt)
+        {
+            if (seen.Add(item.DedupeKey))
+            {
+                var (numbered, checkpoints) = FeedStore.Number(item, head + appended.Count + 1, causedAt, ack);
+                batch.BatchCommands.Add(FeedStore.Insert(agencyId, item.DedupeKey, numbered, item.CausedByAgencyId, checkpoints));
+                appended.Add(numbered);
+            }
+        }
+
+        escalation.Own.ToList().ForEach(i => Append(i, now));
+        var resolutions = 0;
+        foreach (var delivery in deliveries)
+        {
+            foreach (var resolution in delivery.Resolutions)
+            {
+                batch.BatchCommands.Add(FeedStore.Resolve(resolution, now));
+                resolutions++;
+            }
+
+            delivery.Items.ToList().ForEach(i => Append(i, delivery.CausedAt));
+        }
+
+        batch.BatchCommands.Add(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId)));
+        moveHead.Parameters["to"].Value = head + appended.Count;
+
+        var settled = new List<FeedItem>();
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            for (var i = 0; i < resolutions; i++)
+            {
+                settled.AddRange(await FeedStore.ReadResolvedAsync(reader, default));
+            }
+        }
+
+        if (moveHead.RecordsAffected != 1)
+        {
+            throw new HeadMovedException();
+        }
+
+        await transaction.CommitAsync();
+        _head = head + appended.Count;
+        return new FeedWrite([.. appended, .. settled], onward, escalation.Raised);
+    }
+
+    private sealed record Request(FeedDelivery? Delivery)
+    {
+        public TaskCompletionSource<FeedWrite> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class HeadMovedException() : Exception("Another activation of the feed moved its head.");
+}

@@ -1,0 +1,141 @@
+using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Coordination.ServiceDefaults;
+using Coordination.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Coordination.Tests.Integration;
+
+/// <summary>
+/// The feed's single writer (<see cref="FeedLog"/>) on a real PostgreSQL: numbering from its own head,
+/// batching, deduplication, consuming the producers' outbox, and a second activation of the same
+/// feed writing at once, as during a failover.
+/// </summary>
+public sealed class FeedLogTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public static FeedLog Log(NpgsqlDataSource db, string agency, Action<FeedWrite>? onWritten = null) =>
+        new(agency, db, new AckOptions(), TimeProvider.System, onWritten ?? (_ => { }), NullLogger.Instance);
+
+    [Fact]
+    public async Task Deliveries_that_arrive_together_are_numbered_without_gaps_in_one_write_and_a_redelivery_adds_nothing()
+    {
+        await using var db = await DatabaseAsync("feed_log_batch");
+        var writes = new List<FeedWrite>();
+        var log = Log(db, "ngo-a", writes.Add);
+        var deliveries = Enumerable.Range(1, 40).Select(i => Delivery("ngo-a", $"referral:c{i}")).ToList();
+
+        await Task.WhenAll(deliveries.Select(log.DeliverAsync));
+        await log.DeliverAsync(deliveries[7]);
+
+        var feed = await FeedStore.SinceAsync(db, "ngo-a", 0, 1000);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), feed.Select(i => i.Seq));
+        Assert.Equal(40, feed.Select(i => i.Summary).Distinct().Count());
+        Assert.True(writes.Count < 40, $"{writes.Count} writes for 40 deliveries that arrived together");
+        Assert.Empty(writes[^1].Changed);
+        Assert.Equal(40L, (await FeedStore.HeadsAsync(db, ["ngo-a"]))["ngo-a"]);
+    }
+
+    [Fact]
+    public async Task A_change_left_in_the_outbox_is_written_by_catching_up_and_its_rows_are_consumed_in_the_same_write()
+    {
+        await using var db = await DatabaseAsync("feed_log_outbox");
+        var log = Log(db, "ngo-b");
+        await log.DeliverAsync(Delivery("ngo-b", "pickup:c1:v1", requiresAck: true));
+
+        // A producer committed a re-booking (settle the old pickup, request the new one) and died
+        // before handing it over.
+        var rebooking = new FeedDelivery("ngo-b", Guid.NewGuid(), Now.AddMinutes(1),
+            [new FeedResolution("ngo-b", "pickup:c1:", "consul")], [Item("ngo-b", "pickup:c1:v2", requiresAck: true)]);
+        await CommitToOutboxAsync(db, rebooking);
+
+        Assert.Equal(0, (await log.CatchUpAsync()).Raised);
+
+        var feed = await FeedStore.SinceAsync(db, "ngo-b", 0, 100);
+        Assert.Equal(["pickup:c1:v1", "pickup:c1:v2"], feed.Select(i => i.Summary));
+        Assert.Equal("consul", feed[0].AcknowledgedBy);
+        Assert.Null(feed[1].AcknowledgedAt);
+        Assert.Equal(Now.AddMinutes(1), feed[1].OccurredAt);
+        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
+
+        // The late hand-off of the same change finds nothing left to do.
+        await log.DeliverAsync(rebooking);
+        Assert.Equal(2, (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Count);
+    }
+
+    [Fact]
+    public async Task Two_activations_of_one_feed_writing_at_once_leave_neither_a_gap_nor_a_duplicate()
+    {
+        await using var db = await DatabaseAsync("feed_log_failover");
+        var first = Log(db, "ngo-c");
+        var second = Log(db, "ngo-c");
+        await first.DeliverAsync(Delivery("ngo-c", "warm-up:1"));
+        await second.DeliverAsync(Delivery("ngo-c", "warm-up:2"));
+
+        // Both now hold a head; each write by one makes the other's stale.
+        var writes = Enumerable.Range(1, 30).Select(i => (i % 2 == 0 ? first : second).DeliverAsync(Delivery("ngo-c", $"item:{i}")));
+        await Task.WhenAll(writes);
+        await first.DeliverAsync(Delivery("ngo-c", "item:7"));
+
+        var feed = await FeedStore.SinceAsync(db, "ngo-c", 0, 1000);
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => (long)i), feed.Select(i => i.Seq));
+        Assert.Equal(32, feed.Select(i => i.Summary).Distinct().Count());
+        Assert.Equal(32L, (await FeedStore.HeadsAsync(db, ["ngo-c"]))["ngo-c"]);
+    }
+
+    [Fact]
+    public async Task Catching_up_escalates_an_overdue_item_here_and_puts_the_alert_for_the_agency_that_caused_it_in_its_outbox()
+    {
+        await using var db = await DatabaseAsync("feed_log_escalation");
+        var past = DateTimeOffset.UtcNow - TimeSpan.FromHours(1);
+        var log = Log(db, "ngo-d");
+        await log.DeliverAsync(new FeedDelivery("ngo-d", Guid.NewGuid(), past, [],
+            [Item("ngo-d", "referral:c9:r1", requiresAck: true, urgency: Urgency.Critical, causedBy: "post-d")]));
+
+        var escalation = await log.CatchUpAsync();
+
+        Assert.Equal(2, escalation.Raised);
+        var overdue = Assert.Single(await FeedStore.SinceAsync(db, "ngo-d", 1, 100));
+        Assert.Equal(FeedItemType.AckOverdue, overdue.Type);
+        var onward = Assert.Single(escalation.Onward);
+        Assert.Equal("post-d", onward.AgencyId);
+        Assert.Equal(1L, await CountAsync(db, "SELECT count(*) FROM feed_outbox WHERE agency_id = 'post-d'"));
+        Assert.Empty(await FeedStore.SinceAsync(db, "post-d", 0, 100));
+
+        // The causing agency's feed writes it when it catches up (or is handed it), once.
+        var post = Log(db, "post-d");
+        await post.CatchUpAsync();
+        await post.DeliverAsync(onward);
+        Assert.Equal(FeedItemType.AckOverdue, Assert.Single(await FeedStore.SinceAsync(db, "post-d", 0, 100)).Type);
+        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
+    }
+
+    private static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>
+        CoordinationDatabase.CreateDataSource(await TestDatabase.CreateMigratedAsync(purpose));
+
+    private static FeedDelivery Delivery(string agency, string key, bool requiresAck = false) =>
+        new(agency, Guid.NewGuid(), Now, [], [Item(agency, key, requiresAck)]);
+
+    private static NewFeedItem Item(string agency, string key, bool requiresAck = false, Urgency urgency = Urgency.Routine, string? causedBy = null) =>
+        new(agency, key, FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null, key, urgency, requiresAck, causedBy,
+            new Dictionary<string, string>());
+
+    private static async Task CommitToOutboxAsync(NpgsqlDataSource db, FeedDelivery delivery)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        FeedStore.AddToOutbox(batch, [delivery]);
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
