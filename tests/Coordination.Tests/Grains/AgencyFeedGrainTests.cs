@@ -236,6 +236,45 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_change_committed_to_the_outbox_but_never_handed_to_its_feed_is_written_by_the_sweep()
+    {
+        var s = new Scenario(fixture);
+        var ngo = await s.Receiving("tj-ngo", "TJ", [s.Region("Sughd")], [AgencyService.Shelter]);
+
+        // What a case grain leaves when its silo dies between its COMMIT and the hand-off.
+        await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var batch = new Npgsql.NpgsqlBatch(connection, transaction);
+            FeedStore.AddToOutbox(batch, [new FeedDelivery(ngo.Id, Guid.NewGuid(), s.Clock.GetUtcNow(), [],
+                [new NewFeedItem(ngo.Id, $"orphan-{s.Suffix}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
+                    "Referral whose hand-off was lost", Urgency.Urgent, RequiresAck: true, CausedByAgencyId: null, new Dictionary<string, string>())])]);
+            await batch.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+
+        s.Clock.Advance(new AckOptions().SweepGrace + new AckOptions().SweepEvery + TimeSpan.FromSeconds(1));
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<FeedItem> feed;
+        do
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the sweep did not deliver the outbox");
+            await Task.Delay(100);
+            feed = await FeedStore.SinceAsync(db, ngo.Id, 0, 100);
+        }
+        while (feed.Count == 0);
+
+        var item = Assert.Single(feed);
+        Assert.Equal(1, item.Seq);
+        Assert.Equal("Referral whose hand-off was lost", item.Summary);
+        await using var outbox = db.CreateCommand("SELECT count(*) FROM feed_outbox WHERE agency_id = @agency");
+        outbox.Parameters.AddWithValue("agency", ngo.Id);
+        Assert.Equal(0L, (long)(await outbox.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task An_overdue_item_whose_feed_never_armed_a_timer_is_escalated_by_the_sweep()
     {
         var s = new Scenario(fixture);

@@ -29,7 +29,9 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
     /// <summary>Outbox changes read per catch-up; more wait for the next.</summary>
     private const int OutboxBatch = 500;
 
-    private const int Attempts = 3;
+    private const int Attempts = 4;
+
+    private const string DedupeConstraint = "feed_items_agency_id_dedupe_key_key";
 
     private readonly List<Request> _queue = [];
     private bool _writing;
@@ -106,29 +108,44 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         }
     }
 
+    /// <summary>
+    /// Writes the requests, first optimistically: a delivery fresh from its producer holds new keys,
+    /// so the first attempt skips looking its keys up. A key the feed holds already (a re-delivery)
+    /// then fails the write on the unique key, and it is written again after looking them up; a head
+    /// another activation moved is reloaded and the write made again.
+    /// </summary>
     private async Task<FeedWrite> WriteWithRetriesAsync(IReadOnlyList<Request> requests)
     {
+        var lookUpKeys = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await WriteAsync(requests);
+                return await WriteAsync(requests, lookUpKeys);
             }
             catch (Exception ex)
             {
                 // Whatever failed, the head held may no longer be the stored one.
                 _head = null;
-                if (attempt == Attempts || !(ex is HeadMovedException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
+                var known = ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DedupeConstraint };
+                if (attempt == Attempts || !(known || ex is HeadMovedException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
                 {
                     throw;
                 }
 
-                logger.LogWarning("Feed of agency {AgencyId} was written by another activation; reloading its head and writing again", agencyId);
+                if (known && !lookUpKeys)
+                {
+                    lookUpKeys = true;
+                }
+                else
+                {
+                    logger.LogWarning("Feed of agency {AgencyId} was written by another activation; reloading its head and writing again", agencyId);
+                }
             }
         }
     }
 
-    private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests)
+    private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests, bool lookUpKeys)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync();
@@ -138,7 +155,8 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         var deliveries = new List<FeedDelivery>();
         var escalation = EscalationStore.Escalation.None;
         IReadOnlyList<FeedDelivery> onward = [];
-        if (requests.Any(r => r.Delivery is null))
+        var catchUp = requests.Any(r => r.Delivery is null);
+        if (catchUp)
         {
             deliveries.AddRange(await FeedStore.OutboxAsync(connection, transaction, agencyId, OutboxBatch, default));
             escalation = await EscalationStore.DueAsync(connection, transaction, agencyId, now, ack, default);
@@ -147,10 +165,17 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
 
         var drained = deliveries.Select(d => d.ChangeId).ToHashSet();
         deliveries.AddRange(requests.Select(r => r.Delivery).OfType<FeedDelivery>().Where(d => !drained.Contains(d.ChangeId)));
-        var appends = escalation.Own.Select(i => (Item: i, CausedAt: now))
-            .Concat(deliveries.SelectMany(d => d.Items.Select(i => (Item: i, d.CausedAt))))
-            .ToList();
-        var existing = await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, appends.Select(a => a.Item.DedupeKey).ToHashSet(), default);
+        if (deliveries.Count == 0 && escalation.Raised == 0)
+        {
+            // Nothing to write: a read that activated the feed leaves the database as it was.
+            _head = head;
+            return new FeedWrite([], [], 0);
+        }
+
+        var keys = escalation.Own.Concat(deliveries.SelectMany(d => d.Items)).Select(i => i.DedupeKey).ToHashSet(StringComparer.Ordinal);
+        var existing = lookUpKeys || catchUp
+            ? await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, keys, default)
+            : new HashSet<string>();
 
         // The head moves first (see the remarks), then everything in the order it was caused: a
         // change's resolutions before its items, so a re-booking settles the old pickup, not the new one.

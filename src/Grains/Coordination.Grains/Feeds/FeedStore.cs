@@ -72,14 +72,12 @@ public static class FeedStore
             .ToList();
     }
 
-    /// <summary>The last seq of an agency's feed, creating its head row for its first item.</summary>
+    /// <summary>The last seq of an agency's feed; 0 before its first item (no head row yet).</summary>
     public static async Task<long> HeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string agencyId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO feed_heads (agency_id, last_seq) VALUES (@agency, 0) ON CONFLICT (agency_id) DO NOTHING; " +
-            "SELECT last_seq FROM feed_heads WHERE agency_id = @agency", connection, transaction);
+        await using var command = new NpgsqlCommand("SELECT last_seq FROM feed_heads WHERE agency_id = @agency", connection, transaction);
         command.Parameters.AddWithValue("agency", agencyId);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await command.ExecuteScalarAsync(cancellationToken) is long head ? head : 0;
     }
 
     /// <summary>Which of <paramref name="keys"/> the agency's feed holds already.</summary>
@@ -165,13 +163,17 @@ public static class FeedStore
     }
 
     /// <summary>
-    /// Moves the feed's head from <paramref name="from"/> to <paramref name="to"/>; affects no row when
-    /// another writer moved it first. Run first in a write, its row lock queues a second activation of
-    /// the feed (during a failover) behind the first, which then finds the head moved and reloads.
+    /// Moves the feed's head from <paramref name="from"/> to <paramref name="to"/> (creating it with the
+    /// feed's first write); affects no row when another writer moved it first. Run first in a write,
+    /// its row lock queues a second activation of the feed (during a failover) behind the first,
+    /// which then finds the head moved and reloads.
     /// </summary>
     public static NpgsqlBatchCommand MoveHead(string agencyId, long from, long to)
     {
-        var command = new NpgsqlBatchCommand("UPDATE feed_heads SET last_seq = @to WHERE agency_id = @agency AND last_seq = @from");
+        var command = new NpgsqlBatchCommand(from == 0
+            ? "INSERT INTO feed_heads (agency_id, last_seq) VALUES (@agency, @to) " +
+              "ON CONFLICT (agency_id) DO UPDATE SET last_seq = @to WHERE feed_heads.last_seq = @from"
+            : "UPDATE feed_heads SET last_seq = @to WHERE agency_id = @agency AND last_seq = @from");
         command.Parameters.AddWithValue("agency", agencyId);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
