@@ -59,7 +59,7 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
 
     public void FailNextFor(string committeeId, FeedFault fault) => _armed = (committeeId, fault);
 
-    public async Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset causedAt)
+    public async Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt)
     {
         FeedFault? fault = null;
         if (_armed is { } armed && items.Any(i => i.CommitteeId == armed.CommitteeId))

@@ -50,7 +50,7 @@ public sealed class CaseAlertsTests
 
         var item = Assert.Single(feed);
         Assert.Equal((Post, FeedItemType.NoReceivingAgency, "no-receiver:KG-2026-000042:pickup-v5"), (item.AgencyId, item.Type, item.DedupeKey));
-        Assert.Equal(new FeedResolution(Shelter, "pickup:KG-2026-000042:", "staff@kg-consulate-istanbul"), Assert.Single(settled));
+        Assert.Equal(new FeedSettlement(Shelter, "pickup:KG-2026-000042:", "staff@kg-consulate-istanbul"), Assert.Single(settled));
     }
 
     [Fact]
@@ -98,6 +98,6 @@ public sealed class CaseAlertsTests
         var settled = CaseAlerts.SettledBy(c, type, "worker");
 
         Assert.Equal(expected, settled.Select(s => $"{s.AgencyId} {s.DedupeKeyPrefix}"));
-        Assert.All(settled, s => Assert.Equal("worker", s.ResolvedBy));
+        Assert.All(settled, s => Assert.Equal("worker", s.SettledBy));
     }
 }

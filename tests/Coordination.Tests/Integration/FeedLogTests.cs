@@ -49,7 +49,7 @@ public sealed class FeedLogTests
         // A producer committed a re-booking (settle the old pickup, request the new one) and died
         // before handing it over.
         var rebooking = new FeedDelivery("ngo-b", Guid.NewGuid(), Now.AddMinutes(1),
-            [new FeedResolution("ngo-b", "pickup:c1:", "consul")], [Item("ngo-b", "pickup:c1:v2", requiresAck: true)]);
+            [new FeedSettlement("ngo-b", "pickup:c1:", "consul")], [Item("ngo-b", "pickup:c1:v2", requiresAck: true)]);
         await CommitToOutboxAsync(db, rebooking);
 
         Assert.Equal(0, (await log.CatchUpAsync()).Raised);

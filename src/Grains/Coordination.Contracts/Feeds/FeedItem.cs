@@ -78,13 +78,13 @@ public sealed record NewFeedItem(
 /// anything else settles the item with exactly that key (so <c>…:r1</c> never settles <c>…:r10</c>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.FeedResolution")]
-public sealed record FeedResolution(
+public sealed record FeedSettlement(
     [property: Id(0)] string AgencyId,
     [property: Id(1)] string DedupeKeyPrefix,
-    [property: Id(2)] string ResolvedBy);
+    [property: Id(2)] string SettledBy);
 
 /// <summary>
-/// What one producer's change puts in one agency's feed: <see cref="Resolutions"/> settled first, then
+/// What one producer's change puts in one agency's feed: <see cref="Settlements"/> settled first, then
 /// <see cref="Items"/> appended. <see cref="ChangeId"/> names the change's rows in the producer's
 /// outbox (consumed by the feed's append); <see cref="CausedAt"/> is the producer's clock at the
 /// change, from which the items' time and acknowledgement deadlines count however late they arrive.
@@ -94,13 +94,13 @@ public sealed record FeedDelivery(
     [property: Id(0)] string AgencyId,
     [property: Id(1)] Guid ChangeId,
     [property: Id(2)] DateTimeOffset CausedAt,
-    [property: Id(3)] IReadOnlyList<FeedResolution> Resolutions,
+    [property: Id(3)] IReadOnlyList<FeedSettlement> Settlements,
     [property: Id(4)] IReadOnlyList<NewFeedItem> Items)
 {
     /// <summary>One delivery per agency of what a change causes, in the order given.</summary>
-    public static IReadOnlyList<FeedDelivery> Of(Guid changeId, DateTimeOffset causedAt, IEnumerable<FeedResolution> resolutions, IEnumerable<NewFeedItem> items)
+    public static IReadOnlyList<FeedDelivery> Of(Guid changeId, DateTimeOffset causedAt, IEnumerable<FeedSettlement> settlements, IEnumerable<NewFeedItem> items)
     {
-        var settle = resolutions.ToLookup(r => r.AgencyId, StringComparer.Ordinal);
+        var settle = settlements.ToLookup(r => r.AgencyId, StringComparer.Ordinal);
         var append = items.ToLookup(i => i.AgencyId, StringComparer.Ordinal);
         return settle.Select(g => g.Key).Union(append.Select(g => g.Key), StringComparer.Ordinal)
             .Select(agency => new FeedDelivery(agency, changeId, causedAt, [.. settle[agency]], [.. append[agency]]))

@@ -31,7 +31,7 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
 
     /// <summary>
     /// Hands this feed the entries of one producer's change (a case, a committee, another feed's
-    /// escalation), committed already in the producer's outbox: the feed settles the resolutions,
+    /// escalation), committed already in the producer's outbox: the feed settles what it settles,
     /// appends the items it does not hold yet (by dedupe key), numbering them from its own head, and
     /// deletes the change's outbox rows, in one transaction; deliveries that arrive together share
     /// it. Completes once committed. Idempotent: a change delivered twice changes nothing the second time.

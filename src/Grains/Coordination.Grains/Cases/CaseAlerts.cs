@@ -123,7 +123,7 @@ public static class CaseAlerts
     /// post that nobody does), the news to every other involved agency, and the pickup request of a
     /// previous booking settled.
     /// </summary>
-    public static (IReadOnlyList<NewFeedItem> Feed, FeedResolution[] Settled) TravelBooked(
+    public static (IReadOnlyList<NewFeedItem> Feed, FeedSettlement[] Settled) TravelBooked(
         CaseView before, CaseView booked, CaseEvent e, Agency? pickup, Actor actor)
     {
         var travel = booked.Travel!;
@@ -139,7 +139,7 @@ public static class CaseAlerts
         CaseAccess.Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseUpdated(c, e, a));
 
     /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
-    public static FeedResolution[] SettledBy(CaseView c, CaseEventType type, string by)
+    public static FeedSettlement[] SettledBy(CaseView c, CaseEventType type, string by)
     {
         var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { SettlesPickups(c.Id, pickup, by) } : [];
         return type switch
@@ -156,17 +156,17 @@ public static class CaseAlerts
     }
 
     /// <summary>Settles the alert of one referral at the agency it was made to.</summary>
-    public static FeedResolution SettlesReferral(string caseId, string referralId, string agencyId, string by) =>
+    public static FeedSettlement SettlesReferral(string caseId, string referralId, string agencyId, string by) =>
         new(agencyId, ReferralKey(caseId, referralId), by);
 
     /// <summary>Settles every referral alert of the case at one agency.</summary>
-    public static FeedResolution SettlesReferrals(string caseId, string agencyId, string by) => new(agencyId, ReferralKeys(caseId), by);
+    public static FeedSettlement SettlesReferrals(string caseId, string agencyId, string by) => new(agencyId, ReferralKeys(caseId), by);
 
     /// <summary>Settles every pickup request of the case at one agency.</summary>
-    public static FeedResolution SettlesPickups(string caseId, string agencyId, string by) => new(agencyId, PickupKeys(caseId), by);
+    public static FeedSettlement SettlesPickups(string caseId, string agencyId, string by) => new(agencyId, PickupKeys(caseId), by);
 
     /// <summary>Settles every "no receiving agency" alert of the case at the flagging post.</summary>
-    public static FeedResolution SettlesNoReceiver(string caseId, string agencyId, string by) => new(agencyId, NoReceiverKeys(caseId), by);
+    public static FeedSettlement SettlesNoReceiver(string caseId, string agencyId, string by) => new(agencyId, NoReceiverKeys(caseId), by);
 
     private static string ReferralKeys(string caseId) => $"referral:{caseId}:";
 

@@ -248,10 +248,10 @@ public sealed class CaseGrain(
 
     /// <summary>Commits the change from the case held (a new case when none is), then hands the feed entries it caused to the feeds.</summary>
     private async Task<SaveOutcome> SaveAsync(
-        CaseView next, List<CaseEvent> events, IReadOnlyList<NewFeedItem> feed, DateTimeOffset now, IReadOnlyList<FeedResolution>? resolutions = null,
+        CaseView next, List<CaseEvent> events, IReadOnlyList<NewFeedItem> feed, DateTimeOffset now, IReadOnlyList<FeedSettlement>? settlements = null,
         CaseAudit? audit = null, (string AgencyId, string Key, string Hash)? idempotency = null)
     {
-        var change = new CaseChange(next, _stored.Case?.Version, events, feed, CaseAccess.Involved(next), idempotency, resolutions, audit);
+        var change = new CaseChange(next, _stored.Case?.Version, events, feed, CaseAccess.Involved(next), idempotency, settlements, audit);
         var (outcome, deliveries) = await _stored.SaveAsync(change, now);
         await GrainFactory.DeliverAsync(deliveries, logger);
         return outcome;

@@ -17,7 +17,7 @@ public sealed record CaseChange(
     IReadOnlyList<NewFeedItem> Feed,
     IReadOnlyList<string> InvolvedAgencies,
     (string AgencyId, string Key, string Hash)? Idempotency = null,
-    IReadOnlyList<FeedResolution>? Resolutions = null,
+    IReadOnlyList<FeedSettlement>? Settlements = null,
     CaseAudit? Audit = null);
 
 /// <summary>
@@ -161,9 +161,9 @@ public static class CaseStore
         }
 
         // The feed entries ride in the outbox, in the same transaction; the case grain hands them to
-        // the feeds after COMMIT. Resolutions go before items, so a re-booked flight settles the old
+        // the feeds after COMMIT. Settlements go before items, so a re-booked flight settles the old
         // pickup, not the new one.
-        var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Resolutions ?? [], change.Feed);
+        var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Settlements ?? [], change.Feed);
         FeedStore.AddToOutbox(batch, deliveries);
         try
         {

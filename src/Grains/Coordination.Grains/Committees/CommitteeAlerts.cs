@@ -91,7 +91,7 @@ public static class CommitteeAlerts
     }
 
     /// <summary>Settles the owner's assignment of the task, if still open: only TaskAssigned asks for acknowledgement.</summary>
-    public static FeedResolution Settles(string committeeId, PlanTaskState task, string username) =>
+    public static FeedSettlement Settles(string committeeId, PlanTaskState task, string username) =>
         new(task.OwnerAgencyId, Prefix(committeeId, task), username);
 
     private static string Prefix(string committeeId, PlanTaskState task) => $"task:{committeeId}:{task.Id}:";

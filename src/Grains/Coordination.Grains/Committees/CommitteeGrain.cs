@@ -191,7 +191,7 @@ public sealed class CommitteeGrain(
     /// Raises whatever overdue chases are due, writes the state with its outbox, delivers the outbox
     /// and schedules the next wake-up. Returns the number of TaskOverdue chases raised.
     /// </summary>
-    private async Task<int> CommitAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution>? settlements = null, bool onlyIfChanged = false)
+    private async Task<int> CommitAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement>? settlements = null, bool onlyIfChanged = false)
     {
         var now = clock.GetUtcNow();
         var outbox = items.ToList();

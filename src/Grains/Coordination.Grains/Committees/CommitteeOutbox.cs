@@ -23,7 +23,7 @@ public sealed class CommitteeOutbox(IPersistentState<CommitteeState> state, ICom
     /// Writes the plan with the feed items and settlements its change causes. On failure the state
     /// held is ahead of storage: the caller must start again from what is stored.
     /// </summary>
-    public async Task WriteAsync(string committeeId, IEnumerable<NewFeedItem> items, IEnumerable<FeedResolution> settlements)
+    public async Task WriteAsync(string committeeId, IEnumerable<NewFeedItem> items, IEnumerable<FeedSettlement> settlements)
     {
         state.State.Outbox.AddRange(items);
         state.State.Settlements.AddRange(settlements);

@@ -26,7 +26,7 @@ public sealed class CommitteeState
     [Id(5)] public List<CommandRecord> Commands { get; set; } = [];
 
     /// <summary>Open feed items to settle, delivered with <see cref="Outbox"/> (settling twice is harmless).</summary>
-    [Id(6)] public List<FeedResolution> Settlements { get; set; } = [];
+    [Id(6)] public List<FeedSettlement> Settlements { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("Coordination.PlanTaskState")]

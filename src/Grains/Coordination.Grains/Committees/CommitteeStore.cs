@@ -12,12 +12,12 @@ namespace Coordination.Grains.Committees;
 public interface ICommitteeFeedWriter
 {
     /// <summary>Delivers <paramref name="items"/> and <paramref name="settlements"/> to each agency's feed; completes once every feed has written its part.</summary>
-    Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset causedAt);
+    Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt);
 }
 
 public sealed class CommitteeFeedWriter(IGrainFactory grains) : ICommitteeFeedWriter
 {
-    public Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedResolution> settlements, DateTimeOffset causedAt) =>
+    public Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt) =>
         Task.WhenAll(FeedDelivery.Of(Guid.CreateVersion7(causedAt), causedAt, settlements, items)
             .Select(delivery => grains.GetGrain<IAgencyFeedGrain>(delivery.AgencyId).Deliver(delivery)));
 }

@@ -178,7 +178,7 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
             : new HashSet<string>();
 
         // The head moves first (see the remarks), then everything in the order it was caused: a
-        // change's resolutions before its items, so a re-booking settles the old pickup, not the new one.
+        // change's settlements before its items, so a re-booking settles the old pickup, not the new one.
         await using var batch = new NpgsqlBatch(connection, transaction);
         var moveHead = FeedStore.MoveHead(agencyId, head, 0);
         batch.BatchCommands.Add(moveHead);
@@ -198,13 +198,13 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         }
 
         escalation.Own.ToList().ForEach(i => Append(i, now));
-        var resolutions = 0;
+        var settlements = 0;
         foreach (var delivery in deliveries)
         {
-            foreach (var resolution in delivery.Resolutions)
+            foreach (var settlement in delivery.Settlements)
             {
-                batch.BatchCommands.Add(FeedStore.Resolve(resolution, now));
-                resolutions++;
+                batch.BatchCommands.Add(FeedStore.Settle(settlement, now));
+                settlements++;
             }
 
             delivery.Items.ToList().ForEach(i => Append(i, delivery.CausedAt));
@@ -216,9 +216,9 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         var settled = new List<FeedItem>();
         await using (var reader = await batch.ExecuteReaderAsync())
         {
-            for (var i = 0; i < resolutions; i++)
+            for (var i = 0; i < settlements; i++)
             {
-                settled.AddRange(await FeedStore.ReadResolvedAsync(reader, default));
+                settled.AddRange(await FeedStore.ReadSettledAsync(reader, default));
             }
         }
 

@@ -24,7 +24,7 @@ public static class FeedStore
     {
         foreach (var delivery in deliveries)
         {
-            var entries = delivery.Resolutions.Select(r => new OutboxEntry(null, r))
+            var entries = delivery.Settlements.Select(r => new OutboxEntry(null, r))
                 .Concat(delivery.Items.Select(i => new OutboxEntry(i, null)))
                 .Select(e => JsonSerializer.Serialize(e, CoordinationJson.Options))
                 .ToArray();
@@ -67,7 +67,7 @@ public static class FeedStore
 
         return rows.GroupBy(r => r.Change)
             .Select(g => new FeedDelivery(agencyId, g.Key, g.First().CausedAt,
-                [.. g.Where(r => r.Entry.Resolution is not null).Select(r => r.Entry.Resolution!)],
+                [.. g.Where(r => r.Entry.Settlement is not null).Select(r => r.Entry.Settlement!)],
                 [.. g.Where(r => r.Entry.Item is not null).Select(r => r.Entry.Item!)]))
             .ToList();
     }
@@ -147,8 +147,8 @@ public static class FeedStore
         return command;
     }
 
-    /// <summary>Settles the open items a resolution names; the batch's result set holds them.</summary>
-    public static NpgsqlBatchCommand Resolve(FeedResolution resolution, DateTimeOffset now)
+    /// <summary>Settles the open items a settlement names; the batch's result set holds them.</summary>
+    public static NpgsqlBatchCommand Settle(FeedSettlement settlement, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand(
             "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL " +
@@ -156,9 +156,9 @@ public static class FeedStore
             "AND requires_ack AND acknowledged_at IS NULL " +
             $"RETURNING {Columns}");
         command.Parameters.AddWithValue("now", now.UtcDateTime);
-        command.Parameters.AddWithValue("by", resolution.ResolvedBy);
-        command.Parameters.AddWithValue("agency", resolution.AgencyId);
-        command.Parameters.AddWithValue("prefix", resolution.DedupeKeyPrefix);
+        command.Parameters.AddWithValue("by", settlement.SettledBy);
+        command.Parameters.AddWithValue("agency", settlement.AgencyId);
+        command.Parameters.AddWithValue("prefix", settlement.DedupeKeyPrefix);
         return command;
     }
 
@@ -189,14 +189,14 @@ public static class FeedStore
         return command;
     }
 
-    /// <summary>Reads the items a batch's resolutions returned: the next result set with columns.</summary>
-    public static async Task<IReadOnlyList<FeedItem>> ReadResolvedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>Reads the items a batch's settlements returned: the next result set with columns.</summary>
+    public static async Task<IReadOnlyList<FeedItem>> ReadSettledAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         while (reader.FieldCount == 0)
         {
             if (!await reader.NextResultAsync(cancellationToken))
             {
-                throw new InvalidOperationException("A resolution returned no result set.");
+                throw new InvalidOperationException("A settlement returned no result set.");
             }
         }
 
@@ -279,7 +279,7 @@ public static class FeedStore
         Data: JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(14), CoordinationJson.Options) ?? []);
 
     /// <summary>A row of <c>feed_outbox</c>: exactly one of the two is set.</summary>
-    private sealed record OutboxEntry(NewFeedItem? Item, FeedResolution? Resolution);
+    private sealed record OutboxEntry(NewFeedItem? Item, FeedSettlement? Settlement);
 
     private static DateTimeOffset ToOffset(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 }

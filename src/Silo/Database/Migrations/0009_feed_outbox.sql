@@ -9,9 +9,9 @@
 CREATE TABLE feed_outbox (
     agency_id text NOT NULL,
     change_id uuid NOT NULL,        -- the producer's change (one transaction): consumed as a whole
-    position  integer NOT NULL,     -- order within the change: resolutions, then items
+    position  integer NOT NULL,     -- order within the change: settlements, then items
     caused_at timestamptz NOT NULL, -- the producer's clock: items' occurred_at and deadlines count from it
-    entry     jsonb NOT NULL,       -- {"item": NewFeedItem} or {"resolution": FeedResolution}
+    entry     jsonb NOT NULL,       -- {"item": NewFeedItem} or {"settlement": FeedSettlement}
     PRIMARY KEY (agency_id, change_id, position)
 );
 CREATE INDEX feed_outbox_caused_idx ON feed_outbox (caused_at);

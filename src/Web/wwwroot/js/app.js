@@ -5,7 +5,7 @@ import { h } from './dom.js';
 import { t, e, setLanguage, language } from './i18n.js';
 import { get } from './api.js';
 import { session, signOut, preferredLanguage, rememberLanguage, soundEnabled, rememberSound } from './session.js';
-import { FeedStore, LiveFeed } from './feed.js';
+import { FeedCache, LiveFeed } from './feed.js';
 import { summarize, caseHref } from './views/common.js';
 import { mountSignIn } from './views/signin.js';
 import { mountConsular } from './views/consular.js';
@@ -167,7 +167,7 @@ async function enter() {
     // names fall back to ids
   }
 
-  const store = new FeedStore();
+  const store = new FeedCache();
   ctx = { me, agency: me.agency, agencies, store, timeZone: me.agency?.timeZone ?? 'UTC', notify };
   store.subscribe(announceNewItems);
   renderHeader();

@@ -13,7 +13,8 @@ const RetryDelaysMs = [1000, 2000, 5000, 10000, 30000];
 // Reconnecting for longer than this is shown as offline (it keeps trying).
 const OfflineAfterMs = 10_000;
 
-export class FeedStore {
+/** The page's copy of its agency's feed: items by id, and who to tell when it changes. */
+export class FeedCache {
   #items = new Map();
   #listeners = new Set();
 
