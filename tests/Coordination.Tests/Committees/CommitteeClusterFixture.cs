@@ -59,7 +59,7 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
 
     public void FailNextFor(string committeeId, FeedFault fault) => _armed = (committeeId, fault);
 
-    public async Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt)
+    public async Task<bool> WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt)
     {
         FeedFault? fault = null;
         if (_armed is { } armed && items.Any(i => i.CommitteeId == armed.CommitteeId))
@@ -73,10 +73,7 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
             throw new TimeoutException("Injected: the feed was never written.");
         }
 
-        await Inner!.WriteAsync(items, settlements, causedAt);
-        if (fault == FeedFault.AfterCommit)
-        {
-            throw new TimeoutException("Injected: the feeds' answer was lost.");
-        }
+        var written = await Inner!.WriteAsync(items, settlements, causedAt);
+        return fault == FeedFault.AfterCommit ? throw new TimeoutException("Injected: the feeds' answer was lost.") : written;
     }
 }

@@ -58,7 +58,12 @@ public sealed class CommitteeOutbox(IPersistentState<CommitteeState> state, ICom
         var settlements = state.State.Settlements.ToList();
         try
         {
-            await feedWriter.WriteAsync(batch, settlements, clock.GetUtcNow());
+            if (!await feedWriter.WriteAsync(batch, settlements, clock.GetUtcNow()))
+            {
+                logger.LogWarning("Committee {CommitteeId}: {Count} feed items and {Settlements} settlements not all delivered yet; will retry",
+                    committeeId, batch.Count, settlements.Count);
+                return false;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,4 +1,6 @@
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Feeds;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Coordination.Grains.Committees;
@@ -11,15 +13,14 @@ namespace Coordination.Grains.Committees;
 /// </summary>
 public interface ICommitteeFeedWriter
 {
-    /// <summary>Delivers <paramref name="items"/> and <paramref name="settlements"/> to each agency's feed; completes once every feed has written its part.</summary>
-    Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt);
+    /// <summary>Delivers <paramref name="items"/> and <paramref name="settlements"/> to each agency's feed; true once every feed has written its part.</summary>
+    Task<bool> WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt);
 }
 
-public sealed class CommitteeFeedWriter(IGrainFactory grains) : ICommitteeFeedWriter
+public sealed class CommitteeFeedWriter(IGrainFactory grains, ILogger<CommitteeFeedWriter> logger) : ICommitteeFeedWriter
 {
-    public Task WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt) =>
-        Task.WhenAll(FeedDelivery.Of(Guid.CreateVersion7(causedAt), causedAt, settlements, items)
-            .Select(delivery => grains.GetGrain<IAgencyFeedGrain>(delivery.AgencyId).Deliver(delivery)));
+    public Task<bool> WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt) =>
+        grains.DeliverAsync(FeedDelivery.Of(Guid.CreateVersion7(causedAt), causedAt, settlements, items), logger);
 }
 
 /// <summary>The SQL committees read from the feed tables.</summary>
