@@ -67,6 +67,29 @@ public sealed class FeedLogTests
     }
 
     [Fact]
+    public async Task An_outbox_larger_than_one_write_is_written_by_successive_catch_ups_in_the_order_it_was_caused()
+    {
+        await using var db = await DatabaseAsync("feed_log_backlog");
+        var backlog = Enumerable.Range(1, 600)
+            .Select(i => new FeedDelivery("ngo-e", Guid.NewGuid(), Now.AddSeconds(i), [], [Item("ngo-e", $"item:{i}")]))
+            .ToList();
+        foreach (var chunk in backlog.Chunk(100))
+        {
+            await CommitToOutboxAsync(db, chunk);
+        }
+
+        var log = Log(db, "ngo-e");
+        var first = await log.CatchUpAsync();
+        var second = await log.CatchUpAsync();
+
+        Assert.True(first.MoreInOutbox);
+        Assert.False(second.MoreInOutbox);
+        var feed = await FeedStore.SinceAsync(db, "ngo-e", 0, 1000);
+        Assert.Equal(Enumerable.Range(1, 600).Select(i => $"item:{i}"), feed.Select(i => i.Summary));
+        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), feed.Select(i => i.Seq));
+    }
+
+    [Fact]
     public async Task Two_activations_of_one_feed_writing_at_once_leave_neither_a_gap_nor_a_duplicate()
     {
         await using var db = await DatabaseAsync("feed_log_failover");
@@ -123,12 +146,12 @@ public sealed class FeedLogTests
         new(agency, key, FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null, key, urgency, requiresAck, causedBy,
             new Dictionary<string, string>());
 
-    private static async Task CommitToOutboxAsync(NpgsqlDataSource db, FeedDelivery delivery)
+    private static async Task CommitToOutboxAsync(NpgsqlDataSource db, params FeedDelivery[] deliveries)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        FeedStore.AddToOutbox(batch, [delivery]);
+        FeedStore.AddToOutbox(batch, deliveries);
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }

@@ -177,11 +177,19 @@ public sealed class AgencyFeedGrain(
     /// <summary>Delivers what the outbox holds, escalates every item now past its due time, then waits for the next one.</summary>
     private async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
-        var written = await Log.CatchUpAsync();
-        // In the outbox already: a feed not reached now writes its alerts when it catches up.
-        await GrainFactory.DeliverAsync(written.Onward, logger);
+        var raised = 0;
+        FeedWrite written;
+        do
+        {
+            written = await Log.CatchUpAsync();
+            raised += written.Raised;
+            // In the outbox already: a feed not reached now writes its alerts when it catches up.
+            await GrainFactory.DeliverAsync(written.Onward, logger);
+        }
+        while (written.MoreInOutbox);
+
         Schedule(await EscalationStore.NextDueAsync(db, AgencyId, cancellationToken));
-        return written.Raised;
+        return raised;
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace Coordination.Grains.Feeds;
 /// <param name="Changed">This feed's items appended or settled, to push live and to time.</param>
 /// <param name="Onward">Overdue alerts for the feeds of agencies that caused escalated items, in the outbox already.</param>
 /// <param name="Raised">How many overdue alerts the write raised, here and onward.</param>
-public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<FeedDelivery> Onward, int Raised);
+/// <param name="MoreInOutbox">A catch-up found more in the outbox than one write takes.</param>
+public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<FeedDelivery> Onward, int Raised, bool MoreInOutbox = false);
 
 /// <summary>
 /// The write side of one agency's feed, held by its grain: the only code that appends to, settles
@@ -26,7 +27,7 @@ public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<Fe
 /// </remarks>
 public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
 {
-    /// <summary>Outbox changes read per catch-up; more wait for the next.</summary>
+    /// <summary>Outbox rows read per catch-up write; its grain catches up again while more wait.</summary>
     private const int OutboxBatch = 500;
 
     private const int Attempts = 4;
@@ -156,9 +157,11 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         var escalation = EscalationStore.Escalation.None;
         IReadOnlyList<FeedDelivery> onward = [];
         var catchUp = requests.Any(r => r.Delivery is null);
+        var more = false;
         if (catchUp)
         {
-            deliveries.AddRange(await FeedStore.OutboxAsync(connection, transaction, agencyId, OutboxBatch, default));
+            (var waiting, more) = await FeedStore.OutboxAsync(connection, transaction, agencyId, OutboxBatch, default);
+            deliveries.AddRange(waiting);
             escalation = await EscalationStore.DueAsync(connection, transaction, agencyId, now, ack, default);
             onward = FeedDelivery.Of(Guid.CreateVersion7(now), now, [], escalation.Onward);
         }
@@ -229,7 +232,7 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
 
         await transaction.CommitAsync();
         _head = head + appended.Count;
-        return new FeedWrite([.. appended, .. settled], onward, escalation.Raised);
+        return new FeedWrite([.. appended, .. settled], onward, escalation.Raised, more);
     }
 
     private sealed record Request(FeedDelivery? Delivery)

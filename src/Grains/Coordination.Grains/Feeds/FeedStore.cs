@@ -39,8 +39,8 @@ public static class FeedStore
         }
     }
 
-    /// <summary>The changes waiting in the outbox for an agency's feed, oldest first.</summary>
-    public static async Task<IReadOnlyList<FeedDelivery>> OutboxAsync(
+    /// <summary>The changes waiting in the outbox for an agency's feed, oldest first, and whether more wait beyond <paramref name="limit"/> rows.</summary>
+    public static async Task<(IReadOnlyList<FeedDelivery> Changes, bool More)> OutboxAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string agencyId, int limit, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
@@ -59,17 +59,18 @@ public static class FeedStore
         }
 
         // A change cut off by the limit is left whole for the next read.
-        if (rows.Count == limit)
+        var more = rows.Count == limit;
+        if (more)
         {
             var last = rows[^1].Change;
             rows.RemoveAll(r => r.Change == last);
         }
 
-        return rows.GroupBy(r => r.Change)
+        return (rows.GroupBy(r => r.Change)
             .Select(g => new FeedDelivery(agencyId, g.Key, g.First().CausedAt,
                 [.. g.Where(r => r.Entry.Settlement is not null).Select(r => r.Entry.Settlement!)],
                 [.. g.Where(r => r.Entry.Item is not null).Select(r => r.Entry.Item!)]))
-            .ToList();
+            .ToList(), more);
     }
 
     /// <summary>The last seq of an agency's feed; 0 before its first item (no head row yet).</summary>
