@@ -92,8 +92,14 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
             ? "Not a field of this request."
             : "Not a valid value for this field (check its type, or the allowed values of an enumeration).";
 
-    private static bool IsUnavailable(Exception e) => e switch
+    /// <summary>
+    /// The database or the cluster could not be reached, or did not answer in time: a 503. Grains
+    /// report an unreachable database as <see cref="DomainErrorKind.Unavailable"/>; the rest is the
+    /// cluster failing the call.
+    /// </summary>
+    public static bool IsUnavailable(Exception e) => e switch
     {
+        DomainException { Kind: DomainErrorKind.Unavailable } => true,
         NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
         // A silo that died or froze under the call.
         Orleans.Runtime.Messaging.ConnectionFailedException => true,
