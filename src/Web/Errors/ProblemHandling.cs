@@ -1,7 +1,6 @@
 using Coordination.Contracts.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Coordination.Web.Errors;
 
@@ -100,7 +99,7 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
     public static bool IsUnavailable(Exception e) => e switch
     {
         DomainException { Kind: DomainErrorKind.Unavailable } => true,
-        NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
         // A silo that died or froze under the call.
         Orleans.Runtime.Messaging.ConnectionFailedException => true,
         OrleansException { InnerException: { } inner } => IsUnavailable(inner),
