@@ -29,7 +29,7 @@ public static class TruthReader
         var cases = new List<CaseRow>();
         await using (var command = db.CreateCommand(
             "SELECT c.id, c.status, c.state, coalesce(array_agg(k.key) FILTER (WHERE k.key IS NOT NULL), '{}') " +
-            "FROM cases c LEFT JOIN idempotency_keys k ON k.resource_id = c.id GROUP BY c.id"))
+            "FROM cases c LEFT JOIN idempotent_requests k ON k.resource_id = c.id GROUP BY c.id"))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

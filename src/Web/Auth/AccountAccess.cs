@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Coordination.Contracts.Accounts;
+using Coordination.Web.Errors;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Coordination.Web.Auth;
 
@@ -8,10 +9,11 @@ namespace Coordination.Web.Auth;
 /// Whether an account's tokens still open the door. A signed, unexpired token is not enough: the
 /// account must not be disabled and the token must not predate a revocation. What was read of an
 /// account is trusted for <see cref="AuthOptions.AccessCheckInterval"/>; this host forgets it at
-/// once when it disables the account itself. While PostgreSQL is unreachable the last standing
-/// read stays in force (nothing can be disabled meanwhile) so that reads served from memory keep working.
+/// once when it disables the account itself. While PostgreSQL or the cluster is unreachable (the
+/// accounts grain's call fails as a 503 would) the last standing read stays in force (nothing can
+/// be disabled meanwhile) so that reads served from memory keep working.
 /// </summary>
-public sealed class AccountAccess(UserStore users, TimeProvider clock, IOptions<AuthOptions> options)
+public sealed class AccountAccess(UserAccounts users, TimeProvider clock, IOptions<AuthOptions> options)
 {
     private readonly ConcurrentDictionary<string, (AccountStanding? Standing, DateTimeOffset ReadAt)> _known = new(StringComparer.Ordinal);
 
@@ -38,7 +40,7 @@ public sealed class AccountAccess(UserStore users, TimeProvider clock, IOptions<
             _known[username] = (standing, now);
             return standing;
         }
-        catch (Exception ex) when (known.ReadAt != default && ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (known.ReadAt != default && ProblemHandling.IsUnavailable(ex))
         {
             _known[username] = (known.Standing, now);
             return known.Standing;

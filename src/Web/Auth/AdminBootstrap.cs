@@ -1,3 +1,4 @@
+using Coordination.Contracts.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ namespace Coordination.Web.Auth;
 /// existing admin is left as it is, so restarting never resets a changed password.
 /// </summary>
 public sealed class AdminBootstrap(
-    UserStore users, IPasswordHasher<UserRecord> hasher, IConfiguration configuration, IOptions<AuthOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
+    UserAccounts users, IPasswordHasher<UserRecord> hasher, IConfiguration configuration, IOptions<AuthOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
 {
     public const string PasswordVariable = "COORDINATION_ADMIN_PASSWORD";
     public const string AdminUsername = "admin";

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Coordination.Contracts.Accounts;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
 using Coordination.Web.Audit;
@@ -35,7 +36,7 @@ public static partial class AuthApi
             .Validate(o => o.KeyBytes().Length >= 32, "Coordination:Auth:SigningKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
 
-        services.AddSingleton<UserStore>();
+        services.AddSingleton<UserAccounts>();
         services.AddSingleton<AccountAccess>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
@@ -102,7 +103,7 @@ public static partial class AuthApi
     /// disabled or locked account — so the answer tells an attacker nothing about the account.
     /// </summary>
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserStore users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options, TokenIssuer tokens,
+        TokenRequest request, UserAccounts users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options, TokenIssuer tokens,
         TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
@@ -150,7 +151,7 @@ public static partial class AuthApi
 
     /// <summary>A new short-lived token for an active account, within the session the password began.</summary>
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        HttpContext http, UserStore users, TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, UserAccounts users, TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var sessionStart = TokenIssuer.SessionStartOf(http.User);
         if (sessionStart is null || sessionStart + options.Value.SessionLifetime <= clock.GetUtcNow())
@@ -168,12 +169,12 @@ public static partial class AuthApi
     }
 
     private static Task<Results<Ok<UserView>, ProblemHttpResult>> Disable(
-        string username, HttpContext http, UserStore users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
+        string username, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
         TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken) =>
         SetDisabledAsync(username, true, http, users, access, dashboards, audit, clock, logs, cancellationToken);
 
     private static Task<Results<Ok<UserView>, ProblemHttpResult>> Enable(
-        string username, HttpContext http, UserStore users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
+        string username, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
         TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken) =>
         SetDisabledAsync(username, false, http, users, access, dashboards, audit, clock, logs, cancellationToken);
 
@@ -182,7 +183,7 @@ public static partial class AuthApi
     /// open dashboards are closed — and on other hosts within <see cref="AuthOptions.AccessCheckInterval"/>.
     /// </summary>
     private static async Task<Results<Ok<UserView>, ProblemHttpResult>> SetDisabledAsync(
-        string username, bool disabled, HttpContext http, UserStore users, AccountAccess access, DashboardConnections dashboards,
+        string username, bool disabled, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards,
         AuditStore audit, TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var admin = http.User.FindFirstValue(CoordinationClaims.Username)!;
@@ -218,7 +219,7 @@ public static partial class AuthApi
         new PasswordHasher<UserRecord>().HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
     private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, UserStore users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
+        CreateUserRequest request, UserAccounts users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
         IClusterClient cluster, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
@@ -272,7 +273,7 @@ public static partial class AuthApi
     }
 
     /// <summary>The signed-in user and their agency, for a dashboard to render itself.</summary>
-    private static async Task<Results<Ok<MeView>, ProblemHttpResult>> Me(HttpContext http, UserStore users, IClusterClient cluster, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MeView>, ProblemHttpResult>> Me(HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
     {
         var user = await users.FindAsync(http.User.FindFirstValue(CoordinationClaims.Username) ?? string.Empty, cancellationToken);
         if (user is null || user.Disabled)

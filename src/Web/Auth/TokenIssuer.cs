@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Coordination.Contracts.Accounts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

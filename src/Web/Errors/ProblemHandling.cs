@@ -1,7 +1,6 @@
 using Coordination.Contracts.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Coordination.Web.Errors;
 
@@ -92,9 +91,15 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
             ? "Not a field of this request."
             : "Not a valid value for this field (check its type, or the allowed values of an enumeration).";
 
-    private static bool IsUnavailable(Exception e) => e switch
+    /// <summary>
+    /// The database or the cluster could not be reached, or did not answer in time: a 503. Grains
+    /// report an unreachable database as <see cref="DomainErrorKind.Unavailable"/>; the rest is the
+    /// cluster failing the call.
+    /// </summary>
+    public static bool IsUnavailable(Exception e) => e switch
     {
-        NpgsqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        DomainException { Kind: DomainErrorKind.Unavailable } => true,
+        TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
         // A silo that died or froze under the call.
         Orleans.Runtime.Messaging.ConnectionFailedException => true,
         OrleansException { InnerException: { } inner } => IsUnavailable(inner),

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Coordination.Contracts.Common;
+using Coordination.Contracts.Idempotency;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
-using Npgsql;
 
 namespace Coordination.Web.Idempotency;
 
@@ -12,13 +12,14 @@ namespace Coordination.Web.Idempotency;
 /// <c>Idempotency-Key</c> for commands: the first request with a key runs and its 2xx response is
 /// kept; a retry with the same key and the same request gets that response again and changes
 /// nothing; the same key with a different request is a 409. A request still running (or whose
-/// host died mid-way) holds the key for <see cref="Lease"/>, after which a retry may run it.
+/// host died mid-way) holds the key for a lease, after which a retry may run it. The keys are kept
+/// by <see cref="IIdempotencyGrain"/>; this filter is the HTTP half: the header, the request's
+/// fingerprint and the replayed response.
 /// </summary>
-public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) : IEndpointFilter
+public sealed class IdempotencyFilter(IClusterClient cluster) : IEndpointFilter
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -41,36 +42,22 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
         var hash = Hash(http, context.Arguments);
         var cancellationToken = http.RequestAborted;
 
-        var claimed = await TryClaimAsync(scope, key, hash, cancellationToken);
-        if (!claimed)
+        var keys = cluster.GetGrain<IIdempotencyGrain>(0);
+        var claim = await keys.Begin(scope, key, hash).WaitAsync(cancellationToken);
+        switch (claim.Kind)
         {
-            var previous = await FindAsync(scope, key, cancellationToken);
-            if (previous is null)
-            {
-                claimed = await TryClaimAsync(scope, key, hash, cancellationToken);
-            }
-            else if (previous.Value.Hash != hash)
-            {
+            case IdempotencyClaimKind.DifferentRequest:
                 return Conflict("This Idempotency-Key was already used with a different request.");
-            }
-            else if (previous.Value.Status is { } status)
-            {
-                if (previous.Value.Location is { } location)
+            case IdempotencyClaimKind.Replay:
+                if (claim.Response!.Location is { } location)
                 {
                     http.Response.Headers.Location = location;
                 }
 
-                return TypedResults.Text(previous.Value.Body ?? string.Empty, "application/json", Encoding.UTF8, status);
-            }
-            else
-            {
-                claimed = await TryTakeOverAsync(scope, key, cancellationToken);
-                if (!claimed)
-                {
-                    http.Response.Headers.RetryAfter = ((int)Lease.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    return Conflict("A request with this Idempotency-Key is still being processed; retry shortly.");
-                }
-            }
+                return TypedResults.Text(claim.Response.Body ?? string.Empty, "application/json", Encoding.UTF8, claim.Response.Status);
+            case IdempotencyClaimKind.InProgress:
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(claim.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Conflict("A request with this Idempotency-Key is still being processed; retry shortly.");
         }
 
         object? result;
@@ -80,7 +67,7 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
         }
         catch
         {
-            await ReleaseAsync(scope, key);
+            await ReleaseAsync(keys, scope, key);
             throw;
         }
 
@@ -90,11 +77,11 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
         {
             var body = outcome is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), ResponseJson(http)) : null;
             var location = LocationOf(outcome);
-            await CompleteAsync(scope, key, statusCode, location, body, cancellationToken);
+            await keys.Complete(scope, key, new IdempotentResponse(statusCode, location, body)).WaitAsync(cancellationToken);
         }
         else
         {
-            await ReleaseAsync(scope, key);
+            await ReleaseAsync(keys, scope, key);
         }
 
         return result;
@@ -102,8 +89,8 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
 
     private static string Scope(HttpContext http) =>
         http.User.FindFirst(CoordinationClaims.Agency)?.Value is { } agency
-            ? $"agency:{agency}"
-            : $"user:{http.User.FindFirst(CoordinationClaims.Username)?.Value}";
+            ? IdempotencyScope.Agency(agency)
+            : IdempotencyScope.User(http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty);
 
     /// <summary>The Idempotency-Key an endpoint that handles its own key was sent, checked like the filter checks it.</summary>
     public static string? ReadKey(RequestErrors errors, string? value) => errors.Text(Header, value, MaxKeyLength, required: false);
@@ -136,67 +123,14 @@ public sealed class IdempotencyFilter(NpgsqlDataSource db, TimeProvider clock) :
     private static IResult Conflict(string detail) =>
         TypedResults.Problem(title: "Idempotency conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
 
-    private async Task<bool> TryClaimAsync(string scope, string key, string hash, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(
-            "INSERT INTO idempotent_requests (scope, key, request_hash, started_at) VALUES (@scope, @key, @hash, @now) ON CONFLICT DO NOTHING");
-        command.Parameters.AddWithValue("scope", scope);
-        command.Parameters.AddWithValue("key", key);
-        command.Parameters.AddWithValue("hash", hash);
-        command.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private async Task<bool> TryTakeOverAsync(string scope, string key, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(
-            "UPDATE idempotent_requests SET started_at = @now WHERE scope = @scope AND key = @key AND status IS NULL AND started_at < @expired");
-        command.Parameters.AddWithValue("scope", scope);
-        command.Parameters.AddWithValue("key", key);
-        command.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
-        command.Parameters.AddWithValue("expired", (clock.GetUtcNow() - Lease).UtcDateTime);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private async Task<(string Hash, int? Status, string? Location, string? Body)?> FindAsync(string scope, string key, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(
-            "SELECT request_hash, status, location, body FROM idempotent_requests WHERE scope = @scope AND key = @key");
-        command.Parameters.AddWithValue("scope", scope);
-        command.Parameters.AddWithValue("key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt32(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-    }
-
-    private async Task CompleteAsync(string scope, string key, int status, string? location, string? body, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(
-            "UPDATE idempotent_requests SET status = @status, location = @location, body = @body WHERE scope = @scope AND key = @key");
-        command.Parameters.AddWithValue("scope", scope);
-        command.Parameters.AddWithValue("key", key);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("location", NpgsqlTypes.NpgsqlDbType.Text, (object?)location ?? DBNull.Value);
-        command.Parameters.AddWithValue("body", NpgsqlTypes.NpgsqlDbType.Text, (object?)body ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>A failed request frees its key: the retry should run, not replay a failure.</summary>
-    private async Task ReleaseAsync(string scope, string key)
+    private static async Task ReleaseAsync(IIdempotencyGrain keys, string scope, string key)
     {
         try
         {
-            await using var command = db.CreateCommand("DELETE FROM idempotent_requests WHERE scope = @scope AND key = @key AND status IS NULL");
-            command.Parameters.AddWithValue("scope", scope);
-            command.Parameters.AddWithValue("key", key);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await keys.Release(scope, key);
         }
-        catch (NpgsqlException)
+        catch (Exception ex) when (ProblemHandling.IsUnavailable(ex))
         {
             // The lease expires by itself.
         }

@@ -79,7 +79,8 @@ public sealed class RawPostgres : IAsyncDisposable
         await using var connection = await _schema.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        Add(batch, "INSERT INTO idempotency_keys (agency_id, key, request_hash, resource_id) VALUES ('kg-post', @id, 'hash', @id)", ("id", id));
+        Add(batch, "INSERT INTO idempotent_requests (scope, key, request_hash, resource_id, started_at) VALUES ('agency:kg-post', @id, 'hash', @id, @now)",
+            ("id", id), ("now", now));
         Add(batch, "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
             "VALUES (@id, 'KG', 'Flagged', 'kg-post', @agencies, 1, @state, @now, @now)",
             ("id", id), ("agencies", new[] { "kg-post", agencyId }), ("state", State), ("now", now));

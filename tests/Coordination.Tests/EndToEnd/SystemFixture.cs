@@ -13,7 +13,7 @@ public sealed class SystemFixture : IAsyncLifetime
 
     /// <summary>Row counts of every table a command could write, to prove a rejected one wrote nothing.</summary>
     public Task<IReadOnlyDictionary<string, long>> CountRowsAsync() =>
-        TestDatabase.CountRowsAsync(System.ConnectionString, "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "idempotency_keys");
+        TestDatabase.CountRowsAsync(System.ConnectionString, "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "feed_outbox", "idempotent_requests");
 }
 
 [CollectionDefinition("system")]

@@ -51,7 +51,7 @@ public sealed class SecurityFixture : IAsyncLifetime
     {
         string[] tables =
         [
-            "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "idempotency_keys", "idempotent_requests", "audit_log",
+            "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "feed_outbox", "idempotent_requests", "audit_log",
             "orleansstorage", // committees' action plans
         ];
         var snapshot = new Dictionary<string, string>();

@@ -1,9 +1,11 @@
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Contracts.Idempotency;
 using Coordination.Grains.Audit;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
+using Coordination.Grains.Idempotency;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -59,10 +61,10 @@ public static class CaseStore
     }
 
     /// <summary>
-    /// What a flag needs before its case exists, in one round trip: the case an earlier request with
-    /// the same Idempotency-Key created (then no number is drawn), or else a new case number.
+    /// What a flag needs before its case exists, in one round trip: the key as an earlier request used
+    /// it and the case it created (then no number is drawn), or else a new case number.
     /// </summary>
-    public static async Task<((string Hash, string CaseId)? Previous, long Number)> FindKeyOrDrawNumberAsync(
+    public static async Task<((string Hash, string? CaseId)? Previous, long Number)> FindKeyOrDrawNumberAsync(
         NpgsqlDataSource db, string agencyId, string? key, string prefix, CancellationToken cancellationToken = default)
     {
         if (key is null)
@@ -73,25 +75,22 @@ public static class CaseStore
         // CASE evaluates the volatile numbering function only on the row where no key was found.
         await using var command = db.CreateCommand(
             "SELECT k.request_hash, k.resource_id, CASE WHEN k.key IS NULL THEN coordination_next_case_number(@prefix) END " +
-            "FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.agency_id = @agency AND k.key = @key");
-        command.Parameters.AddWithValue("agency", agencyId);
+            "FROM (SELECT 1) AS one LEFT JOIN idempotent_requests k ON k.scope = @scope AND k.key = @key");
+        command.Parameters.AddWithValue("scope", IdempotencyScope.Agency(agencyId));
         command.Parameters.AddWithValue("key", key);
         command.Parameters.AddWithValue("prefix", prefix);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return reader.IsDBNull(1)
+        return reader.IsDBNull(0)
             ? (null, reader.GetInt64(2))
-            : ((reader.GetString(0), reader.GetString(1)), 0);
+            : ((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)), 0);
     }
 
-    public static async Task<(string Hash, string CaseId)?> FindIdempotencyKeyAsync(NpgsqlDataSource db, string agencyId, string key, CancellationToken cancellationToken = default)
+    /// <summary>The request a key was first used for and the case it created (none when it was used for another command).</summary>
+    public static async Task<(string Hash, string? CaseId)?> FindIdempotencyKeyAsync(NpgsqlDataSource db, string agencyId, string key, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand(
-            "SELECT request_hash, resource_id FROM idempotency_keys WHERE agency_id = @agency AND key = @key");
-        command.Parameters.AddWithValue("agency", agencyId);
-        command.Parameters.AddWithValue("key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
+        var found = await IdempotencyStore.FindAsync(db, IdempotencyScope.Agency(agencyId), key, cancellationToken);
+        return found is null ? null : (found.Hash, found.ResourceId);
     }
 
     /// <summary>
@@ -111,13 +110,7 @@ public static class CaseStore
         NpgsqlBatchCommand? claim = null;
         if (change.Idempotency is { } idem)
         {
-            claim = new NpgsqlBatchCommand(
-                "INSERT INTO idempotency_keys (agency_id, key, request_hash, resource_id) VALUES (@agency, @key, @hash, @id) " +
-                "ON CONFLICT (agency_id, key) DO NOTHING");
-            claim.Parameters.AddWithValue("agency", idem.AgencyId);
-            claim.Parameters.AddWithValue("key", idem.Key);
-            claim.Parameters.AddWithValue("hash", idem.Hash);
-            claim.Parameters.AddWithValue("id", change.Case.Id);
+            claim = IdempotencyStore.Claim(IdempotencyScope.Agency(idem.AgencyId), idem.Key, idem.Hash, change.Case.Id, now);
             batch.BatchCommands.Add(claim);
         }
 

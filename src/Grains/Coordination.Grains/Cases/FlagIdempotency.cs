@@ -5,8 +5,9 @@ using Npgsql;
 namespace Coordination.Grains.Cases;
 
 /// <summary>
-/// The Idempotency-Key of a flag. The intake looks the key up before it draws a case number; the
-/// case grain claims the key in the transaction that creates the case (<see cref="CaseStore.SaveAsync"/>),
+/// The Idempotency-Key of a flag, kept with every other command's (<see cref="Idempotency.IdempotencyStore"/>).
+/// The intake looks the key up before it draws a case number; the case grain claims the key in the
+/// transaction that creates the case (<see cref="CaseStore.SaveAsync"/>), recording the case as its outcome,
 /// so of two concurrent flags under one key exactly one creates a case. Every other flag under that
 /// key is answered with the case it created, or 409 when its request differs.
 /// </summary>
@@ -17,15 +18,16 @@ public static class FlagIdempotency
         key is null ? null : (actor.AgencyId, key, requestHash ?? string.Empty);
 
     /// <summary>The answer to a retried flag: the case its key created first, or 409 for a different request.</summary>
-    public static async Task<FlagResult> ReplayAsync(IGrainFactory grains, (string Hash, string CaseId) previous, string? requestHash, Actor actor)
+    public static async Task<FlagResult> ReplayAsync(IGrainFactory grains, (string Hash, string? CaseId) previous, string? requestHash, Actor actor)
     {
-        if (previous.Hash != (requestHash ?? string.Empty))
+        // No case: the key was used for another command, which is a different request too.
+        if (previous.Hash != (requestHash ?? string.Empty) || previous.CaseId is not { } caseId)
         {
             throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
         }
 
-        var existing = await grains.GetGrain<ICaseGrain>(previous.CaseId).Get(actor)
-            ?? throw DomainException.NotFound($"Case {previous.CaseId}");
+        var existing = await grains.GetGrain<ICaseGrain>(caseId).Get(actor)
+            ?? throw DomainException.NotFound($"Case {caseId}");
         return new FlagResult(existing, Created: false);
     }
 

@@ -1,22 +1,13 @@
+using Coordination.Contracts.Accounts;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Coordination.Web.Auth;
+namespace Coordination.Grains.Accounts;
 
-public sealed record UserRecord(
-    string Username, string PasswordHash, string DisplayName, string? AgencyId, string[] Roles, string Language, bool Disabled,
-    DateTimeOffset? LockedUntil = null);
-
-/// <summary>What every authenticated request checks of its account: disabled, or tokens issued before an instant revoked.</summary>
-public sealed record AccountStanding(bool Disabled, DateTimeOffset? TokensValidAfter)
+/// <summary>The SQL of user accounts (the <c>users</c> table), in one place.</summary>
+public static class AccountStore
 {
-    public bool Accepts(DateTimeOffset tokenIssuedAt) => !Disabled && (TokensValidAfter is not { } after || tokenIssuedAt >= after);
-}
-
-/// <summary>The SQL of user accounts, in one place.</summary>
-public sealed class UserStore(NpgsqlDataSource db)
-{
-    public async Task<UserRecord?> FindAsync(string username, CancellationToken cancellationToken)
+    public static async Task<UserRecord?> FindAsync(NpgsqlDataSource db, string username, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT username, password_hash, display_name, agency_id, roles, language, disabled, locked_until FROM users WHERE username = @username");
@@ -32,7 +23,7 @@ public sealed class UserStore(NpgsqlDataSource db)
             reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
     }
 
-    public async Task<AccountStanding?> FindStandingAsync(string username, CancellationToken cancellationToken)
+    public static async Task<AccountStanding?> FindStandingAsync(NpgsqlDataSource db, string username, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("SELECT disabled, tokens_valid_after FROM users WHERE username = @username");
         command.Parameters.AddWithValue("username", username);
@@ -46,7 +37,7 @@ public sealed class UserStore(NpgsqlDataSource db)
     }
 
     /// <summary>Inserts the user unless the username is taken; true when inserted.</summary>
-    public async Task<bool> TryCreateAsync(UserRecord user, CancellationToken cancellationToken)
+    public static async Task<bool> TryCreateAsync(NpgsqlDataSource db, UserRecord user, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "INSERT INTO users (username, password_hash, display_name, agency_id, roles, language) " +
@@ -60,11 +51,9 @@ public sealed class UserStore(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>
-    /// Counts a failed sign-in; the one that reaches <paramref name="threshold"/> locks the account
-    /// until <paramref name="lockedUntil"/> and starts the count again. Returns the lock, if it was set now.
-    /// </summary>
-    public async Task<DateTimeOffset?> RecordFailedSignInAsync(string username, int threshold, DateTimeOffset lockedUntil, CancellationToken cancellationToken)
+    /// <summary>See <see cref="IAccountsGrain.RecordFailedSignIn"/>.</summary>
+    public static async Task<DateTimeOffset?> RecordFailedSignInAsync(
+        NpgsqlDataSource db, string username, int threshold, DateTimeOffset lockedUntil, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "UPDATE users SET " +
@@ -78,7 +67,7 @@ public sealed class UserStore(NpgsqlDataSource db)
     }
 
     /// <summary>A successful sign-in clears the failure count (written only when there is one to clear).</summary>
-    public async Task RecordSignInAsync(string username, CancellationToken cancellationToken)
+    public static async Task RecordSignInAsync(NpgsqlDataSource db, string username, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "UPDATE users SET failed_sign_ins = 0, locked_until = NULL " +
@@ -87,11 +76,9 @@ public sealed class UserStore(NpgsqlDataSource db)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Disables or re-enables an account. Disabling also revokes every token issued until now;
-    /// re-enabling does not bring them back. False when there is no such user.
-    /// </summary>
-    public async Task<bool> SetDisabledAsync(string username, bool disabled, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>See <see cref="IAccountsGrain.SetDisabled"/>.</summary>
+    public static async Task<bool> SetDisabledAsync(
+        NpgsqlDataSource db, string username, bool disabled, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "UPDATE users SET disabled = @disabled, disabled_at = CASE WHEN @disabled THEN @now END, " +
