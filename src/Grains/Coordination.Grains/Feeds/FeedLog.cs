@@ -110,8 +110,8 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
     }
 
     /// <summary>
-    /// Writes the requests, first optimistically: a delivery fresh from its producer holds new keys,
-    /// so the first attempt skips looking its keys up. A key the feed holds already (a re-delivery)
+    /// Writes the requests, first optimistically: a change is written once, and its outbox rows go
+    /// with it, so the first attempt skips looking its keys up. A key the feed holds already (a re-delivery)
     /// then fails the write on the unique key, and it is written again after looking them up; a head
     /// another activation moved is reloaded and the write made again.
     /// </summary>
@@ -176,7 +176,7 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         }
 
         var keys = escalation.Own.Concat(deliveries.SelectMany(d => d.Items)).Select(i => i.DedupeKey).ToHashSet(StringComparer.Ordinal);
-        var existing = lookUpKeys || catchUp
+        var existing = lookUpKeys
             ? await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, keys, default)
             : new HashSet<string>();
 
