@@ -128,13 +128,12 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
             {
                 // Whatever failed, the head held may no longer be the stored one.
                 _head = null;
-                var known = ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DedupeConstraint };
-                if (attempt == Attempts || !(known || ex is HeadMovedException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
+                if (attempt == Attempts || ex is not (HeadMovedException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
                 {
                     throw;
                 }
 
-                if (known && !lookUpKeys)
+                if (ex is PostgresException { ConstraintName: DedupeConstraint } && !lookUpKeys)
                 {
                     lookUpKeys = true;
                 }
