@@ -7,9 +7,10 @@ using Orleans.Hosting;
 namespace Coordination.Tests.Committees;
 
 /// <summary>
-/// An in-process cluster for committee grain tests: fake domain clock, in-memory grain storage named
-/// "coordination" and in-memory reminders, feeds on a fresh migrated PostgreSQL database, and a feed
-/// writer that can be made to fail at the crash points between the plan's write and the feeds'.
+/// An in-process cluster for committee grain tests: fake domain clock, plans and feeds on a fresh
+/// migrated PostgreSQL database, in-memory reminders, Orleans' ADO.NET grain storage "coordination" on
+/// the same database (where plans lived before migration 0011), and a feed hand-off that can be made
+/// to fail at the crash points between the plan's commit and the feeds' write.
 /// </summary>
 public sealed class CommitteeClusterFixture() : InProcessClusterFixture(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero))
 {
@@ -22,7 +23,7 @@ public sealed class CommitteeClusterFixture() : InProcessClusterFixture(new Date
     // Retries are driven by the tests, not by a real-time timer racing them.
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Coordination:Committees:OutboxRetryDelay"] = "01:00:00",
+        ["Coordination:Committees:FailedCheckRetry"] = "01:00:00",
     };
 
     protected override void ConfigureServices(IServiceCollection services) =>
@@ -32,7 +33,11 @@ public sealed class CommitteeClusterFixture() : InProcessClusterFixture(new Date
             return Faults;
         });
 
-    protected override void ConfigureSilo(ISiloBuilder silo) => silo.AddMemoryGrainStorage("coordination");
+    protected override void ConfigureSilo(ISiloBuilder silo) => silo.AddAdoNetGrainStorage(LegacyCommitteeImport.Provider, o =>
+    {
+        o.Invariant = "Npgsql";
+        o.ConnectionString = ConnectionString;
+    });
 }
 
 [CollectionDefinition(Name)]
@@ -43,7 +48,7 @@ public sealed class CommitteeClusterCollection : ICollectionFixture<CommitteeClu
 
 public enum FeedFault
 {
-    /// <summary>The silo dies after the plan is stored, before the feeds write its items.</summary>
+    /// <summary>The silo dies after the plan is committed, before the feeds write its items.</summary>
     BeforeAppend,
 
     /// <summary>The feeds write the items but their answer never arrives.</summary>
@@ -59,21 +64,22 @@ public sealed class FaultyFeedWriter : ICommitteeFeedWriter
 
     public void FailNextFor(string committeeId, FeedFault fault) => _armed = (committeeId, fault);
 
-    public async Task<bool> WriteAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement> settlements, DateTimeOffset causedAt)
+    public async Task<bool> WriteAsync(IReadOnlyList<FeedDelivery> deliveries)
     {
         FeedFault? fault = null;
-        if (_armed is { } armed && items.Any(i => i.CommitteeId == armed.CommitteeId))
+        if (_armed is { } armed && deliveries.SelectMany(d => d.Items).Any(i => i.CommitteeId == armed.CommitteeId))
         {
             fault = armed.Fault;
             _armed = null;
         }
 
+        // As the real hand-off reports a feed it could not reach: false, the entries wait in the outbox.
         if (fault == FeedFault.BeforeAppend)
         {
-            throw new TimeoutException("Injected: the feed was never written.");
+            return false;
         }
 
-        var written = await Inner!.WriteAsync(items, settlements, causedAt);
-        return fault == FeedFault.AfterCommit ? throw new TimeoutException("Injected: the feeds' answer was lost.") : written;
+        var written = await Inner!.WriteAsync(deliveries);
+        return fault != FeedFault.AfterCommit && written;
     }
 }

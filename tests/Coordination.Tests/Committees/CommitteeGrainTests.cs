@@ -2,6 +2,7 @@ using Coordination.Contracts.Committees;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Contracts.Statistics;
+using Npgsql;
 using Orleans.Core.Internal;
 
 namespace Coordination.Tests.Committees;
@@ -149,7 +150,7 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Assignments_lost_between_the_plan_write_and_the_feed_write_are_delivered_on_reactivation_exactly_once()
+    public async Task Assignments_committed_with_the_plan_but_never_handed_to_the_feed_are_written_by_its_catch_up_exactly_once()
     {
         var w = new CommitteeWorld(fixture);
         var committee = await w.Committee();
@@ -162,17 +163,22 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
             CommitteeWorld.Secretary(committee), null);
 
         Assert.Equal(2, added.Tasks.Count);
-        Assert.Empty(await w.Feed(owner, FeedItemType.TaskAssigned));
+        Assert.Equal((2L, 0L), await OutboxAndFeedRowsAsync(owner));
 
-        // The activation that lost the race is gone; the next one finds the outbox in grain storage.
+        // The plan is committed with its outbox: a new activation reads it...
         await w.Grain(committee).Cast<IGrainManagementExtension>().DeactivateOnIdle();
         var plan = await w.Grain(committee).Plan(CommitteeWorld.Secretary(committee));
         Assert.Equal(added.Tasks.Select(t => t.Id), plan.Tasks.Select(t => t.Id));
 
+        // ...and the owner's feed writes the assignments when it catches up: here on its activation by
+        // the first read, otherwise by its retry timer or the deadline sweeper.
         var assigned = await w.Feed(owner, FeedItemType.TaskAssigned);
+        var feed = w.Client.GetGrain<IAgencyFeedGrain>(owner.Id);
+        Assert.Equal((0L, 2L), await OutboxAndFeedRowsAsync(owner));
         Assert.Equal(added.Tasks.Select(t => t.Id), assigned.Select(a => a.TaskId));
         Assert.All(assigned, a => Assert.True(a.RequiresAck));
 
+        await feed.CatchUp();
         await w.Grain(committee).CheckOverdue();
         Assert.Equal(assigned.Select(a => a.Id), (await w.Feed(owner, FeedItemType.TaskAssigned)).Select(a => a.Id));
     }
@@ -190,7 +196,7 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
         await w.Grain(committee).UpdateTask(task.Id, new ActionPlanTaskUpdate(ActionPlanTaskStatus.InProgress, null, "Call for proposals out", null), CommitteeWorld.Staff(owner));
         var first = Assert.Single(await w.Feed(committee, FeedItemType.TaskUpdated));
 
-        await w.Grain(committee).CheckOverdue();
+        await w.Client.GetGrain<IAgencyFeedGrain>(committee.Id).CatchUp();
         await w.Grain(committee).Cast<IGrainManagementExtension>().DeactivateOnIdle();
         await w.Grain(committee).CheckOverdue();
 
@@ -222,6 +228,26 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
         var conflict = await Assert.ThrowsAsync<DomainException>(() =>
             w.Grain(committee).AddTasks(tasks, CommitteeWorld.Secretary(committee), key with { Hash = "hash-b" }));
         Assert.Equal(DomainErrorKind.Conflict, conflict.Kind);
+    }
+
+    [Fact]
+    public async Task A_key_of_added_tasks_is_refused_for_a_meeting_and_the_same_tasks_without_a_key_are_added_again()
+    {
+        var w = new CommitteeWorld(fixture);
+        var committee = await w.Committee();
+        var owner = await w.Agency("tm-mfa-keys");
+        var tasks = new[] { CommitteeWorld.Task("Shelter standards", owner, w.Today(owner).AddDays(60)) };
+        var secretary = CommitteeWorld.Secretary(committee);
+        var key = new IdempotentRequest("plan-1", "hash-a");
+
+        await w.Grain(committee).AddTasks(tasks, secretary, key);
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            w.Grain(committee).RecordMeeting(new NewMeeting(w.Today(owner), "Quarterly meeting", tasks), secretary, key));
+
+        Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
+        Assert.True((await w.Grain(committee).AddTasks(tasks, secretary, null)).Created);
+        Assert.Equal(2, (await w.Grain(committee).Plan(secretary)).Tasks.Count);
+        Assert.Empty(await w.Grain(committee).Meetings(secretary));
     }
 
     [Fact]
@@ -322,7 +348,19 @@ public sealed class CommitteeGrainTests(CommitteeClusterFixture fixture)
         Assert.Equal([owner.Id], plan.MemberAgencies);
     }
 
-    private static IAgencyFeedGrain FeedOf(CommitteeWorld w, Contracts.Agencies.Agency agency) => w.Client.GetGrain<IAgencyFeedGrain>(agency.Id);
+    private async Task<(long Outbox, long Feed)> OutboxAndFeedRowsAsync(Contracts.Agencies.Agency agency)
+    {
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM feed_outbox WHERE agency_id = @agency), (SELECT count(*) FROM feed_items WHERE agency_id = @agency)", connection);
+        command.Parameters.AddWithValue("agency", agency.Id);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+        private static IAgencyFeedGrain FeedOf(CommitteeWorld w, Contracts.Agencies.Agency agency) => w.Client.GetGrain<IAgencyFeedGrain>(agency.Id);
 
     private static async Task Refused(DomainErrorKind kind, Func<Task> action) =>
         Assert.Equal(kind, (await Assert.ThrowsAsync<DomainException>(action)).Kind);

@@ -51,16 +51,12 @@ public sealed class OverdueScheduleTests
     }
 
     [Fact]
-    public void The_committee_wakes_at_its_next_chase_or_sooner_to_retry_undelivered_items()
+    public void The_committee_wakes_at_its_next_chase_and_not_at_all_while_every_task_is_done()
     {
         PlanTaskState[] tasks = [Task("t1", dueDay: 20), Task("t2"), Task("t3", ActionPlanTaskStatus.Done)];
-        var now = TuesdayStart.AddHours(-1);
 
-        Assert.Equal(TuesdayStart, OverdueSchedule.NextWakeUp(tasks, undelivered: false, now, TimeSpan.FromSeconds(5)));
-        Assert.Equal(now.AddSeconds(5), OverdueSchedule.NextWakeUp(tasks, undelivered: true, now, TimeSpan.FromSeconds(5)));
-        Assert.Equal(TuesdayStart, OverdueSchedule.NextWakeUp(tasks, undelivered: true, now, TimeSpan.FromHours(2)));
-        Assert.Null(OverdueSchedule.NextWakeUp([tasks[2]], undelivered: false, now, TimeSpan.FromSeconds(5)));
-        Assert.Equal(now.AddSeconds(5), OverdueSchedule.NextWakeUp([], undelivered: true, now, TimeSpan.FromSeconds(5)));
+        Assert.Equal(TuesdayStart, OverdueSchedule.NextWakeUp(tasks));
+        Assert.Null(OverdueSchedule.NextWakeUp([tasks[2]]));
+        Assert.Null(OverdueSchedule.NextWakeUp([]));
     }
-
 }

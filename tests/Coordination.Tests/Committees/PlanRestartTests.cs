@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Coordination.Tests.Committees;
 
-/// <summary>The plan is grain state in PostgreSQL through the ADO.NET provider: it outlives every process.</summary>
+/// <summary>The plan is a row of <c>committees</c> in PostgreSQL: it outlives every process.</summary>
 [Collection(CommitteeSystemCollection.Name)]
 public sealed class PlanRestartTests(CommitteeSystemFixture fixture)
 {
@@ -36,13 +36,13 @@ public sealed class PlanRestartTests(CommitteeSystemFixture fixture)
         Assert.Equal(["Created", "Updated", "Updated"], done["history"]!.AsArray().Select(h => h!["kind"]!.GetValue<string>()));
     }
 
-    /// <summary>Rows of the committee's state in the ADO.NET provider's table (grain type "committee", key the committee id).</summary>
+    /// <summary>Rows of the committee's plan in its table.</summary>
     private async Task<long> StoredStateRowsAsync(string committee)
     {
         await using var connection = new NpgsqlConnection(fixture.System.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM OrleansStorage WHERE GrainTypeString = 'committee' AND GrainIdExtensionString = @id AND PayloadBinary IS NOT NULL",
+            "SELECT count(*) FROM committees WHERE id = @id",
             connection);
         command.Parameters.AddWithValue("id", committee);
         return (long)(await command.ExecuteScalarAsync())!;

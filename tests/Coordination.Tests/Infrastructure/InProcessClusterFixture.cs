@@ -24,6 +24,9 @@ public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLife
 
     public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("The cluster is not deployed.");
 
+    /// <summary>The services of the cluster's silo, for what a test must reach below the grains (e.g. grain storage).</summary>
+    public IServiceProvider SiloServices => _cluster?.Silos[0].ServiceProvider ?? throw new InvalidOperationException("The cluster is not deployed.");
+
     protected abstract string DatabasePurpose { get; }
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();

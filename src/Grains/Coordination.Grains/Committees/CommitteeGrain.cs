@@ -2,38 +2,48 @@ using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Committees;
 using Coordination.Contracts.Feeds;
+using Coordination.Contracts.Idempotency;
 using Coordination.Contracts.Statistics;
-using Coordination.Grains.Feeds;
+using Coordination.Grains.Cases;
 using Coordination.Grains.Hosting;
+using Coordination.Grains.Idempotency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Storage;
 
 namespace Coordination.Grains.Committees;
 
 /// <summary>
-/// One committee and its live action plan, kept in Orleans grain storage. Each command is checked
-/// and applied by the plan's rules (<see cref="ActionPlanRules"/>, <see cref="CommandLog"/>), raises
-/// the overdue chases that fell due (<see cref="OverdueSchedule"/>), and is stored together with the
-/// feed items it causes (<see cref="CommitteeAlerts"/>) through the plan's outbox (<see cref="CommitteeOutbox"/>).
+/// One committee and its live action plan, a row of <c>committees</c>. Each command is checked and
+/// applied by the plan's rules (<see cref="ActionPlanRules"/>), raises the overdue chases that fell
+/// due (<see cref="OverdueSchedule"/>), and commits together with its Idempotency-Key
+/// (<see cref="CommitteeCommandKeys"/>) and the feed entries it causes (<see cref="CommitteeAlerts"/>)
+/// in one transaction (<see cref="CommitteeStore.SaveAsync"/>); the entries are then handed to the
+/// feeds, exactly as a case's are.
 /// </summary>
 public sealed class CommitteeGrain(
-    [PersistentState("committee", "coordination")] IPersistentState<CommitteeState> state,
     NpgsqlDataSource db,
     ICommitteeFeedWriter feedWriter,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<CommitteeOptions> options,
-    ILogger<CommitteeGrain> logger) : Grain, ICommitteeGrain, IRemindable
+    ILogger<CommitteeGrain> logger,
+    [FromKeyedServices(LegacyCommitteeImport.Provider)] IGrainStorage? legacyStorage = null) : Grain, ICommitteeGrain, IRemindable
 {
     private readonly WorkingWeek _week = options.Value.Week();
-    private readonly CommitteeOutbox _outbox = new(state, feedWriter, clock, logger);
     private CommitteeWakeUps? _wakeUps;
     private Agency? _committee;
+    private CommitteeState _plan = new();
+
+    /// <summary>The version of the stored row <see cref="_plan"/> was read from or written as; 0 while there is none.</summary>
+    private int _version;
+
+    private bool _loaded;
 
     private string CommitteeId => this.GetPrimaryKeyString();
 
-    private CommitteeState Current => state.State;
+    private CommitteeState Current => _plan;
 
     private CommitteeWakeUps WakeUps => _wakeUps ??= new(this, options.Value);
 
@@ -41,13 +51,10 @@ public sealed class CommitteeGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Catch up on whatever fell due, or was left undelivered, while no silo held this committee.
-        if (Current.Tasks.Count > 0 || _outbox.HasUndelivered)
-        {
-            // Never fail the activation on the database or the reminder table (a failed activation
-            // refuses every call for seconds, and not with the 503 of an outage): try again later.
-            await CheckOverdueOrRetryAsync();
-        }
+        // Catch up on whatever fell due while no silo held this committee. Never fail the activation
+        // on the database or the reminder table (a failed activation refuses every call for seconds,
+        // and not with the 503 of an outage): try again later.
+        await CheckOverdueOrRetryAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CheckOverdueAsync();
@@ -64,7 +71,7 @@ public sealed class CommitteeGrain(
 
         ActionPlanRules.RequireMemberOf(await CommitteeAsync(), agencyId, await Directory.Get(agencyId));
         Current.MemberAgencies.Add(agencyId);
-        await CommitAsync([]);
+        await CommitAsync([], key: null);
         logger.LogInformation("Committee {CommitteeId}: agency {AgencyId} listed as a member", CommitteeId, agencyId);
         return new MemberAdded(Current.MemberAgencies.ToList(), Added: true);
     }
@@ -72,14 +79,18 @@ public sealed class CommitteeGrain(
     public async Task<TasksAdded> AddTasks(IReadOnlyList<NewActionPlanTask> tasks, CommitteeCaller caller, IdempotentRequest? idempotency)
     {
         ActionPlanRules.RequireSecretary(await AuthorizeAsync(caller));
-        if (CommandLog.Replay(Current.Commands, caller.Actor.AgencyId, idempotency) is { } previous)
+        if (await ReplayAsync(caller, idempotency) is { } previous)
         {
             return new TasksAdded(await ViewsAsync(previous.TaskIds), Created: false);
         }
 
         var created = await CreateTasksAsync(tasks, caller, meetingId: null);
-        CommandLog.Remember(Current.Commands, caller.Actor.AgencyId, idempotency, created, meetingId: null);
-        await CommitAsync(CommitteeAlerts.Assignments(CommitteeId, _committee!.Name, created));
+        var key = KeyOf(caller, idempotency, CommitteeCommandKeys.Tasks(CommitteeId, created.Select(t => t.Id)));
+        if (await CommitAsync(CommitteeAlerts.Assignments(CommitteeId, _committee!.Name, created), key) is null)
+        {
+            return await AddTasks(tasks, caller, idempotency);
+        }
+
         logger.LogInformation("Committee {CommitteeId}: {Count} tasks added by {AgencyId}", CommitteeId, created.Count, caller.Actor.AgencyId);
         return new TasksAdded(await ViewsAsync(created.Select(t => t.Id)), Created: true);
     }
@@ -87,9 +98,10 @@ public sealed class CommitteeGrain(
     public async Task<MeetingRecorded> RecordMeeting(NewMeeting meeting, CommitteeCaller caller, IdempotentRequest? idempotency)
     {
         ActionPlanRules.RequireSecretary(await AuthorizeAsync(caller));
-        if (CommandLog.Replay(Current.Commands, caller.Actor.AgencyId, idempotency) is { } previous)
+        if (await ReplayAsync(caller, idempotency) is { } previous)
         {
-            var recorded = Current.Meetings.Single(m => m.Id == previous.MeetingId);
+            var recorded = Current.Meetings.SingleOrDefault(m => m.Id == previous.MeetingId)
+                ?? throw DomainException.Conflict("This Idempotency-Key was already used with a different request.");
             return new MeetingRecorded(recorded, await ViewsAsync(recorded.TaskIds), Created: false);
         }
 
@@ -97,8 +109,11 @@ public sealed class CommitteeGrain(
         var created = await CreateTasksAsync(meeting.Decisions, caller, meetingId);
         var record = new Meeting(meetingId, meeting.Date, meeting.Title, created.Select(t => t.Id).ToList(), clock.GetUtcNow(), caller.Actor.Username);
         Current.Meetings.Add(record);
-        CommandLog.Remember(Current.Commands, caller.Actor.AgencyId, idempotency, created, meetingId);
-        await CommitAsync(CommitteeAlerts.Assignments(CommitteeId, _committee!.Name, created));
+        if (await CommitAsync(CommitteeAlerts.Assignments(CommitteeId, _committee!.Name, created), KeyOf(caller, idempotency, CommitteeCommandKeys.Meeting(CommitteeId, meetingId))) is null)
+        {
+            return await RecordMeeting(meeting, caller, idempotency);
+        }
+
         logger.LogInformation("Committee {CommitteeId}: meeting {MeetingId} recorded with {Count} decisions", CommitteeId, meetingId, created.Count);
         return new MeetingRecorded(record, await ViewsAsync(record.TaskIds), Created: true);
     }
@@ -127,7 +142,7 @@ public sealed class CommitteeGrain(
         var settled = ActionPlanRules.SettlesAssignment(task, caller.Actor.AgencyId)
             ? new[] { CommitteeAlerts.Settles(CommitteeId, task, caller.Actor.Username) }
             : [];
-        await CommitAsync(CommitteeAlerts.TaskUpdated(CommitteeId, (await CommitteeAsync()).Name, task, change, previous).ToList(), settled);
+        await CommitAsync(CommitteeAlerts.TaskUpdated(CommitteeId, (await CommitteeAsync()).Name, task, change, previous).ToList(), key: null, settled);
         logger.LogInformation("Committee {CommitteeId}: task {TaskId} updated by {AgencyId}, status {Status}", CommitteeId, taskId, caller.Actor.AgencyId, task.Status);
         return await ViewAsync(task);
     }
@@ -177,8 +192,13 @@ public sealed class CommitteeGrain(
 
     private async Task<int> CheckOverdueAsync()
     {
-        await DeliverOutboxAsync();
-        var raised = await CommitAsync([], onlyIfChanged: true);
+        await LoadAsync();
+        if (Current.Tasks.Count == 0)
+        {
+            return 0;
+        }
+
+        var raised = await CommitAsync([], key: null, onlyIfDue: true) ?? 0;
         if (raised > 0)
         {
             logger.LogInformation("Committee {CommitteeId}: {Count} overdue task alerts raised", CommitteeId, raised);
@@ -188,49 +208,83 @@ public sealed class CommitteeGrain(
     }
 
     /// <summary>
-    /// Raises whatever overdue chases are due, writes the state with its outbox, delivers the outbox
-    /// and schedules the next wake-up. Returns the number of TaskOverdue chases raised.
+    /// Raises whatever overdue chases are due, commits the plan with the feed entries of the change
+    /// (and the command's key), hands them to the feeds and schedules the next wake-up. Returns the
+    /// number of TaskOverdue chases raised; null when a command under the same key committed first:
+    /// the plan is read again, and the caller answers as a retry.
     /// </summary>
-    private async Task<int> CommitAsync(IReadOnlyList<NewFeedItem> items, IReadOnlyList<FeedSettlement>? settlements = null, bool onlyIfChanged = false)
+    private async Task<int?> CommitAsync(
+        IReadOnlyList<NewFeedItem> items, CommitteeCommandKey? key, IReadOnlyList<FeedSettlement>? settlements = null, bool onlyIfDue = false)
     {
         var now = clock.GetUtcNow();
-        var outbox = items.ToList();
+        var feed = items.ToList();
         var due = OverdueSchedule.TakeDue(Current.Tasks, now, _week);
         if (due.Count > 0)
         {
             var name = (await CommitteeAsync()).Name;
-            outbox.AddRange(due.SelectMany(d => CommitteeAlerts.TaskOverdue(CommitteeId, name, d.Task, d.Workday)));
+            feed.AddRange(due.SelectMany(d => CommitteeAlerts.TaskOverdue(CommitteeId, name, d.Task, d.Workday)));
         }
 
-        if (!onlyIfChanged || due.Count > 0)
+        if (!onlyIfDue || due.Count > 0)
         {
+            SaveOutcome outcome;
+            IReadOnlyList<FeedDelivery> deliveries;
             try
             {
-                await _outbox.WriteAsync(CommitteeId, outbox, settlements ?? []);
+                (outcome, deliveries) = await CommitteeStore.SaveAsync(db, CommitteeId, new CommitteeChange(Current, _version, feed, settlements ?? [], key), now);
             }
             catch
             {
-                // The in-memory plan is now ahead of storage: drop this activation so the next call
-                // starts again from what is stored.
-                DeactivateOnIdle();
+                // The plan held is now ahead of the stored one, or may be: read it again before the next call.
+                _loaded = false;
                 throw;
             }
 
-            await DeliverOutboxAsync();
+            if (outcome == SaveOutcome.IdempotencyKeyTaken)
+            {
+                _loaded = false;
+                await LoadAsync();
+                return null;
+            }
+
+            _version++;
+            await feedWriter.WriteAsync(deliveries);
         }
 
-        await WakeUps.ScheduleAsync(OverdueSchedule.NextWakeUp(Current.Tasks, _outbox.HasUndelivered, now, options.Value.OutboxRetryDelay), now);
+        await WakeUps.ScheduleAsync(OverdueSchedule.NextWakeUp(Current.Tasks), now);
         return due.Count;
     }
 
-    /// <summary>Delivers the outbox to the feeds (which push it live); on failure retries later.</summary>
-    private async Task DeliverOutboxAsync()
+    /// <summary>Reads the plan unless the one held is known to be the stored one; imports it from grain storage on the first activation after migration 0011.</summary>
+    private async Task LoadAsync()
     {
-        if (!await _outbox.DeliverAsync(CommitteeId))
+        if (_loaded)
         {
-            WakeUps.RetryLater(CheckOverdueOrRetryAsync);
+            return;
         }
+
+        var stored = await CommitteeStore.LoadAsync(db, CommitteeId);
+        if (stored is null
+            && await LegacyCommitteeImport.ImportAsync(legacyStorage, db, this.GetGrainId(), CommitteeId, clock.GetUtcNow()) is { } imported)
+        {
+            logger.LogInformation("Committee {CommitteeId}: plan moved from grain storage to its own table", CommitteeId);
+            await feedWriter.WriteAsync(imported);
+            stored = await CommitteeStore.LoadAsync(db, CommitteeId);
+        }
+
+        (_plan, _version) = stored ?? (new CommitteeState(), 0);
+        _loaded = true;
     }
+
+    /// <summary>What an earlier command under the caller's key created, or null for a new key (409 for a key used otherwise).</summary>
+    private async Task<CommandOutcome?> ReplayAsync(CommitteeCaller caller, IdempotentRequest? idempotency) =>
+        idempotency is null
+            ? null
+            : CommitteeCommandKeys.Replay(
+                await IdempotencyStore.FindAsync(db, IdempotencyScope.Agency(caller.Actor.AgencyId), idempotency.Key), CommitteeId, idempotency);
+
+    private static CommitteeCommandKey? KeyOf(CommitteeCaller caller, IdempotentRequest? idempotency, string resourceId) =>
+        idempotency is null ? null : new CommitteeCommandKey(caller.Actor.AgencyId, idempotency, resourceId);
 
     private async Task<Agency> CommitteeAsync()
     {
@@ -251,6 +305,7 @@ public sealed class CommitteeGrain(
     private async Task<PlanAccess> AuthorizeAsync(CommitteeCaller caller)
     {
         await CommitteeAsync();
+        await LoadAsync();
         return ActionPlanRules.Authorize(CommitteeId, caller, Current.MemberAgencies);
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coordination.Grains.Committees;
 
-/// <summary>When owners' working days start, how plans are bounded and how undelivered alerts are retried.</summary>
+/// <summary>When owners' working days start, how plans are bounded and how a failed check is retried.</summary>
 public sealed class CommitteeOptions
 {
     public const string Section = "Coordination:Committees";
@@ -15,8 +15,8 @@ public sealed class CommitteeOptions
     /// <summary>Comma-separated days of the week that are working days.</summary>
     public string WorkingDays { get; set; } = "Monday,Tuesday,Wednesday,Thursday,Friday";
 
-    /// <summary>How soon feed items that could not be delivered are tried again.</summary>
-    public TimeSpan OutboxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How soon a check for overdue tasks that failed (database unreachable) is tried again.</summary>
+    public TimeSpan FailedCheckRetry { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Period of the reminder that wakes a committee after its next due time, in case that tick was
@@ -57,7 +57,7 @@ public static class CommitteeGrainsExtensions
             .Bind(configuration.GetSection(CommitteeOptions.Section))
             .Validate(o => o.WorkdayStart >= TimeSpan.Zero && o.WorkdayStart < TimeSpan.FromDays(1), "WorkdayStart must be a time of day.")
             .Validate(o => CommitteeOptions.ParseDays(o.WorkingDays) is not null, "WorkingDays must list days of the week, e.g. Monday,Tuesday.")
-            .Validate(o => o.OutboxRetryDelay > TimeSpan.Zero, "OutboxRetryDelay must be positive.")
+            .Validate(o => o.FailedCheckRetry > TimeSpan.Zero, "FailedCheckRetry must be positive.")
             .Validate(o => o.ReminderPeriod >= TimeSpan.FromMinutes(1), "ReminderPeriod must be at least one minute (the Orleans minimum).")
             .Validate(o => o.MaxTasks > 0, "MaxTasks must be positive.")
             .ValidateOnStart();

@@ -1,9 +1,15 @@
+using System.Text.Json.Serialization;
 using Coordination.Contracts.Committees;
 using Coordination.Contracts.Feeds;
 
 namespace Coordination.Grains.Committees;
 
-/// <summary>The persisted state of one committee (grain storage "coordination", state name "committee").</summary>
+/// <summary>
+/// The plan of one committee: the JSON of its row in <c>committees</c> (<see cref="CommitteeStore"/>).
+/// Before migration 0011 it was Orleans grain state (provider "coordination", state name "committee"),
+/// which <see cref="LegacyCommitteeImport"/> still reads once: the type keeps its name, alias and
+/// field ids for that, and the three properties only that state had.
+/// </summary>
 [GenerateSerializer, Alias("Coordination.CommitteeState")]
 public sealed class CommitteeState
 {
@@ -15,18 +21,14 @@ public sealed class CommitteeState
 
     [Id(3)] public List<Meeting> Meetings { get; set; } = [];
 
-    /// <summary>
-    /// Feed items decided but not yet known to be in the recipients' feeds. Written together with the
-    /// change that caused them, removed once appended; re-sent after a failure or on activation.
-    /// Their dedupe keys make a re-send harmless.
-    /// </summary>
-    [Id(4)] public List<NewFeedItem> Outbox { get; set; } = [];
+    /// <summary>Before 0011 only: feed items stored with the plan and not yet known to be in the feeds.</summary>
+    [Id(4), JsonIgnore] public List<NewFeedItem> Outbox { get; set; } = [];
 
-    /// <summary>Recent Idempotency-Keys and what their command created, newest last.</summary>
-    [Id(5)] public List<CommandRecord> Commands { get; set; } = [];
+    /// <summary>Before 0011 only: recent Idempotency-Keys and what their command created, newest last.</summary>
+    [Id(5), JsonIgnore] public List<CommandRecord> Commands { get; set; } = [];
 
-    /// <summary>Open feed items to settle, delivered with <see cref="Outbox"/> (settling twice is harmless).</summary>
-    [Id(6)] public List<FeedSettlement> Settlements { get; set; } = [];
+    /// <summary>Before 0011 only: open feed items to settle, delivered with <see cref="Outbox"/>.</summary>
+    [Id(6), JsonIgnore] public List<FeedSettlement> Settlements { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("Coordination.PlanTaskState")]
@@ -66,6 +68,7 @@ public sealed class PlanTaskState
     [Id(14)] public DateOnly? LastOverdueDate { get; set; }
 }
 
+/// <summary>Before 0011 only: a command's Idempotency-Key and what it created, as the plan's grain state kept it.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CommandRecord")]
 public sealed record CommandRecord(
     [property: Id(0)] string AgencyId,

@@ -2,7 +2,7 @@ namespace Coordination.Grains.Committees;
 
 /// <summary>
 /// What wakes a committee: a reminder at its next due time (<see cref="OverdueSchedule.NextWakeUp"/>),
-/// which survives the activation, and a one-shot timer that retries undelivered feed items sooner.
+/// which survives the activation, and a one-shot timer that retries a check that failed sooner.
 /// The reminder is written only when its due time changes.
 /// </summary>
 public sealed class CommitteeWakeUps(IGrainBase grain, CommitteeOptions options)
@@ -47,7 +47,7 @@ public sealed class CommitteeWakeUps(IGrainBase grain, CommitteeOptions options)
         _reminderDue = due;
     }
 
-    /// <summary>Runs <paramref name="retry"/> once after <see cref="CommitteeOptions.OutboxRetryDelay"/>, unless a retry is pending already.</summary>
+    /// <summary>Runs <paramref name="retry"/> once after <see cref="CommitteeOptions.FailedCheckRetry"/>, unless a retry is pending already.</summary>
     public void RetryLater(Func<Task> retry) =>
         _retryTimer ??= grain.RegisterGrainTimer(
             async _ =>
@@ -56,5 +56,5 @@ public sealed class CommitteeWakeUps(IGrainBase grain, CommitteeOptions options)
                 _retryTimer = null;
                 await retry();
             },
-            new GrainTimerCreationOptions { DueTime = options.OutboxRetryDelay, Period = Timeout.InfiniteTimeSpan });
+            new GrainTimerCreationOptions { DueTime = options.FailedCheckRetry, Period = Timeout.InfiniteTimeSpan });
 }

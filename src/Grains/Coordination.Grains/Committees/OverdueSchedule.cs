@@ -85,10 +85,7 @@ public static class OverdueSchedule
         return due;
     }
 
-    /// <summary>When the committee must wake next: its next chase, or sooner to retry undelivered feed items.</summary>
-    public static DateTimeOffset? NextWakeUp(IEnumerable<PlanTaskState> tasks, bool undelivered, DateTimeOffset now, TimeSpan retryDelay)
-    {
-        var due = tasks.Where(t => t.Status != ActionPlanTaskStatus.Done).Min(t => t.NextOverdueAt);
-        return undelivered && (due is null || now + retryDelay < due) ? now + retryDelay : due;
-    }
+    /// <summary>When the committee must wake next: its next chase; null while every task is done.</summary>
+    public static DateTimeOffset? NextWakeUp(IEnumerable<PlanTaskState> tasks) =>
+        tasks.Where(t => t.Status != ActionPlanTaskStatus.Done).Min(t => t.NextOverdueAt);
 }

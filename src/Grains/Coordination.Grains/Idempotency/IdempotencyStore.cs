@@ -35,11 +35,15 @@ public static class IdempotencyStore
         return command;
     }
 
-    /// <summary>Claims a key for a command about to run (its lease starts at <paramref name="now"/>); false when the key is taken.</summary>
-    public static async Task<bool> TryClaimAsync(NpgsqlDataSource db, string scope, string key, string hash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Claims a key for a command about to run (its lease starts at <paramref name="now"/>), or records
+    /// the <paramref name="resourceId"/> a command already created under it; false when the key is taken.
+    /// </summary>
+    public static async Task<bool> TryClaimAsync(
+        NpgsqlDataSource db, string scope, string key, string hash, DateTimeOffset now, string? resourceId = null, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(ClaimStatement);
-        BindClaim(command.Parameters, scope, key, hash, null, now);
+        BindClaim(command.Parameters, scope, key, hash, resourceId, now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
