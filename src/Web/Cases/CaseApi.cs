@@ -153,7 +153,7 @@ public static class CaseApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http)));
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http), request.Reason));
     }
 
     /// <summary>Erases the person's identifying data from a closed case on a lawful request; the reason is kept in the audit log.</summary>

@@ -23,7 +23,7 @@ public sealed record ErasureRequest(string? Reason);
 public sealed record TravelRequest(
     string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument);
 
-public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion);
+public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion, ClosureReason? Reason);
 
 /// <summary>Turns requests into commands, or into the full list of what is wrong with them.</summary>
 public static partial class CaseRequests

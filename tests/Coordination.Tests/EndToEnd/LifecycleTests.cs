@@ -56,8 +56,9 @@ public sealed class LifecycleTests(SystemFixture fixture)
         await EventAsync(worker, caseId, "Sheltered", null, "Sheltered");
         await EventAsync(worker, caseId, "RehabilitationStarted", "legal and psychological aid", "Rehabilitation");
         await EventAsync(worker, caseId, "ReintegrationStarted", "vocational training", "Reintegration");
-        var closed = await EventAsync(worker, caseId, "Closed", null, "Closed");
+        var closed = await EventAsync(worker, caseId, "Closed", null, "Closed", reason: "Reintegrated");
         Assert.Null(closed["person"]); // command answers carry no personal data; reading the case does
+        Assert.Equal("Reintegrated", closed["closureReason"]!.GetValue<string>());
         Assert.Equal("Malika Daughter", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
 
         var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
@@ -66,6 +67,8 @@ public sealed class LifecycleTests(SystemFixture fixture)
              "TravelBooked", "Departed", "Arrived", "ReceivedByAgency", "Sheltered", "RehabilitationStarted", "ReintegrationStarted", "Closed"],
             timeline.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal(Enumerable.Range(1, timeline.Count), timeline.Select(e => e!["seq"]!.GetValue<int>()));
+        Assert.Equal("Reintegrated", timeline[^1]!["reason"]!.GetValue<string>());
+        Assert.All(timeline.Take(timeline.Count - 1), e => Assert.Null(e!["reason"]));
 
         var ngoFeed = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
         Assert.Equal(2, ngoFeed.Count(i => i.Type == FeedItemType.ReferralReceived));
@@ -167,7 +170,7 @@ public sealed class LifecycleTests(SystemFixture fixture)
         { ["post:Withdrawn"], "Closed", "ngo" },
         { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed"], "Departed", "post" },
         { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed"], "Sheltered", "ngo" },
-        { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed", "ngo:Arrived"], "Closed", "ngo" },
+        { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed"], "Closed", "ngo" },
         { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed", "ngo:Arrived", "ngo:ReceivedByAgency"], "Reopened", "ngo" },
     };
 
@@ -202,7 +205,9 @@ public sealed class LifecycleTests(SystemFixture fixture)
         }
 
         var before = (await consul.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
-        (await (by == "post" ? consul : worker).PostAsync($"/api/cases/{caseId}/events", new { type = illegal })).ExpectProblem(HttpStatusCode.Conflict);
+        // A closure carries its reason, so that only the transition is wrong.
+        var reason = illegal == "Closed" ? "Reintegrated" : null;
+        (await (by == "post" ? consul : worker).PostAsync($"/api/cases/{caseId}/events", new { type = illegal, reason })).ExpectProblem(HttpStatusCode.Conflict);
         var after = (await consul.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal(before["version"]!.GetValue<int>(), after["version"]!.GetValue<int>());
         Assert.Equal(before["status"]!.GetValue<string>(), after["status"]!.GetValue<string>());
@@ -248,9 +253,58 @@ public sealed class LifecycleTests(SystemFixture fixture)
         Assert.False((await consul.GetAsync($"/api/cases/{caseId}")).Json!["consent"]!["given"]!.GetValue<bool>());
     }
 
-    private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus)
+    [Fact]
+    public async Task A_returnee_who_declines_services_at_the_airport_is_closed_ServicesDeclined_and_a_closure_without_a_valid_reason_changes_nothing()
     {
-        var result = (await client.PostAsync($"/api/cases/{caseId}/events", new { type, note })).Expect(HttpStatusCode.OK).Json!;
+        var field = await Field.CreateAsync(fixture.System);
+        var post = await field.AgencyAsync("kg-dme", Field.ConsularPost("KG", "RU", "Moscow", "Europe/Moscow"));
+        var ngo = await field.AgencyAsync("kg-osh", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], ["OSS"], ["Shelter"]));
+        using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Declines Services", "M", 1988, "KG", "RU", field.Region("Osh"), ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Verified", null, "Verified");
+        await EventAsync(consul, caseId, "DocumentsIssued", null, "DocumentsIssued");
+        (await consul.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "ZF 811", departureAirport = "DME", arrivalAirport = "OSS", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "none", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Departed", null, "InTransit");
+        var arrived = await EventAsync(worker, caseId, "Arrived", null, "Arrived");
+
+        foreach (var (body, errorField) in new (object Body, string Field)[]
+        {
+            (new { type = "Closed" }, "reason"),
+            (new { type = "Closed", note = "declined at the airport" }, "reason"),
+            (new { type = "Closed", reason = "Other" }, "note"),
+            (new { type = "Withdrawn", reason = "ServicesDeclined" }, "reason"),
+        })
+        {
+            var refused = (await worker.PostAsync($"/api/cases/{caseId}/events", body)).ExpectProblem(HttpStatusCode.BadRequest);
+            Assert.NotNull(refused.Json!["errors"]![errorField]);
+        }
+
+        (await worker.PostRawAsync($"/api/cases/{caseId}/events", "{\"type\":\"Closed\",\"reason\":\"Bored\"}")).ExpectProblem(HttpStatusCode.BadRequest);
+        var unchanged = (await consul.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(arrived["version"]!.GetValue<int>(), unchanged["version"]!.GetValue<int>());
+        Assert.Equal("Arrived", unchanged["status"]!.GetValue<string>());
+
+        var closed = await EventAsync(worker, caseId, "Closed", "declined shelter, went to family", "Closed", reason: "ServicesDeclined");
+        Assert.Equal("ServicesDeclined", closed["closureReason"]!.GetValue<string>());
+        var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        Assert.Equal(("Closed", "ServicesDeclined", "declined shelter, went to family"),
+            (timeline[^1]!["type"]!.GetValue<string>(), timeline[^1]!["reason"]!.GetValue<string>(), timeline[^1]!["note"]!.GetValue<string>()));
+
+        // Reopening clears the reason: the case is open again.
+        var reopened = await EventAsync(consul, caseId, "Reopened", "asks for help after all", "Flagged");
+        Assert.Null(reopened["closureReason"]);
+    }
+
+    private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus, string? reason = null)
+    {
+        var result = (await client.PostAsync($"/api/cases/{caseId}/events", new { type, note, reason })).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal(expectedStatus, result["status"]!.GetValue<string>());
         return result;
     }

@@ -26,7 +26,9 @@ public sealed class CaseLifecycleTests
         [CaseEventType.Sheltered] = ([CaseStatus.ReceivedByAgency], CaseStatus.Sheltered),
         [CaseEventType.RehabilitationStarted] = ([CaseStatus.ReceivedByAgency, CaseStatus.Sheltered], CaseStatus.Rehabilitation),
         [CaseEventType.ReintegrationStarted] = ([CaseStatus.Sheltered, CaseStatus.Rehabilitation], CaseStatus.Reintegration),
-        [CaseEventType.Closed] = ([CaseStatus.Reintegration], CaseStatus.Closed),
+        // From arrival onward: a returnee may decline services at the airport (ServicesDeclined).
+        [CaseEventType.Closed] = ([CaseStatus.Arrived, CaseStatus.ReceivedByAgency, CaseStatus.Sheltered, CaseStatus.Rehabilitation, CaseStatus.Reintegration],
+            CaseStatus.Closed),
         [CaseEventType.Withdrawn] = (Open, CaseStatus.Withdrawn),
         [CaseEventType.Reopened] = ([CaseStatus.Withdrawn, CaseStatus.Closed], CaseStatus.Flagged),
         // Consent changes in every status and leaves it as it is (null: the same status).
@@ -72,7 +74,7 @@ public sealed class CaseLifecycleTests
         var before = Case(from);
         var to = Expected[type].To ?? from;
 
-        var after = CaseLifecycle.Recorded(before, type, Later);
+        var after = CaseLifecycle.Recorded(before, type, Later, ReasonFor(type));
 
         Assert.Equal(to, CaseLifecycle.Next(from, type));
         Assert.Equal(to, after.Status);
@@ -87,7 +89,7 @@ public sealed class CaseLifecycleTests
     public void An_event_the_status_does_not_allow_is_refused_with_409(CaseStatus from, CaseEventType type)
     {
         Assert.Null(CaseLifecycle.Next(from, type));
-        Assert.Equal(DomainErrorKind.Conflict, Refusal(() => CaseLifecycle.Recorded(Case(from), type, Later)));
+        Assert.Equal(DomainErrorKind.Conflict, Refusal(() => CaseLifecycle.Recorded(Case(from), type, Later, ReasonFor(type))));
     }
 
     [Theory]
@@ -115,6 +117,47 @@ public sealed class CaseLifecycleTests
 
         Assert.Equal(expected, after.Consent.Given);
         Assert.Equal("referral", after.Consent.Scope);
+    }
+
+    [Theory]
+    [InlineData(ClosureReason.ServicesDeclined, CaseStatus.Arrived)]
+    [InlineData(ClosureReason.Reintegrated, CaseStatus.Reintegration)]
+    [InlineData(ClosureReason.LostContact, CaseStatus.Sheltered)]
+    public void A_closure_keeps_its_reason_until_the_case_is_reopened(ClosureReason reason, CaseStatus from)
+    {
+        var closed = CaseLifecycle.Recorded(Case(from), CaseEventType.Closed, Later, reason);
+        var reopened = CaseLifecycle.Recorded(closed, CaseEventType.Reopened, Later);
+
+        Assert.Equal(reason, closed.ClosureReason);
+        Assert.Equal(reason, CaseLifecycle.Recorded(closed, CaseEventType.ConsentWithdrawn, Later).ClosureReason);
+        Assert.Null(reopened.ClosureReason);
+        Assert.Null(Case(CaseStatus.Closed).ClosureReason); // a case closed before closures took a reason reads as before
+    }
+
+    [Theory]
+    [InlineData(CaseEventType.Closed, null, null, "reason")]
+    [InlineData(CaseEventType.Closed, (ClosureReason)99, null, "reason")]
+    [InlineData(CaseEventType.Closed, ClosureReason.Other, null, "note")]
+    [InlineData(CaseEventType.Closed, ClosureReason.Other, "  ", "note")]
+    [InlineData(CaseEventType.Withdrawn, ClosureReason.ServicesDeclined, null, "reason")]
+    public void A_closure_without_a_valid_reason_and_a_reason_on_another_event_are_invalid_whatever_the_status(
+        CaseEventType type, ClosureReason? reason, string? note, string field)
+    {
+        // Invalid even where the status would refuse the event too: the request could never succeed.
+        foreach (var status in new[] { CaseStatus.Flagged, CaseStatus.Reintegration })
+        {
+            var refusal = Assert.Throws<DomainException>(() => CaseLifecycle.Recorded(Case(status), type, Later, reason, note));
+            Assert.Equal(DomainErrorKind.Validation, refusal.Kind);
+            Assert.Equal([field], refusal.Errors!.Keys);
+        }
+    }
+
+    [Fact]
+    public void Other_is_a_valid_reason_with_a_note_saying_what_it_was()
+    {
+        var closed = CaseLifecycle.Recorded(Case(CaseStatus.Reintegration), CaseEventType.Closed, Later, ClosureReason.Other, "moved abroad with family");
+
+        Assert.Equal(ClosureReason.Other, closed.ClosureReason);
     }
 
     [Fact]

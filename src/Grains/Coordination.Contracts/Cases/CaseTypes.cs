@@ -59,6 +59,13 @@ public enum CaseEventType
 [GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined }
 
 /// <summary>
+/// Why a case was closed. A returnee who declines services on arrival is <see cref="ServicesDeclined"/>,
+/// not withdrawn: they came home, and the statistics count them among the returned.
+/// </summary>
+[GenerateSerializer]
+public enum ClosureReason { Reintegrated, ServicesDeclined, LostContact, TransferredToOtherProgramme, Deceased, Other }
+
+/// <summary>
 /// Who the person is. <see cref="FullName"/>, <see cref="PassportNumber"/> and <see cref="Phone"/>
 /// identify them and are null once erased; sex, birth year and citizenship stay for statistics.
 /// </summary>
@@ -131,7 +138,8 @@ public sealed record CaseView(
     [property: Id(17)] Travel? Travel,
     [property: Id(18)] int Version,
     [property: Id(19)] string Citizenship,
-    [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null);
+    [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null,
+    [property: Id(21)] ClosureReason? ClosureReason = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(
@@ -140,7 +148,8 @@ public sealed record CaseEvent(
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] string AgencyId,
     [property: Id(4)] string Username,
-    [property: Id(5)] string? Note);
+    [property: Id(5)] string? Note,
+    [property: Id(6)] ClosureReason? Reason = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.ManualReferral")]
 public sealed record ManualReferral(

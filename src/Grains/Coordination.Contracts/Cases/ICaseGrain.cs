@@ -23,8 +23,9 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("BookTravel")]
     Task<CaseView> BookTravel(Travel travel, Actor actor);
 
+    /// <summary>Records a lifecycle or consent event; <see cref="CaseEventType.Closed"/> needs <paramref name="reason"/>, every other type refuses one.</summary>
     [Alias("RecordEvent")]
-    Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor);
+    Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null);
 
     [Alias("Timeline")]
     Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer);

@@ -173,9 +173,10 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
-    public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
+    public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null)
     {
         CaseLifecycle.RequireRecordable(type);
+        CaseLifecycle.RequireReason(type, reason, note);
 
         // Who may comes before what the case's state allows: a refused caller learns nothing of it.
         var current = Require(CaseAction.Record(type), actor);
@@ -186,8 +187,8 @@ public sealed class CaseGrain(
         }
 
         var now = clock.GetUtcNow();
-        var next = CaseLifecycle.Recorded(current, type, now);
-        var events = Events(type, actor, now, note);
+        var next = CaseLifecycle.Recorded(current, type, now, reason, note);
+        var events = Events(type, actor, now, note, reason);
         var feed = new List<NewFeedItem>();
         if (type == CaseEventType.Reopened)
         {
@@ -199,7 +200,7 @@ public sealed class CaseGrain(
             ? new CaseAudit(actor, type == CaseEventType.ConsentGiven ? "case.consent.given" : "case.consent.withdrawn", ["consent"])
             : null;
         await SaveAsync(next, events, feed, now, CaseAlerts.SettledBy(current, type, actor.Username), audit);
-        logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, next.Status);
+        logger.LogInformation("Case {CaseId}: {Event}, now {Status} {ClosureReason}", CaseId, type, next.Status, reason);
         return CaseViews.ForCommand(_stored.Case!);
     }
 
@@ -228,8 +229,8 @@ public sealed class CaseGrain(
     }
 
     /// <summary>The events of a change, starting with the caller's: numbered on from the case's last.</summary>
-    private List<CaseEvent> Events(CaseEventType type, Actor actor, DateTimeOffset now, string? note) =>
-        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note)];
+    private List<CaseEvent> Events(CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null) =>
+        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason)];
 
     /// <summary>Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events and feed.</summary>
     private async Task<CaseView> RouteAsync(

@@ -86,6 +86,8 @@ const messages = {
     'committee.stats.funnel': 'Funnel (cases)',
     'committee.stats.median': 'Median days from flagged to arrived: {days}',
     'committee.stats.suppressed': '{mark}: too few to publish without risk of identifying someone, or enough to work such a count out.',
+    'committee.stats.closures': 'Closures in the period, by reason',
+    'committee.stats.reason': 'Reason',
     'committee.funnel.flagged': 'Flagged',
     'committee.funnel.referred': 'Referred',
     'committee.funnel.returned': 'Returned',
@@ -168,6 +170,15 @@ const messages = {
     'case.arrival': 'Scheduled arrival',
     'case.escort': 'Escort',
     'case.document': 'Travel document',
+    'case.closureReason': 'Closed because',
+
+    'close.title': 'Close the case',
+    'close.reason': 'Reason for closing *',
+    'close.chooseReason': 'Choose a reason…',
+    'close.note': 'Note',
+    'close.noteHint': 'Required for “Other”. Refer to the person by the case id, never by name.',
+    'close.submit': 'Close the case',
+    'close.done': 'Case {id} closed: {reason}.',
 
     'referral.accept': 'Accept',
     'referral.decline': 'Decline',
@@ -301,6 +312,8 @@ const messages = {
     'committee.stats.funnel': 'Воронка (дела)',
     'committee.stats.median': 'Медиана дней от открытия до прибытия: {days}',
     'committee.stats.suppressed': '{mark}: слишком мало, чтобы публиковать без риска узнать человека, или можно вычислить такое число.',
+    'committee.stats.closures': 'Закрытые за период дела по причинам',
+    'committee.stats.reason': 'Причина',
     'committee.funnel.flagged': 'Открыто',
     'committee.funnel.referred': 'Направлено',
     'committee.funnel.returned': 'Возвращено',
@@ -383,6 +396,15 @@ const messages = {
     'case.arrival': 'Прибытие по расписанию',
     'case.escort': 'Сопровождение',
     'case.document': 'Проездной документ',
+    'case.closureReason': 'Причина закрытия',
+
+    'close.title': 'Закрыть дело',
+    'close.reason': 'Причина закрытия *',
+    'close.chooseReason': 'Выберите причину…',
+    'close.note': 'Примечание',
+    'close.noteHint': 'Обязательно для «Другое». Называйте человека номером дела, а не по имени.',
+    'close.submit': 'Закрыть дело',
+    'close.done': 'Дело {id} закрыто: {reason}.',
 
     'referral.accept': 'Принять',
     'referral.decline': 'Отклонить',
@@ -465,6 +487,11 @@ const enums = {
     Urgency: { Routine: 'Routine', Urgent: 'Urgent', Critical: 'Critical' },
     ReportedBy: { Self: 'The person', Family: 'Family', Ngo: 'An NGO', Police: 'Police', Consulate: 'Consulate', Other: 'Other' },
     ReferralStatus: { Pending: 'Awaiting answer', Accepted: 'Accepted', Declined: 'Declined' },
+    ClosureReason: {
+      Reintegrated: 'Reintegrated', ServicesDeclined: 'Services declined', LostContact: 'Lost contact',
+      TransferredToOtherProgramme: 'Transferred to another programme', Deceased: 'Deceased', Other: 'Other',
+    },
+    ClosureStatistic: { NotRecorded: 'Not recorded (closed before reasons were kept)' },
     FeedItemType: {
       ReferralReceived: 'Referral received', ReferralAccepted: 'Referral accepted', ReferralDeclined: 'Referral declined',
       PickupRequested: 'Pickup requested', CaseUpdated: 'Case updated', NoReceivingAgency: 'No receiving agency',
@@ -506,6 +533,11 @@ const enums = {
     Urgency: { Routine: 'Обычная', Urgent: 'Срочная', Critical: 'Критическая' },
     ReportedBy: { Self: 'Само лицо', Family: 'Семья', Ngo: 'НПО', Police: 'Полиция', Consulate: 'Консульство', Other: 'Другое' },
     ReferralStatus: { Pending: 'Ожидает ответа', Accepted: 'Принято', Declined: 'Отклонено' },
+    ClosureReason: {
+      Reintegrated: 'Реинтегрирован(а)', ServicesDeclined: 'Отказ от услуг', LostContact: 'Связь потеряна',
+      TransferredToOtherProgramme: 'Передан(а) в другую программу', Deceased: 'Умер(ла)', Other: 'Другое',
+    },
+    ClosureStatistic: { NotRecorded: 'Не указана (закрыто до введения причин)' },
     FeedItemType: {
       ReferralReceived: 'Получено направление', ReferralAccepted: 'Направление принято', ReferralDeclined: 'Направление отклонено',
       PickupRequested: 'Запрос на встречу', CaseUpdated: 'Дело обновлено', NoReceivingAgency: 'Нет принимающей организации',

@@ -1,9 +1,10 @@
 // One case as an involved agency sees it: details, referrals (answerable by the receiving
-// agency), travel (bookable by the post that flagged it) and the timeline. Refreshes itself
+// agency), travel (bookable by the post that flagged it), closing it with a reason (from arrival
+// onward, by the post or an agency that accepted the person) and the timeline. Refreshes itself
 // when the agency's feed says something happened to the case.
 
 import { h } from '../dom.js';
-import { t, e, dateTime, country, list } from '../i18n.js';
+import { t, e, enumValues, dateTime, country, list } from '../i18n.js';
 import { get, post } from '../api.js';
 import { field, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { badge, urgencyBadge, agencyName, renderKeyed } from './common.js';
@@ -13,13 +14,16 @@ import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 const AirportPattern = /^[A-Z]{3}$/;
 const FlightPattern = /^[A-Z0-9]{2} ?[0-9]{1,4}[A-Z]?$/;
 const TravelBookable = new Set(['Flagged', 'Verified', 'DocumentsIssued', 'TravelBooked']);
+const Closable = new Set(['Arrived', 'ReceivedByAgency', 'Sheltered', 'Rehabilitation', 'Reintegration']);
 const HomeTimeZones = { KG: 'Asia/Bishkek', KZ: 'Asia/Almaty', TJ: 'Asia/Dushanbe', TM: 'Asia/Ashgabat', UZ: 'Asia/Tashkent' };
 
 const travelDrafts = new Map();
 const travelKeys = new Map();
+const closeDrafts = new Map();
 window.addEventListener('session', () => {
   travelDrafts.clear();
   travelKeys.clear();
+  closeDrafts.clear();
 });
 
 /** Offset of the zone from UTC at an instant, in milliseconds. */
@@ -55,7 +59,61 @@ function details(c, ctx) {
     row(t('case.urgency'), urgencyBadge(c.urgency)),
     row(t('case.homeRegion'), c.homeRegion),
     row(t('case.consent'), c.consent.given ? t('yes') : t('no'), c.consent.scope ? ` — ${c.consent.scope}` : ''),
-    row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`));
+    row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`),
+    c.closureReason ? row(t('case.closureReason'), e('ClosureReason', c.closureReason)) : null);
+}
+
+/** Whether the caller's agency may close the case now: the post that opened it or an agency that accepted the person. */
+function canClose(c, ctx) {
+  const involved = c.flaggedByAgencyId === ctx.agency.id
+    || c.referrals.some((r) => r.toAgencyId === ctx.agency.id && r.status === 'Accepted');
+  return involved && Closable.has(c.status) && ctx.me.roles.some((r) => r === 'NgoCaseworker' || r === 'ConsularOfficer');
+}
+
+function closeForm(c, ctx, onClosed) {
+  const draft = closeDrafts.get(c.id) ?? { reason: '', note: '' };
+  closeDrafts.set(c.id, draft);
+  const reasons = [['', t('close.chooseReason')], ...enumValues('ClosureReason').map((r) => [r, e('ClosureReason', r)])];
+  const form = h('form', { class: 'close-form', novalidate: true },
+    formSummary(),
+    field('reason', t('close.reason'), select(reasons, draft.reason)),
+    field('note', t('close.note'), h('textarea', { rows: '2', maxlength: '1000', value: draft.note }), { hint: t('close.noteHint') }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button danger' }, t('close.submit'))));
+
+  const sync = () => Object.assign(draft, readForm(form));
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    sync();
+    const errors = collect({
+      reason: [check.required(draft.reason)],
+      note: [draft.reason === 'Other' ? check.required(draft.note) : null, check.maxLength(draft.note, 1000)],
+    });
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+      return;
+    }
+    clearErrors(form);
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    try {
+      // The version the form was shown for: a case changed meanwhile is not closed unseen.
+      const closed = await post(`/api/cases/${encodeURIComponent(c.id)}/events`,
+        { type: 'Closed', reason: draft.reason, note: draft.note.trim() || null, expectedVersion: c.version });
+      closeDrafts.delete(c.id);
+      ctx.notify(t('close.done', { id: c.id, reason: e('ClosureReason', draft.reason) }), { kind: 'ok' });
+      onClosed(closed);
+    } catch (error) {
+      button.disabled = false;
+      if (error.status === 400 && Object.keys(error.errors).length) {
+        showErrors(form, error.errors);
+      } else {
+        showErrors(form, {}, problemMessage(error));
+      }
+    }
+  });
+  return form;
 }
 
 function referrals(c, ctx, reload) {
@@ -168,6 +226,7 @@ export function mountCase(container, ctx, caseId) {
   const referralList = h('ul', { class: 'cards', id: 'case-referrals' });
   const travelHost = h('div', { id: 'case-travel' });
   const travelFormHost = h('div', { id: 'case-travel-form' });
+  const closeHost = h('section', { class: 'panel', id: 'case-close', 'aria-labelledby': 'h-case-close', hidden: true });
   const timeline = h('ol', { class: 'timeline', id: 'case-timeline' });
   const message = h('p', { class: 'form-result', role: 'status' });
 
@@ -178,7 +237,8 @@ export function mountCase(container, ctx, caseId) {
     h('div', { class: 'columns' },
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-details' }, h('h2', { id: 'h-case-details' }, t('case.status')), detailsHost),
-        h('section', { class: 'panel', 'aria-labelledby': 'h-case-referrals' }, h('h2', { id: 'h-case-referrals' }, t('case.referrals')), referralList)),
+        h('section', { class: 'panel', 'aria-labelledby': 'h-case-referrals' }, h('h2', { id: 'h-case-referrals' }, t('case.referrals')), referralList),
+        closeHost),
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
@@ -190,6 +250,8 @@ export function mountCase(container, ctx, caseId) {
     formShown = null;
     load();
   };
+  // The close form likewise, and it is rebuilt for each new version: it closes the version it shows.
+  let closeShownFor = null;
   const show = (c, events) => {
     status.replaceChildren(badge(e('CaseStatus', c.status), 'status'));
     detailsHost.replaceChildren(details(c, ctx));
@@ -200,9 +262,15 @@ export function mountCase(container, ctx, caseId) {
       formShown = canBook;
       travelFormHost.replaceChildren(canBook ? h('h3', {}, t('travel.title')) : '', canBook ? travelForm(c, ctx, booked) : '');
     }
+    const closeFor = canClose(c, ctx) ? c.version : null;
+    if (closeFor !== closeShownFor) {
+      closeShownFor = closeFor;
+      closeHost.hidden = closeFor === null;
+      closeHost.replaceChildren(...(closeFor === null ? [] : [h('h2', { id: 'h-case-close' }, t('close.title')), closeForm(c, ctx, load)]));
+    }
     timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type } },
       h('time', { datetime: ev.at }, dateTime(ev.at, ctx.timeZone)), ' ',
-      h('strong', {}, e('CaseEventType', ev.type)), ' — ',
+      h('strong', {}, e('CaseEventType', ev.type)), ev.reason ? ` (${e('ClosureReason', ev.reason)})` : '', ' — ',
       t('case.by', { user: ev.username, agency: agencyName(ctx, ev.agencyId) }),
       ev.note ? h('span', { class: 'note' }, ` · ${ev.note}`) : null)));
   };
