@@ -306,6 +306,40 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_consul_corrects_the_home_region_in_the_case_view_and_the_pending_referral_moves_to_the_agency_serving_it()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        var talas = field.Region("Talas");
+        var talasNgo = await field.AgencyAsync("kg-talas", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [talas], [], ["Shelter"]));
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Region Test", "F", 1997, "KG", "TR", region, ["Shelter"], urgency: "Urgent")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(field.Id("consul"));
+        await consul.Page.Locator($"#cases a.case-link:text-is('{caseId}')").ClickAsync();
+        var form = consul.Page.Locator("#case-correct .correction-form");
+        await Expect(consul.Input("homeRegion")).ToHaveValueAsync(region);
+        await Expect(consul.Field("birthYear").Locator(".hint")).ToContainTextAsync("Now 1997");
+
+        // The reason is required before anything is sent.
+        await consul.Input("homeRegion").FillAsync(talas);
+        await form.Locator("[type=submit]").ClickAsync();
+        await Expect(consul.Error("reason")).ToHaveTextAsync("Required.");
+
+        await consul.Input("reason").FillAsync("Her passport gives Talas");
+        var corrected = await consul.SubmitAsync(form.Locator("[type=submit]"), "POST", "/corrections");
+        Assert.Equal((int)HttpStatusCode.OK, corrected.Status);
+        await Expect(consul.Page.Locator("#case-referrals > li.referral[data-status=Rerouted]")).ToContainTextAsync("Re-routed after a correction");
+        await Expect(consul.Page.Locator("#case-referrals > li.referral[data-status=Pending]")).ToContainTextAsync("Ngo in Talas");
+        await Expect(consul.Page.Locator("#case-timeline li[data-type=Corrected]")).ToContainTextAsync("Facts corrected (home region)");
+        await Expect(consul.Page.Locator("#case-timeline li[data-type=Corrected]")).ToContainTextAsync("Her passport gives Talas");
+        await Expect(consul.Page.Locator(".case-view .details dt:text-is('Home region') + dd")).ToHaveTextAsync(talas);
+        Assert.Equal(talasNgo, (await consulApi.GetAsync($"/api/cases/{caseId}")).Json!["referrals"]![1]!["toAgencyId"]!.GetValue<string>());
+        Assert.NotEqual(ngo, talasNgo);
+    }
+
+    [Fact]
     public async Task An_unanswered_referral_past_its_deadline_is_highlighted_as_overdue()
     {
         var (field, post, ngo, region) = await KyrgyzAgenciesAsync();

@@ -302,6 +302,79 @@ public sealed class LifecycleTests(SystemFixture fixture)
         Assert.Null(reopened["closureReason"]);
     }
 
+    [Fact]
+    public async Task A_correction_of_the_home_region_re_routes_a_not_yet_accepted_referral()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var post = await field.AgencyAsync("kg-svo", Field.ConsularPost("KG", "RU", "Moscow", "Europe/Moscow"));
+        var osh = await field.AgencyAsync("kg-osh-ngo", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], [], ["Shelter", "Legal"]));
+        var naryn = await field.AgencyAsync("kg-naryn-ngo", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [field.Region("Naryn")], [], ["Shelter", "Legal"]));
+        using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var oshWorker = await field.UserAsync("osh-worker", osh, "NgoCaseworker");
+        using var narynWorker = await field.UserAsync("naryn-worker", naryn, "NgoCaseworker");
+        await using var oshDashboard = await DashboardClient.ConnectAsync(field.WebUrl, oshWorker.Token!);
+        await using var narynDashboard = await DashboardClient.ConnectAsync(field.WebUrl, narynWorker.Token!);
+
+        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Correction Test", "F", 1992, "KG", "RU", field.Region("Osh"), ["Shelter"], urgency: "Urgent")))
+            .Expect(HttpStatusCode.Created).Json!;
+        var caseId = flagged["id"]!.GetValue<string>();
+        var offered = await oshDashboard.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.ReferralReceived);
+
+        // Bad corrections are refused and change nothing.
+        var path = $"/api/cases/{caseId}/corrections";
+        foreach (var (body, errorField) in new (object Body, string Field)[]
+        {
+            (new { homeRegion = field.Region("Naryn") }, "reason"),
+            (new { reason = "nothing named" }, "correction"),
+            (new { birthYear = 1800, reason = "typo" }, "birthYear"),
+            (new { homeRegion = "  ", reason = "typo" }, "homeRegion"),
+        })
+        {
+            var refused = (await consul.PostAsync(path, body)).ExpectProblem(HttpStatusCode.BadRequest);
+            Assert.NotNull(refused.Json!["errors"]![errorField]);
+        }
+
+        (await consul.PostAsync(path, new { homeRegion = field.Region("Naryn"), reason = "stale", expectedVersion = 99 })).ExpectProblem(HttpStatusCode.Conflict);
+        Assert.Equal(flagged["version"]!.GetValue<int>(), (await consul.GetAsync($"/api/cases/{caseId}")).Json!["version"]!.GetValue<int>());
+
+        // The person is from Naryn, not Osh: the pending referral moves to the Naryn NGO.
+        var corrected = (await consul.PostAsync(path, new { homeRegion = field.Region("Naryn"), reason = "the passport gives Naryn" }))
+            .Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(field.Region("Naryn"), corrected["homeRegion"]!.GetValue<string>());
+        Assert.Equal([("r1", osh, "Rerouted"), ("r2", naryn, "Pending")], corrected["referrals"]!.AsArray()
+            .Select(r => (r!["id"]!.GetValue<string>(), r["toAgencyId"]!.GetValue<string>(), r["status"]!.GetValue<string>())));
+
+        var received = await narynDashboard.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.ReferralReceived);
+        Assert.Equal(("r2", field.Region("Naryn")), (received.Data["referralId"], received.Data["homeRegion"]));
+        var settled = await oshDashboard.WaitForAsync(i => i.Id == offered.Id && i.AcknowledgedAt is not null);
+        Assert.Equal(field.Id("consul"), settled.AcknowledgedBy);
+        (await oshWorker.GetAsync($"/api/cases/{caseId}")).ExpectProblem(HttpStatusCode.NotFound);
+        (await oshWorker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).ExpectProblem(HttpStatusCode.Conflict);
+
+        var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        var correction = timeline[^2]!;
+        Assert.Equal(("Corrected", "the passport gives Naryn", field.Id("consul")),
+            (correction["type"]!.GetValue<string>(), correction["note"]!.GetValue<string>(), correction["username"]!.GetValue<string>()));
+        Assert.Equal(["homeRegion"], correction["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(("Referred", "system", $"to {naryn}"),
+            (timeline[^1]!["type"]!.GetValue<string>(), timeline[^1]!["username"]!.GetValue<string>(), timeline[^1]!["note"]!.GetValue<string>()));
+        var audit = (await field.Admin.GetAsync($"/api/audit?caseId={caseId}")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        var entry = Assert.Single(audit, e => e!["action"]!.GetValue<string>() == "case.correct")!;
+        Assert.Equal(["homeRegion"], entry["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        // Once an agency has accepted, a correction changes the facts but never moves the person.
+        (await narynWorker.PostAsync($"/api/cases/{caseId}/referrals/r2/accept", null)).Expect(HttpStatusCode.OK);
+        var needs = (await narynWorker.PostAsync(path, new { homeRegion = field.Region("Osh"), needs = new[] { "Shelter", "Legal" }, reason = "told us at intake" }))
+            .Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(2, needs["referrals"]!.AsArray().Count);
+        Assert.Equal(["homeRegion", "needs"], (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Json!.AsArray()[^1]!["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        // The same correction again is no change at all.
+        var again = (await narynWorker.PostAsync(path, new { homeRegion = field.Region("Osh"), needs = new[] { "Legal", "Shelter" }, reason = "told us at intake" }))
+            .Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(needs["version"]!.GetValue<int>(), again["version"]!.GetValue<int>());
+    }
+
     private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus, string? reason = null)
     {
         var result = (await client.PostAsync($"/api/cases/{caseId}/events", new { type, note, reason })).Expect(HttpStatusCode.OK).Json!;

@@ -161,6 +161,48 @@ public sealed class CaseLifecycleTests
     }
 
     [Fact]
+    public void A_correction_names_only_the_facts_it_changes_and_repeating_the_case_changes_nothing()
+    {
+        var before = Case(CaseStatus.Sheltered);
+
+        var (corrected, fields) = CaseLifecycle.Corrected(before, new CaseCorrection("Naryn", before.Person!.BirthYear, [Need.Legal, Need.Shelter], "intake form"), Later);
+        var (same, none) = CaseLifecycle.Corrected(before, new CaseCorrection(before.HomeRegion, null, [Need.Legal, Need.Shelter], "again"), Later);
+
+        Assert.Equal(["homeRegion"], fields); // the same birth year, the same needs in another order
+        Assert.Equal(("Naryn", before.Version + 1, Later, CaseStatus.Sheltered), (corrected.HomeRegion, corrected.Version, corrected.UpdatedAt, corrected.Status));
+        Assert.Empty(none);
+        Assert.Same(before, same);
+    }
+
+    [Theory]
+    [InlineData(2009, true)] // 17 in the year of the flag (2026)
+    [InlineData(2008, false)]
+    public void A_corrected_birth_year_decides_again_whether_the_person_is_a_minor(int birthYear, bool minor)
+    {
+        var (corrected, fields) = CaseLifecycle.Corrected(Case(minor: !minor), new CaseCorrection(null, birthYear, null, "birth certificate"), Later);
+
+        Assert.Equal(["birthYear"], fields);
+        Assert.Equal((birthYear, minor), (corrected.Person!.BirthYear, corrected.Minor));
+    }
+
+    [Fact]
+    public void A_correction_needs_a_reason_a_fact_and_facts_in_bounds()
+    {
+        CaseCorrection Of(string? region = null, int? year = null, Need[]? needs = null, string reason = "intake form") => new(region, year, needs, reason);
+
+        foreach (var (correction, field) in new[]
+        {
+            (Of("Naryn", reason: " "), "reason"), (Of(), "correction"), (Of(" "), "homeRegion"),
+            (Of(year: FlaggedAt.Year + 1), "birthYear"), (Of(year: FlaggedAt.Year - 121), "birthYear"), (Of(needs: [(Need)99]), "needs"),
+        })
+        {
+            var refusal = Assert.Throws<DomainException>(() => CaseLifecycle.Corrected(Case(), correction, Later));
+            Assert.Equal(DomainErrorKind.Validation, refusal.Kind);
+            Assert.Equal([field], refusal.Errors!.Keys);
+        }
+    }
+
+    [Fact]
     public void A_case_whose_personal_data_was_erased_is_not_reopened()
     {
         var erased = Case(CaseStatus.Closed, erasedAt: Later);

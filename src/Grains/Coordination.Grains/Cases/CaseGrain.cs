@@ -149,6 +149,45 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
+    public async Task<CaseView> Correct(CaseCorrection correction, int? expectedVersion, Actor actor)
+    {
+        var current = Require(CaseAction.Correct, actor);
+        CaseViews.RefuseIdentifying(current, actor, "reason", correction.Reason);
+        CaseViews.RefuseIdentifying(current, actor, "homeRegion", correction.HomeRegion);
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var (next, fields) = CaseLifecycle.Corrected(current, correction, now);
+        if (fields.Count == 0)
+        {
+            return CaseViews.ForCommand(current);
+        }
+
+        var events = Events(CaseEventType.Corrected, actor, now, correction.Reason, fields: fields);
+        var feed = new List<NewFeedItem>();
+        var settled = new List<FeedSettlement>();
+        var alerted = new List<string> { actor.AgencyId };
+        if (ReferralRouter.Reroute(next, await Directory.List(), now) is { } reroute)
+        {
+            var (routing, rerouted) = reroute;
+            next = routing.Case;
+            events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, routing.Event, now, actor.AgencyId, "system", routing.Note));
+            feed.Add(CaseAlerts.Routed(routing));
+            settled.Add(CaseAlerts.SettlesReferral(CaseId, rerouted.Id, rerouted.ToAgencyId, actor.Username));
+            alerted.Add(routing.Referral!.ToAgencyId);
+            logger.LogInformation("Case {CaseId} re-routed from {FromAgencyId} to {AgencyId} after a correction", CaseId, rerouted.ToAgencyId, routing.Referral.ToAgencyId);
+        }
+
+        feed.AddRange(CaseAlerts.UpdatesFor(next, events[0], exclude: alerted));
+        // The audit names the corrected fields and keeps the reason; neither the log nor the audit keeps a value.
+        await SaveAsync(next, events, feed, now, settled, new CaseAudit(actor, "case.correct", [.. fields], correction.Reason));
+        logger.LogInformation("Case {CaseId} corrected by {AgencyId}: {Fields}", CaseId, actor.AgencyId, fields);
+        return CaseViews.ForCommand(_stored.Case!);
+    }
+
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)
     {
         var current = Require(CaseAction.BookTravel, actor);
@@ -229,8 +268,9 @@ public sealed class CaseGrain(
     }
 
     /// <summary>The events of a change, starting with the caller's: numbered on from the case's last.</summary>
-    private List<CaseEvent> Events(CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null) =>
-        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason)];
+    private List<CaseEvent> Events(
+        CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null, IReadOnlyList<string>? fields = null) =>
+        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason, fields)];
 
     /// <summary>Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events and feed.</summary>
     private async Task<CaseView> RouteAsync(

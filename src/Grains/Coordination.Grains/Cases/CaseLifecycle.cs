@@ -16,6 +16,9 @@ public static class CaseLifecycle
 {
     private const int AdultAge = 18;
 
+    /// <summary>The oldest a person can be, as the edge checks a flag's birth year too.</summary>
+    private const int MaxAge = 120;
+
     private static readonly Dictionary<CaseEventType, (CaseStatus[] From, CaseStatus To)> Transitions = new()
     {
         [CaseEventType.Verified] = ([CaseStatus.Flagged], CaseStatus.Verified),
@@ -133,6 +136,63 @@ public static class CaseLifecycle
             UpdatedAt = now,
             Version = current.Version + 1,
         };
+    }
+
+    /// <summary>
+    /// The case with its facts corrected, and the names of the facts that changed; none when the
+    /// correction only repeats what the case says, and then nothing is recorded. A corrected birth
+    /// year decides again whether the person was a minor in the year of the flag. Refuses a
+    /// correction without a reason or without any fact, and a fact out of bounds.
+    /// </summary>
+    public static (CaseView Case, IReadOnlyList<string> Fields) Corrected(CaseView current, CaseCorrection correction, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(correction.Reason))
+        {
+            throw DomainException.Invalid("reason", "A correction needs a reason: what was recorded wrongly, and how it is known.");
+        }
+
+        if (correction is { HomeRegion: null, BirthYear: null, Needs: null })
+        {
+            throw DomainException.Invalid("correction", "Name at least one fact to correct: homeRegion, birthYear or needs.");
+        }
+
+        if (correction.HomeRegion is { } region && string.IsNullOrWhiteSpace(region))
+        {
+            throw DomainException.Invalid("homeRegion", "A home region, not blank.");
+        }
+
+        if (correction.BirthYear is { } year && (year > current.FlaggedAt.Year || year < current.FlaggedAt.Year - MaxAge))
+        {
+            throw DomainException.Invalid("birthYear", $"A year between {current.FlaggedAt.Year - MaxAge} and {current.FlaggedAt.Year}, the year of the flag.");
+        }
+
+        foreach (var need in correction.Needs ?? [])
+        {
+            StrictEnum.RequireDefined("needs", need);
+        }
+
+        var person = current.Person!;
+        var fields = new List<string>();
+        var next = current;
+        if (correction.HomeRegion is { } homeRegion && homeRegion != current.HomeRegion)
+        {
+            fields.Add("homeRegion");
+            next = next with { HomeRegion = homeRegion };
+        }
+
+        if (correction.BirthYear is { } birthYear && birthYear != person.BirthYear)
+        {
+            fields.Add("birthYear");
+            next = next with { Person = person with { BirthYear = birthYear }, Minor = current.FlaggedAt.Year - birthYear < AdultAge };
+        }
+
+        if (correction.Needs is { } needs && !needs.ToHashSet().SetEquals(current.Needs))
+        {
+            fields.Add("needs");
+            next = next with { Needs = needs.Distinct().ToList() };
+        }
+
+        return fields.Count == 0 ? (current, fields) : (next with { UpdatedAt = now, Version = current.Version + 1 }, fields);
     }
 
     /// <summary>Refuses a referral by hand of a case that is no longer open, or for services that do not exist.</summary>

@@ -1,12 +1,12 @@
 // One case as an involved agency sees it: details, referrals (answerable by the receiving
-// agency), travel (bookable by the post that flagged it), closing it with a reason (from arrival
-// onward, by the post or an agency that accepted the person) and the timeline. Refreshes itself
-// when the agency's feed says something happened to the case.
+// agency), travel (bookable by the post that flagged it), correcting its facts and closing it with
+// a reason (from arrival onward) — both by the post or an agency that accepted the person — and the
+// timeline. Refreshes itself when the agency's feed says something happened to the case.
 
 import { h } from '../dom.js';
 import { t, e, enumValues, dateTime, country, list } from '../i18n.js';
 import { get, post } from '../api.js';
-import { field, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { badge, urgencyBadge, agencyName, renderKeyed } from './common.js';
 import { referralActions } from './referrals.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
@@ -20,10 +20,12 @@ const HomeTimeZones = { KG: 'Asia/Bishkek', KZ: 'Asia/Almaty', TJ: 'Asia/Dushanb
 const travelDrafts = new Map();
 const travelKeys = new Map();
 const closeDrafts = new Map();
+const correctionDrafts = new Map();
 window.addEventListener('session', () => {
   travelDrafts.clear();
   travelKeys.clear();
   closeDrafts.clear();
+  correctionDrafts.clear();
 });
 
 /** Offset of the zone from UTC at an instant, in milliseconds. */
@@ -63,11 +65,70 @@ function details(c, ctx) {
     c.closureReason ? row(t('case.closureReason'), e('ClosureReason', c.closureReason)) : null);
 }
 
-/** Whether the caller's agency may close the case now: the post that opened it or an agency that accepted the person. */
-function canClose(c, ctx) {
+/** Whether the caller's agency works on the case: the post that opened it or an agency that accepted the person. */
+function worksOn(c, ctx) {
   const involved = c.flaggedByAgencyId === ctx.agency.id
     || c.referrals.some((r) => r.toAgencyId === ctx.agency.id && r.status === 'Accepted');
-  return involved && Closable.has(c.status) && ctx.me.roles.some((r) => r === 'NgoCaseworker' || r === 'ConsularOfficer');
+  return involved && ctx.me.roles.some((r) => r === 'NgoCaseworker' || r === 'ConsularOfficer');
+}
+
+const canClose = (c, ctx) => worksOn(c, ctx) && Closable.has(c.status);
+
+/** The names of corrected facts, as the timeline shows them. */
+const factNames = (fields) => list(fields.map((f) => t(`correct.field.${f}`)));
+
+function correctionForm(c, ctx, onCorrected) {
+  const draft = correctionDrafts.get(c.id) ?? { homeRegion: c.homeRegion, birthYear: '', needs: [...c.needs], reason: '' };
+  correctionDrafts.set(c.id, draft);
+  const form = h('form', { class: 'correction-form', novalidate: true },
+    formSummary(),
+    h('div', { class: 'row' },
+      field('homeRegion', t('correct.homeRegion'), textInput({ value: draft.homeRegion, maxlength: '100' })),
+      field('birthYear', t('correct.birthYear'), h('input', { type: 'number', inputmode: 'numeric', value: draft.birthYear }),
+        { hint: c.person ? t('correct.birthYearNow', { year: c.person.birthYear }) : t('correct.birthYearHint') })),
+    choiceGroup('needs', t('correct.needs'), 'checkbox', enumValues('Need').map((n) => [n, e('Need', n)]), draft.needs),
+    field('reason', t('correct.reason'), h('textarea', { rows: '2', maxlength: '1000', value: draft.reason }), { hint: t('correct.reasonHint') }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, t('correct.submit'))));
+
+  const sync = () => Object.assign(draft, readForm(form, ['needs']));
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    sync();
+    const year = draft.birthYear.trim();
+    const errors = collect({
+      homeRegion: [check.required(draft.homeRegion), check.maxLength(draft.homeRegion, 100)],
+      birthYear: [year && !/^\d{4}$/.test(year) ? t('error.number') : null],
+      reason: [check.required(draft.reason), check.maxLength(draft.reason, 1000)],
+    });
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+      return;
+    }
+    clearErrors(form);
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    try {
+      // Every fact as the form shows it; the server records only those that differ from the case.
+      const body = { homeRegion: draft.homeRegion.trim(), needs: draft.needs, reason: draft.reason.trim(), expectedVersion: c.version };
+      if (year) {
+        body.birthYear = Number(year);
+      }
+      const corrected = await post(`/api/cases/${encodeURIComponent(c.id)}/corrections`, body);
+      correctionDrafts.delete(c.id);
+      ctx.notify(corrected.version === c.version ? t('correct.unchanged', { id: c.id }) : t('correct.done', { id: c.id }), { kind: 'ok' });
+      onCorrected(corrected);
+    } catch (error) {
+      button.disabled = false;
+      if (error.status === 400 && Object.keys(error.errors).length) {
+        showErrors(form, error.errors);
+      } else {
+        showErrors(form, {}, problemMessage(error));
+      }
+    }
+  });
+  return form;
 }
 
 function closeForm(c, ctx, onClosed) {
@@ -227,6 +288,7 @@ export function mountCase(container, ctx, caseId) {
   const travelHost = h('div', { id: 'case-travel' });
   const travelFormHost = h('div', { id: 'case-travel-form' });
   const closeHost = h('section', { class: 'panel', id: 'case-close', 'aria-labelledby': 'h-case-close', hidden: true });
+  const correctHost = h('section', { class: 'panel', id: 'case-correct', 'aria-labelledby': 'h-case-correct', hidden: true });
   const timeline = h('ol', { class: 'timeline', id: 'case-timeline' });
   const message = h('p', { class: 'form-result', role: 'status' });
 
@@ -241,6 +303,7 @@ export function mountCase(container, ctx, caseId) {
         closeHost),
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
+        correctHost,
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
 
   // The travel form stays mounted across refreshes (it may hold typed input) and is rebuilt only
@@ -252,6 +315,7 @@ export function mountCase(container, ctx, caseId) {
   };
   // The close form likewise, and it is rebuilt for each new version: it closes the version it shows.
   let closeShownFor = null;
+  let correctShownFor = null;
   const show = (c, events) => {
     status.replaceChildren(badge(e('CaseStatus', c.status), 'status'));
     detailsHost.replaceChildren(details(c, ctx));
@@ -268,9 +332,16 @@ export function mountCase(container, ctx, caseId) {
       closeHost.hidden = closeFor === null;
       closeHost.replaceChildren(...(closeFor === null ? [] : [h('h2', { id: 'h-case-close' }, t('close.title')), closeForm(c, ctx, load)]));
     }
+    const correctFor = worksOn(c, ctx) ? c.version : null;
+    if (correctFor !== correctShownFor) {
+      correctShownFor = correctFor;
+      correctHost.hidden = correctFor === null;
+      correctHost.replaceChildren(...(correctFor === null ? [] : [h('h2', { id: 'h-case-correct' }, t('correct.title')), correctionForm(c, ctx, load)]));
+    }
     timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type } },
       h('time', { datetime: ev.at }, dateTime(ev.at, ctx.timeZone)), ' ',
-      h('strong', {}, e('CaseEventType', ev.type)), ev.reason ? ` (${e('ClosureReason', ev.reason)})` : '', ' — ',
+      h('strong', {}, e('CaseEventType', ev.type)), ev.reason ? ` (${e('ClosureReason', ev.reason)})` : '',
+      ev.fields?.length ? h('span', { class: 'fields' }, ` (${factNames(ev.fields)})`) : '', ' — ',
       t('case.by', { user: ev.username, agency: agencyName(ctx, ev.agencyId) }),
       ev.note ? h('span', { class: 'note' }, ` · ${ev.note}`) : null)));
   };
