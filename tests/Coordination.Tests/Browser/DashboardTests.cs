@@ -300,6 +300,7 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await Expect(closure).ToContainTextAsync("Closed (Services declined)");
         await Expect(closure).ToContainTextAsync("Went home to family from the airport");
         Assert.Equal("ServicesDeclined", (await workerApi.GetAsync($"/api/cases/{caseId}")).Json!["closureReason"]!.GetValue<string>());
+        await worker.ScreenshotsAsync("case-closed");
 
         await worker.Page.Locator("#language-switch").SelectOptionAsync("ru");
         await Expect(worker.Page.Locator("#case-timeline li[data-type=Closed]")).ToContainTextAsync("Закрыто (Отказ от услуг)");

@@ -84,7 +84,7 @@ function correctionForm(c, ctx, onCorrected) {
     formSummary(),
     h('div', { class: 'row' },
       field('homeRegion', t('correct.homeRegion'), textInput({ value: draft.homeRegion, maxlength: '100' })),
-      field('birthYear', t('correct.birthYear'), h('input', { type: 'number', inputmode: 'numeric', value: draft.birthYear }),
+      field('birthYear', t('correct.birthYear'), textInput({ value: draft.birthYear, inputmode: 'numeric', maxlength: '4' }),
         { hint: c.person ? t('correct.birthYearNow', { year: c.person.birthYear }) : t('correct.birthYearHint') })),
     choiceGroup('needs', t('correct.needs'), 'checkbox', enumValues('Need').map((n) => [n, e('Need', n)]), draft.needs),
     field('reason', t('correct.reason'), h('textarea', { rows: '2', maxlength: '1000', value: draft.reason }), { hint: t('correct.reasonHint') }),
