@@ -47,6 +47,48 @@ export function wallTimeToUtc(local, timeZone) {
   return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
 }
 
+/**
+ * Runs a form's command with its submit button disabled: its answer, or null once the form shows
+ * why it failed (the server's field errors beside the fields, anything else above them).
+ */
+async function submitted(form, send, onError = () => {}) {
+  clearErrors(form);
+  const button = form.querySelector('[type=submit]');
+  button.disabled = true;
+  try {
+    return await send();
+  } catch (error) {
+    button.disabled = false;
+    onError(error);
+    if (error.status === 400 && Object.keys(error.errors).length) {
+      showErrors(form, error.errors);
+    } else {
+      showErrors(form, {}, problemMessage(error));
+    }
+    return null;
+  }
+}
+
+/**
+ * Keeps `draft` in step with the form (so typed input survives a re-render) and, on submit, shows
+ * what `validate()` finds beside the fields, or else runs `submit()`.
+ */
+function bindDraft(form, draft, validate, submit, multi = []) {
+  const sync = () => Object.assign(draft, readForm(form, multi));
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sync();
+    const errors = validate();
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+    } else {
+      submit();
+    }
+  });
+}
+
 function details(c, ctx) {
   const row = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
   const p = c.person;
@@ -90,44 +132,24 @@ function correctionForm(c, ctx, onCorrected) {
     field('reason', t('correct.reason'), h('textarea', { rows: '2', maxlength: '1000', value: draft.reason }), { hint: t('correct.reasonHint') }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, t('correct.submit'))));
 
-  const sync = () => Object.assign(draft, readForm(form, ['needs']));
-  form.addEventListener('input', sync);
-  form.addEventListener('change', sync);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    sync();
-    const year = draft.birthYear.trim();
-    const errors = collect({
-      homeRegion: [check.required(draft.homeRegion), check.maxLength(draft.homeRegion, 100)],
-      birthYear: [year && !/^\d{4}$/.test(year) ? t('error.number') : null],
-      reason: [check.required(draft.reason), check.maxLength(draft.reason, 1000)],
-    });
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
+  const year = () => draft.birthYear.trim();
+  bindDraft(form, draft, () => collect({
+    homeRegion: [check.required(draft.homeRegion), check.maxLength(draft.homeRegion, 100)],
+    birthYear: [year() && !/^\d{4}$/.test(year()) ? t('error.number') : null],
+    reason: [check.required(draft.reason), check.maxLength(draft.reason, 1000)],
+  }), async () => {
+    // Every fact as the form shows it; the server records only those that differ from the case.
+    const body = { homeRegion: draft.homeRegion.trim(), needs: draft.needs, reason: draft.reason.trim(), expectedVersion: c.version };
+    if (year()) {
+      body.birthYear = Number(year());
     }
-    clearErrors(form);
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
-    try {
-      // Every fact as the form shows it; the server records only those that differ from the case.
-      const body = { homeRegion: draft.homeRegion.trim(), needs: draft.needs, reason: draft.reason.trim(), expectedVersion: c.version };
-      if (year) {
-        body.birthYear = Number(year);
-      }
-      const corrected = await post(`/api/cases/${encodeURIComponent(c.id)}/corrections`, body);
+    const corrected = await submitted(form, () => post(`/api/cases/${encodeURIComponent(c.id)}/corrections`, body));
+    if (corrected) {
       correctionDrafts.delete(c.id);
       ctx.notify(corrected.version === c.version ? t('correct.unchanged', { id: c.id }) : t('correct.done', { id: c.id }), { kind: 'ok' });
       onCorrected(corrected);
-    } catch (error) {
-      button.disabled = false;
-      if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
     }
-  });
+  }, ['needs']);
   return form;
 }
 
@@ -141,37 +163,17 @@ function closeForm(c, ctx, onClosed) {
     field('note', t('close.note'), h('textarea', { rows: '2', maxlength: '1000', value: draft.note }), { hint: t('close.noteHint') }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button danger' }, t('close.submit'))));
 
-  const sync = () => Object.assign(draft, readForm(form));
-  form.addEventListener('input', sync);
-  form.addEventListener('change', sync);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    sync();
-    const errors = collect({
-      reason: [check.required(draft.reason)],
-      note: [draft.reason === 'Other' ? check.required(draft.note) : null, check.maxLength(draft.note, 1000)],
-    });
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
-    }
-    clearErrors(form);
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
-    try {
-      // The version the form was shown for: a case changed meanwhile is not closed unseen.
-      const closed = await post(`/api/cases/${encodeURIComponent(c.id)}/events`,
-        { type: 'Closed', reason: draft.reason, note: draft.note.trim() || null, expectedVersion: c.version });
+  bindDraft(form, draft, () => collect({
+    reason: [check.required(draft.reason)],
+    note: [draft.reason === 'Other' ? check.required(draft.note) : null, check.maxLength(draft.note, 1000)],
+  }), async () => {
+    // The version the form was shown for: a case changed meanwhile is not closed unseen.
+    const closed = await submitted(form, () => post(`/api/cases/${encodeURIComponent(c.id)}/events`,
+      { type: 'Closed', reason: draft.reason, note: draft.note.trim() || null, expectedVersion: c.version }));
+    if (closed) {
       closeDrafts.delete(c.id);
       ctx.notify(t('close.done', { id: c.id, reason: e('ClosureReason', draft.reason) }), { kind: 'ok' });
       onClosed(closed);
-    } catch (error) {
-      button.disabled = false;
-      if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
     }
   });
   return form;
@@ -228,28 +230,15 @@ function travelForm(c, ctx, onBooked) {
       field('travelDocument', t('travel.travelDocument'), textInput({ value: v('travelDocument'), maxlength: '200' }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('travel.submit'))));
 
-  const sync = () => Object.assign(draft, readForm(form));
-  form.addEventListener('input', sync);
-  form.addEventListener('change', sync);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    sync();
-    const errors = collect({
-      flightNumber: [check.required(draft.flightNumber), check.pattern(draft.flightNumber, FlightPattern, 'error.flight')],
-      departureAirport: [check.required(draft.departureAirport), check.pattern(draft.departureAirport, AirportPattern, 'error.airport')],
-      arrivalAirport: [check.required(draft.arrivalAirport), check.pattern(draft.arrivalAirport, AirportPattern, 'error.airport'),
-        draft.arrivalAirport && draft.arrivalAirport.trim() === draft.departureAirport?.trim() ? t('error.sameAirport') : null],
-      scheduledArrival: [draft.scheduledArrival ? null : t('error.dateTime')],
-      escort: [check.required(draft.escort), check.maxLength(draft.escort, 200)],
-      travelDocument: [check.required(draft.travelDocument), check.maxLength(draft.travelDocument, 200)],
-    });
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
-    }
-    clearErrors(form);
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
+  bindDraft(form, draft, () => collect({
+    flightNumber: [check.required(draft.flightNumber), check.pattern(draft.flightNumber, FlightPattern, 'error.flight')],
+    departureAirport: [check.required(draft.departureAirport), check.pattern(draft.departureAirport, AirportPattern, 'error.airport')],
+    arrivalAirport: [check.required(draft.arrivalAirport), check.pattern(draft.arrivalAirport, AirportPattern, 'error.airport'),
+      draft.arrivalAirport && draft.arrivalAirport.trim() === draft.departureAirport?.trim() ? t('error.sameAirport') : null],
+    scheduledArrival: [draft.scheduledArrival ? null : t('error.dateTime')],
+    escort: [check.required(draft.escort), check.maxLength(draft.escort, 200)],
+    travelDocument: [check.required(draft.travelDocument), check.maxLength(draft.travelDocument, 200)],
+  }), async () => {
     const body = {
       flightNumber: draft.flightNumber.trim(),
       departureAirport: draft.departureAirport.trim(),
@@ -262,20 +251,14 @@ function travelForm(c, ctx, onBooked) {
     const retryKey = travelKeys.get(c.id) ?? new RetryKey();
     travelKeys.set(c.id, retryKey);
     const key = retryKey.keyFor(payload);
-    try {
-      const booked = await post(`/api/cases/${encodeURIComponent(c.id)}/travel`, body, { headers: { 'Idempotency-Key': key } });
+    const booked = await submitted(form,
+      () => post(`/api/cases/${encodeURIComponent(c.id)}/travel`, body, { headers: { 'Idempotency-Key': key } }),
+      (error) => retryKey.settle(payload, key, error));
+    if (booked) {
       retryKey.settle(payload, key, null);
       travelDrafts.delete(c.id);
       ctx.notify(t('travel.booked', { id: c.id }), { kind: 'ok' });
       onBooked(booked);
-    } catch (error) {
-      button.disabled = false;
-      retryKey.settle(payload, key, error);
-      if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
     }
   });
   return form;
