@@ -34,6 +34,7 @@ public static class CaseApi
         group.MapPost("/{id:caseId}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id:caseId}/corrections", Correct).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/events", RecordEvent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/erasure", Erase).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithIdempotency();
         return app;
@@ -138,6 +139,18 @@ public static class CaseApi
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).BookTravel(travel, RequireActor(http)));
     }
 
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> Correct(string id, CorrectionRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var correction = request.ToCorrection(errors);
+        if (correction is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).Correct(correction, request.ExpectedVersion, RequireActor(http)));
+    }
+
     private static async Task<Results<Ok<CaseView>, ValidationProblem>> RecordEvent(string id, CaseEventRequest request, HttpContext http, IClusterClient cluster)
     {
         var errors = new RequestErrors();
@@ -153,7 +166,7 @@ public static class CaseApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http)));
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http), request.Reason));
     }
 
     /// <summary>Erases the person's identifying data from a closed case on a lawful request; the reason is kept in the audit log.</summary>

@@ -23,7 +23,9 @@ public sealed record ErasureRequest(string? Reason);
 public sealed record TravelRequest(
     string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument);
 
-public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion);
+public sealed record CorrectionRequest(string? HomeRegion, int? BirthYear, IReadOnlyList<Need?>? Needs, string? Reason, int? ExpectedVersion);
+
+public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion, ClosureReason? Reason);
 
 /// <summary>Turns requests into commands, or into the full list of what is wrong with them.</summary>
 public static partial class CaseRequests
@@ -96,6 +98,25 @@ public static partial class CaseRequests
         }
 
         return errors.Any ? null : new Travel(flight!, from!, to!, arrival!.Value.ToUniversalTime(), escort!, document!, null);
+    }
+
+    /// <summary>The facts given (null: unchanged) and the reason; the case grain checks them against the case.</summary>
+    public static CaseCorrection? ToCorrection(this CorrectionRequest request, RequestErrors errors)
+    {
+        var reason = errors.Text("reason", request.Reason, 1000);
+        var homeRegion = errors.Text("homeRegion", request.HomeRegion, 100, required: false);
+        if (request.HomeRegion is not null && homeRegion is null)
+        {
+            errors.Add("homeRegion", "A home region, not blank; leave it out to keep the case's.");
+        }
+
+        var needs = request.Needs is null ? null : errors.List("needs", request.Needs.Select(n => (object?)n).ToList(), 20, required: false).Cast<Need>().ToList();
+        if (request.ExpectedVersion is < 1)
+        {
+            errors.Add("expectedVersion", "A positive version.");
+        }
+
+        return errors.Any ? null : new CaseCorrection(homeRegion, request.BirthYear, needs, reason!);
     }
 
     public static ManualReferral? ToReferral(this ReferralRequest request, RequestErrors errors)

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Coordination.Contracts.Cases;
 using Coordination.Contracts.Committees;
+using Coordination.Contracts.Statistics;
 
 namespace Coordination.Web.Committees;
 
@@ -137,6 +139,7 @@ public static class ReportPage
             [Row(s.Funnel.Flagged, s.Funnel.Referred, s.Funnel.Returned, s.Funnel.Received, s.Funnel.Sheltered, s.Funnel.Reintegrated)]);
         html.Append("<p>").Append(E($"Median days from flag to arrival home: {(s.MedianDaysFlaggedToArrived is { } m ? Number((decimal)m) : s.Suppressed.Contains(MedianPath) ? "too few arrivals to publish" : "no arrivals in the period")}."))
             .Append("</p>\n");
+        Table(html, ["Closure reason", "Cases closed in the period"], [0], s.ClosuresByReason.Select(e => Row(ClosureReasonName(e.Key), e.Value)));
         Table(html, ["Exploitation type", "Cases"], [0], s.ByExploitationType.Select(e => Row(e.Key, e.Value)));
         Table(html, ["Country where found", "Cases"], [0], s.ByDestinationCountry.Select(e => Row(e.Key, e.Value)));
         if (s.Suppressed.Count > 0)
@@ -188,6 +191,15 @@ public static class ReportPage
             int i => i.ToString(CultureInfo.InvariantCulture),
             _ => c.ToString() ?? string.Empty,
         }).ToArray();
+
+    private static string ClosureReasonName(string reason) => reason switch
+    {
+        nameof(ClosureReason.ServicesDeclined) => "Services declined",
+        nameof(ClosureReason.LostContact) => "Lost contact",
+        nameof(ClosureReason.TransferredToOtherProgramme) => "Transferred to another programme",
+        CaseStatistics.ClosureNotRecorded => "Not recorded (closed before reasons were kept)",
+        _ => reason,
+    };
 
     private const string SuppressedMark = "—";
     private const string MedianPath = "medianDaysFlaggedToArrived";

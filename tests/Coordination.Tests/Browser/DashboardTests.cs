@@ -253,6 +253,94 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_returnee_who_declines_services_at_the_airport_is_closed_with_that_reason_in_the_NGOs_case_view()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var workerApi = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Closure Test", "M", 1990, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await workerApi.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        foreach (var type in new[] { "Verified", "DocumentsIssued" })
+        {
+            (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        }
+
+        (await consulApi.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "TK 345", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "IOM Istanbul", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type = "Departed" })).Expect(HttpStatusCode.OK);
+
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        await worker.Page.GotoAsync($"/#/case/{caseId}");
+        await Expect(worker.Page.Locator("h1")).ToContainTextAsync(caseId);
+        // In transit the case cannot be closed yet; the form appears once the person has arrived.
+        await Expect(worker.Page.Locator("#case-close")).ToBeHiddenAsync();
+        (await workerApi.PostAsync($"/api/cases/{caseId}/events", new { type = "Arrived" })).Expect(HttpStatusCode.OK);
+        var form = worker.Page.Locator("#case-close .close-form");
+        await Expect(form).ToBeVisibleAsync(Live);
+
+        // "Other" needs a note, checked before anything is sent.
+        await worker.Input("reason").SelectOptionAsync("Other");
+        await form.Locator("[type=submit]").ClickAsync();
+        await Expect(worker.Error("note")).ToHaveTextAsync("Required.");
+        await Expect(worker.Page.Locator(".status-holder")).ToHaveTextAsync("Arrived");
+
+        await worker.Input("reason").SelectOptionAsync("ServicesDeclined");
+        await worker.Input("note").FillAsync("Went home to family from the airport");
+        var closed = await worker.SubmitAsync(form.Locator("[type=submit]"), "POST", "/events");
+        Assert.Equal((int)HttpStatusCode.OK, closed.Status);
+        await Expect(worker.Page.Locator(".status-holder")).ToHaveTextAsync("Closed");
+        await Expect(worker.Page.Locator("#case-close")).ToBeHiddenAsync();
+        await Expect(worker.Page.Locator(".case-view .details dt:text-is('Closed because') + dd")).ToHaveTextAsync("Services declined");
+        var closure = worker.Page.Locator("#case-timeline li[data-type=Closed]");
+        await Expect(closure).ToContainTextAsync("Closed (Services declined)");
+        await Expect(closure).ToContainTextAsync("Went home to family from the airport");
+        Assert.Equal("ServicesDeclined", (await workerApi.GetAsync($"/api/cases/{caseId}")).Json!["closureReason"]!.GetValue<string>());
+        await worker.ScreenshotsAsync("case-closed");
+
+        await worker.Page.Locator("#language-switch").SelectOptionAsync("ru");
+        await Expect(worker.Page.Locator("#case-timeline li[data-type=Closed]")).ToContainTextAsync("Закрыто (Отказ от услуг)");
+    }
+
+    [Fact]
+    public async Task A_consul_corrects_the_home_region_in_the_case_view_and_the_pending_referral_moves_to_the_agency_serving_it()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        var talas = field.Region("Talas");
+        var talasNgo = await field.AgencyAsync("kg-talas", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [talas], [], ["Shelter"]));
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Region Test", "F", 1997, "KG", "TR", region, ["Shelter"], urgency: "Urgent")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        await using var consul = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await consul.SignInAsync(field.Id("consul"));
+        await consul.Page.Locator($"#cases a.case-link:text-is('{caseId}')").ClickAsync();
+        var form = consul.Page.Locator("#case-correct .correction-form");
+        await Expect(consul.Input("homeRegion")).ToHaveValueAsync(region);
+        await Expect(consul.Field("birthYear").Locator(".hint")).ToContainTextAsync("Now 1997");
+
+        // The reason is required before anything is sent.
+        await consul.Input("homeRegion").FillAsync(talas);
+        await form.Locator("[type=submit]").ClickAsync();
+        await Expect(consul.Error("reason")).ToHaveTextAsync("Required.");
+
+        await consul.Input("reason").FillAsync("Her passport gives Talas");
+        var corrected = await consul.SubmitAsync(form.Locator("[type=submit]"), "POST", "/corrections");
+        Assert.Equal((int)HttpStatusCode.OK, corrected.Status);
+        await Expect(consul.Page.Locator("#case-referrals > li.referral[data-status=Rerouted]")).ToContainTextAsync("Re-routed after a correction");
+        await Expect(consul.Page.Locator("#case-referrals > li.referral[data-status=Pending]")).ToContainTextAsync("Ngo in Talas");
+        await Expect(consul.Page.Locator("#case-timeline li[data-type=Corrected]")).ToContainTextAsync("Facts corrected (home region)");
+        await Expect(consul.Page.Locator("#case-timeline li[data-type=Corrected]")).ToContainTextAsync("Her passport gives Talas");
+        await Expect(consul.Page.Locator(".case-view .details dt:text-is('Home region') + dd")).ToHaveTextAsync(talas);
+        Assert.Equal(talasNgo, (await consulApi.GetAsync($"/api/cases/{caseId}")).Json!["referrals"]![1]!["toAgencyId"]!.GetValue<string>());
+        Assert.NotEqual(ngo, talasNgo);
+    }
+
+    [Fact]
     public async Task An_unanswered_referral_past_its_deadline_is_highlighted_as_overdue()
     {
         var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
@@ -342,6 +430,8 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#committee-stats .funnel-step").First).ToContainTextAsync("Flagged");
         await Expect(page.Locator("#committee-stats table.stats-persons caption")).ToHaveTextAsync("Persons");
         await Expect(page.Locator("#committee-stats table.stats-cases caption")).ToHaveTextAsync("Cases");
+        await Expect(page.Locator("#committee-stats table.stats-closures caption")).ToHaveTextAsync("Closures in the period, by reason");
+        await Expect(page.Locator("#committee-stats table.stats-closures tbody th").First).ToHaveTextAsync("Reintegrated");
 
         // Live: the committee's TaskUpdated item moves the card on the open board without a reload.
         (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{campaign}", new { status = "Blocked", note = "No budget" })).Expect(HttpStatusCode.OK);

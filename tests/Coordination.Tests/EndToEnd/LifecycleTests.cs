@@ -56,8 +56,9 @@ public sealed class LifecycleTests(SystemFixture fixture)
         await EventAsync(worker, caseId, "Sheltered", null, "Sheltered");
         await EventAsync(worker, caseId, "RehabilitationStarted", "legal and psychological aid", "Rehabilitation");
         await EventAsync(worker, caseId, "ReintegrationStarted", "vocational training", "Reintegration");
-        var closed = await EventAsync(worker, caseId, "Closed", null, "Closed");
+        var closed = await EventAsync(worker, caseId, "Closed", null, "Closed", reason: "Reintegrated");
         Assert.Null(closed["person"]); // command answers carry no personal data; reading the case does
+        Assert.Equal("Reintegrated", closed["closureReason"]!.GetValue<string>());
         Assert.Equal("Malika Daughter", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
 
         var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
@@ -66,6 +67,8 @@ public sealed class LifecycleTests(SystemFixture fixture)
              "TravelBooked", "Departed", "Arrived", "ReceivedByAgency", "Sheltered", "RehabilitationStarted", "ReintegrationStarted", "Closed"],
             timeline.Select(e => e!["type"]!.GetValue<string>()));
         Assert.Equal(Enumerable.Range(1, timeline.Count), timeline.Select(e => e!["seq"]!.GetValue<int>()));
+        Assert.Equal("Reintegrated", timeline[^1]!["reason"]!.GetValue<string>());
+        Assert.All(timeline.Take(timeline.Count - 1), e => Assert.Null(e!["reason"]));
 
         var ngoFeed = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
         Assert.Equal(2, ngoFeed.Count(i => i.Type == FeedItemType.ReferralReceived));
@@ -167,7 +170,7 @@ public sealed class LifecycleTests(SystemFixture fixture)
         { ["post:Withdrawn"], "Closed", "ngo" },
         { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed"], "Departed", "post" },
         { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed"], "Sheltered", "ngo" },
-        { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed", "ngo:Arrived"], "Closed", "ngo" },
+        { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed"], "Closed", "ngo" },
         { ["post:Verified", "post:DocumentsIssued", "travel", "post:Departed", "ngo:Arrived", "ngo:ReceivedByAgency"], "Reopened", "ngo" },
     };
 
@@ -202,7 +205,9 @@ public sealed class LifecycleTests(SystemFixture fixture)
         }
 
         var before = (await consul.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
-        (await (by == "post" ? consul : worker).PostAsync($"/api/cases/{caseId}/events", new { type = illegal })).ExpectProblem(HttpStatusCode.Conflict);
+        // A closure carries its reason, so that only the transition is wrong.
+        var reason = illegal == "Closed" ? "Reintegrated" : null;
+        (await (by == "post" ? consul : worker).PostAsync($"/api/cases/{caseId}/events", new { type = illegal, reason })).ExpectProblem(HttpStatusCode.Conflict);
         var after = (await consul.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal(before["version"]!.GetValue<int>(), after["version"]!.GetValue<int>());
         Assert.Equal(before["status"]!.GetValue<string>(), after["status"]!.GetValue<string>());
@@ -248,9 +253,131 @@ public sealed class LifecycleTests(SystemFixture fixture)
         Assert.False((await consul.GetAsync($"/api/cases/{caseId}")).Json!["consent"]!["given"]!.GetValue<bool>());
     }
 
-    private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus)
+    [Fact]
+    public async Task A_returnee_who_declines_services_at_the_airport_is_closed_ServicesDeclined_and_a_closure_without_a_valid_reason_changes_nothing()
     {
-        var result = (await client.PostAsync($"/api/cases/{caseId}/events", new { type, note })).Expect(HttpStatusCode.OK).Json!;
+        var field = await Field.CreateAsync(fixture.System);
+        var post = await field.AgencyAsync("kg-dme", Field.ConsularPost("KG", "RU", "Moscow", "Europe/Moscow"));
+        var ngo = await field.AgencyAsync("kg-osh", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], ["OSS"], ["Shelter"]));
+        using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Declines Services", "M", 1988, "KG", "RU", field.Region("Osh"), ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Verified", null, "Verified");
+        await EventAsync(consul, caseId, "DocumentsIssued", null, "DocumentsIssued");
+        (await consul.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "ZF 811", departureAirport = "DME", arrivalAirport = "OSS", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "none", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Departed", null, "InTransit");
+        var arrived = await EventAsync(worker, caseId, "Arrived", null, "Arrived");
+
+        foreach (var (body, errorField) in new (object Body, string Field)[]
+        {
+            (new { type = "Closed" }, "reason"),
+            (new { type = "Closed", note = "declined at the airport" }, "reason"),
+            (new { type = "Closed", reason = "Other" }, "note"),
+            (new { type = "Withdrawn", reason = "ServicesDeclined" }, "reason"),
+        })
+        {
+            var refused = (await worker.PostAsync($"/api/cases/{caseId}/events", body)).ExpectProblem(HttpStatusCode.BadRequest);
+            Assert.NotNull(refused.Json!["errors"]![errorField]);
+        }
+
+        (await worker.PostRawAsync($"/api/cases/{caseId}/events", "{\"type\":\"Closed\",\"reason\":\"Bored\"}")).ExpectProblem(HttpStatusCode.BadRequest);
+        var unchanged = (await consul.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(arrived["version"]!.GetValue<int>(), unchanged["version"]!.GetValue<int>());
+        Assert.Equal("Arrived", unchanged["status"]!.GetValue<string>());
+
+        var closed = await EventAsync(worker, caseId, "Closed", "declined shelter, went to family", "Closed", reason: "ServicesDeclined");
+        Assert.Equal("ServicesDeclined", closed["closureReason"]!.GetValue<string>());
+        var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        Assert.Equal(("Closed", "ServicesDeclined", "declined shelter, went to family"),
+            (timeline[^1]!["type"]!.GetValue<string>(), timeline[^1]!["reason"]!.GetValue<string>(), timeline[^1]!["note"]!.GetValue<string>()));
+
+        // Reopening clears the reason: the case is open again.
+        var reopened = await EventAsync(consul, caseId, "Reopened", "asks for help after all", "Flagged");
+        Assert.Null(reopened["closureReason"]);
+    }
+
+    [Fact]
+    public async Task A_correction_of_the_home_region_re_routes_a_not_yet_accepted_referral()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var post = await field.AgencyAsync("kg-svo", Field.ConsularPost("KG", "RU", "Moscow", "Europe/Moscow"));
+        var osh = await field.AgencyAsync("kg-osh-ngo", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], [], ["Shelter", "Legal"]));
+        var naryn = await field.AgencyAsync("kg-naryn-ngo", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [field.Region("Naryn")], [], ["Shelter", "Legal"]));
+        using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var oshWorker = await field.UserAsync("osh-worker", osh, "NgoCaseworker");
+        using var narynWorker = await field.UserAsync("naryn-worker", naryn, "NgoCaseworker");
+        await using var oshDashboard = await DashboardClient.ConnectAsync(field.WebUrl, oshWorker.Token!);
+        await using var narynDashboard = await DashboardClient.ConnectAsync(field.WebUrl, narynWorker.Token!);
+
+        var flagged = (await consul.PostAsync("/api/cases", Field.Flag("Correction Test", "F", 1992, "KG", "RU", field.Region("Osh"), ["Shelter"], urgency: "Urgent")))
+            .Expect(HttpStatusCode.Created).Json!;
+        var caseId = flagged["id"]!.GetValue<string>();
+        var offered = await oshDashboard.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.ReferralReceived);
+
+        // Bad corrections are refused and change nothing.
+        var path = $"/api/cases/{caseId}/corrections";
+        foreach (var (body, errorField) in new (object Body, string Field)[]
+        {
+            (new { homeRegion = field.Region("Naryn") }, "reason"),
+            (new { reason = "nothing named" }, "correction"),
+            (new { birthYear = 1800, reason = "typo" }, "birthYear"),
+            (new { homeRegion = "  ", reason = "typo" }, "homeRegion"),
+        })
+        {
+            var refused = (await consul.PostAsync(path, body)).ExpectProblem(HttpStatusCode.BadRequest);
+            Assert.NotNull(refused.Json!["errors"]![errorField]);
+        }
+
+        (await consul.PostAsync(path, new { homeRegion = field.Region("Naryn"), reason = "stale", expectedVersion = 99 })).ExpectProblem(HttpStatusCode.Conflict);
+        Assert.Equal(flagged["version"]!.GetValue<int>(), (await consul.GetAsync($"/api/cases/{caseId}")).Json!["version"]!.GetValue<int>());
+
+        // The person is from Naryn, not Osh: the pending referral moves to the Naryn NGO.
+        var corrected = (await consul.PostAsync(path, new { homeRegion = field.Region("Naryn"), reason = "the passport gives Naryn" }))
+            .Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(field.Region("Naryn"), corrected["homeRegion"]!.GetValue<string>());
+        Assert.Equal([("r1", osh, "Rerouted"), ("r2", naryn, "Pending")], corrected["referrals"]!.AsArray()
+            .Select(r => (r!["id"]!.GetValue<string>(), r["toAgencyId"]!.GetValue<string>(), r["status"]!.GetValue<string>())));
+
+        var received = await narynDashboard.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.ReferralReceived);
+        Assert.Equal(("r2", field.Region("Naryn")), (received.Data["referralId"], received.Data["homeRegion"]));
+        var settled = await oshDashboard.WaitForAsync(i => i.Id == offered.Id && i.AcknowledgedAt is not null);
+        Assert.Equal(field.Id("consul"), settled.AcknowledgedBy);
+        (await oshWorker.GetAsync($"/api/cases/{caseId}")).ExpectProblem(HttpStatusCode.NotFound);
+        (await oshWorker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).ExpectProblem(HttpStatusCode.Conflict);
+
+        var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        var correction = timeline[^2]!;
+        Assert.Equal(("Corrected", "the passport gives Naryn", field.Id("consul")),
+            (correction["type"]!.GetValue<string>(), correction["note"]!.GetValue<string>(), correction["username"]!.GetValue<string>()));
+        Assert.Equal(["homeRegion"], correction["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(("Referred", "system", $"to {naryn}"),
+            (timeline[^1]!["type"]!.GetValue<string>(), timeline[^1]!["username"]!.GetValue<string>(), timeline[^1]!["note"]!.GetValue<string>()));
+        var audit = (await field.Admin.GetAsync($"/api/audit?caseId={caseId}")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        var entry = Assert.Single(audit, e => e!["action"]!.GetValue<string>() == "case.correct")!;
+        Assert.Equal(["homeRegion"], entry["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        // Once an agency has accepted, a correction changes the facts but never moves the person.
+        (await narynWorker.PostAsync($"/api/cases/{caseId}/referrals/r2/accept", null)).Expect(HttpStatusCode.OK);
+        var needs = (await narynWorker.PostAsync(path, new { homeRegion = field.Region("Osh"), needs = new[] { "Shelter", "Legal" }, reason = "told us at intake" }))
+            .Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(2, needs["referrals"]!.AsArray().Count);
+        Assert.Equal(["homeRegion", "needs"], (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Json!.AsArray()[^1]!["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        // The same correction again is no change at all.
+        var again = (await narynWorker.PostAsync(path, new { homeRegion = field.Region("Osh"), needs = new[] { "Legal", "Shelter" }, reason = "told us at intake" }))
+            .Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(needs["version"]!.GetValue<int>(), again["version"]!.GetValue<int>());
+    }
+
+    private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus, string? reason = null)
+    {
+        var result = (await client.PostAsync($"/api/cases/{caseId}/events", new { type, note, reason })).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal(expectedStatus, result["status"]!.GetValue<string>());
         return result;
     }

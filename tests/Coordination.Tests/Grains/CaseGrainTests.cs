@@ -6,6 +6,7 @@ using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Cases;
 using Orleans.Core.Internal;
+using static Coordination.Tests.Grains.SampleCases;
 
 namespace Coordination.Tests.Grains;
 
@@ -471,7 +472,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         { CaseStatus.InTransit, CaseEventType.ReceivedByAgency },
         { CaseStatus.Arrived, CaseEventType.Sheltered },
         { CaseStatus.ReceivedByAgency, CaseEventType.Arrived },
-        { CaseStatus.Sheltered, CaseEventType.Closed },
+        { CaseStatus.InTransit, CaseEventType.Closed },
         { CaseStatus.Rehabilitation, CaseEventType.Sheltered },
         { CaseStatus.Reintegration, CaseEventType.RehabilitationStarted },
         { CaseStatus.Closed, CaseEventType.Closed },
@@ -494,7 +495,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         // Recorded by the party that would be allowed to record it, so only the transition itself is wrong.
         var byPost = CaseAccess.PermissionFor(CaseAction.Record(illegal), new HashSet<CaseRelation> { CaseRelation.OpeningPost }) == CasePermission.Yes;
         var actor = byPost ? post : receiver;
-        var ex = await Scenario.Refused(() => c.Grain.RecordEvent(illegal, null, null, Scenario.Staff(actor)));
+        var ex = await Scenario.Refused(() => c.Grain.RecordEvent(illegal, null, null, Scenario.Staff(actor), ReasonFor(illegal)));
 
         Assert.Equal(DomainErrorKind.Conflict, ex.Kind);
         var after = await c.Grain.Get(Scenario.Staff(post));
@@ -684,6 +685,6 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         }
 
         private Task<CaseView> Record(CaseView c, CaseEventType type, Agency by) =>
-            grain.RecordEvent(type, null, c.Version, Scenario.Staff(by));
+            grain.RecordEvent(type, null, c.Version, Scenario.Staff(by), ReasonFor(type));
     }
 }

@@ -26,7 +26,9 @@ public sealed class CaseLifecycleTests
         [CaseEventType.Sheltered] = ([CaseStatus.ReceivedByAgency], CaseStatus.Sheltered),
         [CaseEventType.RehabilitationStarted] = ([CaseStatus.ReceivedByAgency, CaseStatus.Sheltered], CaseStatus.Rehabilitation),
         [CaseEventType.ReintegrationStarted] = ([CaseStatus.Sheltered, CaseStatus.Rehabilitation], CaseStatus.Reintegration),
-        [CaseEventType.Closed] = ([CaseStatus.Reintegration], CaseStatus.Closed),
+        // From arrival onward: a returnee may decline services at the airport (ServicesDeclined).
+        [CaseEventType.Closed] = ([CaseStatus.Arrived, CaseStatus.ReceivedByAgency, CaseStatus.Sheltered, CaseStatus.Rehabilitation, CaseStatus.Reintegration],
+            CaseStatus.Closed),
         [CaseEventType.Withdrawn] = (Open, CaseStatus.Withdrawn),
         [CaseEventType.Reopened] = ([CaseStatus.Withdrawn, CaseStatus.Closed], CaseStatus.Flagged),
         // Consent changes in every status and leaves it as it is (null: the same status).
@@ -72,7 +74,7 @@ public sealed class CaseLifecycleTests
         var before = Case(from);
         var to = Expected[type].To ?? from;
 
-        var after = CaseLifecycle.Recorded(before, type, Later);
+        var after = CaseLifecycle.Recorded(before, type, Later, ReasonFor(type));
 
         Assert.Equal(to, CaseLifecycle.Next(from, type));
         Assert.Equal(to, after.Status);
@@ -87,7 +89,7 @@ public sealed class CaseLifecycleTests
     public void An_event_the_status_does_not_allow_is_refused_with_409(CaseStatus from, CaseEventType type)
     {
         Assert.Null(CaseLifecycle.Next(from, type));
-        Assert.Equal(DomainErrorKind.Conflict, Refusal(() => CaseLifecycle.Recorded(Case(from), type, Later)));
+        Assert.Equal(DomainErrorKind.Conflict, Refusal(() => CaseLifecycle.Recorded(Case(from), type, Later, ReasonFor(type))));
     }
 
     [Theory]
@@ -115,6 +117,89 @@ public sealed class CaseLifecycleTests
 
         Assert.Equal(expected, after.Consent.Given);
         Assert.Equal("referral", after.Consent.Scope);
+    }
+
+    [Theory]
+    [InlineData(ClosureReason.ServicesDeclined, CaseStatus.Arrived)]
+    [InlineData(ClosureReason.Reintegrated, CaseStatus.Reintegration)]
+    [InlineData(ClosureReason.LostContact, CaseStatus.Sheltered)]
+    public void A_closure_keeps_its_reason_until_the_case_is_reopened(ClosureReason reason, CaseStatus from)
+    {
+        var closed = CaseLifecycle.Recorded(Case(from), CaseEventType.Closed, Later, reason);
+        var reopened = CaseLifecycle.Recorded(closed, CaseEventType.Reopened, Later);
+
+        Assert.Equal(reason, closed.ClosureReason);
+        Assert.Equal(reason, CaseLifecycle.Recorded(closed, CaseEventType.ConsentWithdrawn, Later).ClosureReason);
+        Assert.Null(reopened.ClosureReason);
+        Assert.Null(Case(CaseStatus.Closed).ClosureReason); // a case closed before closures took a reason reads as before
+    }
+
+    [Theory]
+    [InlineData(CaseEventType.Closed, null, null, "reason")]
+    [InlineData(CaseEventType.Closed, (ClosureReason)99, null, "reason")]
+    [InlineData(CaseEventType.Closed, ClosureReason.Other, null, "note")]
+    [InlineData(CaseEventType.Closed, ClosureReason.Other, "  ", "note")]
+    [InlineData(CaseEventType.Withdrawn, ClosureReason.ServicesDeclined, null, "reason")]
+    public void A_closure_without_a_valid_reason_and_a_reason_on_another_event_are_invalid_whatever_the_status(
+        CaseEventType type, ClosureReason? reason, string? note, string field)
+    {
+        // Invalid even where the status would refuse the event too: the request could never succeed.
+        foreach (var status in new[] { CaseStatus.Flagged, CaseStatus.Reintegration })
+        {
+            var refusal = Assert.Throws<DomainException>(() => CaseLifecycle.Recorded(Case(status), type, Later, reason, note));
+            Assert.Equal(DomainErrorKind.Validation, refusal.Kind);
+            Assert.Equal([field], refusal.Errors!.Keys);
+        }
+    }
+
+    [Fact]
+    public void Other_is_a_valid_reason_with_a_note_saying_what_it_was()
+    {
+        var closed = CaseLifecycle.Recorded(Case(CaseStatus.Reintegration), CaseEventType.Closed, Later, ClosureReason.Other, "moved abroad with family");
+
+        Assert.Equal(ClosureReason.Other, closed.ClosureReason);
+    }
+
+    [Fact]
+    public void A_correction_names_only_the_facts_it_changes_and_repeating_the_case_changes_nothing()
+    {
+        var before = Case(CaseStatus.Sheltered);
+
+        var (corrected, fields) = CaseLifecycle.Corrected(before, new CaseCorrection("Naryn", before.Person!.BirthYear, [Need.Legal, Need.Shelter], "intake form"), Later);
+        var (same, none) = CaseLifecycle.Corrected(before, new CaseCorrection(before.HomeRegion, null, [Need.Legal, Need.Shelter], "again"), Later);
+
+        Assert.Equal(["homeRegion"], fields); // the same birth year, the same needs in another order
+        Assert.Equal(("Naryn", before.Version + 1, Later, CaseStatus.Sheltered), (corrected.HomeRegion, corrected.Version, corrected.UpdatedAt, corrected.Status));
+        Assert.Empty(none);
+        Assert.Same(before, same);
+    }
+
+    [Theory]
+    [InlineData(2009, true)] // 17 in the year of the flag (2026)
+    [InlineData(2008, false)]
+    public void A_corrected_birth_year_decides_again_whether_the_person_is_a_minor(int birthYear, bool minor)
+    {
+        var (corrected, fields) = CaseLifecycle.Corrected(Case(minor: !minor), new CaseCorrection(null, birthYear, null, "birth certificate"), Later);
+
+        Assert.Equal(["birthYear"], fields);
+        Assert.Equal((birthYear, minor), (corrected.Person!.BirthYear, corrected.Minor));
+    }
+
+    [Fact]
+    public void A_correction_needs_a_reason_a_fact_and_facts_in_bounds()
+    {
+        CaseCorrection Of(string? region = null, int? year = null, Need[]? needs = null, string reason = "intake form") => new(region, year, needs, reason);
+
+        foreach (var (correction, field) in new[]
+        {
+            (Of("Naryn", reason: " "), "reason"), (Of(), "correction"), (Of(" "), "homeRegion"),
+            (Of(year: FlaggedAt.Year + 1), "birthYear"), (Of(year: FlaggedAt.Year - 121), "birthYear"), (Of(needs: [(Need)99]), "needs"),
+        })
+        {
+            var refusal = Assert.Throws<DomainException>(() => CaseLifecycle.Corrected(Case(), correction, Later));
+            Assert.Equal(DomainErrorKind.Validation, refusal.Kind);
+            Assert.Equal([field], refusal.Errors!.Keys);
+        }
     }
 
     [Fact]

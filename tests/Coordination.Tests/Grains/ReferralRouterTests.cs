@@ -256,4 +256,37 @@ public sealed class ReferralRouterTests
         Assert.Equal(DomainErrorKind.Conflict, SampleCases.Refusal(() => ReferralRouter.ManualTarget(c, "kg-pending", SampleCases.AgencyNamed("kg-pending"))));
         Assert.Equal("kg-declined", ReferralRouter.ManualTarget(c, "kg-declined", SampleCases.AgencyNamed("kg-declined")).Id);
     }
+    [Fact]
+    public void A_birth_year_corrected_to_a_minor_re_routes_the_pending_referral_to_a_shelter_for_minors()
+    {
+        var pending = SampleCases.Case(referrals: [Referral("r1", AdultShelterSughd.Id, ReferralStatus.Pending)]) with
+        {
+            Citizenship = "TJ", HomeRegion = "Khatlon", Person = SampleCases.Someone() with { Citizenship = "TJ" },
+        };
+        var (corrected, fields) = CaseLifecycle.Corrected(pending, new CaseCorrection(null, SampleCases.FlaggedAt.Year - 15, null, "birth certificate"), SampleCases.Later);
+
+        var (routing, rerouted) = ReferralRouter.Reroute(corrected, [AdultShelterSughd, MinorsShelterKhatlon], SampleCases.Later)!.Value;
+
+        Assert.Equal(["birthYear"], fields);
+        Assert.True(corrected.Minor);
+        Assert.Equal(("r1", ReferralStatus.Rerouted), (rerouted.Id, rerouted.Status));
+        Assert.Equal(("r2", MinorsShelterKhatlon.Id, ReferralStatus.Pending), (routing.Referral!.Id, routing.Referral.ToAgencyId, routing.Referral.Status));
+        Assert.Equal([ReferralStatus.Rerouted, ReferralStatus.Pending], routing.Case.Referrals.Select(r => r.Status));
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Accepted, "Khatlon", CaseStatus.Flagged)] // an agency that has accepted keeps the person
+    [InlineData(ReferralStatus.Pending, "Pamir", CaseStatus.Flagged)] // nobody serves the corrected region: the referral stays
+    [InlineData(ReferralStatus.Pending, "Khatlon", CaseStatus.Withdrawn)] // a withdrawn case is referred to nobody
+    [InlineData(ReferralStatus.Pending, "Sughd", CaseStatus.Flagged)] // routing picks the same agency
+    public void A_correction_re_routes_only_a_pending_referral_of_an_open_case_to_another_agency(ReferralStatus status, string region, CaseStatus caseStatus)
+    {
+        var c = SampleCases.Case(caseStatus, referrals: [Referral("r1", AdultShelterSughd.Id, status)]) with
+        {
+            Citizenship = "TJ", HomeRegion = region, Needs = [Need.Shelter], Person = SampleCases.Someone() with { Citizenship = "TJ" },
+        };
+        var agencies = new[] { AdultShelterSughd, Receiver("other-ngo-khatlon", "TJ", ["Khatlon"], [AgencyService.Shelter]) };
+
+        Assert.Null(ReferralRouter.Reroute(c, region == "Sughd" ? [AdultShelterSughd] : agencies, SampleCases.Later));
+    }
 }

@@ -39,6 +39,9 @@ public static class SampleCases
         AgencyService[]? services = null, string[]? airports = null) =>
         new(id, id, kind, country, null, null, "Asia/Bishkek", regions ?? ["Chui"], airports ?? [], services ?? [AgencyService.Shelter, AgencyService.Legal]);
 
+    /// <summary>What an event needs to be recorded at all: a closure its reason, any other event none.</summary>
+    public static ClosureReason? ReasonFor(CaseEventType type) => type == CaseEventType.Closed ? ClosureReason.Reintegrated : null;
+
     public static Actor Staff(string agencyId) => new($"staff@{agencyId}", agencyId);
 
     public static DomainErrorKind Refusal(Action act) => Assert.Throws<DomainException>(act).Kind;

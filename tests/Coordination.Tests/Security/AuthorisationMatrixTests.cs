@@ -152,7 +152,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
                 (Func<Task<ApiResponse>>)(() => caller.PostAsync($"/api/cases/{caseId}/referrals", new { toAgencyId = "no-such-agency", services = new[] { "Shelter" } })),
                 HttpStatusCode.BadRequest),
             _ when action == CaseAction.BookTravel.Name => (() => caller.PostAsync($"/api/cases/{caseId}/travel", World.Travel), HttpStatusCode.Conflict),
-            _ => (() => caller.PostAsync($"/api/cases/{caseId}/events", new { type = EventOf(action), expectedVersion = 999_999 }), HttpStatusCode.Conflict),
+            _ when action == CaseAction.Correct.Name => (() => caller.PostAsync($"/api/cases/{caseId}/corrections", StaleCorrection), HttpStatusCode.Conflict),
+            _ => (() => caller.PostAsync($"/api/cases/{caseId}/events", new { type = EventOf(action), expectedVersion = 999_999, reason = ReasonOf(EventOf(action)) }),
+                HttpStatusCode.Conflict),
         };
         var expected = permission switch
         {
@@ -162,6 +164,12 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         };
         await fixture.RefusedWithoutChangeAsync(probe, expected);
     }
+
+    /// <summary>A valid correction of a version the case is not at: refused with 409 by whoever may correct, so it changes nothing.</summary>
+    private static readonly object StaleCorrection = new { homeRegion = "Talas", reason = "probe", expectedVersion = 999_999 };
+
+    /// <summary>A closure needs a reason, or it is refused as invalid before anyone's permission is asked.</summary>
+    private static string? ReasonOf(string type) => type == "Closed" ? "Reintegrated" : null;
 
     private static string EventOf(string action) =>
         Enum.GetNames<Coordination.Contracts.Cases.CaseEventType>().Single(t => CaseAction.Record(Enum.Parse<Coordination.Contracts.Cases.CaseEventType>(t)).Name == action);
@@ -294,6 +302,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/referrals/{referralId}/decline"] = (t, c) =>
             c.PostAsync($"/api/cases/{t.World.CaseId}/referrals/{t.World.DeclinedReferral}/decline", new { reason = "no capacity" }),
         ["POST /api/cases/{id}/travel"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/travel", t.World.Travel),
+        ["POST /api/cases/{id}/corrections"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/corrections", StaleCorrection),
         ["POST /api/cases/{id}/events"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/events", new { type = "Verified", expectedVersion = 999_999 }),
         ["POST /api/cases/{id}/erasure"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/erasure", new { reason = "lawful request" }),
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),

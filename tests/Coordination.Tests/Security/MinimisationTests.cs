@@ -220,5 +220,5 @@ public static class CaseLifecycle
     }
 
     public static async Task EventAsync(ApiClient client, string caseId, string type) =>
-        (await client.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        (await client.PostAsync($"/api/cases/{caseId}/events", new { type, reason = type == "Closed" ? "Reintegrated" : null })).Expect(HttpStatusCode.OK);
 }

@@ -62,4 +62,15 @@ public sealed class CaseSeeder(string connectionString, CaseStateCodec? codec = 
 
         await transaction.CommitAsync();
     }
+
+    /// <summary>Gives the seeded case's closures <paramref name="reason"/>; a seeded closure has none, as one recorded before closures took a reason.</summary>
+    public async Task CloseForAsync(string caseId, ClosureReason reason)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand("UPDATE case_events SET reason = @reason WHERE case_id = @case AND type = 'Closed'", connection);
+        update.Parameters.AddWithValue("case", caseId);
+        update.Parameters.AddWithValue("reason", reason.ToString());
+        Assert.True(await update.ExecuteNonQueryAsync() > 0);
+    }
 }

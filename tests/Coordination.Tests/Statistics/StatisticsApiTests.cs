@@ -81,6 +81,35 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task Closures_are_counted_by_reason_in_the_period_they_happened_and_the_committee_report_shows_them()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        using var analyst = await AnalystAsync(field);
+
+        // Closed inside Q1: #5 Reintegrated (flagged in December), #10 ServicesDeclined, and #7, closed before closures
+        // took a reason (and reopened since: a closure in the period is counted all the same). #9 closed at the first instant of Q2.
+        var q1 = (await analyst.GetAsync("/api/statistics?country=KZ&from=2025-01-01&to=2025-04-01")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["Reintegrated"] = 1, ["ServicesDeclined"] = 1, ["LostContact"] = 0, ["TransferredToOtherProgramme"] = 0, ["Deceased"] = 0, ["Other"] = 0,
+            ["NotRecorded"] = 1,
+        }, Counts(q1["closuresByReason"]!));
+        var q2 = (await analyst.GetAsync("/api/statistics?country=KZ&from=2025-04-01&to=2025-07-01")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["Reintegrated"] = 0, ["ServicesDeclined"] = 0, ["LostContact"] = 0, ["TransferredToOtherProgramme"] = 0, ["Deceased"] = 0, ["Other"] = 1,
+        }, Counts(q2["closuresByReason"]!));
+
+        var (committee, secretary) = await Plans.CommitteeWithSecretaryAsync(field, "kz-closures-wg", "KZ", "Asia/Almaty");
+        var report = (await secretary.GetAsync($"/api/committees/{committee}/report?from=2025-01-01&to=2025-04-01")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(Counts(q1["closuresByReason"]!), Counts(report["statistics"]!["closuresByReason"]!));
+        var page = (await secretary.GetAsync($"/api/committees/{committee}/report.html?from=2025-01-01&to=2025-04-01")).Expect(HttpStatusCode.OK).Body;
+        Assert.Contains("<th>Closure reason</th>", page);
+        Assert.Contains("<tr><td>Services declined</td><td class=\"n\">1</td></tr>", page);
+        Assert.Contains("<tr><td>Not recorded (closed before reasons were kept)</td><td class=\"n\">1</td></tr>", page);
+    }
+
+    [Fact]
     public async Task Statistics_need_an_explicit_period_and_a_country()
     {
         var field = await Field.CreateAsync(fixture.System);
@@ -159,10 +188,11 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
             (CaseEventType.Flagged, At(2024, 12, 20)), (CaseEventType.Referred, At(2024, 12, 20)), (CaseEventType.Arrived, At(2025, 1, 5)),
             (CaseEventType.ReceivedByAgency, At(2025, 1, 5)), (CaseEventType.Sheltered, At(2025, 1, 6)),
             (CaseEventType.ReintegrationStarted, At(2025, 2, 1)), (CaseEventType.Closed, At(2025, 3, 15)));
+        await cases.CloseForAsync("KZ-2025-900005", ClosureReason.Reintegrated);
         // #6: flagged at the very first instant of Q2.
         await cases.SeedAsync("KZ-2025-900006", new Person("Saule Akhmetova", Sex.F, 1999, "KZ", "N2222222", null), "TR", ExploitationType.Domestic,
             (CaseEventType.Flagged, At(2025, 4, 1, 0)));
-        // #7: Ivan, flagged at the very first instant of Q1, closed in February and reopened in March.
+        // #7: Ivan, flagged at the very first instant of Q1, closed in February (before closures took a reason) and reopened in March.
         await cases.SeedAsync("KZ-2025-900007", ivan, "RU", ExploitationType.Domestic,
             (CaseEventType.Flagged, At(2025, 1, 1, 0)), (CaseEventType.Referred, At(2025, 1, 1, 0)), (CaseEventType.Closed, At(2025, 2, 1)),
             (CaseEventType.Reopened, At(2025, 3, 1)));
@@ -172,9 +202,11 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         // #9: flagged a second before Q1 ends, closed at the first instant of Q2.
         await cases.SeedAsync("KZ-2025-900009", new Person("Alex Test", Sex.X, 1995, "KZ", null, null), "TR", ExploitationType.Labour,
             (CaseEventType.Flagged, At(2025, 3, 31, 23, 59, 59)), (CaseEventType.Closed, At(2025, 4, 1, 0)));
+        await cases.CloseForAsync("KZ-2025-900009", ClosureReason.Other);
         // #10: another woman of the same name and birth year, with another passport.
         await cases.SeedAsync("KZ-2025-900010", aigerim with { PassportNumber = "N9999999" }, "TR", ExploitationType.Labour,
             (CaseEventType.Flagged, At(2025, 3, 5)), (CaseEventType.Referred, At(2025, 3, 5)), (CaseEventType.Closed, At(2025, 3, 20)));
+        await cases.CloseForAsync("KZ-2025-900010", ClosureReason.ServicesDeclined);
         // Not Kazakh: never counted for KZ.
         await cases.SeedAsync("TM-2025-900001", new Person("Aigerim Seitova", Sex.F, 1990, "TM", "N1234567", null), "TR", ExploitationType.Labour,
             (CaseEventType.Flagged, At(2025, 2, 1)), (CaseEventType.Referred, At(2025, 2, 1)));

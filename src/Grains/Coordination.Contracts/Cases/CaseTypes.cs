@@ -54,9 +54,21 @@ public enum CaseEventType
     ConsentWithdrawn,
     ConsentGiven,
     PersonalDataErased,
+    Corrected,
 }
 
-[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined }
+/// <summary>
+/// Where a referral stands. <see cref="Rerouted"/>: withdrawn before its agency answered, because a
+/// correction of the case's facts routes the case to another agency.
+/// </summary>
+[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined, Rerouted }
+
+/// <summary>
+/// Why a case was closed. A returnee who declines services on arrival is <see cref="ServicesDeclined"/>,
+/// not withdrawn: they came home, and the statistics count them among the returned.
+/// </summary>
+[GenerateSerializer]
+public enum ClosureReason { Reintegrated, ServicesDeclined, LostContact, TransferredToOtherProgramme, Deceased, Other }
 
 /// <summary>
 /// Who the person is. <see cref="FullName"/>, <see cref="PassportNumber"/> and <see cref="Phone"/>
@@ -131,7 +143,8 @@ public sealed record CaseView(
     [property: Id(17)] Travel? Travel,
     [property: Id(18)] int Version,
     [property: Id(19)] string Citizenship,
-    [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null);
+    [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null,
+    [property: Id(21)] ClosureReason? ClosureReason = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(
@@ -140,7 +153,20 @@ public sealed record CaseEvent(
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] string AgencyId,
     [property: Id(4)] string Username,
-    [property: Id(5)] string? Note);
+    [property: Id(5)] string? Note,
+    [property: Id(6)] ClosureReason? Reason = null,
+    [property: Id(7)] IReadOnlyList<string>? Fields = null);
+
+/// <summary>
+/// A correction of facts recorded wrongly: each fact given replaces the case's (null: unchanged).
+/// <see cref="Reason"/> is mandatory; it goes on the timeline and in the audit log.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.CaseCorrection")]
+public sealed record CaseCorrection(
+    [property: Id(0)] string? HomeRegion,
+    [property: Id(1)] int? BirthYear,
+    [property: Id(2)] IReadOnlyList<Need>? Needs,
+    [property: Id(3)] string Reason);
 
 [GenerateSerializer, Immutable, Alias("Coordination.ManualReferral")]
 public sealed record ManualReferral(

@@ -23,8 +23,17 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("BookTravel")]
     Task<CaseView> BookTravel(Travel travel, Actor actor);
 
+    /// <summary>Records a lifecycle or consent event; <see cref="CaseEventType.Closed"/> needs <paramref name="reason"/>, every other type refuses one.</summary>
     [Alias("RecordEvent")]
-    Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor);
+    Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null);
+
+    /// <summary>
+    /// Corrects the case's facts (home region, birth year, needs) for a reason; a correction that
+    /// changes nothing changes nothing. When no agency has accepted the case and routing of the
+    /// corrected facts picks another agency, the pending referral is re-routed to it.
+    /// </summary>
+    [Alias("Correct")]
+    Task<CaseView> Correct(CaseCorrection correction, int? expectedVersion, Actor actor);
 
     [Alias("Timeline")]
     Task<IReadOnlyList<CaseEvent>> Timeline(Actor viewer);

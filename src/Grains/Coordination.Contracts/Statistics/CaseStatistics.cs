@@ -48,6 +48,9 @@ public sealed record Funnel(
 /// A count between 1 and the minimum cell − 1 is null, and so is any count it could be worked back
 /// from within its group (and the median of fewer arrivals than the minimum cell); the JSON path
 /// of each (<c>persons.female</c>, <c>byDestinationCountry.QA</c>) is listed in <see cref="Suppressed"/>.
+/// <see cref="ClosuresByReason"/> counts the cases closed in the period by the reason of their last
+/// closure in it: every <see cref="Coordination.Contracts.Cases.ClosureReason"/>, zero included, and <see cref="ClosureNotRecorded"/>
+/// for cases closed before closures took a reason, when there are any.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseStatistics")]
 public sealed record CaseStatistics(
@@ -59,7 +62,12 @@ public sealed record CaseStatistics(
     [property: Id(5)] double? MedianDaysFlaggedToArrived,
     [property: Id(6)] IReadOnlyDictionary<string, int?> ByExploitationType,
     [property: Id(7)] IReadOnlyDictionary<string, int?> ByDestinationCountry,
-    [property: Id(8)] IReadOnlyList<string> Suppressed);
+    [property: Id(9)] IReadOnlyDictionary<string, int?> ClosuresByReason,
+    [property: Id(8)] IReadOnlyList<string> Suppressed)
+{
+    /// <summary>The key in <see cref="ClosuresByReason"/> of closures recorded before closures took a reason.</summary>
+    public const string ClosureNotRecorded = "NotRecorded";
+}
 
 /// <summary>Computes case statistics from the case tables. Stateless; any silo answers.</summary>
 [Alias("Coordination.IStatisticsGrain")]

@@ -38,6 +38,7 @@ public readonly record struct CaseAction(string Name)
     public static readonly CaseAction Refer = new("refer by hand");
     public static readonly CaseAction AnswerReferral = new("accept or decline its own referral");
     public static readonly CaseAction BookTravel = new("book travel");
+    public static readonly CaseAction Correct = new("correct the case's facts (home region, birth year, needs)");
 
     public static CaseAction Record(CaseEventType type) => new($"record `{type}`");
 
@@ -77,6 +78,7 @@ public static class CaseAccess
         (CaseAction.Refer, [Y, N, N, N, N]),
         (CaseAction.AnswerReferral, [N, N, N, Y, N]),
         (CaseAction.BookTravel, [Y, N, N, N, N]),
+        (CaseAction.Correct, [Y, Y, Y, N, N]),
         (CaseAction.Record(CaseEventType.Verified), [Y, N, N, N, N]),
         (CaseAction.Record(CaseEventType.DocumentsIssued), [Y, N, N, N, N]),
         (CaseAction.Record(CaseEventType.Departed), [Y, N, N, N, N]),
@@ -132,7 +134,7 @@ public static class CaseAccess
     /// </summary>
     public static IReadOnlyList<string> Involved(CaseView c) =>
         new[] { c.FlaggedByAgencyId }
-            .Concat(c.Referrals.Where(r => r.Status != ReferralStatus.Declined).Select(r => r.ToAgencyId))
+            .Concat(c.Referrals.Where(r => r.Status is ReferralStatus.Pending or ReferralStatus.Accepted).Select(r => r.ToAgencyId))
             .Concat(c.Travel?.PickupAgencyId is { } pickup ? [pickup] : [])
             .Distinct(StringComparer.Ordinal)
             .ToList();

@@ -149,6 +149,45 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
+    public async Task<CaseView> Correct(CaseCorrection correction, int? expectedVersion, Actor actor)
+    {
+        var current = Require(CaseAction.Correct, actor);
+        CaseViews.RefuseIdentifying(current, actor, "reason", correction.Reason);
+        CaseViews.RefuseIdentifying(current, actor, "homeRegion", correction.HomeRegion);
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
+        }
+
+        var now = clock.GetUtcNow();
+        var (next, fields) = CaseLifecycle.Corrected(current, correction, now);
+        if (fields.Count == 0)
+        {
+            return CaseViews.ForCommand(current);
+        }
+
+        var events = Events(CaseEventType.Corrected, actor, now, correction.Reason, fields: fields);
+        var feed = new List<NewFeedItem>();
+        var settled = new List<FeedSettlement>();
+        var alerted = new List<string> { actor.AgencyId };
+        if (ReferralRouter.Reroute(next, await Directory.List(), now) is { } reroute)
+        {
+            var (routing, rerouted) = reroute;
+            next = routing.Case;
+            events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, routing.Event, now, actor.AgencyId, "system", routing.Note));
+            feed.Add(CaseAlerts.Routed(routing));
+            settled.Add(CaseAlerts.SettlesReferral(CaseId, rerouted.Id, rerouted.ToAgencyId, actor.Username));
+            alerted.Add(routing.Referral!.ToAgencyId);
+            logger.LogInformation("Case {CaseId} re-routed from {FromAgencyId} to {AgencyId} after a correction", CaseId, rerouted.ToAgencyId, routing.Referral.ToAgencyId);
+        }
+
+        feed.AddRange(CaseAlerts.UpdatesFor(next, events[0], exclude: alerted));
+        // The audit names the corrected fields and keeps the reason; neither the log nor the audit keeps a value.
+        await SaveAsync(next, events, feed, now, settled, new CaseAudit(actor, "case.correct", [.. fields], correction.Reason));
+        logger.LogInformation("Case {CaseId} corrected by {AgencyId}: {Fields}", CaseId, actor.AgencyId, fields);
+        return CaseViews.ForCommand(_stored.Case!);
+    }
+
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)
     {
         var current = Require(CaseAction.BookTravel, actor);
@@ -173,9 +212,10 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
-    public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor)
+    public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null)
     {
         CaseLifecycle.RequireRecordable(type);
+        CaseLifecycle.RequireReason(type, reason, note);
 
         // Who may comes before what the case's state allows: a refused caller learns nothing of it.
         var current = Require(CaseAction.Record(type), actor);
@@ -186,8 +226,8 @@ public sealed class CaseGrain(
         }
 
         var now = clock.GetUtcNow();
-        var next = CaseLifecycle.Recorded(current, type, now);
-        var events = Events(type, actor, now, note);
+        var next = CaseLifecycle.Recorded(current, type, now, reason, note);
+        var events = Events(type, actor, now, note, reason);
         var feed = new List<NewFeedItem>();
         if (type == CaseEventType.Reopened)
         {
@@ -199,7 +239,7 @@ public sealed class CaseGrain(
             ? new CaseAudit(actor, type == CaseEventType.ConsentGiven ? "case.consent.given" : "case.consent.withdrawn", ["consent"])
             : null;
         await SaveAsync(next, events, feed, now, CaseAlerts.SettledBy(current, type, actor.Username), audit);
-        logger.LogInformation("Case {CaseId}: {Event}, now {Status}", CaseId, type, next.Status);
+        logger.LogInformation("Case {CaseId}: {Event}, now {Status} {ClosureReason}", CaseId, type, next.Status, reason);
         return CaseViews.ForCommand(_stored.Case!);
     }
 
@@ -228,8 +268,9 @@ public sealed class CaseGrain(
     }
 
     /// <summary>The events of a change, starting with the caller's: numbered on from the case's last.</summary>
-    private List<CaseEvent> Events(CaseEventType type, Actor actor, DateTimeOffset now, string? note) =>
-        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note)];
+    private List<CaseEvent> Events(
+        CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null, IReadOnlyList<string>? fields = null) =>
+        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason, fields)];
 
     /// <summary>Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events and feed.</summary>
     private async Task<CaseView> RouteAsync(

@@ -7,7 +7,7 @@ namespace Coordination.Grains.Cases;
 /// <summary>
 /// The lifecycle of api.md: Flagged → Verified → DocumentsIssued → TravelBooked → InTransit →
 /// Arrived → ReceivedByAgency → Sheltered → Rehabilitation → Reintegration → Closed;
-/// Withdrawn from any open state; Reopened from Withdrawn or Closed returns the case to Flagged.
+/// Closed, for a reason (<see cref="ClosureReason"/>), from Arrived onward; Withdrawn from any open state; Reopened from Withdrawn or Closed returns the case to Flagged.
 /// Each command's state is computed here from the case before it, and refused (409, or 400 for a
 /// value out of bounds) when the case's status does not allow it. Who may act is
 /// <see cref="CaseAccess"/>'s rule, and which agency a referral goes to <see cref="ReferralRouter"/>'s.
@@ -15,6 +15,9 @@ namespace Coordination.Grains.Cases;
 public static class CaseLifecycle
 {
     private const int AdultAge = 18;
+
+    /// <summary>The oldest a person can be, as the edge checks a flag's birth year too.</summary>
+    private const int MaxAge = 120;
 
     private static readonly Dictionary<CaseEventType, (CaseStatus[] From, CaseStatus To)> Transitions = new()
     {
@@ -26,7 +29,7 @@ public static class CaseLifecycle
         [CaseEventType.Sheltered] = ([CaseStatus.ReceivedByAgency], CaseStatus.Sheltered),
         [CaseEventType.RehabilitationStarted] = ([CaseStatus.ReceivedByAgency, CaseStatus.Sheltered], CaseStatus.Rehabilitation),
         [CaseEventType.ReintegrationStarted] = ([CaseStatus.Sheltered, CaseStatus.Rehabilitation], CaseStatus.Reintegration),
-        [CaseEventType.Closed] = ([CaseStatus.Reintegration], CaseStatus.Closed),
+        [CaseEventType.Closed] = (HomeStatuses, CaseStatus.Closed),
         [CaseEventType.Withdrawn] = (OpenStatuses, CaseStatus.Withdrawn),
         [CaseEventType.Reopened] = ([CaseStatus.Withdrawn, CaseStatus.Closed], CaseStatus.Flagged),
     };
@@ -34,6 +37,10 @@ public static class CaseLifecycle
     /// <summary>Statuses from which a consul may book (or re-book) the flight home.</summary>
     public static readonly CaseStatus[] TravelBookable =
         [CaseStatus.Flagged, CaseStatus.Verified, CaseStatus.DocumentsIssued, CaseStatus.TravelBooked];
+
+    /// <summary>The open statuses once the person is home: from here a case may close, e.g. when the returnee declines services at the airport.</summary>
+    private static CaseStatus[] HomeStatuses =>
+        [CaseStatus.Arrived, CaseStatus.ReceivedByAgency, CaseStatus.Sheltered, CaseStatus.Rehabilitation, CaseStatus.Reintegration];
 
     public static CaseStatus[] OpenStatuses =>
         Enum.GetValues<CaseStatus>().Where(IsOpen).ToArray();
@@ -72,9 +79,42 @@ public static class CaseLifecycle
             command.ExploitationType, command.Needs, command.Urgency, command.HomeRegion, command.Consent, command.ReportedBy,
             now.Year - command.Person.BirthYear < AdultAge, agencyId, now, now, [], null, 1, command.Person.Citizenship);
 
-    /// <summary>The case after a recorded event: its new status and, for a consent event, its consent.</summary>
-    public static CaseView Recorded(CaseView current, CaseEventType type, DateTimeOffset now)
+    /// <summary>
+    /// Refuses a closure without a reason, a reason out of the enumeration, <see cref="ClosureReason.Other"/>
+    /// without a note to say what it was, and a reason on any event but <see cref="CaseEventType.Closed"/>.
+    /// </summary>
+    public static void RequireReason(CaseEventType type, ClosureReason? reason, string? note)
     {
+        if (type != CaseEventType.Closed)
+        {
+            if (reason is not null)
+            {
+                throw DomainException.Invalid("reason", $"Only Closed takes a reason, not {type}.");
+            }
+
+            return;
+        }
+
+        if (reason is not { } r)
+        {
+            throw DomainException.Invalid("reason", $"Closing a case needs a reason: one of {string.Join(", ", Enum.GetNames<ClosureReason>())}.");
+        }
+
+        StrictEnum.RequireDefined("reason", r);
+        if (r == ClosureReason.Other && string.IsNullOrWhiteSpace(note))
+        {
+            throw DomainException.Invalid("note", "A closure for another reason needs a note saying what it was.");
+        }
+    }
+
+    /// <summary>
+    /// The case after a recorded event: its new status, for a consent event its consent, and for a
+    /// closure its reason (which a reopening clears). The reason is checked before the status, so a
+    /// request that could never succeed is told so (400) rather than that it came at the wrong time.
+    /// </summary>
+    public static CaseView Recorded(CaseView current, CaseEventType type, DateTimeOffset now, ClosureReason? reason = null, string? note = null)
+    {
+        RequireReason(type, reason, note);
         var status = Next(current.Status, type)
             ?? throw DomainException.Conflict($"{type} is not allowed while case {current.Id} is {current.Status}.");
 
@@ -87,9 +127,72 @@ public static class CaseLifecycle
         {
             Status = status,
             Consent = IsConsentChange(type) ? current.Consent with { Given = type == CaseEventType.ConsentGiven } : current.Consent,
+            ClosureReason = type switch
+            {
+                CaseEventType.Closed => reason,
+                CaseEventType.Reopened => null,
+                _ => current.ClosureReason,
+            },
             UpdatedAt = now,
             Version = current.Version + 1,
         };
+    }
+
+    /// <summary>
+    /// The case with its facts corrected, and the names of the facts that changed; none when the
+    /// correction only repeats what the case says, and then nothing is recorded. A corrected birth
+    /// year decides again whether the person was a minor in the year of the flag. Refuses a
+    /// correction without a reason or without any fact, and a fact out of bounds.
+    /// </summary>
+    public static (CaseView Case, IReadOnlyList<string> Fields) Corrected(CaseView current, CaseCorrection correction, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(correction.Reason))
+        {
+            throw DomainException.Invalid("reason", "A correction needs a reason: what was recorded wrongly, and how it is known.");
+        }
+
+        if (correction is { HomeRegion: null, BirthYear: null, Needs: null })
+        {
+            throw DomainException.Invalid("correction", "Name at least one fact to correct: homeRegion, birthYear or needs.");
+        }
+
+        if (correction.HomeRegion is { } region && string.IsNullOrWhiteSpace(region))
+        {
+            throw DomainException.Invalid("homeRegion", "A home region, not blank.");
+        }
+
+        if (correction.BirthYear is { } year && (year > current.FlaggedAt.Year || year < current.FlaggedAt.Year - MaxAge))
+        {
+            throw DomainException.Invalid("birthYear", $"A year between {current.FlaggedAt.Year - MaxAge} and {current.FlaggedAt.Year}, the year of the flag.");
+        }
+
+        foreach (var need in correction.Needs ?? [])
+        {
+            StrictEnum.RequireDefined("needs", need);
+        }
+
+        var person = current.Person!;
+        var fields = new List<string>();
+        var next = current;
+        if (correction.HomeRegion is { } homeRegion && homeRegion != current.HomeRegion)
+        {
+            fields.Add("homeRegion");
+            next = next with { HomeRegion = homeRegion };
+        }
+
+        if (correction.BirthYear is { } birthYear && birthYear != person.BirthYear)
+        {
+            fields.Add("birthYear");
+            next = next with { Person = person with { BirthYear = birthYear }, Minor = current.FlaggedAt.Year - birthYear < AdultAge };
+        }
+
+        if (correction.Needs is { } needs && !needs.ToHashSet().SetEquals(current.Needs))
+        {
+            fields.Add("needs");
+            next = next with { Needs = needs.Distinct().ToList() };
+        }
+
+        return fields.Count == 0 ? (current, fields) : (next with { UpdatedAt = now, Version = current.Version + 1 }, fields);
     }
 
     /// <summary>Refuses a referral by hand of a case that is no longer open, or for services that do not exist.</summary>

@@ -136,7 +136,8 @@ public static class CaseStore
         foreach (var e in change.Events)
         {
             var insert = new NpgsqlBatchCommand(
-                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note) VALUES (@case, @seq, @type, @at, @agency, @user, @note)");
+                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note, reason, fields) " +
+                "VALUES (@case, @seq, @type, @at, @agency, @user, @note, @reason, @fields)");
             insert.Parameters.AddWithValue("case", c.Id);
             insert.Parameters.AddWithValue("seq", e.Seq);
             insert.Parameters.AddWithValue("type", e.Type.ToString());
@@ -144,6 +145,8 @@ public static class CaseStore
             insert.Parameters.AddWithValue("agency", e.AgencyId);
             insert.Parameters.AddWithValue("user", e.Username);
             insert.Parameters.AddWithValue("note", NpgsqlDbType.Text, (object?)e.Note ?? DBNull.Value);
+            insert.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)e.Reason?.ToString() ?? DBNull.Value);
+            insert.Parameters.AddWithValue("fields", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)e.Fields?.ToArray() ?? DBNull.Value);
             batch.BatchCommands.Add(insert);
         }
 
@@ -192,7 +195,7 @@ public static class CaseStore
     public static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "SELECT seq, type, at, agency_id, username, note FROM case_events WHERE case_id = @id ORDER BY seq");
+            "SELECT seq, type, at, agency_id, username, note, reason, fields FROM case_events WHERE case_id = @id ORDER BY seq");
         command.Parameters.AddWithValue("id", caseId);
         var events = new List<CaseEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -204,7 +207,9 @@ public static class CaseStore
                 new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
                 reader.GetString(3),
                 reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : Enum.Parse<ClosureReason>(reader.GetString(6)),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7)));
         }
 
         return events;

@@ -91,6 +91,36 @@ public static class ReferralRouter
     }
 
     /// <summary>
+    /// The case's pending referral moved to the agency that routing of the case's (corrected) facts
+    /// picks now, when that is another one: the pending referral becomes <see cref="ReferralStatus.Rerouted"/>
+    /// and a new pending one goes to the chosen agency. Only while the case is open and no agency has
+    /// accepted it (an agency that has the person keeps them), and never to nobody: when no agency
+    /// matches the corrected facts, the pending referral stays where it is.
+    /// </summary>
+    public static (Routing Routing, Referral Rerouted)? Reroute(CaseView c, IEnumerable<Agency> agencies, DateTimeOffset now)
+    {
+        if (!CaseLifecycle.IsOpen(c.Status) || c.Referrals.Any(r => r.Status == ReferralStatus.Accepted)
+            || c.Referrals.LastOrDefault(r => r.Status == ReferralStatus.Pending) is not { } pending)
+        {
+            return null;
+        }
+
+        var declined = c.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
+        var match = Route(c.Citizenship, c.HomeRegion, c.Minor, RequiredServices(c.Needs, c.Minor), agencies, declined);
+        if (match is not { } chosen || chosen.Agency.Id == pending.ToAgencyId)
+        {
+            return null;
+        }
+
+        var (agency, services) = chosen;
+
+        var rerouted = pending with { Status = ReferralStatus.Rerouted, Reason = "the case's facts were corrected", At = now };
+        var moved = c with { Referrals = c.Referrals.Select(r => r.Id == pending.Id ? rerouted : r).ToList() };
+        var referral = new Referral(CaseLifecycle.NextReferralId(moved), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        return (new Routing(moved with { Referrals = [.. moved.Referrals, referral] }, referral, null), rerouted);
+    }
+
+    /// <summary>
     /// The agency a referral by hand may go to: one that exists, receives and assists people, is of
     /// the person's own country (a referral shows the person to it: never to a third country's), and
     /// holds no open referral of the case already.
@@ -112,7 +142,7 @@ public static class ReferralRouter
             throw DomainException.Invalid("toAgencyId", $"Agency '{target.Id}' is of {target.Country}; the person's data goes only to agencies of their own country ({c.Citizenship}).");
         }
 
-        if (c.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status != ReferralStatus.Declined))
+        if (c.Referrals.Any(r => r.ToAgencyId == target.Id && r.Status is ReferralStatus.Pending or ReferralStatus.Accepted))
         {
             throw DomainException.Conflict($"Case {c.Id} is already referred to {target.Id}.");
         }

@@ -21,6 +21,8 @@ namespace Coordination.Grains.Statistics;
 /// flagged = Flagged, referred = Referred, returned = Arrived, received = ReceivedByAgency,
 /// sheltered = Sheltered, reintegrated = ReintegrationStarted.</item>
 /// <item>By exploitation type and by destination (the country the person was found in): the cases flagged in the period.</item>
+/// <item>Closures by reason: distinct cases closed inside the period, whenever flagged, by the reason of
+/// their last closure in it; closures recorded before reasons existed count as <c>NotRecorded</c>.</item>
 /// </list>
 /// </summary>
 [StatelessWorker]
@@ -42,6 +44,7 @@ public sealed class StatisticsGrain(
         var cohort = await StatisticsStore.FlaggedInAsync(db, codec, query);
         var stages = await StatisticsStore.CasesWithEventAsync(db, query, FunnelStages);
         var median = await StatisticsStore.MedianDaysFlaggedToArrivedAsync(db, query);
+        var closures = await StatisticsStore.ClosuresInAsync(db, query);
 
         var persons = PersonIdentity.Persons(cohort.Select(c => c.Marks).ToList())
             .Select(group => group.Select(i => cohort[i]).ToList())
@@ -75,6 +78,7 @@ public sealed class StatisticsGrain(
             Median(median, stages[CaseEventType.Arrived], cells),
             Tally(cells, "byExploitationType", cohort.Count, cohort.Select(c => c.ExploitationType)),
             Tally(cells, "byDestinationCountry", cohort.Count, cohort.Select(c => c.CurrentCountry)),
+            ByReason(cells, closures),
             cells.Paths);
 
         logger.LogInformation("Statistics for {Country} computed for {Username}: {Cases} cases", query.Country, requestedBy, cohort.Count);
@@ -91,6 +95,21 @@ public sealed class StatisticsGrain(
             .ToList();
         var published = cells.Parts(total, counts.Select(c => ($"{path}.{c.Key}", c.Count)).ToList());
         return counts.ToDictionary(c => c.Key, c => published[$"{path}.{c.Key}"], StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Closures by reason: every reason, so a committee sees the zeros too, and <see cref="CaseStatistics.ClosureNotRecorded"/>
+    /// only when old closures without one fall in the period. They add up to the closures of the
+    /// period, so they are suppressed as one group.
+    /// </summary>
+    private static IReadOnlyDictionary<string, int?> ByReason(SmallCells cells, IReadOnlyList<ClosureReason?> closures)
+    {
+        var counts = Enum.GetValues<ClosureReason>()
+            .Select(r => (Key: r.ToString(), Count: closures.Count(c => c == r)))
+            .Concat(closures.Any(c => c is null) ? [(Key: CaseStatistics.ClosureNotRecorded, Count: closures.Count(c => c is null))] : [])
+            .ToList();
+        var published = cells.Parts(closures.Count, counts.Select(c => ($"closuresByReason.{c.Key}", c.Count)).ToList());
+        return counts.ToDictionary(c => c.Key, c => published[$"closuresByReason.{c.Key}"], StringComparer.Ordinal);
     }
 
     /// <summary>The median of fewer arrivals than the minimum cell would describe a few persons' journeys.</summary>

@@ -97,6 +97,26 @@ public static class StatisticsStore
     }
 
     /// <summary>
+    /// The reason of each case's last closure inside the period (null for a closure recorded before
+    /// closures took a reason), over the cases of the country whenever they were flagged.
+    /// </summary>
+    public static async Task<IReadOnlyList<ClosureReason?>> ClosuresInAsync(NpgsqlDataSource db, StatisticsQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT DISTINCT ON (e.case_id) e.reason FROM case_events e JOIN cases c ON c.id = e.case_id " +
+            "WHERE c.citizenship = @country AND e.type = 'Closed' AND e.at >= @from AND e.at < @to ORDER BY e.case_id, e.seq DESC");
+        Bind(command, query);
+        var reasons = new List<ClosureReason?>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reasons.Add(reader.IsDBNull(0) ? null : Enum.Parse<ClosureReason>(reader.GetString(0)));
+        }
+
+        return reasons;
+    }
+
+    /// <summary>
     /// Median days from flag to arrival home, over the cases that arrived in the period: each case's
     /// first arrival in the period, measured from its latest Flagged or Reopened before that arrival.
     /// </summary>

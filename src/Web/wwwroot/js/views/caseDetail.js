@@ -1,11 +1,12 @@
 // One case as an involved agency sees it: details, referrals (answerable by the receiving
-// agency), travel (bookable by the post that flagged it) and the timeline. Refreshes itself
-// when the agency's feed says something happened to the case.
+// agency), travel (bookable by the post that flagged it), correcting its facts and closing it with
+// a reason (from arrival onward) — both by the post or an agency that accepted the person — and the
+// timeline. Refreshes itself when the agency's feed says something happened to the case.
 
 import { h } from '../dom.js';
-import { t, e, dateTime, country, list } from '../i18n.js';
+import { t, e, enumValues, dateTime, country, list } from '../i18n.js';
 import { get, post } from '../api.js';
-import { field, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { badge, urgencyBadge, agencyName, renderKeyed } from './common.js';
 import { referralActions } from './referrals.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
@@ -13,13 +14,18 @@ import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 const AirportPattern = /^[A-Z]{3}$/;
 const FlightPattern = /^[A-Z0-9]{2} ?[0-9]{1,4}[A-Z]?$/;
 const TravelBookable = new Set(['Flagged', 'Verified', 'DocumentsIssued', 'TravelBooked']);
+const Closable = new Set(['Arrived', 'ReceivedByAgency', 'Sheltered', 'Rehabilitation', 'Reintegration']);
 const HomeTimeZones = { KG: 'Asia/Bishkek', KZ: 'Asia/Almaty', TJ: 'Asia/Dushanbe', TM: 'Asia/Ashgabat', UZ: 'Asia/Tashkent' };
 
 const travelDrafts = new Map();
 const travelKeys = new Map();
+const closeDrafts = new Map();
+const correctionDrafts = new Map();
 window.addEventListener('session', () => {
   travelDrafts.clear();
   travelKeys.clear();
+  closeDrafts.clear();
+  correctionDrafts.clear();
 });
 
 /** Offset of the zone from UTC at an instant, in milliseconds. */
@@ -41,6 +47,48 @@ export function wallTimeToUtc(local, timeZone) {
   return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
 }
 
+/**
+ * Runs a form's command with its submit button disabled: its answer, or null once the form shows
+ * why it failed (the server's field errors beside the fields, anything else above them).
+ */
+async function submitted(form, send, onError = () => {}) {
+  clearErrors(form);
+  const button = form.querySelector('[type=submit]');
+  button.disabled = true;
+  try {
+    return await send();
+  } catch (error) {
+    button.disabled = false;
+    onError(error);
+    if (error.status === 400 && Object.keys(error.errors).length) {
+      showErrors(form, error.errors);
+    } else {
+      showErrors(form, {}, problemMessage(error));
+    }
+    return null;
+  }
+}
+
+/**
+ * Keeps `draft` in step with the form (so typed input survives a re-render) and, on submit, shows
+ * what `validate()` finds beside the fields, or else runs `submit()`.
+ */
+function bindDraft(form, draft, validate, submit, multi = []) {
+  const sync = () => Object.assign(draft, readForm(form, multi));
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sync();
+    const errors = validate();
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+    } else {
+      submit();
+    }
+  });
+}
+
 function details(c, ctx) {
   const row = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
   const p = c.person;
@@ -55,7 +103,80 @@ function details(c, ctx) {
     row(t('case.urgency'), urgencyBadge(c.urgency)),
     row(t('case.homeRegion'), c.homeRegion),
     row(t('case.consent'), c.consent.given ? t('yes') : t('no'), c.consent.scope ? ` — ${c.consent.scope}` : ''),
-    row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`));
+    row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`),
+    c.closureReason ? row(t('case.closureReason'), e('ClosureReason', c.closureReason)) : null);
+}
+
+/** Whether the caller's agency works on the case: the post that opened it or an agency that accepted the person. */
+function worksOn(c, ctx) {
+  const involved = c.flaggedByAgencyId === ctx.agency.id
+    || c.referrals.some((r) => r.toAgencyId === ctx.agency.id && r.status === 'Accepted');
+  return involved && ctx.me.roles.some((r) => r === 'NgoCaseworker' || r === 'ConsularOfficer');
+}
+
+const canClose = (c, ctx) => worksOn(c, ctx) && Closable.has(c.status);
+
+/** The names of corrected facts, as the timeline shows them. */
+const factNames = (fields) => list(fields.map((f) => t(`correct.field.${f}`)));
+
+function correctionForm(c, ctx, onCorrected) {
+  const draft = correctionDrafts.get(c.id) ?? { homeRegion: c.homeRegion, birthYear: '', needs: [...c.needs], reason: '' };
+  correctionDrafts.set(c.id, draft);
+  const form = h('form', { class: 'correction-form', novalidate: true },
+    formSummary(),
+    h('div', { class: 'row' },
+      field('homeRegion', t('correct.homeRegion'), textInput({ value: draft.homeRegion, maxlength: '100' })),
+      field('birthYear', t('correct.birthYear'), textInput({ value: draft.birthYear, inputmode: 'numeric', maxlength: '4' }),
+        { hint: c.person ? t('correct.birthYearNow', { year: c.person.birthYear }) : t('correct.birthYearHint') })),
+    choiceGroup('needs', t('correct.needs'), 'checkbox', enumValues('Need').map((n) => [n, e('Need', n)]), draft.needs),
+    field('reason', t('correct.reason'), h('textarea', { rows: '2', maxlength: '1000', value: draft.reason }), { hint: t('correct.reasonHint') }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, t('correct.submit'))));
+
+  const year = () => draft.birthYear.trim();
+  bindDraft(form, draft, () => collect({
+    homeRegion: [check.required(draft.homeRegion), check.maxLength(draft.homeRegion, 100)],
+    birthYear: [year() && !/^\d{4}$/.test(year()) ? t('error.number') : null],
+    reason: [check.required(draft.reason), check.maxLength(draft.reason, 1000)],
+  }), async () => {
+    // Every fact as the form shows it; the server records only those that differ from the case.
+    const body = { homeRegion: draft.homeRegion.trim(), needs: draft.needs, reason: draft.reason.trim(), expectedVersion: c.version };
+    if (year()) {
+      body.birthYear = Number(year());
+    }
+    const corrected = await submitted(form, () => post(`/api/cases/${encodeURIComponent(c.id)}/corrections`, body));
+    if (corrected) {
+      correctionDrafts.delete(c.id);
+      ctx.notify(corrected.version === c.version ? t('correct.unchanged', { id: c.id }) : t('correct.done', { id: c.id }), { kind: 'ok' });
+      onCorrected(corrected);
+    }
+  }, ['needs']);
+  return form;
+}
+
+function closeForm(c, ctx, onClosed) {
+  const draft = closeDrafts.get(c.id) ?? { reason: '', note: '' };
+  closeDrafts.set(c.id, draft);
+  const reasons = [['', t('close.chooseReason')], ...enumValues('ClosureReason').map((r) => [r, e('ClosureReason', r)])];
+  const form = h('form', { class: 'close-form', novalidate: true },
+    formSummary(),
+    field('reason', t('close.reason'), select(reasons, draft.reason)),
+    field('note', t('close.note'), h('textarea', { rows: '2', maxlength: '1000', value: draft.note }), { hint: t('close.noteHint') }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button danger' }, t('close.submit'))));
+
+  bindDraft(form, draft, () => collect({
+    reason: [check.required(draft.reason)],
+    note: [draft.reason === 'Other' ? check.required(draft.note) : null, check.maxLength(draft.note, 1000)],
+  }), async () => {
+    // The version the form was shown for: a case changed meanwhile is not closed unseen.
+    const closed = await submitted(form, () => post(`/api/cases/${encodeURIComponent(c.id)}/events`,
+      { type: 'Closed', reason: draft.reason, note: draft.note.trim() || null, expectedVersion: c.version }));
+    if (closed) {
+      closeDrafts.delete(c.id);
+      ctx.notify(t('close.done', { id: c.id, reason: e('ClosureReason', draft.reason) }), { kind: 'ok' });
+      onClosed(closed);
+    }
+  });
+  return form;
 }
 
 function referrals(c, ctx, reload) {
@@ -109,28 +230,15 @@ function travelForm(c, ctx, onBooked) {
       field('travelDocument', t('travel.travelDocument'), textInput({ value: v('travelDocument'), maxlength: '200' }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('travel.submit'))));
 
-  const sync = () => Object.assign(draft, readForm(form));
-  form.addEventListener('input', sync);
-  form.addEventListener('change', sync);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    sync();
-    const errors = collect({
-      flightNumber: [check.required(draft.flightNumber), check.pattern(draft.flightNumber, FlightPattern, 'error.flight')],
-      departureAirport: [check.required(draft.departureAirport), check.pattern(draft.departureAirport, AirportPattern, 'error.airport')],
-      arrivalAirport: [check.required(draft.arrivalAirport), check.pattern(draft.arrivalAirport, AirportPattern, 'error.airport'),
-        draft.arrivalAirport && draft.arrivalAirport.trim() === draft.departureAirport?.trim() ? t('error.sameAirport') : null],
-      scheduledArrival: [draft.scheduledArrival ? null : t('error.dateTime')],
-      escort: [check.required(draft.escort), check.maxLength(draft.escort, 200)],
-      travelDocument: [check.required(draft.travelDocument), check.maxLength(draft.travelDocument, 200)],
-    });
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
-    }
-    clearErrors(form);
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
+  bindDraft(form, draft, () => collect({
+    flightNumber: [check.required(draft.flightNumber), check.pattern(draft.flightNumber, FlightPattern, 'error.flight')],
+    departureAirport: [check.required(draft.departureAirport), check.pattern(draft.departureAirport, AirportPattern, 'error.airport')],
+    arrivalAirport: [check.required(draft.arrivalAirport), check.pattern(draft.arrivalAirport, AirportPattern, 'error.airport'),
+      draft.arrivalAirport && draft.arrivalAirport.trim() === draft.departureAirport?.trim() ? t('error.sameAirport') : null],
+    scheduledArrival: [draft.scheduledArrival ? null : t('error.dateTime')],
+    escort: [check.required(draft.escort), check.maxLength(draft.escort, 200)],
+    travelDocument: [check.required(draft.travelDocument), check.maxLength(draft.travelDocument, 200)],
+  }), async () => {
     const body = {
       flightNumber: draft.flightNumber.trim(),
       departureAirport: draft.departureAirport.trim(),
@@ -143,20 +251,14 @@ function travelForm(c, ctx, onBooked) {
     const retryKey = travelKeys.get(c.id) ?? new RetryKey();
     travelKeys.set(c.id, retryKey);
     const key = retryKey.keyFor(payload);
-    try {
-      const booked = await post(`/api/cases/${encodeURIComponent(c.id)}/travel`, body, { headers: { 'Idempotency-Key': key } });
+    const booked = await submitted(form,
+      () => post(`/api/cases/${encodeURIComponent(c.id)}/travel`, body, { headers: { 'Idempotency-Key': key } }),
+      (error) => retryKey.settle(payload, key, error));
+    if (booked) {
       retryKey.settle(payload, key, null);
       travelDrafts.delete(c.id);
       ctx.notify(t('travel.booked', { id: c.id }), { kind: 'ok' });
       onBooked(booked);
-    } catch (error) {
-      button.disabled = false;
-      retryKey.settle(payload, key, error);
-      if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
     }
   });
   return form;
@@ -168,6 +270,8 @@ export function mountCase(container, ctx, caseId) {
   const referralList = h('ul', { class: 'cards', id: 'case-referrals' });
   const travelHost = h('div', { id: 'case-travel' });
   const travelFormHost = h('div', { id: 'case-travel-form' });
+  const closeHost = h('section', { class: 'panel', id: 'case-close', 'aria-labelledby': 'h-case-close', hidden: true });
+  const correctHost = h('section', { class: 'panel', id: 'case-correct', 'aria-labelledby': 'h-case-correct', hidden: true });
   const timeline = h('ol', { class: 'timeline', id: 'case-timeline' });
   const message = h('p', { class: 'form-result', role: 'status' });
 
@@ -178,9 +282,11 @@ export function mountCase(container, ctx, caseId) {
     h('div', { class: 'columns' },
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-details' }, h('h2', { id: 'h-case-details' }, t('case.status')), detailsHost),
-        h('section', { class: 'panel', 'aria-labelledby': 'h-case-referrals' }, h('h2', { id: 'h-case-referrals' }, t('case.referrals')), referralList)),
+        h('section', { class: 'panel', 'aria-labelledby': 'h-case-referrals' }, h('h2', { id: 'h-case-referrals' }, t('case.referrals')), referralList),
+        closeHost),
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
+        correctHost,
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
 
   // The travel form stays mounted across refreshes (it may hold typed input) and is rebuilt only
@@ -190,6 +296,9 @@ export function mountCase(container, ctx, caseId) {
     formShown = null;
     load();
   };
+  // The close form likewise, and it is rebuilt for each new version: it closes the version it shows.
+  let closeShownFor = null;
+  let correctShownFor = null;
   const show = (c, events) => {
     status.replaceChildren(badge(e('CaseStatus', c.status), 'status'));
     detailsHost.replaceChildren(details(c, ctx));
@@ -200,9 +309,22 @@ export function mountCase(container, ctx, caseId) {
       formShown = canBook;
       travelFormHost.replaceChildren(canBook ? h('h3', {}, t('travel.title')) : '', canBook ? travelForm(c, ctx, booked) : '');
     }
+    const closeFor = canClose(c, ctx) ? c.version : null;
+    if (closeFor !== closeShownFor) {
+      closeShownFor = closeFor;
+      closeHost.hidden = closeFor === null;
+      closeHost.replaceChildren(...(closeFor === null ? [] : [h('h2', { id: 'h-case-close' }, t('close.title')), closeForm(c, ctx, load)]));
+    }
+    const correctFor = worksOn(c, ctx) ? c.version : null;
+    if (correctFor !== correctShownFor) {
+      correctShownFor = correctFor;
+      correctHost.hidden = correctFor === null;
+      correctHost.replaceChildren(...(correctFor === null ? [] : [h('h2', { id: 'h-case-correct' }, t('correct.title')), correctionForm(c, ctx, load)]));
+    }
     timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type } },
       h('time', { datetime: ev.at }, dateTime(ev.at, ctx.timeZone)), ' ',
-      h('strong', {}, e('CaseEventType', ev.type)), ' — ',
+      h('strong', {}, e('CaseEventType', ev.type)), ev.reason ? ` (${e('ClosureReason', ev.reason)})` : '',
+      ev.fields?.length ? h('span', { class: 'fields' }, ` (${factNames(ev.fields)})`) : '', ' — ',
       t('case.by', { user: ev.username, agency: agencyName(ctx, ev.agencyId) }),
       ev.note ? h('span', { class: 'note' }, ` · ${ev.note}`) : null)));
   };

@@ -140,6 +140,9 @@ function statistics(stats) {
         [t('committee.stats.total'), count(c.total)], [t('committee.stats.open'), count(c.open)], [t('committee.stats.closed'), count(c.closed)],
         [t('committee.stats.withdrawn'), count(c.withdrawn)], [t('committee.stats.reopened'), count(c.reopened)]], 'stats-cases')),
     funnel(stats),
+    stats.closuresByReason ? table('committee.stats.closures', [t('committee.stats.reason'), t('committee.stats.count')],
+      Object.entries(stats.closuresByReason).map(([reason, n]) => [
+        reason === 'NotRecorded' ? e('ClosureStatistic', reason) : e('ClosureReason', reason), count(n)]), 'stats-closures') : null,
     stats.medianDaysFlaggedToArrived !== null && stats.medianDaysFlaggedToArrived !== undefined
       ? h('p', { class: 'meta' }, t('committee.stats.median', { days: num(Math.round(stats.medianDaysFlaggedToArrived * 10) / 10) })) : null,
     stats.suppressed?.length ? h('p', { class: 'hint' }, t('committee.stats.suppressed', { mark: Suppressed })) : null,
