@@ -26,6 +26,10 @@ public static class BenchmarkRunner
             var saturation = 100.0;
             foreach (var id in AllScenarios.Where(only.Contains))
             {
+                // Each scenario starts from a collected heap, so none pays for the garbage of the one before
+                // it (a full collection of a large heap during scenario 6 is late by its pause).
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
                 var scenario = Stopwatch.StartNew();
                 log($"scenario {id}");
                 try

@@ -9,8 +9,9 @@ namespace Coordination.Tests.Infrastructure;
 /// <summary>
 /// A TCP proxy in front of the test PostgreSQL that injects the network faults a real deployment
 /// meets: it can refuse every connection (the database is unreachable) or let one transaction's
-/// COMMIT through and cut the connection before its answer comes back (the commit happened, the
-/// client cannot know). It reads the frontend protocol message by message, so it recognises a
+/// commit through and cut the connection before its answer comes back (the commit happened, the
+/// client cannot know). The commit is an explicit COMMIT, or the Sync that ends a batch sent outside
+/// an explicit transaction (PostgreSQL commits such a batch as one implicit transaction). It reads the frontend protocol message by message, so it recognises a
 /// statement whether it is sent as a simple query, parsed, or bound to a statement prepared earlier.
 /// </summary>
 public sealed class PostgresProxy : IAsyncDisposable
@@ -66,8 +67,9 @@ public sealed class PostgresProxy : IAsyncDisposable
 
     /// <summary>
     /// Arms a fault for the next transaction that runs a statement containing <paramref name="statementText"/>:
-    /// its COMMIT reaches PostgreSQL, PostgreSQL's answer is read and thrown away, and the client's
-    /// connection is cut. The task completes once that answer arrived, so the commit has happened.
+    /// its commit (COMMIT, or the Sync of an implicit transaction) reaches PostgreSQL, PostgreSQL's answer
+    /// is read and thrown away, and the client's connection is cut. The task completes once that answer
+    /// arrived, so the commit has happened.
     /// </summary>
     public Task DropCommitAnswerOfNextTransactionWith(string statementText)
     {
@@ -221,11 +223,16 @@ public sealed class PostgresProxy : IAsyncDisposable
 
                 if (link.DroppingCommit is { } dropped)
                 {
-                    // Nothing else was outstanding when COMMIT went out (the client had read every earlier
-                    // answer before sending it), so this is its answer: PostgreSQL has committed.
-                    link.Cut();
-                    dropped.Dropped.TrySetResult();
-                    return;
+                    // The answer to the commit is thrown away up to its end, ReadyForQuery ('Z', length 5,
+                    // status), which PostgreSQL sends once it has committed.
+                    if (read >= 6 && buffer[read - 6] == (byte)'Z' && BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(read - 5)) == 5)
+                    {
+                        link.Cut();
+                        dropped.Dropped.TrySetResult();
+                        return;
+                    }
+
+                    continue;
                 }
 
                 await to.WriteAsync(buffer.AsMemory(0, read));
@@ -256,6 +263,28 @@ public sealed class PostgresProxy : IAsyncDisposable
                 CString(body, 0, out var afterPortal);
                 statements.TryGetValue(CString(body, afterPortal, out _), out sql);
                 break;
+            case 'S':
+                // The end of a batch: outside an explicit transaction, its commit.
+                var marked = Volatile.Read(ref _armed);
+                if (marked is not null && link.Marked == marked && !link.InTransaction
+                    && Interlocked.CompareExchange(ref _armed, null, marked) == marked)
+                {
+                    link.DroppingCommit = marked;
+                }
+
+                return;
+        }
+
+        if (sql?.TrimStart() is { } text)
+        {
+            if (text.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase))
+            {
+                link.InTransaction = true;
+            }
+            else if (text.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase))
+            {
+                link.InTransaction = false;
+            }
         }
 
         var armed = Volatile.Read(ref _armed);
@@ -301,6 +330,9 @@ public sealed class PostgresProxy : IAsyncDisposable
         public Socket Server { get; } = server;
 
         public DroppedCommit? Marked { get; set; }
+
+        /// <summary>Whether the client opened an explicit transaction (BEGIN) not yet ended.</summary>
+        public bool InTransaction { get; set; }
 
         public volatile DroppedCommit? DroppingCommit;
 

@@ -96,31 +96,29 @@ public static class CaseStore
     /// <summary>
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
     /// timeline events, audit entry and the feed entries it causes (to the outbox). Returns those
-    /// entries, one delivery per agency, to hand to the feeds. Every statement goes to
-    /// PostgreSQL in one batch, so a change costs two round trips (the batch, then COMMIT) however
-    /// many events and items it has. A COMMIT whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
+    /// entries, one delivery per agency, to hand to the feeds. Every statement goes to PostgreSQL in
+    /// one batch, committed by its end (<see cref="OneRoundTrip"/>), so a change costs one round trip
+    /// however many events and items it has. A batch whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
     /// </summary>
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(
         NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection);
 
-        NpgsqlBatchCommand? claim = null;
         if (change.Idempotency is { } idem)
         {
-            claim = IdempotencyStore.Claim(IdempotencyScope.Agency(idem.AgencyId), idem.Key, idem.Hash, change.Case.Id, now);
-            batch.BatchCommands.Add(claim);
+            batch.BatchCommands.Add(IdempotencyStore.Claim(IdempotencyScope.Agency(idem.AgencyId), idem.Key, idem.Hash, change.Case.Id, now));
         }
 
         var c = change.Case;
-        var write = new NpgsqlBatchCommand(
-            change.PreviousVersion is null
-                ? "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
-                  "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated)"
-                : "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated " +
-                  "WHERE id = @id AND version = @previous");
+        var write = change.PreviousVersion is null
+            ? new NpgsqlBatchCommand(
+                "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
+                "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated)")
+            : OneRoundTrip.Require(
+                "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated " +
+                "WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", c.Id);
         write.Parameters.AddWithValue("citizenship", c.Citizenship);
         write.Parameters.AddWithValue("status", c.Status.ToString());
@@ -163,31 +161,25 @@ public static class CaseStore
         FeedStore.AddToOutbox(batch, deliveries);
         try
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await batch.ExecuteOrUnknownAsync(cancellationToken);
         }
-        catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
+        catch (PostgresException ex) when (ex.Failed(IdempotencyStore.KeyTaken))
         {
-            // Another activation of this case committed first (the one left behind on a silo that
-            // froze and was declared dead): its events took these seqs, and its version the guard
-            // above. The same refusal as the version guard's, and the grain reads the case again.
-            throw Changed(c.Id);
-        }
-
-        // Checked after the batch ran: anything it wrote is rolled back with the transaction.
-        if (claim is { RecordsAffected: 0 })
-        {
-            await transaction.RollbackAsync(cancellationToken);
             return (SaveOutcome.IdempotencyKeyTaken, []);
         }
-
-        if (write.RecordsAffected == 0)
+        catch (PostgresException ex) when (ex.Failed(VersionMoved) || ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
         {
+            // Another activation of this case committed first (the one left behind on a silo that
+            // froze and was declared dead): its version moved, or its events took these seqs.
+            // Nothing of this change is written, and the grain reads the case again.
             throw Changed(c.Id);
         }
 
-        await transaction.CommitOrUnknownAsync(cancellationToken);
         return (SaveOutcome.Saved, deliveries);
     }
+
+    /// <summary>The condition that fails a save whose case another activation changed first.</summary>
+    private const string VersionMoved = "case version moved";
 
     private static DomainException Changed(string caseId) =>
         DomainException.Conflict($"Case {caseId} was changed concurrently; reload it and try again.");

@@ -53,26 +53,23 @@ public static class CommitteeStore
     /// Commits <paramref name="change"/>: the key (when the command has one), the plan's row guarded by
     /// its version, and the feed entries to the outbox. Returns the entries, one delivery per agency,
     /// to hand to the feeds, or <see cref="SaveOutcome.IdempotencyKeyTaken"/> (nothing written) when a
-    /// command under the same key committed first. A stale version is refused with 409; a COMMIT whose
-    /// answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
+    /// command under the same key committed first. One batch, committed by its end (<see cref="OneRoundTrip"/>).
+    /// A stale version is refused with 409; a batch whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
     /// </summary>
     public static async Task<(Cases.SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(
         NpgsqlDataSource db, string committeeId, CommitteeChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = new NpgsqlBatch(connection);
 
-        NpgsqlBatchCommand? claim = null;
         if (change.Key is { } key)
         {
-            claim = IdempotencyStore.Claim(IdempotencyScope.Agency(key.AgencyId), key.Request.Key, key.Request.Hash, key.ResourceId, now);
-            batch.BatchCommands.Add(claim);
+            batch.BatchCommands.Add(IdempotencyStore.Claim(IdempotencyScope.Agency(key.AgencyId), key.Request.Key, key.Request.Hash, key.ResourceId, now));
         }
 
-        var write = new NpgsqlBatchCommand(change.PreviousVersion == 0
+        var write = OneRoundTrip.Require(change.PreviousVersion == 0
             ? "INSERT INTO committees (id, version, state, updated_at) VALUES (@id, 1, @state, @now) ON CONFLICT (id) DO NOTHING"
-            : "UPDATE committees SET version = @previous + 1, state = @state, updated_at = @now WHERE id = @id AND version = @previous");
+            : "UPDATE committees SET version = @previous + 1, state = @state, updated_at = @now WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", committeeId);
         write.Parameters.AddWithValue("previous", change.PreviousVersion);
         write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(change.Plan, CoordinationJson.Options));
@@ -81,25 +78,26 @@ public static class CommitteeStore
 
         var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Settlements, change.Feed);
         FeedStore.AddToOutbox(batch, deliveries);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-
-        // Checked after the batch ran: anything it wrote is rolled back with the transaction.
-        if (claim is { RecordsAffected: 0 })
+        try
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await batch.ExecuteOrUnknownAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.Failed(IdempotencyStore.KeyTaken))
+        {
             return (Cases.SaveOutcome.IdempotencyKeyTaken, []);
         }
-
-        if (write.RecordsAffected == 0)
+        catch (PostgresException ex) when (ex.Failed(VersionMoved))
         {
             // Another activation of this committee (one left behind on a silo that froze and was
-            // declared dead) committed first.
+            // declared dead) committed first; nothing of this change is written.
             throw DomainException.Conflict($"Committee {committeeId} was changed concurrently; try again.");
         }
 
-        await transaction.CommitOrUnknownAsync(cancellationToken);
         return (Cases.SaveOutcome.Saved, deliveries);
     }
+
+    /// <summary>The condition that fails a write whose plan another activation wrote first.</summary>
+    private const string VersionMoved = "committee version moved";
 
     /// <summary>When each task's assignment was acknowledged by its owner, by task id.</summary>
     public static async Task<IReadOnlyDictionary<string, DateTimeOffset>> AcknowledgementsAsync(

@@ -1,4 +1,5 @@
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -22,8 +23,8 @@ public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<Fe
 /// <remarks>
 /// A second activation of the same feed (a silo declared dead while still running) is kept out by
 /// the database: every write first moves <c>feed_heads</c> from the head this log holds, so a writer
-/// with a stale head waits for the other's COMMIT, affects no row, rolls back and reloads; and the
-/// primary key on (agency, seq) refuses a duplicate seq outright. Neither leaves a gap.
+/// with a stale head waits for the other's COMMIT, finds the head moved, which fails its whole write,
+/// and reloads; and the primary key on (agency, seq) refuses a duplicate seq outright. Neither leaves a gap.
 /// </remarks>
 public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
 {
@@ -128,7 +129,8 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
             {
                 // Whatever failed, the head held may no longer be the stored one.
                 _head = null;
-                if (attempt == Attempts || ex is not (HeadMovedException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
+                if (attempt == Attempts || ex is not PostgresException refused
+                    || refused.SqlState != PostgresErrorCodes.UniqueViolation && !refused.Failed(FeedStore.HeadMoved))
                 {
                     throw;
                 }
@@ -148,20 +150,23 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
     private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests, bool lookUpKeys)
     {
         var now = clock.GetUtcNow();
+        var catchUp = requests.Any(r => r.Delivery is null);
         await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
 
-        var head = _head ?? await FeedStore.HeadAsync(connection, transaction, agencyId, default);
+        // Deliveries to a feed whose head is held need nothing read first: their write is one batch,
+        // committed by its end (OneRoundTrip). Reading first (the head, the outbox, what is due, the
+        // keys held) takes an explicit transaction around the reads and the write.
+        await using var transaction = catchUp || lookUpKeys || _head is null ? await connection.BeginTransactionAsync() : null;
+        var head = _head ?? await FeedStore.HeadAsync(connection, transaction!, agencyId, default);
         var deliveries = new List<FeedDelivery>();
         var escalation = EscalationStore.Escalation.None;
         IReadOnlyList<FeedDelivery> onward = [];
-        var catchUp = requests.Any(r => r.Delivery is null);
         var more = false;
         if (catchUp)
         {
-            (var waiting, more) = await FeedStore.OutboxAsync(connection, transaction, agencyId, OutboxBatch, default);
+            (var waiting, more) = await FeedStore.OutboxAsync(connection, transaction!, agencyId, OutboxBatch, default);
             deliveries.AddRange(waiting);
-            escalation = await EscalationStore.DueAsync(connection, transaction, agencyId, now, ack, default);
+            escalation = await EscalationStore.DueAsync(connection, transaction!, agencyId, now, ack, default);
             onward = FeedDelivery.Of(Guid.CreateVersion7(now), now, [], escalation.Onward);
         }
 
@@ -176,7 +181,7 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
 
         var keys = escalation.Own.Concat(deliveries.SelectMany(d => d.Items)).Select(i => i.DedupeKey).ToHashSet(StringComparer.Ordinal);
         var existing = lookUpKeys
-            ? await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, keys, default)
+            ? await FeedStore.ExistingKeysAsync(connection, transaction!, agencyId, keys, default)
             : new HashSet<string>();
 
         // The head moves first (see the remarks), then everything in the order it was caused: a
@@ -218,18 +223,19 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         var settled = new List<FeedItem>();
         await using (var reader = await batch.ExecuteReaderAsync())
         {
+            // The head's condition is the batch's first result: a head moved fails the read of it.
+            await reader.NextResultAsync();
             for (var i = 0; i < settlements; i++)
             {
                 settled.AddRange(await FeedStore.ReadSettledAsync(reader, default));
             }
         }
 
-        if (moveHead.RecordsAffected != 1)
+        if (transaction is not null)
         {
-            throw new HeadMovedException();
+            await transaction.CommitAsync();
         }
 
-        await transaction.CommitAsync();
         _head = head + appended.Count;
         return new FeedWrite([.. appended, .. settled], onward, escalation.Raised, more);
     }
@@ -238,6 +244,4 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
     {
         public TaskCompletionSource<FeedWrite> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-
-    private sealed class HeadMovedException() : Exception("Another activation of the feed moved its head.");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -163,18 +164,21 @@ public static class FeedStore
         return command;
     }
 
+    /// <summary>The condition that fails a write whose feed head another writer moved first (<see cref="MoveHead"/>).</summary>
+    public const string HeadMoved = "feed head moved";
+
     /// <summary>
     /// Moves the feed's head from <paramref name="from"/> to <paramref name="to"/> (creating it with the
-    /// feed's first write); affects no row when another writer moved it first. Run first in a write,
-    /// its row lock queues a second activation of the feed (during a failover) behind the first,
-    /// which then finds the head moved and reloads.
+    /// feed's first write); fails the write with <see cref="HeadMoved"/> when another writer moved it
+    /// first. Run first in a write, its row lock queues a second activation of the feed (during a
+    /// failover) behind the first, which then finds the head moved and reloads.
     /// </summary>
     public static NpgsqlBatchCommand MoveHead(string agencyId, long from, long to)
     {
-        var command = new NpgsqlBatchCommand(from == 0
+        var command = OneRoundTrip.Require(from == 0
             ? "INSERT INTO feed_heads (agency_id, last_seq) VALUES (@agency, @to) " +
               "ON CONFLICT (agency_id) DO UPDATE SET last_seq = @to WHERE feed_heads.last_seq = @from"
-            : "UPDATE feed_heads SET last_seq = @to WHERE agency_id = @agency AND last_seq = @from");
+            : "UPDATE feed_heads SET last_seq = @to WHERE agency_id = @agency AND last_seq = @from", HeadMoved);
         command.Parameters.AddWithValue("agency", agencyId);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);

@@ -22,7 +22,7 @@ public static class CommitOutcome
         {
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is NpgsqlException and not PostgresException or TimeoutException or IOException)
+        catch (Exception ex) when (OneRoundTrip.IsLostConnection(ex))
         {
             throw new CommitOutcomeUnknownException(ex);
         }

@@ -1,4 +1,5 @@
 using Coordination.Contracts.Idempotency;
+using Coordination.Grains.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -24,13 +25,17 @@ public static class IdempotencyStore
         "INSERT INTO idempotent_requests (scope, key, request_hash, resource_id, started_at) " +
         "VALUES (@scope, @key, @hash, @resource, @now) ON CONFLICT (scope, key) DO NOTHING";
 
+    /// <summary>The condition that fails a change's batch whose key another command claimed first (<see cref="Claim"/>).</summary>
+    public const string KeyTaken = "idempotency key taken";
+
     /// <summary>
     /// The claim of a key as a statement of the caller's batch, recording <paramref name="resourceId"/>
-    /// as the command's outcome, so key and effect commit together. It affects no row when the key is taken.
+    /// as the command's outcome, so key and effect commit together. It fails the batch with
+    /// <see cref="KeyTaken"/> when the key is taken (<see cref="OneRoundTrip"/>).
     /// </summary>
     public static NpgsqlBatchCommand Claim(string scope, string key, string hash, string resourceId, DateTimeOffset now)
     {
-        var command = new NpgsqlBatchCommand(ClaimStatement);
+        var command = OneRoundTrip.Require(ClaimStatement, KeyTaken);
         BindClaim(command.Parameters, scope, key, hash, resourceId, now);
         return command;
     }
