@@ -102,6 +102,10 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException => true,
         // A silo that died or froze under the call.
         Orleans.Runtime.Messaging.ConnectionFailedException => true,
+        // The grain directory refusing to register the activation on a silo being declared dead, so
+        // the call never ran ("Trying to register ... on invalid silo ... Known status: Dead").
+        OrleansException { InnerException: null } when e.GetType() == typeof(OrleansException)
+            && e.StackTrace?.Contains("Orleans.Runtime.GrainDirectory.", StringComparison.Ordinal) == true => true,
         OrleansException { InnerException: { } inner } => IsUnavailable(inner),
         AggregateException { InnerException: { } inner } => IsUnavailable(inner),
         _ => false,

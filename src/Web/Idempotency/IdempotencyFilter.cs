@@ -16,7 +16,7 @@ namespace Coordination.Web.Idempotency;
 /// by <see cref="IIdempotencyGrain"/>; this filter is the HTTP half: the header, the request's
 /// fingerprint and the replayed response.
 /// </summary>
-public sealed class IdempotencyFilter(IClusterClient cluster) : IEndpointFilter
+public sealed class IdempotencyFilter(IClusterClient cluster, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
@@ -77,7 +77,16 @@ public sealed class IdempotencyFilter(IClusterClient cluster) : IEndpointFilter
         {
             var body = outcome is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), ResponseJson(http)) : null;
             var location = LocationOf(outcome);
-            await keys.Complete(scope, key, new IdempotentResponse(statusCode, location, body)).WaitAsync(cancellationToken);
+            try
+            {
+                await keys.Complete(scope, key, new IdempotentResponse(statusCode, location, body)).WaitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ProblemHandling.IsUnavailable(ex))
+            {
+                // The command took effect: answer it. The key keeps its lease, so a retry of this
+                // request is told to wait, and runs again only once the lease has run out.
+                logger.LogWarning("The response to {Method} {Path} was not recorded for its Idempotency-Key ({Error})", http.Request.Method, http.Request.Path, ex.GetType().Name);
+            }
         }
         else
         {
