@@ -24,6 +24,7 @@ public static class WebHostExtensions
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RequestBudget>();
 
         builder.UseOrleansClient(client =>
         {
@@ -40,6 +41,7 @@ public static class WebHostExtensions
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.AddActivityPropagation();
+            client.AddOutgoingGrainCallFilter<RequestBudget>();
         });
 
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -79,6 +81,8 @@ public static class WebHostExtensions
         app.UseRequestCorrelation();
         app.UseHttpSecurity();
         app.UseExceptionHandler();
+        // Inside the exception handler, so a request cut short by its budget is answered 503 like any timeout.
+        RequestBudget.UseRequestBudget(app);
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();

@@ -23,6 +23,14 @@ public sealed class WebHostOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// How long all the grain calls of one HTTP request may take together before it gets a 503
+    /// (<see cref="RequestBudget"/>): a request makes several calls, each bounded by
+    /// <see cref="ResponseTimeout"/>, and the person waiting cares about the sum.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(8);
 }
 
 public sealed class RequestLimitOptions

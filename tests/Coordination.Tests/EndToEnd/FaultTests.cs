@@ -340,6 +340,43 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_request_whose_silo_stops_answering_gets_a_503_within_its_budget_even_when_each_call_may_wait_longer()
+    {
+        // Each grain call alone may wait 30 s; the request's calls together get 2 s.
+        await using var system = await CoordinationProcesses.CreateAsync("budgeted-request", new Dictionary<string, string>
+        {
+            ["Orleans__ResponseTimeout"] = "00:00:30",
+            ["Orleans__RequestBudget"] = "00:00:02",
+        });
+        var silo = await system.StartSiloAsync();
+        await system.StartWebAsync();
+        var (consul, _, _, _) = await SetUpAsync(system, receivingAgencies: 1);
+        (await consul.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK);
+
+        await SignalAsync(silo, "STOP");
+        try
+        {
+            var waited = Stopwatch.StartNew();
+            var response = await consul.GetAsync("/api/feed?after=0");
+            output.WriteLine($"answered {(int)response.Status} after {waited.Elapsed.TotalSeconds:F1} s");
+            response.ExpectProblem(HttpStatusCode.ServiceUnavailable);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "the request waited for its grain call's timeout, not its budget");
+        }
+        finally
+        {
+            await SignalAsync(silo, "CONT");
+        }
+
+        // A budget is per request: once the silo answers, requests succeed again on the same host.
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while ((await consul.GetAsync("/api/feed?after=0")).Status != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the service did not come back after the silo resumed");
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
     public async Task After_a_web_host_dies_the_silo_stops_pushing_to_it_at_the_first_failure_and_says_so_once()
     {
         await using var system = await CoordinationProcesses.CreateAsync("dead-web-logs");

@@ -32,18 +32,13 @@ public sealed class CommitteeGrain(
     [FromKeyedServices(LegacyCommitteeImport.Provider)] IGrainStorage? legacyStorage = null) : Grain, ICommitteeGrain, IRemindable
 {
     private readonly WorkingWeek _week = options.Value.Week();
+    private readonly StoredPlan _stored = new(db, feedWriter, legacyStorage, logger);
     private CommitteeWakeUps? _wakeUps;
     private Agency? _committee;
-    private CommitteeState _plan = new();
-
-    /// <summary>The version of the stored row <see cref="_plan"/> was read from or written as; 0 while there is none.</summary>
-    private int _version;
-
-    private bool _loaded;
 
     private string CommitteeId => this.GetPrimaryKeyString();
 
-    private CommitteeState Current => _plan;
+    private CommitteeState Current => _stored.Plan;
 
     private CommitteeWakeUps WakeUps => _wakeUps ??= new(this, options.Value);
 
@@ -225,56 +220,16 @@ public sealed class CommitteeGrain(
             feed.AddRange(due.SelectMany(d => CommitteeAlerts.TaskOverdue(CommitteeId, name, d.Task, d.Workday)));
         }
 
-        if (!onlyIfDue || due.Count > 0)
+        if ((!onlyIfDue || due.Count > 0) && !await _stored.SaveAsync(this.GetGrainId(), CommitteeId, feed, settlements ?? [], key, now))
         {
-            SaveOutcome outcome;
-            IReadOnlyList<FeedDelivery> deliveries;
-            try
-            {
-                (outcome, deliveries) = await CommitteeStore.SaveAsync(db, CommitteeId, new CommitteeChange(Current, _version, feed, settlements ?? [], key), now);
-            }
-            catch
-            {
-                // The plan held is now ahead of the stored one, or may be: read it again before the next call.
-                _loaded = false;
-                throw;
-            }
-
-            if (outcome == SaveOutcome.IdempotencyKeyTaken)
-            {
-                _loaded = false;
-                await LoadAsync();
-                return null;
-            }
-
-            _version++;
-            await feedWriter.WriteAsync(deliveries);
+            return null;
         }
 
         await WakeUps.ScheduleAsync(OverdueSchedule.NextWakeUp(Current.Tasks), now);
         return due.Count;
     }
 
-    /// <summary>Reads the plan unless the one held is known to be the stored one; imports it from grain storage on the first activation after migration 0011.</summary>
-    private async Task LoadAsync()
-    {
-        if (_loaded)
-        {
-            return;
-        }
-
-        var stored = await CommitteeStore.LoadAsync(db, CommitteeId);
-        if (stored is null
-            && await LegacyCommitteeImport.ImportAsync(legacyStorage, db, this.GetGrainId(), CommitteeId, clock.GetUtcNow()) is { } imported)
-        {
-            logger.LogInformation("Committee {CommitteeId}: plan moved from grain storage to its own table", CommitteeId);
-            await feedWriter.WriteAsync(imported);
-            stored = await CommitteeStore.LoadAsync(db, CommitteeId);
-        }
-
-        (_plan, _version) = stored ?? (new CommitteeState(), 0);
-        _loaded = true;
-    }
+    private Task LoadAsync() => _stored.LoadIfStaleAsync(this.GetGrainId(), CommitteeId, clock.GetUtcNow());
 
     /// <summary>What an earlier command under the caller's key created, or null for a new key (409 for a key used otherwise).</summary>
     private async Task<CommandOutcome?> ReplayAsync(CommitteeCaller caller, IdempotentRequest? idempotency) =>
