@@ -36,6 +36,7 @@ public static class CaseApi
         group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
         group.MapPost("/{id:caseId}/corrections", Correct).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/events", RecordEvent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
+        group.MapPost("/{id:caseId}/followups/{n}", RecordFollowUp).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/erasure", Erase).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithIdempotency();
         return app;
     }
@@ -156,6 +157,7 @@ public static class CaseApi
         var errors = new RequestErrors();
         var type = errors.Required("type", request.Type);
         var note = errors.Text("note", request.Note, 1000, required: false);
+        var plan = request.Plan.ToPlan(errors);
         if (request.ExpectedVersion is < 1)
         {
             errors.Add("expectedVersion", "A positive version.");
@@ -166,7 +168,27 @@ public static class CaseApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http), request.Reason));
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http), request.Reason, plan));
+    }
+
+    /// <summary>Records a follow-up's outcome; <paramref name="n"/> is its number, from 1.</summary>
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> RecordFollowUp(
+        string id, string n, FollowUpRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        if (!int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number is < 1 or > 1000)
+        {
+            errors.Add("n", "The follow-up's number: a whole number from 1.");
+        }
+
+        var outcome = errors.Required("outcome", request.Outcome);
+        var note = errors.Text("note", request.Note, 1000, required: false);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordFollowUp(number, outcome!.Value, note, RequireActor(http)));
     }
 
     /// <summary>Erases the person's identifying data from a closed case on a lawful request; the reason is kept in the audit log.</summary>

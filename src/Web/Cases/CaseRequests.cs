@@ -25,7 +25,12 @@ public sealed record TravelRequest(
 
 public sealed record CorrectionRequest(string? HomeRegion, int? BirthYear, IReadOnlyList<Need?>? Needs, string? Reason, int? ExpectedVersion);
 
-public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion, ClosureReason? Reason);
+public sealed record CaseEventRequest(CaseEventType? Type, string? Note, int? ExpectedVersion, ClosureReason? Reason, ReintegrationPlanRequest? Plan = null);
+
+/// <summary>The plan ReintegrationStarted may carry: services offered, goals and the responsible caseworker, each optional.</summary>
+public sealed record ReintegrationPlanRequest(IReadOnlyList<ReintegrationService?>? Services, string? Goals, string? Caseworker);
+
+public sealed record FollowUpRequest(FollowUpOutcome? Outcome, string? Note);
 
 /// <summary>Turns requests into commands, or into the full list of what is wrong with them.</summary>
 public static partial class CaseRequests
@@ -117,6 +122,19 @@ public static partial class CaseRequests
         }
 
         return errors.Any ? null : new CaseCorrection(homeRegion, request.BirthYear, needs, reason!);
+    }
+
+    public static NewReintegrationPlan? ToPlan(this ReintegrationPlanRequest? request, RequestErrors errors)
+    {
+        if (request is null)
+        {
+            return null;
+        }
+
+        var services = errors.List("plan.services", request.Services?.Select(s => (object?)s).ToList(), 10, required: false).Cast<ReintegrationService>().ToList();
+        var goals = errors.Text("plan.goals", request.Goals, 1000, required: false);
+        var caseworker = errors.Text("plan.caseworker", request.Caseworker, 200, required: false);
+        return new NewReintegrationPlan(services, goals, caseworker);
     }
 
     public static ManualReferral? ToReferral(this ReferralRequest request, RequestErrors errors)

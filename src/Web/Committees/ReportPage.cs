@@ -140,6 +140,8 @@ public static class ReportPage
         html.Append("<p>").Append(E($"Median days from flag to arrival home: {(s.MedianDaysFlaggedToArrived is { } m ? Number((decimal)m) : s.Suppressed.Contains(MedianPath) ? "too few arrivals to publish" : "no arrivals in the period")}."))
             .Append("</p>\n");
         Table(html, ["Closure reason", "Cases closed in the period"], [0], s.ClosuresByReason.Select(e => Row(ClosureReasonName(e.Key), e.Value)));
+        Table(html, ["Follow-ups due", "Done", "Overdue"], [], [Row(s.FollowUps.Due, s.FollowUps.Done, s.FollowUps.Overdue)]);
+        Table(html, ["Follow-up outcome", "Follow-ups done in the period"], [0], s.FollowUps.ByOutcome.Select(e => Row(FollowUpOutcomeName(e.Key), e.Value)));
         Table(html, ["Exploitation type", "Cases"], [0], s.ByExploitationType.Select(e => Row(e.Key, e.Value)));
         Table(html, ["Country where found", "Cases"], [0], s.ByDestinationCountry.Select(e => Row(e.Key, e.Value)));
         if (s.Suppressed.Count > 0)
@@ -199,6 +201,14 @@ public static class ReportPage
         nameof(ClosureReason.TransferredToOtherProgramme) => "Transferred to another programme",
         CaseStatistics.ClosureNotRecorded => "Not recorded (closed before reasons were kept)",
         _ => reason,
+    };
+
+    private static string FollowUpOutcomeName(string outcome) => outcome switch
+    {
+        nameof(FollowUpOutcome.AtRisk) => "At risk",
+        nameof(FollowUpOutcome.LostContact) => "Lost contact",
+        nameof(FollowUpOutcome.ReTrafficked) => "Re-trafficked",
+        _ => outcome,
     };
 
     private const string SuppressedMark = "—";

@@ -341,6 +341,64 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_NGO_starts_reintegration_with_a_plan_in_the_case_view_and_sees_its_follow_ups_scheduled()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var workerApi = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Reintegration Test", "F", 1996, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await workerApi.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        foreach (var type in new[] { "Verified", "DocumentsIssued" })
+        {
+            (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        }
+
+        (await consulApi.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "TK 345", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "IOM Istanbul", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type = "Departed" })).Expect(HttpStatusCode.OK);
+        foreach (var type in new[] { "Arrived", "ReceivedByAgency", "Sheltered" })
+        {
+            (await workerApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        }
+
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        await worker.Page.GotoAsync($"/#/case/{caseId}");
+        var panel = worker.Page.Locator("#case-reintegration");
+        await Expect(panel.Locator("h2")).ToHaveTextAsync("Reintegration and follow-ups");
+        await Expect(panel.Locator(".empty")).ToHaveTextAsync("No reintegration plan yet.");
+
+        var form = panel.Locator(".plan-form");
+        await worker.Choice("services", "VocationalTraining").CheckAsync();
+        await worker.Choice("services", "SmallGrant").CheckAsync();
+        await worker.Input("goals").FillAsync("Sewing course, then a small grant for a workshop");
+        await worker.Input("caseworker").FillAsync("Asel");
+        var started = await worker.SubmitAsync(form.Locator("[type=submit]"), "POST", "/events");
+        Assert.Equal((int)HttpStatusCode.OK, started.Status);
+
+        await Expect(worker.Page.Locator(".status-holder")).ToHaveTextAsync("Reintegration");
+        await Expect(panel.Locator(".plan-form")).ToHaveCountAsync(0);
+        await Expect(panel.Locator(".plan dt:text-is('Services') + dd")).ToHaveTextAsync("Vocational training and Small grant");
+        await Expect(panel.Locator(".plan dt:text-is('Responsible caseworker') + dd")).ToHaveTextAsync("Asel");
+        var followUps = panel.Locator("#case-follow-ups > li");
+        await Expect(followUps).ToHaveCountAsync(3);
+        await Expect(followUps.First).ToContainTextAsync("Follow-up 1");
+        await Expect(followUps.First).ToContainTextAsync("Scheduled");
+        await Expect(followUps.First.Locator("form")).ToHaveCountAsync(0);
+        await Expect(worker.Page.Locator("#case-timeline li[data-type=ReintegrationStarted]")).ToContainTextAsync("Reintegration started");
+        await worker.ScreenshotsAsync("case-reintegration");
+
+        await worker.Page.Locator("#language-switch").SelectOptionAsync("ru");
+        await Expect(panel.Locator("h2")).ToHaveTextAsync("Реинтеграция и последующий контроль");
+        await Expect(followUps.First).ToContainTextAsync("Контроль 1");
+        await Expect(panel.Locator(".plan dt:text-is('Услуги') + dd")).ToContainTextAsync("Профессиональное обучение");
+    }
+
+    [Fact]
     public async Task An_unanswered_referral_past_its_deadline_is_highlighted_as_overdue()
     {
         var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
@@ -432,6 +490,7 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#committee-stats table.stats-cases caption")).ToHaveTextAsync("Cases");
         await Expect(page.Locator("#committee-stats table.stats-closures caption")).ToHaveTextAsync("Closures in the period, by reason");
         await Expect(page.Locator("#committee-stats table.stats-closures tbody th").First).ToHaveTextAsync("Reintegrated");
+        await Expect(page.Locator("#committee-stats table.stats-follow-ups caption")).ToHaveTextAsync("Reintegration follow-ups in the period");
 
         // Live: the committee's TaskUpdated item moves the card on the open board without a reload.
         (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{campaign}", new { status = "Blocked", note = "No budget" })).Expect(HttpStatusCode.OK);

@@ -375,6 +375,71 @@ public sealed class LifecycleTests(SystemFixture fixture)
         Assert.Equal(needs["version"]!.GetValue<int>(), again["version"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Reintegration_keeps_its_plan_and_schedules_follow_ups_at_nine_in_the_NGOs_time_and_a_follow_up_that_cannot_be_recorded_changes_nothing()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var post = await field.AgencyAsync("kg-ist", Field.ConsularPost("KG", "TR", "Istanbul", "Europe/Istanbul"));
+        var ngo = await field.AgencyAsync("kg-naryn", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [field.Region("Naryn")], ["FRU"], ["Shelter", "Reintegration"]));
+        var other = await field.AgencyAsync("kg-talas", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [field.Region("Talas")], [], ["Shelter"]));
+        using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        using var stranger = await field.UserAsync("stranger", other, "NgoCaseworker");
+        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Follow Up", "F", 1995, "KG", "TR", field.Region("Naryn"), ["Shelter"], urgency: "Routine")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Verified", null, "Verified");
+        await EventAsync(consul, caseId, "DocumentsIssued", null, "DocumentsIssued");
+        (await consul.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "KC 912", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "IOM Istanbul", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Departed", null, "InTransit");
+        foreach (var (type, status) in new[] { ("Arrived", "Arrived"), ("ReceivedByAgency", "ReceivedByAgency"), ("Sheltered", "Sheltered") })
+        {
+            await EventAsync(worker, caseId, type, null, status);
+        }
+
+        // A plan goes with ReintegrationStarted only, and offers known services only.
+        var events = $"/api/cases/{caseId}/events";
+        Assert.NotNull((await worker.PostAsync(events, new { type = "RehabilitationStarted", plan = new { goals = "x" } })).ExpectProblem(HttpStatusCode.BadRequest).Json!["errors"]!["plan"]);
+        (await worker.PostRawAsync(events, "{\"type\":\"ReintegrationStarted\",\"plan\":{\"services\":[\"Magic\"]}}")).ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.Equal("Sheltered", (await consul.GetAsync($"/api/cases/{caseId}")).Json!["status"]!.GetValue<string>());
+
+        var bishkek = TimeZoneInfo.FindSystemTimeZoneById("Asia/Bishkek");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, bishkek).DateTime);
+        var started = (await worker.PostAsync(events, new
+        {
+            type = "ReintegrationStarted", note = "plan agreed",
+            plan = new { services = new[] { "VocationalTraining", "SmallGrant" }, goals = "Sewing course, then a workshop", caseworker = "Asel" },
+        })).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal("Reintegration", started["status"]!.GetValue<string>());
+        Assert.Equal(["VocationalTraining", "SmallGrant"], started["reintegration"]!["services"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(("Sewing course, then a workshop", "Asel", ngo), (started["reintegration"]!["goals"]!.GetValue<string>(),
+            started["reintegration"]!["caseworker"]!.GetValue<string>(), started["reintegration"]!["agencyId"]!.GetValue<string>()));
+        var followUps = started["followUps"]!.AsArray();
+        Assert.Equal(new[] { 3, 6, 12 }.Select(m => new DateTimeOffset(today.AddMonths(m).ToDateTime(new TimeOnly(3, 0)), TimeSpan.Zero)),
+            followUps.Select(f => DateTimeOffset.Parse(f!["dueAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(followUps, f => Assert.False(f!["raised"]!.GetValue<bool>()));
+
+        // Follow-ups that cannot be recorded are refused with a clear 4xx, and nothing changes.
+        var version = started["version"]!.GetValue<int>();
+        var path = $"/api/cases/{caseId}/followups";
+        Assert.NotNull((await worker.PostAsync($"{path}/0", new { outcome = "Stable" })).ExpectProblem(HttpStatusCode.BadRequest).Json!["errors"]!["n"]);
+        Assert.NotNull((await worker.PostAsync($"{path}/first", new { outcome = "Stable" })).ExpectProblem(HttpStatusCode.BadRequest).Json!["errors"]!["n"]);
+        Assert.NotNull((await worker.PostAsync($"{path}/1", new { note = "no outcome" })).ExpectProblem(HttpStatusCode.BadRequest).Json!["errors"]!["outcome"]);
+        (await worker.PostRawAsync($"{path}/1", "{\"outcome\":\"Fine\"}")).ExpectProblem(HttpStatusCode.BadRequest);
+        (await worker.PostAsync($"{path}/4", new { outcome = "Stable" })).ExpectProblem(HttpStatusCode.NotFound);
+        (await worker.PostAsync($"{path}/1", new { outcome = "Stable" })).ExpectProblem(HttpStatusCode.Conflict);
+        (await stranger.PostAsync($"{path}/1", new { outcome = "Stable" })).ExpectProblem(HttpStatusCode.NotFound);
+        (await consul.PostAsync($"{path}/1", new { outcome = "Stable" })).ExpectProblem(HttpStatusCode.Forbidden);
+        Assert.Equal(version, (await consul.GetAsync($"/api/cases/{caseId}")).Json!["version"]!.GetValue<int>());
+
+        var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
+        Assert.Equal(("ReintegrationStarted", "plan agreed"), (timeline[^1]!["type"]!.GetValue<string>(), timeline[^1]!["note"]!.GetValue<string>()));
+    }
+
     private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus, string? reason = null)
     {
         var result = (await client.PostAsync($"/api/cases/{caseId}/events", new { type, note, reason })).Expect(HttpStatusCode.OK).Json!;

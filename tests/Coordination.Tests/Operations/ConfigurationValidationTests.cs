@@ -15,6 +15,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("Orleans__DatabaseStartupTimeout", "00:00:00", "DatabaseStartupTimeout must be between 00:00:01 and 01:00:00.'. (section Orleans: environment variables Orleans__<name>)")]
     [InlineData("Coordination__Observability__PendingAlertsRefresh", "00:00:00", "PendingAlertsRefresh")]
     [InlineData("Coordination__Statistics__MinCell", "0", "Coordination:Statistics:MinCell must be a whole number from 1 to 1000")]
+    [InlineData("Coordination__FollowUp__After", "6,3", "Coordination:FollowUp:After must list months from 1 to 120 in ascending order")]
     public async Task A_silo_with_an_invalid_setting_exits_naming_it(string variable, string value, string expected)
     {
         await using var system = await CoordinationProcesses.CreateAsync("badsilo", new Dictionary<string, string> { [variable] = value });

@@ -153,6 +153,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
                 HttpStatusCode.BadRequest),
             _ when action == CaseAction.BookTravel.Name => (() => caller.PostAsync($"/api/cases/{caseId}/travel", World.Travel), HttpStatusCode.Conflict),
             _ when action == CaseAction.Correct.Name => (() => caller.PostAsync($"/api/cases/{caseId}/corrections", StaleCorrection), HttpStatusCode.Conflict),
+            _ when action == CaseAction.RecordFollowUp.Name => (() => caller.PostAsync($"/api/cases/{caseId}/followups/1", FollowUp), HttpStatusCode.Conflict),
             _ => (() => caller.PostAsync($"/api/cases/{caseId}/events", new { type = EventOf(action), expectedVersion = 999_999, reason = ReasonOf(EventOf(action)) }),
                 HttpStatusCode.Conflict),
         };
@@ -167,6 +168,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
 
     /// <summary>A valid correction of a version the case is not at: refused with 409 by whoever may correct, so it changes nothing.</summary>
     private static readonly object StaleCorrection = new { homeRegion = "Talas", reason = "probe", expectedVersion = 999_999 };
+
+    /// <summary>A valid follow-up outcome for a case whose reintegration has not started: refused with 409 by whoever may record it.</summary>
+    private static readonly object FollowUp = new { outcome = "Stable" };
 
     /// <summary>A closure needs a reason, or it is refused as invalid before anyone's permission is asked.</summary>
     private static string? ReasonOf(string type) => type == "Closed" ? "Reintegrated" : null;
@@ -304,6 +308,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/travel"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/travel", t.World.Travel),
         ["POST /api/cases/{id}/corrections"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/corrections", StaleCorrection),
         ["POST /api/cases/{id}/events"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/events", new { type = "Verified", expectedVersion = 999_999 }),
+        ["POST /api/cases/{id}/followups/{n}"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/followups/1", FollowUp),
         ["POST /api/cases/{id}/erasure"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/erasure", new { reason = "lawful request" }),
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),
         ["POST /api/alerts/{id}/ack"] = (t, c) => c.PostAsync($"/api/alerts/{t.World.ReferredAgencyItem}/ack", null),

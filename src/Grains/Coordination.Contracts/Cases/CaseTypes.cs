@@ -55,6 +55,8 @@ public enum CaseEventType
     ConsentGiven,
     PersonalDataErased,
     Corrected,
+    FollowUpDue,
+    FollowUpRecorded,
 }
 
 /// <summary>
@@ -69,6 +71,47 @@ public enum CaseEventType
 /// </summary>
 [GenerateSerializer]
 public enum ClosureReason { Reintegrated, ServicesDeclined, LostContact, TransferredToOtherProgramme, Deceased, Other }
+
+/// <summary>How a returnee was found at a follow-up. <see cref="ReTrafficked"/> is the failure everyone fears, and the timeline says so.</summary>
+[GenerateSerializer]
+public enum FollowUpOutcome { Stable, AtRisk, LostContact, ReTrafficked }
+
+/// <summary>What a reintegration plan offers the returnee.</summary>
+[GenerateSerializer]
+public enum ReintegrationService { VocationalTraining, SmallGrant, Employment, Education, Housing, Medical, Psychological, Legal, FamilyReunification, Other }
+
+/// <summary>The plan a receiving agency records with <see cref="CaseEventType.ReintegrationStarted"/>; every part optional, so older requests stay valid.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.NewReintegrationPlan")]
+public sealed record NewReintegrationPlan(
+    [property: Id(0)] IReadOnlyList<ReintegrationService> Services,
+    [property: Id(1)] string? Goals,
+    [property: Id(2)] string? Caseworker);
+
+/// <summary>The reintegration plan of a case: what the agency that started it offers, towards which goals, and who is responsible.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.ReintegrationPlan")]
+public sealed record ReintegrationPlan(
+    [property: Id(0)] IReadOnlyList<ReintegrationService> Services,
+    [property: Id(1)] string? Goals,
+    [property: Id(2)] string? Caseworker,
+    [property: Id(3)] string AgencyId,
+    [property: Id(4)] DateTimeOffset StartedAt);
+
+/// <summary>
+/// A follow-up of a returnee, numbered from 1 over the case's life. It falls due at <see cref="DueAt"/>
+/// (09:00 in the agency's time zone) as a FollowUpDue item to <see cref="AgencyId"/>, and is overdue
+/// when not recorded by <see cref="Deadline"/>. <see cref="Raised"/>: its item has been sent.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FollowUp")]
+public sealed record FollowUp(
+    [property: Id(0)] int Number,
+    [property: Id(1)] string AgencyId,
+    [property: Id(2)] DateTimeOffset DueAt,
+    [property: Id(3)] DateTimeOffset Deadline,
+    [property: Id(4)] bool Raised,
+    [property: Id(5)] FollowUpOutcome? Outcome,
+    [property: Id(6)] string? Note,
+    [property: Id(7)] DateTimeOffset? RecordedAt,
+    [property: Id(8)] string? RecordedBy);
 
 /// <summary>
 /// Who the person is. <see cref="FullName"/>, <see cref="PassportNumber"/> and <see cref="Phone"/>
@@ -144,7 +187,9 @@ public sealed record CaseView(
     [property: Id(18)] int Version,
     [property: Id(19)] string Citizenship,
     [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null,
-    [property: Id(21)] ClosureReason? ClosureReason = null);
+    [property: Id(21)] ClosureReason? ClosureReason = null,
+    [property: Id(22)] ReintegrationPlan? Reintegration = null,
+    [property: Id(23)] IReadOnlyList<FollowUp>? FollowUps = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(
@@ -155,7 +200,9 @@ public sealed record CaseEvent(
     [property: Id(4)] string Username,
     [property: Id(5)] string? Note,
     [property: Id(6)] ClosureReason? Reason = null,
-    [property: Id(7)] IReadOnlyList<string>? Fields = null);
+    [property: Id(7)] IReadOnlyList<string>? Fields = null,
+    [property: Id(8)] int? FollowUp = null,
+    [property: Id(9)] FollowUpOutcome? Outcome = null);
 
 /// <summary>
 /// A correction of facts recorded wrongly: each fact given replaces the case's (null: unchanged).

@@ -23,9 +23,24 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("BookTravel")]
     Task<CaseView> BookTravel(Travel travel, Actor actor);
 
-    /// <summary>Records a lifecycle or consent event; <see cref="CaseEventType.Closed"/> needs <paramref name="reason"/>, every other type refuses one.</summary>
+    /// <summary>
+    /// Records a lifecycle or consent event; <see cref="CaseEventType.Closed"/> needs <paramref name="reason"/>, every other type refuses one.
+    /// <see cref="CaseEventType.ReintegrationStarted"/> takes an optional <paramref name="plan"/> and schedules the follow-ups.
+    /// </summary>
     [Alias("RecordEvent")]
-    Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null);
+    Task<CaseView> RecordEvent(
+        CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null, NewReintegrationPlan? plan = null);
+
+    /// <summary>Records the outcome of follow-up <paramref name="number"/> once it has fallen due; a recorded follow-up takes no second outcome.</summary>
+    [Alias("RecordFollowUp")]
+    Task<CaseView> RecordFollowUp(int number, FollowUpOutcome outcome, string? note, Actor actor);
+
+    /// <summary>
+    /// Sends the FollowUpDue item of every follow-up whose time has come (the system calls this, see
+    /// FollowUpWakeUps); returns how many. Idempotent: a follow-up is raised once.
+    /// </summary>
+    [Alias("RaiseDueFollowUps")]
+    Task<int> RaiseDueFollowUps();
 
     /// <summary>
     /// Corrects the case's facts (home region, birth year, needs) for a reason; a correction that

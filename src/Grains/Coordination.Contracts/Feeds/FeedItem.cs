@@ -16,6 +16,7 @@ public enum FeedItemType
     TaskAssigned,
     TaskUpdated,
     TaskOverdue,
+    FollowUpDue,
 }
 
 [GenerateSerializer]

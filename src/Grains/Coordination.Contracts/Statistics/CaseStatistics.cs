@@ -41,6 +41,19 @@ public sealed record Funnel(
     [property: Id(5)] int? Reintegrated);
 
 /// <summary>
+/// Reintegration follow-ups of the country's cases in the period: <see cref="Due"/> fell due in it,
+/// <see cref="Done"/> were recorded in it, <see cref="Overdue"/> reached their deadline in it (by the
+/// statistics' asOf: the period's end, or now while it runs) without being recorded by then, and
+/// <see cref="ByOutcome"/> counts the recorded ones by outcome (every outcome, zero included).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FollowUpCounts")]
+public sealed record FollowUpCounts(
+    [property: Id(0)] int? Due,
+    [property: Id(1)] int? Done,
+    [property: Id(2)] int? Overdue,
+    [property: Id(3)] IReadOnlyDictionary<string, int?> ByOutcome);
+
+/// <summary>
 /// A country's case statistics over an explicit period; aggregates only, never personal data.
 /// The country is the persons' citizenship. Persons, cases, <see cref="ByExploitationType"/> and
 /// <see cref="ByDestinationCountry"/> describe the cases flagged in the period; the funnel and the
@@ -50,7 +63,7 @@ public sealed record Funnel(
 /// of each (<c>persons.female</c>, <c>byDestinationCountry.QA</c>) is listed in <see cref="Suppressed"/>.
 /// <see cref="ClosuresByReason"/> counts the cases closed in the period by the reason of their last
 /// closure in it: every <see cref="Coordination.Contracts.Cases.ClosureReason"/>, zero included, and <see cref="ClosureNotRecorded"/>
-/// for cases closed before closures took a reason, when there are any.
+/// for cases closed before closures took a reason, when there are any. <see cref="FollowUps"/>: see <see cref="FollowUpCounts"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseStatistics")]
 public sealed record CaseStatistics(
@@ -63,6 +76,7 @@ public sealed record CaseStatistics(
     [property: Id(6)] IReadOnlyDictionary<string, int?> ByExploitationType,
     [property: Id(7)] IReadOnlyDictionary<string, int?> ByDestinationCountry,
     [property: Id(9)] IReadOnlyDictionary<string, int?> ClosuresByReason,
+    [property: Id(10)] FollowUpCounts FollowUps,
     [property: Id(8)] IReadOnlyList<string> Suppressed)
 {
     /// <summary>The key in <see cref="ClosuresByReason"/> of closures recorded before closures took a reason.</summary>

@@ -39,6 +39,7 @@ public readonly record struct CaseAction(string Name)
     public static readonly CaseAction AnswerReferral = new("accept or decline its own referral");
     public static readonly CaseAction BookTravel = new("book travel");
     public static readonly CaseAction Correct = new("correct the case's facts (home region, birth year, needs)");
+    public static readonly CaseAction RecordFollowUp = new("record a follow-up's outcome");
 
     public static CaseAction Record(CaseEventType type) => new($"record `{type}`");
 
@@ -79,6 +80,7 @@ public static class CaseAccess
         (CaseAction.AnswerReferral, [N, N, N, Y, N]),
         (CaseAction.BookTravel, [Y, N, N, N, N]),
         (CaseAction.Correct, [Y, Y, Y, N, N]),
+        (CaseAction.RecordFollowUp, [N, Y, Y, N, N]),
         (CaseAction.Record(CaseEventType.Verified), [Y, N, N, N, N]),
         (CaseAction.Record(CaseEventType.DocumentsIssued), [Y, N, N, N, N]),
         (CaseAction.Record(CaseEventType.Departed), [Y, N, N, N, N]),

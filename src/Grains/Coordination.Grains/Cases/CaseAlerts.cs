@@ -113,6 +113,28 @@ public static class CaseAlerts
             c.Id, null, null, $"{c.Id}: {e.Type} (now {c.Status})", c.Urgency, RequiresAck: false, e.AgencyId, data);
     }
 
+    /// <summary>
+    /// A follow-up fallen due, for the agency that planned the reintegration: a task that escalates like
+    /// any alert when nobody acknowledges it, and is settled when the follow-up is recorded.
+    /// </summary>
+    public static NewFeedItem FollowUpDue(CaseView c, FollowUp followUp)
+    {
+        var data = new Dictionary<string, string>
+        {
+            ["caseId"] = c.Id,
+            ["followUp"] = followUp.Number.ToString(CultureInfo.InvariantCulture),
+            ["dueAt"] = followUp.DueAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
+            ["deadline"] = followUp.Deadline.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
+        };
+        return new NewFeedItem(followUp.AgencyId, FollowUpKey(c.Id, followUp.Number), FeedItemType.FollowUpDue, FeedItemKind.Task,
+            c.Id, null, null, $"Follow-up {followUp.Number} of {c.Id} is due: record how the returnee is doing",
+            Urgency.Routine, RequiresAck: true, null, data);
+    }
+
+    /// <summary>Settles the FollowUpDue item of one follow-up, once it is recorded.</summary>
+    public static FeedSettlement SettlesFollowUp(string caseId, FollowUp followUp, string by) =>
+        new(followUp.AgencyId, FollowUpKey(caseId, followUp.Number), by);
+
     /// <summary>What a routing tells: the referral to the agency it chose, or the flagging post that nobody matches.</summary>
     public static NewFeedItem Routed(Routing routing) => routing.Referral is { } referral
         ? ReferralReceived(routing.Case, referral, routing.Case.FlaggedByAgencyId)
@@ -173,6 +195,8 @@ public static class CaseAlerts
     private static string ReferralKey(string caseId, string referralId) => ReferralKeys(caseId) + referralId;
 
     private static string PickupKeys(string caseId) => $"pickup:{caseId}:";
+
+    private static string FollowUpKey(string caseId, int number) => $"follow-up:{caseId}:{number.ToString(CultureInfo.InvariantCulture)}";
 
     private static string NoReceiverKeys(string caseId) => $"no-receiver:{caseId}:";
 

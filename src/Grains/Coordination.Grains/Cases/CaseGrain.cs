@@ -21,6 +21,8 @@ public sealed class CaseGrain(
     NpgsqlDataSource db,
     CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
+    IOptions<FollowUpOptions> followUpOptions,
+    IOptions<AckOptions> ackOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
     private readonly StoredCase _stored = new(db, codec, logger);
@@ -212,14 +214,18 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
-    public async Task<CaseView> RecordEvent(CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null)
+    public async Task<CaseView> RecordEvent(
+        CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null, NewReintegrationPlan? plan = null)
     {
         CaseLifecycle.RequireRecordable(type);
         CaseLifecycle.RequireReason(type, reason, note);
+        CaseFollowUps.RequirePlan(type, plan);
 
         // Who may comes before what the case's state allows: a refused caller learns nothing of it.
         var current = Require(CaseAction.Record(type), actor);
         CaseViews.RefuseIdentifying(current, actor, "note", note);
+        CaseViews.RefuseIdentifying(current, actor, "plan.goals", plan?.Goals);
+        CaseViews.RefuseIdentifying(current, actor, "plan.caseworker", plan?.Caseworker);
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
@@ -227,6 +233,11 @@ public sealed class CaseGrain(
 
         var now = clock.GetUtcNow();
         var next = CaseLifecycle.Recorded(current, type, now, reason, note);
+        if (type == CaseEventType.ReintegrationStarted)
+        {
+            next = CaseFollowUps.Planned(next, plan, actor.AgencyId, now, await FollowUpTimesAsync(actor.AgencyId, now), ackOptions.Value.DeadlineFor(Urgency.Routine));
+        }
+
         var events = Events(type, actor, now, note, reason);
         var feed = new List<NewFeedItem>();
         if (type == CaseEventType.Reopened)
@@ -241,6 +252,43 @@ public sealed class CaseGrain(
         await SaveAsync(next, events, feed, now, CaseAlerts.SettledBy(current, type, actor.Username), audit);
         logger.LogInformation("Case {CaseId}: {Event}, now {Status} {ClosureReason}", CaseId, type, next.Status, reason);
         return CaseViews.ForCommand(_stored.Case!);
+    }
+
+    public async Task<CaseView> RecordFollowUp(int number, FollowUpOutcome outcome, string? note, Actor actor)
+    {
+        var current = Require(CaseAction.RecordFollowUp, actor);
+        CaseViews.RefuseIdentifying(current, actor, "note", note);
+
+        var now = clock.GetUtcNow();
+        var (next, recorded) = CaseFollowUps.Recorded(current, number, outcome, note, actor.Username, now);
+        var events = Events(CaseEventType.FollowUpRecorded, actor, now, note, followUp: number, outcome: outcome);
+        var feed = CaseAlerts.UpdatesFor(next, events[0], exclude: [actor.AgencyId]).ToList();
+        var audit = new CaseAudit(actor, "case.followup", ["followUp"], $"follow-up {number}: {outcome}");
+        await SaveAsync(next, events, feed, now, [CaseAlerts.SettlesFollowUp(CaseId, recorded, actor.Username)], audit);
+        logger.LogInformation("Case {CaseId}: follow-up {FollowUp} recorded by {AgencyId}: {Outcome}", CaseId, number, actor.AgencyId, outcome);
+        return CaseViews.ForCommand(_stored.Case!);
+    }
+
+    public async Task<int> RaiseDueFollowUps()
+    {
+        if (_stored.Case is not { } current)
+        {
+            return 0;
+        }
+
+        var now = clock.GetUtcNow();
+        var (next, raised) = CaseFollowUps.TakeDue(current, now);
+        if (raised.Count == 0)
+        {
+            return 0;
+        }
+
+        var events = raised
+            .Select((f, i) => new CaseEvent(_stored.LastEventSeq + i + 1, CaseEventType.FollowUpDue, now, f.AgencyId, "system", null, FollowUp: f.Number))
+            .ToList();
+        await SaveAsync(next, events, raised.Select(f => CaseAlerts.FollowUpDue(next, f)).ToList(), now);
+        logger.LogInformation("Case {CaseId}: follow-ups {FollowUps} fell due", CaseId, raised.Select(f => f.Number));
+        return raised.Count;
     }
 
     public async Task<CaseView> ErasePersonalData(string reason, Actor admin)
@@ -269,8 +317,17 @@ public sealed class CaseGrain(
 
     /// <summary>The events of a change, starting with the caller's: numbered on from the case's last.</summary>
     private List<CaseEvent> Events(
-        CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null, IReadOnlyList<string>? fields = null) =>
-        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason, fields)];
+        CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null, IReadOnlyList<string>? fields = null,
+        int? followUp = null, FollowUpOutcome? outcome = null) =>
+        [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason, fields, followUp, outcome)];
+
+    /// <summary>When the follow-ups of a reintegration started now by <paramref name="agencyId"/> fall due, in that agency's time zone.</summary>
+    private async Task<IReadOnlyList<DateTimeOffset>> FollowUpTimesAsync(string agencyId, DateTimeOffset now)
+    {
+        var agency = await Directory.Get(agencyId) ?? throw DomainException.NotFound($"Agency {agencyId}");
+        var options = followUpOptions.Value;
+        return CaseFollowUps.DueTimes(now, TimeZoneInfo.FindSystemTimeZoneById(agency.TimeZone), options.Months(), options.At);
+    }
 
     /// <summary>Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events and feed.</summary>
     private async Task<CaseView> RouteAsync(

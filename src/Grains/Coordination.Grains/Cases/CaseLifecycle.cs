@@ -109,7 +109,7 @@ public static class CaseLifecycle
 
     /// <summary>
     /// The case after a recorded event: its new status, for a consent event its consent, and for a
-    /// closure its reason (which a reopening clears). The reason is checked before the status, so a
+    /// closure its reason (which a reopening clears); a closure or withdrawal cancels the follow-ups not yet due. The reason is checked before the status, so a
     /// request that could never succeed is told so (400) rather than that it came at the wrong time.
     /// </summary>
     public static CaseView Recorded(CaseView current, CaseEventType type, DateTimeOffset now, ClosureReason? reason = null, string? note = null)
@@ -123,7 +123,7 @@ public static class CaseLifecycle
             throw DomainException.Conflict($"The person's data of case {current.Id} was erased; flag a new case instead of reopening it.");
         }
 
-        return current with
+        var next = current with
         {
             Status = status,
             Consent = IsConsentChange(type) ? current.Consent with { Given = type == CaseEventType.ConsentGiven } : current.Consent,
@@ -136,6 +136,7 @@ public static class CaseLifecycle
             UpdatedAt = now,
             Version = current.Version + 1,
         };
+        return type is CaseEventType.Closed or CaseEventType.Withdrawn ? CaseFollowUps.Ended(next) : next;
     }
 
     /// <summary>

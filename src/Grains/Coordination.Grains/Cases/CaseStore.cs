@@ -114,10 +114,11 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
-                "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated)")
+                "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at) " +
+                "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp)")
             : OneRoundTrip.Require(
-                "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated " +
+                "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
+                "next_follow_up_at = @nextFollowUp " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", c.Id);
         write.Parameters.AddWithValue("citizenship", c.Citizenship);
@@ -129,13 +130,14 @@ public static class CaseStore
         write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
         write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
+        write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
         batch.BatchCommands.Add(write);
 
         foreach (var e in change.Events)
         {
             var insert = new NpgsqlBatchCommand(
-                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note, reason, fields) " +
-                "VALUES (@case, @seq, @type, @at, @agency, @user, @note, @reason, @fields)");
+                "INSERT INTO case_events (case_id, seq, type, at, agency_id, username, note, reason, fields, follow_up, outcome) " +
+                "VALUES (@case, @seq, @type, @at, @agency, @user, @note, @reason, @fields, @followUp, @outcome)");
             insert.Parameters.AddWithValue("case", c.Id);
             insert.Parameters.AddWithValue("seq", e.Seq);
             insert.Parameters.AddWithValue("type", e.Type.ToString());
@@ -145,6 +147,8 @@ public static class CaseStore
             insert.Parameters.AddWithValue("note", NpgsqlDbType.Text, (object?)e.Note ?? DBNull.Value);
             insert.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)e.Reason?.ToString() ?? DBNull.Value);
             insert.Parameters.AddWithValue("fields", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)e.Fields?.ToArray() ?? DBNull.Value);
+            insert.Parameters.AddWithValue("followUp", NpgsqlDbType.Integer, (object?)e.FollowUp ?? DBNull.Value);
+            insert.Parameters.AddWithValue("outcome", NpgsqlDbType.Text, (object?)e.Outcome?.ToString() ?? DBNull.Value);
             batch.BatchCommands.Add(insert);
         }
 
@@ -187,7 +191,7 @@ public static class CaseStore
     public static async Task<IReadOnlyList<CaseEvent>> TimelineAsync(NpgsqlDataSource db, string caseId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "SELECT seq, type, at, agency_id, username, note, reason, fields FROM case_events WHERE case_id = @id ORDER BY seq");
+            "SELECT seq, type, at, agency_id, username, note, reason, fields, follow_up, outcome FROM case_events WHERE case_id = @id ORDER BY seq");
         command.Parameters.AddWithValue("id", caseId);
         var events = new List<CaseEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -201,10 +205,29 @@ public static class CaseStore
                 reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? null : Enum.Parse<ClosureReason>(reader.GetString(6)),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7)));
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                reader.IsDBNull(9) ? null : Enum.Parse<FollowUpOutcome>(reader.GetString(9))));
         }
 
         return events;
+    }
+
+    /// <summary>The cases with a follow-up due by <paramref name="now"/> and not raised yet, longest due first.</summary>
+    public static async Task<IReadOnlyList<string>> FollowUpsDueAsync(NpgsqlDataSource db, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT id FROM cases WHERE next_follow_up_at <= @now ORDER BY next_follow_up_at LIMIT @limit");
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     public static async Task<IReadOnlyList<CaseView>> ListAsync(

@@ -44,6 +44,7 @@ public static class CoordinationGrainsExtensions
         services.TryAddSingleton<FeedMetrics>();
 
         services.AddCommitteeGrains(configuration);
+        services.AddFollowUps(configuration);
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);

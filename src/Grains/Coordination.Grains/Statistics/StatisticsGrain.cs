@@ -2,6 +2,8 @@ using Coordination.Contracts.Cases;
 using Coordination.Contracts.Statistics;
 using Coordination.Grains.Audit;
 using Coordination.Grains.Cases;
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,11 +25,18 @@ namespace Coordination.Grains.Statistics;
 /// <item>By exploitation type and by destination (the country the person was found in): the cases flagged in the period.</item>
 /// <item>Closures by reason: distinct cases closed inside the period, whenever flagged, by the reason of
 /// their last closure in it; closures recorded before reasons existed count as <c>NotRecorded</c>.</item>
+/// <item>Follow-ups (<see cref="FollowUpCounts"/>): of every case of the country, due in the period, recorded in it,
+/// and overdue in it — their deadline passed inside the period, by its end or now, whichever is sooner,
+/// without being recorded by the deadline — and the recorded ones by outcome.</item>
 /// </list>
 /// </summary>
 [StatelessWorker]
 public sealed class StatisticsGrain(
-    NpgsqlDataSource db, CaseStateCodec codec, IOptions<StatisticsOptions> options, ILogger<StatisticsGrain> logger) : Grain, IStatisticsGrain
+    NpgsqlDataSource db,
+    CaseStateCodec codec,
+    IOptions<StatisticsOptions> options,
+    [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
+    ILogger<StatisticsGrain> logger) : Grain, IStatisticsGrain
 {
     private static readonly CaseEventType[] FunnelStages =
     [
@@ -45,6 +54,7 @@ public sealed class StatisticsGrain(
         var stages = await StatisticsStore.CasesWithEventAsync(db, query, FunnelStages);
         var median = await StatisticsStore.MedianDaysFlaggedToArrivedAsync(db, query);
         var closures = await StatisticsStore.ClosuresInAsync(db, query);
+        var followUps = await StatisticsStore.FollowUpsAsync(db, codec, query);
 
         var persons = PersonIdentity.Persons(cohort.Select(c => c.Marks).ToList())
             .Select(group => group.Select(i => cohort[i]).ToList())
@@ -79,6 +89,7 @@ public sealed class StatisticsGrain(
             Tally(cells, "byExploitationType", cohort.Count, cohort.Select(c => c.ExploitationType)),
             Tally(cells, "byDestinationCountry", cohort.Count, cohort.Select(c => c.CurrentCountry)),
             ByReason(cells, closures),
+            FollowUpsIn(cells, query.Period, clock.GetUtcNow(), followUps),
             cells.Paths);
 
         logger.LogInformation("Statistics for {Country} computed for {Username}: {Cases} cases", query.Country, requestedBy, cohort.Count);
@@ -110,6 +121,21 @@ public sealed class StatisticsGrain(
             .ToList();
         var published = cells.Parts(closures.Count, counts.Select(c => ($"closuresByReason.{c.Key}", c.Count)).ToList());
         return counts.ToDictionary(c => c.Key, c => published[$"closuresByReason.{c.Key}"], StringComparer.Ordinal);
+    }
+
+    /// <summary>Follow-ups due, done and overdue in the period, and the done ones by outcome, suppressed as one group.</summary>
+    private static FollowUpCounts FollowUpsIn(SmallCells cells, ReportingPeriod period, DateTimeOffset now, IReadOnlyList<FollowUp> followUps)
+    {
+        var asOf = period.To < now ? period.To : now;
+        var done = followUps.Where(f => f.RecordedAt is { } at && period.Contains(at)).ToList();
+        var overdue = followUps.Count(f => f.Deadline >= period.From && f.Deadline < asOf && !(f.RecordedAt <= f.Deadline));
+        var byOutcome = Enum.GetValues<FollowUpOutcome>().Select(o => (Key: o.ToString(), Count: done.Count(f => f.Outcome == o))).ToList();
+        var published = cells.Parts(done.Count, byOutcome.Select(o => ($"followUps.byOutcome.{o.Key}", o.Count)).ToList());
+        return new FollowUpCounts(
+            cells.Cell("followUps.due", followUps.Count(f => period.Contains(f.DueAt))),
+            cells.Cell("followUps.done", done.Count),
+            cells.Cell("followUps.overdue", overdue),
+            byOutcome.ToDictionary(o => o.Key, o => published[$"followUps.byOutcome.{o.Key}"], StringComparer.Ordinal));
     }
 
     /// <summary>The median of fewer arrivals than the minimum cell would describe a few persons' journeys.</summary>

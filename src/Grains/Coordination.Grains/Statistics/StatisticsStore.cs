@@ -116,6 +116,24 @@ public static class StatisticsStore
         return reasons;
     }
 
+    /// <summary>The follow-ups of the country's cases whose reintegration started before the period's end, whenever they were flagged.</summary>
+    public static async Task<IReadOnlyList<FollowUp>> FollowUpsAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, StatisticsQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT c.state FROM cases c WHERE c.citizenship = @country AND EXISTS (" +
+            "SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'ReintegrationStarted' AND e.at < @to)");
+        Bind(command, query);
+        var followUps = new List<FollowUp>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            followUps.AddRange(codec.Deserialize(reader.GetString(0)).FollowUps ?? []);
+        }
+
+        return followUps;
+    }
+
     /// <summary>
     /// Median days from flag to arrival home, over the cases that arrived in the period: each case's
     /// first arrival in the period, measured from its latest Flagged or Reopened before that arrival.

@@ -1,7 +1,8 @@
 // One case as an involved agency sees it: details, referrals (answerable by the receiving
 // agency), travel (bookable by the post that flagged it), correcting its facts and closing it with
-// a reason (from arrival onward) — both by the post or an agency that accepted the person — and the
-// timeline. Refreshes itself when the agency's feed says something happened to the case.
+// a reason (from arrival onward) — both by the post or an agency that accepted the person —, the
+// reintegration plan with its follow-ups (started and recorded by an agency that accepted the
+// person), and the timeline. Refreshes itself when the agency's feed says something happened to the case.
 
 import { h } from '../dom.js';
 import { t, e, enumValues, dateTime, country, list } from '../i18n.js';
@@ -15,13 +16,18 @@ const AirportPattern = /^[A-Z]{3}$/;
 const FlightPattern = /^[A-Z0-9]{2} ?[0-9]{1,4}[A-Z]?$/;
 const TravelBookable = new Set(['Flagged', 'Verified', 'DocumentsIssued', 'TravelBooked']);
 const Closable = new Set(['Arrived', 'ReceivedByAgency', 'Sheltered', 'Rehabilitation', 'Reintegration']);
+const ReintegrationStartable = new Set(['Sheltered', 'Rehabilitation']);
 const HomeTimeZones = { KG: 'Asia/Bishkek', KZ: 'Asia/Almaty', TJ: 'Asia/Dushanbe', TM: 'Asia/Ashgabat', UZ: 'Asia/Tashkent' };
 
 const travelDrafts = new Map();
 const travelKeys = new Map();
 const closeDrafts = new Map();
 const correctionDrafts = new Map();
+const followUpDrafts = new Map();
+const planDrafts = new Map();
 window.addEventListener('session', () => {
+  followUpDrafts.clear();
+  planDrafts.clear();
   travelDrafts.clear();
   travelKeys.clear();
   closeDrafts.clear();
@@ -179,6 +185,104 @@ function closeForm(c, ctx, onClosed) {
   return form;
 }
 
+/** Whether the caller is a caseworker of an agency that accepted the person: it plans reintegration and records follow-ups. */
+const receives = (c, ctx) => ctx.me.roles.includes('NgoCaseworker')
+  && c.referrals.some((r) => r.toAgencyId === ctx.agency.id && r.status === 'Accepted');
+
+/** Where a follow-up stands, as the server last said: recorded, overdue, due (its item was sent) or scheduled. */
+function followUpState(f) {
+  if (f.outcome) {
+    return 'recorded';
+  }
+  if (f.raised && Date.parse(f.deadline) < Date.now()) {
+    return 'overdue';
+  }
+  return f.raised ? 'due' : 'scheduled';
+}
+
+const outcomeBadge = (outcome) => badge(e('FollowUpOutcome', outcome), `outcome-${outcome.toLowerCase()}`);
+
+function followUpForm(c, f, ctx, onRecorded) {
+  const key = `${c.id}/${f.number}`;
+  const draft = followUpDrafts.get(key) ?? { outcome: '', note: '' };
+  followUpDrafts.set(key, draft);
+  const outcomes = [['', t('followUp.chooseOutcome')], ...enumValues('FollowUpOutcome').map((o) => [o, e('FollowUpOutcome', o)])];
+  const form = h('form', { class: 'follow-up-form', novalidate: true, dataset: { followUp: f.number } },
+    formSummary(),
+    field('outcome', t('followUp.outcome'), select(outcomes, draft.outcome)),
+    field('note', t('followUp.note'), h('textarea', { rows: '2', maxlength: '1000', value: draft.note }), { hint: t('followUp.noteHint') }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('followUp.submit', { n: f.number }))));
+  bindDraft(form, draft, () => collect({
+    outcome: [check.required(draft.outcome)],
+    note: [check.maxLength(draft.note, 1000)],
+  }), async () => {
+    const recorded = await submitted(form, () => post(`/api/cases/${encodeURIComponent(c.id)}/followups/${f.number}`,
+      { outcome: draft.outcome, note: draft.note.trim() || null }));
+    if (recorded) {
+      followUpDrafts.delete(key);
+      ctx.notify(t('followUp.done', { n: f.number, id: c.id, outcome: e('FollowUpOutcome', draft.outcome) }), { kind: 'ok' });
+      onRecorded(recorded);
+    }
+  });
+  return form;
+}
+
+function planForm(c, ctx, onStarted) {
+  const draft = planDrafts.get(c.id) ?? { services: [], goals: '', caseworker: '' };
+  planDrafts.set(c.id, draft);
+  const form = h('form', { class: 'plan-form', novalidate: true },
+    formSummary(),
+    choiceGroup('services', t('followUp.services'), 'checkbox', enumValues('ReintegrationService').map((v) => [v, e('ReintegrationService', v)]), draft.services),
+    field('goals', t('followUp.goals'), h('textarea', { rows: '2', maxlength: '1000', value: draft.goals }), { hint: t('followUp.goalsHint') }),
+    field('caseworker', t('followUp.caseworker'), textInput({ value: draft.caseworker, maxlength: '200' }), { hint: t('followUp.caseworkerHint') }),
+    h('p', { class: 'hint' }, t('followUp.startNote')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('followUp.start'))));
+  bindDraft(form, draft, () => collect({
+    goals: [check.maxLength(draft.goals, 1000)],
+    caseworker: [check.maxLength(draft.caseworker, 200)],
+  }), async () => {
+    const plan = { services: draft.services, goals: draft.goals.trim() || null, caseworker: draft.caseworker.trim() || null };
+    const started = await submitted(form, () => post(`/api/cases/${encodeURIComponent(c.id)}/events`,
+      { type: 'ReintegrationStarted', plan, expectedVersion: c.version }));
+    if (started) {
+      planDrafts.delete(c.id);
+      ctx.notify(t('followUp.started.done', { id: c.id }), { kind: 'ok' });
+      onStarted(started);
+    }
+  }, ['services']);
+  return form;
+}
+
+/** The reintegration panel: the plan, each follow-up with its state, and the forms the caller may use. */
+function reintegration(c, ctx, reload) {
+  const plan = c.reintegration;
+  const followUps = c.followUps ?? [];
+  const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
+  return [
+    h('h2', { id: 'h-case-reintegration' }, t('followUp.title')),
+    plan
+      ? h('dl', { class: 'details plan' },
+        row(t('followUp.services'), plan.services.length ? list(plan.services.map((v) => e('ReintegrationService', v))) : t('none')),
+        plan.goals ? row(t('followUp.goals'), plan.goals) : null,
+        plan.caseworker ? row(t('followUp.caseworker'), plan.caseworker) : null,
+        row(t('followUp.plan'), t('followUp.started', { at: dateTime(plan.startedAt, ctx.timeZone), agency: agencyName(ctx, plan.agencyId) })))
+      : h('p', { class: 'empty' }, t('followUp.none')),
+    followUps.length ? h('h3', {}, t('followUp.list')) : null,
+    followUps.length ? h('ul', { class: 'cards', id: 'case-follow-ups' }, followUps.map((f) => {
+      const state = followUpState(f);
+      return h('li', { class: `card follow-up${state === 'overdue' || f.outcome === 'ReTrafficked' ? ' overdue' : ''}`, dataset: { followUp: f.number, state } },
+        h('div', { class: 'card-head' },
+          h('span', { class: 'item-type' }, t('followUp.number', { n: f.number }), ' — ', t('followUp.dueAt', { at: dateTime(f.dueAt, ctx.timeZone) })),
+          f.outcome ? outcomeBadge(f.outcome) : badge(state === 'overdue' ? t('followUp.overdue', { at: dateTime(f.deadline, ctx.timeZone) })
+            : state === 'due' ? t('followUp.due') : t('followUp.scheduled'), `follow-up-${state}`)),
+        f.note ? h('p', {}, f.note) : null,
+        f.recordedAt ? h('p', { class: 'meta' }, t('followUp.recordedBy', { user: f.recordedBy, at: dateTime(f.recordedAt, ctx.timeZone) })) : null,
+        !f.outcome && f.raised && receives(c, ctx) ? followUpForm(c, f, ctx, reload) : null);
+    })) : null,
+    ReintegrationStartable.has(c.status) && receives(c, ctx) ? [h('h3', {}, t('followUp.startTitle')), planForm(c, ctx, reload)] : null,
+  ];
+}
+
 function referrals(c, ctx, reload) {
   if (!c.referrals.length) {
     return [h('li', { class: 'empty' }, t('case.noReferrals'))];
@@ -272,6 +376,7 @@ export function mountCase(container, ctx, caseId) {
   const travelFormHost = h('div', { id: 'case-travel-form' });
   const closeHost = h('section', { class: 'panel', id: 'case-close', 'aria-labelledby': 'h-case-close', hidden: true });
   const correctHost = h('section', { class: 'panel', id: 'case-correct', 'aria-labelledby': 'h-case-correct', hidden: true });
+  const reintegrationHost = h('section', { class: 'panel', id: 'case-reintegration', 'aria-labelledby': 'h-case-reintegration', hidden: true });
   const timeline = h('ol', { class: 'timeline', id: 'case-timeline' });
   const message = h('p', { class: 'form-result', role: 'status' });
 
@@ -283,6 +388,7 @@ export function mountCase(container, ctx, caseId) {
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-details' }, h('h2', { id: 'h-case-details' }, t('case.status')), detailsHost),
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-referrals' }, h('h2', { id: 'h-case-referrals' }, t('case.referrals')), referralList),
+        reintegrationHost,
         closeHost),
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
@@ -299,6 +405,7 @@ export function mountCase(container, ctx, caseId) {
   // The close form likewise, and it is rebuilt for each new version: it closes the version it shows.
   let closeShownFor = null;
   let correctShownFor = null;
+  let reintegrationShownFor = null;
   const show = (c, events) => {
     status.replaceChildren(badge(e('CaseStatus', c.status), 'status'));
     detailsHost.replaceChildren(details(c, ctx));
@@ -321,9 +428,19 @@ export function mountCase(container, ctx, caseId) {
       correctHost.hidden = correctFor === null;
       correctHost.replaceChildren(...(correctFor === null ? [] : [h('h2', { id: 'h-case-correct' }, t('correct.title')), correctionForm(c, ctx, load)]));
     }
-    timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type } },
+    // Rebuilt only for a new version, like the forms above: its forms may hold typed input.
+    const shown = c.reintegration || c.followUps?.length || (ReintegrationStartable.has(c.status) && receives(c, ctx));
+    const reintegrationFor = shown ? c.version : null;
+    if (reintegrationFor !== reintegrationShownFor) {
+      reintegrationShownFor = reintegrationFor;
+      reintegrationHost.hidden = reintegrationFor === null;
+      reintegrationHost.replaceChildren(...(reintegrationFor === null ? [] : reintegration(c, ctx, load).flat().filter(Boolean)));
+    }
+    timeline.replaceChildren(...events.map((ev) => h('li', { dataset: { type: ev.type, outcome: ev.outcome ?? '' }, class: ev.outcome === 'ReTrafficked' ? 'retrafficked' : '' },
       h('time', { datetime: ev.at }, dateTime(ev.at, ctx.timeZone)), ' ',
       h('strong', {}, e('CaseEventType', ev.type)), ev.reason ? ` (${e('ClosureReason', ev.reason)})` : '',
+      ev.followUp ? ` (${t('timeline.followUp', { n: ev.followUp })})` : '',
+      ev.outcome ? [' ', outcomeBadge(ev.outcome)] : '',
       ev.fields?.length ? h('span', { class: 'fields' }, ` (${factNames(ev.fields)})`) : '', ' — ',
       t('case.by', { user: ev.username, agency: agencyName(ctx, ev.agencyId) }),
       ev.note ? h('span', { class: 'note' }, ` · ${ev.note}`) : null)));

@@ -143,6 +143,10 @@ function statistics(stats) {
     stats.closuresByReason ? table('committee.stats.closures', [t('committee.stats.reason'), t('committee.stats.count')],
       Object.entries(stats.closuresByReason).map(([reason, n]) => [
         reason === 'NotRecorded' ? e('ClosureStatistic', reason) : e('ClosureReason', reason), count(n)]), 'stats-closures') : null,
+    stats.followUps ? table('committee.stats.followUps', [t('committee.stats.measure'), t('committee.stats.count')], [
+      [t('committee.stats.followUpsDue'), count(stats.followUps.due)], [t('committee.stats.followUpsDone'), count(stats.followUps.done)],
+      [t('committee.stats.followUpsOverdue'), count(stats.followUps.overdue)],
+      ...Object.entries(stats.followUps.byOutcome).map(([outcome, n]) => [e('FollowUpOutcome', outcome), count(n)])], 'stats-follow-ups') : null,
     stats.medianDaysFlaggedToArrived !== null && stats.medianDaysFlaggedToArrived !== undefined
       ? h('p', { class: 'meta' }, t('committee.stats.median', { days: num(Math.round(stats.medianDaysFlaggedToArrived * 10) / 10) })) : null,
     stats.suppressed?.length ? h('p', { class: 'hint' }, t('committee.stats.suppressed', { mark: Suppressed })) : null,

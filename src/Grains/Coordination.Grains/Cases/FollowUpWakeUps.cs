@@ -1,0 +1,92 @@
+using Coordination.Contracts.Cases;
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Coordination.Grains.Cases;
+
+/// <summary>
+/// What wakes a case when a follow-up falls due, months after it was scheduled. A case grain cannot
+/// hold a timer that long, and a reminder per case would be a second write beside the case's own
+/// transaction. Instead the case's row carries <c>next_follow_up_at</c>, written by the same commit
+/// that changes its follow-ups, and every silo asks the database, on start and every
+/// <see cref="FollowUpOptions.CheckEvery"/>, for the cases whose time has come, and wakes each
+/// (<see cref="ICaseGrain.RaiseDueFollowUps"/>). Whatever fell due while the cluster was down is
+/// found by the first look after it starts. Waking is idempotent — a case is one activation
+/// cluster-wide and raises a follow-up once — so silos looking at the same time only repeat a check.
+/// </summary>
+public sealed class FollowUpWakeUps(
+    NpgsqlDataSource db,
+    IGrainFactory grains,
+    IHostApplicationLifetime lifetime,
+    [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
+    IOptions<FollowUpOptions> options,
+    ILogger<FollowUpWakeUps> logger) : BackgroundService
+{
+    /// <summary>Most cases woken by one look; the next look takes the rest.</summary>
+    private const int Batch = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Not before the silo serves grain calls: hosted services start in turn, the silo among them.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+
+            await LookAsync(stoppingToken);
+            using var timer = new PeriodicTimer(options.Value.CheckEvery, clock);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await LookAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    /// <summary>Wakes every case with a follow-up due by now; returns how many follow-ups were raised.</summary>
+    public async Task<int> WakeDueAsync(CancellationToken cancellationToken = default)
+    {
+        var due = await CaseStore.FollowUpsDueAsync(db, clock.GetUtcNow(), Batch, cancellationToken);
+        var raised = await Task.WhenAll(due.Select(async caseId =>
+        {
+            try
+            {
+                return await grains.GetGrain<ICaseGrain>(caseId).RaiseDueFollowUps();
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Could not raise the follow-ups due for case {CaseId} ({Error}); the next look retries", caseId, ex.GetType().Name);
+                return 0;
+            }
+        }));
+
+        if (due.Count > 0)
+        {
+            logger.LogInformation("Follow-ups: {Cases} cases had follow-ups due, {Raised} raised", due.Count, raised.Sum());
+        }
+
+        return raised.Sum();
+    }
+
+    private async Task LookAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WakeDueAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Looking for follow-ups due failed ({Error}); retrying in {Interval}", ex.GetType().Name, options.Value.CheckEvery);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Coordination.Grains.Cases;
+using Coordination.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coordination.Tests.FollowUps;
+
+/// <summary>
+/// A cluster of its own for the after-arrival stories: they move the fake clock by months and read a
+/// country's statistics to the unit, so no other test's cases may share their database. Every count
+/// is published (minimum cell 1), and Routine items are acknowledged within a day, the default. The
+/// silo's own look for follow-ups due runs on the fake clock too, so it is set to once in ten years:
+/// the tests wake the cases themselves, at the instants they choose.
+/// </summary>
+public sealed class FollowUpClusterFixture() : InProcessClusterFixture(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero))
+{
+    public static readonly TimeSpan RoutineAck = TimeSpan.FromDays(1);
+
+    protected override string DatabasePurpose => "followups";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Coordination:Statistics:MinCell"] = "1",
+        ["Coordination:Ack:Routine"] = RoutineAck.ToString(),
+        ["Coordination:FollowUp:CheckEvery"] = TimeSpan.FromDays(3650).ToString(),
+    };
+
+    /// <summary>The silo's wake-ups, which the tests run at the instants they choose.</summary>
+    public FollowUpWakeUps WakeUps => SiloServices.GetRequiredService<FollowUpWakeUps>();
+
+    /// <summary>Moves the clock forward to <paramref name="instant"/>; tests only ever move it forwards.</summary>
+    public void AdvanceTo(DateTimeOffset instant)
+    {
+        var delta = instant - Clock.GetUtcNow();
+        Assert.True(delta >= TimeSpan.Zero, $"the clock is already past {instant:O}");
+        Clock.Advance(delta);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FollowUpClusterCollection : ICollectionFixture<FollowUpClusterFixture>
+{
+    public const string Name = "Follow-up cluster";
+}
