@@ -14,6 +14,7 @@ public static class FeedApi
     public static IServiceCollection AddFeedPush(this IServiceCollection services)
     {
         services.AddSingleton<FeedPushObserver>();
+        services.AddSingleton<MissedPushes>();
         services.AddSingleton<FeedWatches>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedWatches>());
         services.AddOptions<LivePushOptions>().BindConfiguration(LivePushOptions.Section).ValidateDataAnnotations().ValidateOnStart();

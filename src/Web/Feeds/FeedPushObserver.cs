@@ -56,6 +56,19 @@ public sealed class FeedPushObserver(IHubContext<DashboardHub> hub, DashboardMet
     }
 
     /// <summary>
+    /// Like <see cref="Missing"/>, but every item up to <paramref name="head"/> is due at once: the feed
+    /// said it was not pushing here, so none of them is still on its way.
+    /// </summary>
+    public (long After, IReadOnlySet<long> Pushed)? MissingNow(string agencyId, long head)
+    {
+        lock (_pushed)
+        {
+            var seqs = Tracked(agencyId);
+            return seqs.Contiguous is { } contiguous && head > contiguous ? (contiguous, new HashSet<long>(seqs.Ahead)) : null;
+        }
+    }
+
+    /// <summary>
     /// Starts tracking an agency at <paramref name="head"/>, read once this host watches its feed: later
     /// items are pushed by the feed or found missing; earlier ones reached its dashboards when they connected.
     /// </summary>

@@ -8,7 +8,8 @@ namespace Coordination.Web.Feeds;
 /// re-activated on another silo after its silo died holds none), at once when the live push check
 /// finds an agency's pushes missing, and ends with the agency's last dashboard here.
 /// </summary>
-public sealed class FeedWatches(IClusterClient cluster, FeedPushObserver observer, DashboardConnections connections, ILogger<FeedWatches> logger)
+public sealed class FeedWatches(
+    IClusterClient cluster, FeedPushObserver observer, MissedPushes missed, DashboardConnections connections, ILogger<FeedWatches> logger)
     : BackgroundService
 {
     private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
@@ -29,11 +30,21 @@ public sealed class FeedWatches(IClusterClient cluster, FeedPushObserver observe
 
         try
         {
-            await cluster.GetGrain<IAgencyFeedGrain>(agencyId).Watch(Reference);
+            var unwatched = await cluster.GetGrain<IAgencyFeedGrain>(agencyId).Watch(Reference);
             if (!observer.IsTracking(agencyId))
             {
                 var heads = await cluster.GetGrain<IFeedHeadsGrain>(0).Heads([agencyId]);
                 observer.StartAt(agencyId, heads.GetValueOrDefault(agencyId));
+            }
+            else if (unwatched)
+            {
+                // The feed was not pushing here (activated anew after its silo died, or it had dropped
+                // this host): what it wrote meanwhile reaches the dashboards now, not at the next check.
+                var head = (await cluster.GetGrain<IFeedHeadsGrain>(0).Heads([agencyId]).WaitAsync(MissedPushes.CallTimeout)).GetValueOrDefault(agencyId);
+                if (observer.MissingNow(agencyId, head) is { } missing)
+                {
+                    await missed.PushAsync(agencyId, missing, head, CancellationToken.None);
+                }
             }
         }
         catch (Exception ex)

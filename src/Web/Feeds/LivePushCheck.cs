@@ -12,7 +12,7 @@ namespace Coordination.Web.Feeds;
 /// feed, so a connected dashboard converges on the feed within about two intervals.
 /// </summary>
 public sealed class LivePushCheck(
-    IClusterClient cluster, FeedPushObserver observer, DashboardConnections connections, FeedWatches watches,
+    IClusterClient cluster, FeedPushObserver observer, MissedPushes missed, DashboardConnections connections, FeedWatches watches,
     IOptions<LivePushOptions> options, ILogger<LivePushCheck> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,12 +31,6 @@ public sealed class LivePushCheck(
         }
     }
 
-    /// <summary>
-    /// How long one check waits for one answer. A call routed through a silo that froze waits for
-    /// the response timeout (8 s) otherwise, and would hold up every agency's check behind it.
-    /// </summary>
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
-
     /// <summary>Keys of the stateless heads grain to take turns with (see <see cref="CheckAsync"/>).</summary>
     private const int HeadsKeys = 8;
 
@@ -53,7 +47,7 @@ public sealed class LivePushCheck(
 
         // A different key each round: the client sends a grain's calls through the gateway its id
         // hashes to, so a frozen gateway silo costs one round, not every round until it is declared dead.
-        var heads = await cluster.GetGrain<IFeedHeadsGrain>(_round++ % HeadsKeys).Heads(agencies).WaitAsync(CallTimeout, cancellationToken);
+        var heads = await cluster.GetGrain<IFeedHeadsGrain>(_round++ % HeadsKeys).Heads(agencies).WaitAsync(MissedPushes.CallTimeout, cancellationToken);
         await Task.WhenAll(agencies.Select(agency => CheckAgencyAsync(agency, heads.GetValueOrDefault(agency), cancellationToken)));
     }
 
@@ -67,13 +61,8 @@ public sealed class LivePushCheck(
 
         try
         {
-            var items = (await cluster.GetGrain<IAgencyFeedGrain>(agency).Since(missing.After, FeedApi.MaxPage).WaitAsync(CallTimeout, cancellationToken))
-                .Where(i => i.Seq <= due && !missing.Pushed.Contains(i.Seq))
-                .ToList();
-            if (items.Count > 0)
+            if (await missed.PushAsync(agency, missing, due, cancellationToken))
             {
-                logger.LogInformation("Pushing {Count} feed items of agency {AgencyId} that live push missed", items.Count, agency);
-                await observer.OnFeedItems(agency, items);
                 // Its feed may have lost this host's watch (re-activated on another silo): renew it now.
                 await watches.WatchAsync(agency);
             }

@@ -21,9 +21,11 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     /// agency) until it stops renewing: a watch lapses <see cref="FeedWatch.Expiry"/> after the last
     /// call, and an observer whose push fails is dropped at once. Watches live in memory only, so a
     /// host renews every <see cref="FeedWatch.RenewEvery"/>, and at once when it finds pushes missing.
+    /// True when the feed was not pushing to the host (a new watch, a feed activated anew after its
+    /// silo died, or a host dropped after a failed push): what the feed wrote before it was not pushed there.
     /// </summary>
     [Alias("Watch"), AlwaysInterleave]
-    Task Watch(IFeedObserver observer);
+    Task<bool> Watch(IFeedObserver observer);
 
     /// <summary>Stops pushing to <paramref name="observer"/> (its last dashboard of this agency closed).</summary>
     [Alias("Unwatch"), AlwaysInterleave]

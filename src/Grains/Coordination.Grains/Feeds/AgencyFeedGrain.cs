@@ -47,11 +47,7 @@ public sealed class AgencyFeedGrain(
     /// </summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) => CheckQuietlyAsync(cancellationToken);
 
-    public Task Watch(IFeedObserver observer)
-    {
-        Watchers.Watch(observer);
-        return Task.CompletedTask;
-    }
+    public Task<bool> Watch(IFeedObserver observer) => Task.FromResult(Watchers.Watch(observer));
 
     public Task Unwatch(IFeedObserver observer)
     {

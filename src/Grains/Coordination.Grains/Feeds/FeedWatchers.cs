@@ -28,7 +28,13 @@ public sealed class FeedWatchers(string agencyId, ILogger logger)
 
     public int Count => _observers.Count;
 
-    public void Watch(IFeedObserver observer) => _observers.Subscribe(observer, observer);
+    /// <summary>Starts or renews a watch; true when the host was not watched (nothing written before reached it).</summary>
+    public bool Watch(IFeedObserver observer)
+    {
+        var renewed = _observers.Observers.ContainsKey(observer);
+        _observers.Subscribe(observer, observer);
+        return !renewed;
+    }
 
     public void Unwatch(IFeedObserver observer) => _observers.Unsubscribe(observer);
 
