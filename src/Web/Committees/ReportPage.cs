@@ -131,8 +131,8 @@ public static class ReportPage
             .Append("<p>").Append(E("Persons and cases are counted separately: one person flagged twice is one person and two cases. " +
                 "Persons, cases and the breakdowns cover the cases flagged in the period; the funnel counts cases with each step inside the period."))
             .Append("</p>\n");
-        Table(html, ["Persons", "Minors", "Women and girls", "Men and boys"], [],
-            [Row(s.Persons.Total, s.Persons.Minors, s.Persons.Female, s.Persons.Male)]);
+        Table(html, ["Persons", "Minors", "Women and girls", "Men and boys", "With more than one case"], [],
+            [Row(s.Persons.Total, s.Persons.Minors, s.Persons.Female, s.Persons.Male, s.Persons.WithMoreThanOneCase)]);
         Table(html, ["Cases", "Open at period end", "Closed", "Withdrawn", "Reopened in period"], [],
             [Row(s.Cases.Total, s.Cases.Open, s.Cases.Closed, s.Cases.Withdrawn, s.Cases.Reopened)]);
         Table(html, ["Flagged", "Referred", "Returned", "Received", "Sheltered", "Reintegration started"], [],

@@ -258,20 +258,7 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
         using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
         using var workerApi = await field.UserAsync("worker", ngo, "NgoCaseworker");
-        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Closure Test", "M", 1990, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
-            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
-        (await workerApi.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
-        foreach (var type in new[] { "Verified", "DocumentsIssued" })
-        {
-            (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
-        }
-
-        (await consulApi.PostAsync($"/api/cases/{caseId}/travel", new
-        {
-            flightNumber = "TK 345", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
-            escort = "IOM Istanbul", travelDocument = "Certificate of return",
-        })).Expect(HttpStatusCode.OK);
-        (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type = "Departed" })).Expect(HttpStatusCode.OK);
+        var caseId = await InTransitAsync(consulApi, workerApi, Field.Flag("Closure Test", "M", 1990, "KG", "TR", region, ["Shelter"], urgency: "Routine"));
 
         await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
         await worker.SignInAsync(field.Id("worker"));
@@ -346,20 +333,7 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
         using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
         using var workerApi = await field.UserAsync("worker", ngo, "NgoCaseworker");
-        var caseId = (await consulApi.PostAsync("/api/cases", Field.Flag("Reintegration Test", "F", 1996, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
-            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
-        (await workerApi.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
-        foreach (var type in new[] { "Verified", "DocumentsIssued" })
-        {
-            (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
-        }
-
-        (await consulApi.PostAsync($"/api/cases/{caseId}/travel", new
-        {
-            flightNumber = "TK 345", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
-            escort = "IOM Istanbul", travelDocument = "Certificate of return",
-        })).Expect(HttpStatusCode.OK);
-        (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type = "Departed" })).Expect(HttpStatusCode.OK);
+        var caseId = await InTransitAsync(consulApi, workerApi, Field.Flag("Reintegration Test", "F", 1996, "KG", "TR", region, ["Shelter"], urgency: "Routine"));
         foreach (var type in new[] { "Arrived", "ReceivedByAgency", "Sheltered" })
         {
             (await workerApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
@@ -396,6 +370,39 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await Expect(panel.Locator("h2")).ToHaveTextAsync("Реинтеграция и последующий контроль");
         await Expect(followUps.First).ToContainTextAsync("Контроль 1");
         await Expect(panel.Locator(".plan dt:text-is('Услуги') + dd")).ToContainTextAsync("Профессиональное обучение");
+    }
+
+    [Fact]
+    public async Task A_person_flagged_again_shows_the_NGO_that_assisted_them_a_re_trafficking_alert_linking_the_new_case_only_once_it_may_see_it()
+    {
+        var (field, post, ngo, region) = await KyrgyzAgenciesAsync();
+        await field.AgencyAsync("kg-talas", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [field.Region("Talas")], [], ["Shelter"]));
+        using var consulApi = await field.UserAsync("consul", post, "ConsularOfficer");
+        using var workerApi = await field.UserAsync("worker", ngo, "NgoCaseworker");
+        var earlier = (await consulApi.PostAsync("/api/cases", Field.Flag("Returned Twice", "F", 1994, "KG", "TR", region, ["Shelter"], passport: "RT1234567")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await workerApi.PostAsync($"/api/cases/{earlier}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        var again = (await consulApi.PostAsync("/api/cases", Field.Flag("Returned Twice", "F", 1994, "KG", "TR", field.Region("Talas"), ["Shelter"], passport: "RT1234567")))
+            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+        await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await worker.SignInAsync(field.Id("worker"));
+        var alert = worker.Page.Locator("#other-alerts > li[data-type=PossibleReTrafficking]");
+        await Expect(alert.Locator(".item-type")).ToHaveTextAsync("Possible re-trafficking");
+        await Expect(alert.Locator(".summary")).ToHaveTextAsync(
+            $"The person your agency assisted in case {earlier} has been flagged again, in case {again}. Consent to contact them stands.");
+        await Expect(alert.Locator(".card-head .case-link")).ToHaveTextAsync(earlier);
+        await Expect(alert.Locator(".new-case")).ToHaveTextAsync($"Case {again} is not visible to your agency.");
+        await Expect(alert).Not.ToContainTextAsync("Returned Twice");
+
+        // Referred the new case too, the NGO may see it: the alert links it.
+        (await consulApi.PostAsync($"/api/cases/{again}/referrals", new { toAgencyId = ngo, services = new[] { "Shelter" } })).Expect(HttpStatusCode.Created);
+        await Expect(alert.Locator(".new-case a.case-link")).ToHaveTextAsync(again, new() { Timeout = 15_000 });
+        await worker.ScreenshotsAsync("ngo-retrafficking");
+
+        await worker.Page.Locator("#language-switch").SelectOptionAsync("ru");
+        await Expect(alert.Locator(".item-type")).ToHaveTextAsync("Возможная повторная торговля людьми");
+        await Expect(alert.Locator(".summary")).ToContainTextAsync($"по делу {earlier}");
     }
 
     [Fact]
@@ -602,6 +609,25 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
     private static async Task<string> FlagByApiAsync(ApiClient consul, string name, string region) =>
         (await consul.PostAsync("/api/cases", Field.Flag($"{name} Person", "F", 1995, "KG", "TR", region, ["Shelter"], urgency: "Routine")))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+
+    /// <summary>Flags the case, has the NGO accept it, and flies the person home to FRU: the case is in transit.</summary>
+    private static async Task<string> InTransitAsync(ApiClient consulApi, ApiClient workerApi, Dictionary<string, object?> flag)
+    {
+        var caseId = (await consulApi.PostAsync("/api/cases", flag)).Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await workerApi.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        foreach (var type in new[] { "Verified", "DocumentsIssued" })
+        {
+            (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
+        }
+
+        (await consulApi.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "TK 345", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "IOM Istanbul", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        (await consulApi.PostAsync($"/api/cases/{caseId}/events", new { type = "Departed" })).Expect(HttpStatusCode.OK);
+        return caseId;
+    }
 
     private async Task<(Field Field, string Post, string Ngo, string Region)> KyrgyzAgenciesAsync()
     {

@@ -261,17 +261,7 @@ public sealed class LifecycleTests(SystemFixture fixture)
         var ngo = await field.AgencyAsync("kg-osh", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], ["OSS"], ["Shelter"]));
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
-        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Declines Services", "M", 1988, "KG", "RU", field.Region("Osh"), ["Shelter"], urgency: "Routine")))
-            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
-        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
-        await EventAsync(consul, caseId, "Verified", null, "Verified");
-        await EventAsync(consul, caseId, "DocumentsIssued", null, "DocumentsIssued");
-        (await consul.PostAsync($"/api/cases/{caseId}/travel", new
-        {
-            flightNumber = "ZF 811", departureAirport = "DME", arrivalAirport = "OSS", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
-            escort = "none", travelDocument = "Certificate of return",
-        })).Expect(HttpStatusCode.OK);
-        await EventAsync(consul, caseId, "Departed", null, "InTransit");
+        var caseId = await InTransitAsync(consul, worker, Field.Flag("Declines Services", "M", 1988, "KG", "RU", field.Region("Osh"), ["Shelter"], urgency: "Routine"), "DME", "OSS");
         var arrived = await EventAsync(worker, caseId, "Arrived", null, "Arrived");
 
         foreach (var (body, errorField) in new (object Body, string Field)[]
@@ -385,17 +375,7 @@ public sealed class LifecycleTests(SystemFixture fixture)
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
         using var stranger = await field.UserAsync("stranger", other, "NgoCaseworker");
-        var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Follow Up", "F", 1995, "KG", "TR", field.Region("Naryn"), ["Shelter"], urgency: "Routine")))
-            .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
-        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
-        await EventAsync(consul, caseId, "Verified", null, "Verified");
-        await EventAsync(consul, caseId, "DocumentsIssued", null, "DocumentsIssued");
-        (await consul.PostAsync($"/api/cases/{caseId}/travel", new
-        {
-            flightNumber = "KC 912", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
-            escort = "IOM Istanbul", travelDocument = "Certificate of return",
-        })).Expect(HttpStatusCode.OK);
-        await EventAsync(consul, caseId, "Departed", null, "InTransit");
+        var caseId = await InTransitAsync(consul, worker, Field.Flag("Follow Up", "F", 1995, "KG", "TR", field.Region("Naryn"), ["Shelter"], urgency: "Routine"), "IST", "FRU");
         foreach (var (type, status) in new[] { ("Arrived", "Arrived"), ("ReceivedByAgency", "ReceivedByAgency"), ("Sheltered", "Sheltered") })
         {
             await EventAsync(worker, caseId, type, null, status);
@@ -438,6 +418,22 @@ public sealed class LifecycleTests(SystemFixture fixture)
 
         var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
         Assert.Equal(("ReintegrationStarted", "plan agreed"), (timeline[^1]!["type"]!.GetValue<string>(), timeline[^1]!["note"]!.GetValue<string>()));
+    }
+
+    /// <summary>Flags the case, has the NGO accept it, and flies the person home from <paramref name="from"/> to <paramref name="to"/>: the case is in transit.</summary>
+    private static async Task<string> InTransitAsync(ApiClient consul, ApiClient worker, Dictionary<string, object?> flag, string from, string to)
+    {
+        var caseId = (await consul.PostAsync("/api/cases", flag)).Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Verified", null, "Verified");
+        await EventAsync(consul, caseId, "DocumentsIssued", null, "DocumentsIssued");
+        (await consul.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "ZF 811", departureAirport = from, arrivalAirport = to, scheduledArrival = DateTimeOffset.UtcNow.AddDays(1),
+            escort = "none", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        await EventAsync(consul, caseId, "Departed", null, "InTransit");
+        return caseId;
     }
 
     private static async Task<JsonNode> EventAsync(ApiClient client, string caseId, string type, string? note, string expectedStatus, string? reason = null)

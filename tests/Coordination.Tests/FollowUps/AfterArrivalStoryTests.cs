@@ -156,28 +156,15 @@ public sealed class AfterArrivalStoryTests(FollowUpClusterFixture fixture)
         Assert.Equal(1, q1.Funnel.Returned);
     }
 
-    /// <summary>Flags a woman of Naryn in Istanbul, has the NGO accept her, books her flight home and records her arrival (and reception).</summary>
+    /// <summary>Flags a woman of Naryn in Istanbul, has the NGO accept her, flies her home and records her arrival (and reception).</summary>
     private static async Task<string> HomeAsync(Scenario s, Agency post, Agency ngo, string name, string passport, DateTimeOffset arrival, bool received = true)
     {
-        var staff = Scenario.Staff(post);
         var flag = s.NewCase("KG", s.Region("Naryn"), [Need.Shelter], urgency: Urgency.Routine) with
         {
             Person = new Person(name, Sex.F, s.Year - 28, "KG", passport, null),
         };
-        var flagged = await s.Flag(post, flag);
-        var grain = s.Case(flagged.Id);
-        await grain.AnswerReferral("r1", accept: true, null, Scenario.Staff(ngo));
-        await grain.RecordEvent(CaseEventType.Verified, null, null, staff);
-        await grain.RecordEvent(CaseEventType.DocumentsIssued, null, null, staff);
-        await grain.BookTravel(new Travel("KC 912", "IST", "FRU", arrival, "IOM Istanbul", "Certificate of return", null), staff);
-        await grain.RecordEvent(CaseEventType.Departed, null, null, staff);
-        await grain.RecordEvent(CaseEventType.Arrived, null, null, Scenario.Staff(ngo));
-        if (received)
-        {
-            await grain.RecordEvent(CaseEventType.ReceivedByAgency, null, null, Scenario.Staff(ngo));
-        }
-
-        return flagged.Id;
+        CaseEventType[] then = received ? [CaseEventType.Arrived, CaseEventType.ReceivedByAgency] : [CaseEventType.Arrived];
+        return (await Returns.HomeAsync(s, post, ngo, flag, arrival, then)).Id;
     }
 
     private static Dictionary<string, int?> Outcomes(int stable = 0, int atRisk = 0, int lostContact = 0, int reTrafficked = 0) => new()

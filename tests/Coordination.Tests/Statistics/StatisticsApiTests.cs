@@ -50,6 +50,8 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         // Persons: Aigerim (#1, #2: one passport written two ways), Dana (#3, #4: no passport, same name and year),
         // Ivan (#7), the person of #9, and the other Aigerim Seitova (#10: same name, another passport).
         Assert.Equal((5, 1, 3, 1), Persons(q1)); // Dana is a minor; #9 is X, neither female nor male
+        // With more than one case in Q1: Aigerim (#1, #2) and Dana (#3, #4).
+        Assert.Equal(2, Int(q1["persons"]!, "withMoreThanOneCase"));
         // At the end of Q1: #1 withdrawn, #10 closed; #7 was closed and reopened; #9 was closed only at 00:00 on 1 April.
         // Reopened during Q1: #7 and #8 (whenever first flagged).
         Assert.Equal((7, 5, 1, 1, 2), Cases(q1));
@@ -70,6 +72,7 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         // The next quarter holds #6, flagged at its first instant, and #9's closure; #9 itself belongs to Q1.
         var q2 = (await analyst.GetAsync("/api/statistics?country=KZ&from=2025-04-01&to=2025-07-01")).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal((1, 0, 1, 0), Persons(q2));
+        Assert.Equal(0, Int(q2["persons"]!, "withMoreThanOneCase"));
         Assert.Equal((1, 1, 0, 0, 0), Cases(q2));
         Assert.Equal((1, 0, 0, 0, 0, 0), Funnel(q2));
         Assert.Null(q2["medianDaysFlaggedToArrived"]);
@@ -77,6 +80,7 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         // Half a year at once: one period, so Aigerim is still one person, and #6 joins.
         var h1 = (await analyst.GetAsync("/api/statistics?country=KZ&from=2025-01-01T05:00:00%2B05:00&to=2025-07-01T00:00:00Z")).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal((6, 1, 4, 1), Persons(h1));
+        Assert.Equal(2, Int(h1["persons"]!, "withMoreThanOneCase"));
         Assert.Equal((8, 5, 2, 1, 2), Cases(h1));
     }
 

@@ -17,6 +17,7 @@ public enum FeedItemType
     TaskUpdated,
     TaskOverdue,
     FollowUpDue,
+    PossibleReTrafficking,
 }
 
 [GenerateSerializer]

@@ -10,13 +10,17 @@ public sealed record ReportingPeriod([property: Id(0)] DateTimeOffset From, [pro
 [GenerateSerializer, Immutable, Alias("Coordination.StatisticsQuery")]
 public sealed record StatisticsQuery([property: Id(0)] string Country, [property: Id(1)] ReportingPeriod Period);
 
-/// <summary>Distinct persons among the cases flagged in the period (see <see cref="CaseStatistics"/>). Null: suppressed.</summary>
+/// <summary>
+/// Distinct persons among the cases flagged in the period (see <see cref="CaseStatistics"/>); <see cref="WithMoreThanOneCase"/>:
+/// those of them with more than one of those cases. Null: suppressed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.PersonCounts")]
 public sealed record PersonCounts(
     [property: Id(0)] int? Total,
     [property: Id(1)] int? Minors,
     [property: Id(2)] int? Female,
-    [property: Id(3)] int? Male);
+    [property: Id(3)] int? Male,
+    [property: Id(4)] int? WithMoreThanOneCase = null);
 
 /// <summary>
 /// Cases flagged in the period by where they stand at its end (open + closed + withdrawn = total),

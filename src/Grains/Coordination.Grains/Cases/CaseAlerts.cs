@@ -131,6 +131,24 @@ public static class CaseAlerts
             Urgency.Routine, RequiresAck: true, null, data);
     }
 
+    /// <summary>
+    /// A person the agency assisted in <paramref name="earlier"/> is in a new case: the two case ids and
+    /// nothing else, not even the new case's country or urgency. Caused by no agency, so that its
+    /// escalation goes to the recipient alone and the new case's agencies never hear of the earlier one.
+    /// </summary>
+    public static NewFeedItem PossibleReTrafficking(CaseView flagged, CaseView earlier, string agencyId)
+    {
+        var data = new Dictionary<string, string>
+        {
+            ["caseId"] = earlier.Id,
+            ["earlierCaseId"] = earlier.Id,
+            ["newCaseId"] = flagged.Id,
+        };
+        return new NewFeedItem(agencyId, $"possible-retrafficking:{flagged.Id}:{earlier.Id}", FeedItemType.PossibleReTrafficking, FeedItemKind.Alert,
+            earlier.Id, null, null, $"Possible re-trafficking: the person your agency assisted in {earlier.Id} is in a new case, {flagged.Id}",
+            Urgency.Urgent, RequiresAck: true, null, data);
+    }
+
     /// <summary>Settles the FollowUpDue item of one follow-up, once it is recorded.</summary>
     public static FeedSettlement SettlesFollowUp(string caseId, FollowUp followUp, string by) =>
         new(followUp.AgencyId, FollowUpKey(caseId, followUp.Number), by);

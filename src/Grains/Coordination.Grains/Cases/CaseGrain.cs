@@ -58,6 +58,8 @@ public sealed class CaseGrain(
         var events = Events(CaseEventType.Flagged, actor, now, null);
         var feed = new List<NewFeedItem>();
         var routed = await RouteAsync(CaseLifecycle.Flagged(CaseId, command, actor.AgencyId, now), actor, events, feed, now, excluded: new HashSet<string>());
+        var signals = ReTraffickingSignal.For(routed, await CaseStore.CasesMarkedLikeAsync(db, codec, routed));
+        feed.AddRange(signals);
 
         var audit = new CaseAudit(actor, "case.flag", CaseViews.FieldsOf(command.Person));
         var outcome = await SaveAsync(routed, events, feed, now, audit: audit, idempotency: FlagIdempotency.Claim(actor, idempotencyKey, requestHash));
@@ -69,6 +71,12 @@ public sealed class CaseGrain(
         }
 
         logger.LogInformation("Case {CaseId} flagged by {AgencyId} ({Urgency}), status {Status}", CaseId, actor.AgencyId, routed.Urgency, routed.Status);
+        if (signals.Count > 0)
+        {
+            // The earlier cases stay out of the log: it names only how many agencies were told.
+            logger.LogInformation("Case {CaseId}: possible re-trafficking signalled to {Agencies} agencies", CaseId, signals.Count);
+        }
+
         return new FlagResult(_stored.Case!, Created: true);
     }
 

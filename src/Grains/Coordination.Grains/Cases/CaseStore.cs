@@ -6,6 +6,7 @@ using Coordination.Grains.Audit;
 using Coordination.Grains.Feeds;
 using Coordination.Grains.Hosting;
 using Coordination.Grains.Idempotency;
+using Coordination.Grains.Statistics;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -114,11 +115,11 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at) " +
-                "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp)")
+                "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark) " +
+                "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
             : OneRoundTrip.Require(
                 "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
-                "next_follow_up_at = @nextFollowUp " +
+                "next_follow_up_at = @nextFollowUp, person_mark = @personMark " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", c.Id);
         write.Parameters.AddWithValue("citizenship", c.Citizenship);
@@ -131,6 +132,7 @@ public static class CaseStore
         write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
         write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
+        write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)PersonMark(c) ?? DBNull.Value);
         batch.BatchCommands.Add(write);
 
         foreach (var e in change.Events)
@@ -211,6 +213,31 @@ public static class CaseStore
         }
 
         return events;
+    }
+
+    /// <summary>The mark a case's row is found by when its person is flagged again (<see cref="PersonIdentity.NameMark"/>).</summary>
+    public static string? PersonMark(CaseView c) => PersonIdentity.NameMark(c.Citizenship, c.Person?.FullName, c.Person?.BirthYear);
+
+    /// <summary>The other cases whose person has the same name mark as <paramref name="c"/>'s: the candidates for the same person.</summary>
+    public static async Task<IReadOnlyList<CaseView>> CasesMarkedLikeAsync(NpgsqlDataSource db, CaseStateCodec codec, CaseView c, CancellationToken cancellationToken = default)
+    {
+        if (PersonMark(c) is not { } mark)
+        {
+            return [];
+        }
+
+        // The newest first, and a bound: a name and birth year shared by very many cases must not make every flag of it slow.
+        await using var command = db.CreateCommand("SELECT state FROM cases WHERE person_mark = @mark AND id <> @id ORDER BY created_at DESC LIMIT 100");
+        command.Parameters.AddWithValue("mark", mark);
+        command.Parameters.AddWithValue("id", c.Id);
+        var cases = new List<CaseView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cases.Add(codec.Deserialize(reader.GetString(0)));
+        }
+
+        return cases;
     }
 
     /// <summary>The cases with a follow-up due by <paramref name="now"/> and not raised yet, longest due first.</summary>

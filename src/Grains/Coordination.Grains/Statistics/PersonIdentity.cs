@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Coordination.Grains.Statistics;
@@ -44,6 +45,24 @@ public static class PersonIdentity
 
         var name = folded.ToString().Trim();
         return name.Length == 0 ? null : $"{citizenship}|{name}|{birthYear.Value.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>
+    /// What a case's row is looked up by to find the person's other cases: a hash of <see cref="NameKey"/>
+    /// (equal names give equal marks; the row holds the name in clear anyway). Null without a name.
+    /// </summary>
+    public static string? NameMark(string citizenship, string? fullName, int? birthYear) =>
+        NameKey(citizenship, fullName, birthYear) is { } key ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) : null;
+
+    /// <summary>The marks of a case's person, as <see cref="Persons"/> compares them.</summary>
+    public static PersonMarks MarksOf(string citizenship, string? fullName, int? birthYear, string? passportNumber) =>
+        new(PassportKey(citizenship, passportNumber), NameKey(citizenship, fullName, birthYear));
+
+    /// <summary>Which of <paramref name="others"/> are the same person as <paramref name="one"/>, by <see cref="Persons"/>' rule.</summary>
+    public static IReadOnlyList<int> SamePersonAs(PersonMarks one, IReadOnlyList<PersonMarks> others)
+    {
+        var group = Persons([one, .. others]).Single(g => g.Contains(0));
+        return group.Where(i => i > 0).Select(i => i - 1).Order().ToList();
     }
 
     /// <summary>Groups case indexes into persons; each group is one person.</summary>

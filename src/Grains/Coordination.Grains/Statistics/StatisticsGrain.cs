@@ -18,7 +18,7 @@ namespace Coordination.Grains.Statistics;
 /// say where each stood at the period's end (its last Closed, Withdrawn or Reopened event before then);
 /// reopened counts every case of the country reopened during the period, whenever first flagged.
 /// Persons are those cases' distinct persons (<see cref="PersonIdentity"/>): a minor if flagged as a
-/// minor in any of them, sex as in the latest.</item>
+/// minor in any of them, sex as in the latest; with more than one case: more than one of those cases.</item>
 /// <item>Funnel: distinct cases with the stage's event inside the period, whenever flagged:
 /// flagged = Flagged, referred = Referred, returned = Arrived, received = ReceivedByAgency,
 /// sheltered = Sheltered, reintegrated = ReintegrationStarted.</item>
@@ -68,6 +68,7 @@ public sealed class StatisticsGrain(
             ("persons.male", persons.Count(p => SexOf(p) == nameof(Sex.M))),
         ]);
         var minors = cells.Parts(persons.Count, [("persons.minors", persons.Count(p => p.Any(c => c.Minor)))]);
+        var repeated = cells.Parts(persons.Count, [("persons.withMoreThanOneCase", persons.Count(p => p.Count > 1))]);
         var byOutcome = cells.Parts(cohort.Count,
         [
             ("cases.open", cohort.Count(c => c.LastEnding is null or CaseEventType.Reopened)),
@@ -77,7 +78,8 @@ public sealed class StatisticsGrain(
         var statistics = new CaseStatistics(
             query.Country,
             query.Period,
-            new PersonCounts(cells.Cell("persons.total", persons.Count), minors["persons.minors"], bySex["persons.female"], bySex["persons.male"]),
+            new PersonCounts(cells.Cell("persons.total", persons.Count), minors["persons.minors"], bySex["persons.female"], bySex["persons.male"],
+                repeated["persons.withMoreThanOneCase"]),
             new CaseCounts(
                 cells.Cell("cases.total", cohort.Count), byOutcome["cases.open"], byOutcome["cases.closed"], byOutcome["cases.withdrawn"],
                 cells.Cell("cases.reopened", stages[CaseEventType.Reopened])),

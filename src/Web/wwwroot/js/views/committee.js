@@ -135,7 +135,8 @@ function statistics(stats) {
     h('div', { class: 'stats-split' },
       table('committee.stats.persons', [t('committee.stats.measure'), t('committee.stats.count')], [
         [t('committee.stats.total'), count(p.total)], [t('committee.stats.minors'), count(p.minors)],
-        [t('committee.stats.female'), count(p.female)], [t('committee.stats.male'), count(p.male)]], 'stats-persons'),
+        [t('committee.stats.female'), count(p.female)], [t('committee.stats.male'), count(p.male)],
+        [t('committee.stats.withMoreThanOneCase'), count(p.withMoreThanOneCase)]], 'stats-persons'),
       table('committee.stats.cases', [t('committee.stats.measure'), t('committee.stats.count')], [
         [t('committee.stats.total'), count(c.total)], [t('committee.stats.open'), count(c.open)], [t('committee.stats.closed'), count(c.closed)],
         [t('committee.stats.withdrawn'), count(c.withdrawn)], [t('committee.stats.reopened'), count(c.reopened)]], 'stats-cases')),

@@ -59,6 +59,10 @@ export function summarize(item, ctx) {
       return `${e('FeedItemType', item.type)}: ${agencyName(ctx, d.toAgencyId)} — ${d.reason ?? ''}`;
     case 'CaseUpdated':
       return `${e('CaseEventType', d.event)} → ${e('CaseStatus', d.status)} (${agencyName(ctx, d.byAgencyId)})`;
+    case 'FollowUpDue':
+      return t('followUp.item', { n: d.followUp, at: dateTime(d.dueAt, ctx.timeZone) });
+    case 'PossibleReTrafficking':
+      return t('retrafficking.summary', { earlier: d.earlierCaseId, new: d.newCaseId });
     case 'AckOverdue':
       return `${e('FeedItemType', d.itemType)}: ${t('feed.overdue')} (${agencyName(ctx, d.recipientAgencyId)})`;
     default:
@@ -99,6 +103,26 @@ export function caseLink(caseId) {
   return caseId ? h('a', { href: caseHref(caseId), class: 'case-link', dataset: { focusKey: `case-${caseId}` } }, caseId) : null;
 }
 
+// Whether the agency may see a case: a re-trafficking alert links the new case only for an agency
+// involved in it (its timeline answers 404 to any other). A case seen stays linked for the session;
+// one not seen is asked again at the next render, as the agency may have been referred it since.
+const visibleCases = new Map();
+window.addEventListener('session', () => visibleCases.clear());
+
+function linkIfVisible(caseId) {
+  const holder = h('span', { class: 'new-case', dataset: { caseId } });
+  if (!visibleCases.has(caseId)) {
+    visibleCases.set(caseId, get(`/api/cases/${encodeURIComponent(caseId)}/timeline`).then(() => true, () => false));
+  }
+  visibleCases.get(caseId).then((visible) => {
+    if (!visible) {
+      visibleCases.delete(caseId);
+    }
+    holder.replaceChildren(visible ? caseLink(caseId) : h('span', { class: 'hint' }, t('retrafficking.notVisible', { id: caseId })));
+  });
+  return holder;
+}
+
 export function itemCard(item, ctx, { actions = null, extraClass = '' } = {}) {
   const classes = ['card', 'feed-item', extraClass];
   if (isOverdue(item)) {
@@ -113,6 +137,7 @@ export function itemCard(item, ctx, { actions = null, extraClass = '' } = {}) {
       urgencyBadge(item.urgency),
       caseLink(item.caseId)),
     h('p', { class: 'summary' }, summarize(item, ctx)),
+    item.type === 'PossibleReTrafficking' && item.data?.newCaseId ? h('p', {}, linkIfVisible(item.data.newCaseId)) : null,
     h('p', { class: 'meta' }, dateTime(item.occurredAt, ctx.timeZone)),
     actions,
     ackControls(item, ctx));
