@@ -22,9 +22,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         Assert.Equal(shelter, await FlagAsync(consul, region));
 
         await using var admin = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
-        await admin.Input("username").FillAsync("admin");
-        await admin.Input("password").FillAsync(fixture.System.AdminPassword);
-        await admin.Input("password").PressAsync("Enter");
+        await admin.SignInAsAdministratorAsync(fixture.System.AdminPassword);
         await Expect(admin.Page.Locator("h1.view-title")).ToHaveTextAsync("Administration");
 
         // The filter narrows the table to this test's region.
@@ -65,9 +63,7 @@ public sealed class AdminPageTests(BrowserFixture fixture)
         var id = field.Id("karakol-ngo");
 
         await using var admin = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
-        await admin.Input("username").FillAsync("admin");
-        await admin.Input("password").FillAsync(fixture.System.AdminPassword);
-        await admin.Input("password").PressAsync("Enter");
+        await admin.SignInAsAdministratorAsync(fixture.System.AdminPassword);
         await admin.Page.Locator("#agency-create").ClickAsync();
         await admin.Input("id").FillAsync(id);
         await admin.Input("kind").SelectOptionAsync("Ngo");

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { t, e, enumValues, country } from '../i18n.js';
 import { get, post, request } from '../api.js';
-import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { section } from './common.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
@@ -109,11 +109,7 @@ function agencyForm(agency, onSaved, onCancel) {
       if (creating) {
         retryKey.settle(payload, key, error);
       }
-      if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
+      showProblem(form, error);
     }
   });
   return form;
