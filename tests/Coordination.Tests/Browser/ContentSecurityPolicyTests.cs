@@ -50,8 +50,16 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
         await Expect(report.Locator("h1")).ToContainTextAsync("Monitoring report");
         Assert.Equal("collapse", await report.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('table')).borderCollapse"));
 
+        // The administration page: its table, the confirmation of a routing change and the agency form.
+        await using var administrator = await OpenWatchedAsync(field, violations);
+        await administrator.SignInAsAdministratorAsync(fixture.System.AdminPassword);
+        await administrator.Page.Locator($"#admin-agencies tr[data-agency-id='{ngo}'] [data-action=deactivate]").ClickAsync();
+        await Expect(administrator.Page.Locator("#agency-confirmation")).ToBeVisibleAsync();
+        await administrator.Page.Locator("#agency-create").ClickAsync();
+        await Expect(administrator.Page.Locator("#agency-form")).ToBeVisibleAsync();
+
         string[] reported = [];
-        foreach (var page in new[] { consul.Page, worker.Page, secretary.Page })
+        foreach (var page in new[] { consul.Page, worker.Page, secretary.Page, administrator.Page })
         {
             reported = [.. reported, .. await page.EvaluateAsync<string[]>("() => window.__cspViolations")];
         }

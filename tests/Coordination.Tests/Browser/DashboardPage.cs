@@ -50,6 +50,15 @@ public sealed class DashboardPage : IAsyncDisposable
         await Expect(Page.Locator("#connection")).ToHaveAttributeAsync("data-state", "connected");
     }
 
+    /// <summary>Signs in the bootstrap administrator, whose account belongs to no agency: no live feed to wait for, the administration page instead.</summary>
+    public async Task SignInAsAdministratorAsync(string password)
+    {
+        await Input("username").FillAsync("admin");
+        await Input("password").FillAsync(password);
+        await Input("password").PressAsync("Enter");
+        await Expect(Page.Locator("#admin-agencies")).ToBeVisibleAsync();
+    }
+
     public async Task SignOutAsync()
     {
         await Page.Locator("#sign-out").ClickAsync();

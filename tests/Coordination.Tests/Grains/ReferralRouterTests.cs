@@ -289,4 +289,17 @@ public sealed class ReferralRouterTests
 
         Assert.Null(ReferralRouter.Reroute(c, region == "Sughd" ? [AdultShelterSughd] : agencies, SampleCases.Later));
     }
+
+    [Fact]
+    public void A_deactivated_agency_is_not_chosen_for_new_referrals_but_still_meets_arrivals_of_cases_it_holds()
+    {
+        var closed = AdultShelterSughd with { Airports = ["LBD"], DeactivatedAt = DateTimeOffset.UnixEpoch };
+        var other = Receiver("other-ngo-sughd", "TJ", ["Sughd"], [AgencyService.Shelter], airports: ["LBD"]);
+
+        Assert.Null(Route("TJ", "Sughd", minor: false, [Need.Shelter], [closed]));
+        Assert.Equal(other.Id, Route("TJ", "Sughd", minor: false, [Need.Shelter], [closed, other]));
+
+        Assert.Equal(closed.Id, ReferralRouter.PickupAgency("TJ", "Sughd", "LBD", [closed, other], [Referral("r1", closed.Id, ReferralStatus.Accepted)])?.Id);
+        Assert.Equal(other.Id, ReferralRouter.PickupAgency("TJ", "Sughd", "LBD", [closed, other], [])?.Id);
+    }
 }

@@ -169,6 +169,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
     /// <summary>A valid correction of a version the case is not at: refused with 409 by whoever may correct, so it changes nothing.</summary>
     private static readonly object StaleCorrection = new { homeRegion = "Talas", reason = "probe", expectedVersion = 999_999 };
 
+    /// <summary>A valid edit of an agency, sent to an id no agency has: 404 for the administrator, so it changes nothing.</summary>
+    private static readonly object ValidAgencyEdit = new { name = "Probe", timeZone = "Asia/Bishkek" };
+
     /// <summary>A valid follow-up outcome for a case whose reintegration has not started: refused with 409 by whoever may record it.</summary>
     private static readonly object FollowUp = new { outcome = "Stable" };
 
@@ -291,6 +294,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["GET /api/me"] = (_, c) => c.GetAsync("/api/me"),
         ["GET /api/agencies"] = (_, c) => c.GetAsync("/api/agencies"),
         ["POST /api/agencies"] = (_, c) => c.PostRawAsync("/api/agencies", "{}"),
+        ["PUT /api/agencies/{id}"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/agencies/no-such-agency", ValidAgencyEdit),
+        ["POST /api/agencies/{id}/deactivate"] = (_, c) => c.PostAsync("/api/agencies/no-such-agency/deactivate", null),
+        ["POST /api/agencies/{id}/activate"] = (_, c) => c.PostAsync("/api/agencies/no-such-agency/activate", null),
         ["POST /api/users"] = (_, c) => c.PostRawAsync("/api/users", "{}"),
         ["POST /api/users/{username}/disable"] = (_, c) => c.PostAsync("/api/users/nobody-at-all/disable", null),
         ["POST /api/users/{username}/enable"] = (_, c) => c.PostAsync("/api/users/nobody-at-all/enable", null),

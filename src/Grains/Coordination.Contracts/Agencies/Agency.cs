@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Coordination.Contracts.Common;
 
 namespace Coordination.Contracts.Agencies;
 
@@ -29,6 +30,8 @@ public enum AgencyService
 /// <summary>
 /// An organisation taking part: a consular post abroad, a receiving NGO or shelter, a committee.
 /// <see cref="Country"/> is the state it belongs to; <see cref="HostCountry"/> where a post sits abroad.
+/// <see cref="DeactivatedAt"/> is set while it is out of automatic routing (e.g. a shelter that closed);
+/// null, as in every agency stored before it existed, means active.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Agency")]
 public sealed record Agency(
@@ -41,8 +44,11 @@ public sealed record Agency(
     [property: Id(6)] string TimeZone,
     [property: Id(7)] IReadOnlyList<string> ServesRegions,
     [property: Id(8)] IReadOnlyList<string> Airports,
-    [property: Id(9)] IReadOnlyList<AgencyService> Services)
+    [property: Id(9)] IReadOnlyList<AgencyService> Services,
+    [property: Id(10)] DateTimeOffset? DeactivatedAt = null)
 {
+    public bool Active => DeactivatedAt is null;
+
     /// <summary>Agencies that receive and assist returning persons at home.</summary>
     [JsonIgnore]
     public bool IsReceiving => Kind is AgencyKind.Ngo or AgencyKind.Shelter or AgencyKind.InternationalOrganization;
@@ -51,12 +57,31 @@ public sealed record Agency(
         ServesRegions.Count == 0 || ServesRegions.Any(r => string.Equals(r, homeRegion, StringComparison.OrdinalIgnoreCase));
 }
 
+/// <summary>The fields of an agency an administrator may change after creating it.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.AgencyEdit")]
+public sealed record AgencyEdit(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? City,
+    [property: Id(3)] string TimeZone,
+    [property: Id(4)] IReadOnlyList<string> ServesRegions,
+    [property: Id(5)] IReadOnlyList<string> Airports,
+    [property: Id(6)] IReadOnlyList<AgencyService> Services);
+
 /// <summary>The registry of agencies, one per deployment (key 0).</summary>
 [Alias("Coordination.IAgencyDirectoryGrain")]
 public interface IAgencyDirectoryGrain : IGrainWithIntegerKey
 {
     [Alias("Create")]
     Task<Agency> Create(Agency agency);
+
+    /// <summary>Replaces what an administrator may edit; id, kind, country and activity stay. Null when no such agency.</summary>
+    [Alias("Update")]
+    Task<Agency?> Update(AgencyEdit edit, Actor actor);
+
+    /// <summary>Takes the agency out of automatic routing or back in. Null when no such agency.</summary>
+    [Alias("SetActive")]
+    Task<Agency?> SetActive(string agencyId, bool active, Actor actor);
 
     [Alias("Get"), ReadOnly]
     Task<Agency?> Get(string agencyId);

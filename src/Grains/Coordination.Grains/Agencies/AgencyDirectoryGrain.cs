@@ -1,9 +1,10 @@
-using System.Text.Json;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
+using Coordination.Grains.Audit;
+using Coordination.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Coordination.Grains.Agencies;
 
@@ -11,7 +12,10 @@ namespace Coordination.Grains.Agencies;
 /// The registry of agencies: loaded from the <c>agencies</c> table by the first call of each
 /// activation and kept in memory, because referral routing reads it on every flag.
 /// </summary>
-public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDirectoryGrain> logger) : Grain, IAgencyDirectoryGrain, IIncomingGrainCallFilter
+public sealed class AgencyDirectoryGrain(
+    NpgsqlDataSource db,
+    [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
+    ILogger<AgencyDirectoryGrain> logger) : Grain, IAgencyDirectoryGrain, IIncomingGrainCallFilter
 {
     private readonly Dictionary<string, Agency> _agencies = new(StringComparer.Ordinal);
     private bool _loaded;
@@ -28,35 +32,82 @@ public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDire
     {
         if (!_loaded)
         {
-            await using var command = db.CreateCommand("SELECT data FROM agencies ORDER BY id");
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            foreach (var agency in await AgencyStore.LoadAsync(db))
             {
-                var agency = JsonSerializer.Deserialize<Agency>(reader.GetString(0), CoordinationJson.Options)!;
                 _agencies[agency.Id] = agency;
             }
 
             _loaded = true;
         }
 
-        await context.Invoke();
+        try
+        {
+            await context.Invoke();
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            // The change may or may not be stored: read the table again rather than guess.
+            _agencies.Clear();
+            _sorted = null;
+            _loaded = false;
+            throw;
+        }
     }
 
     public async Task<Agency> Create(Agency agency)
     {
-        await using var command = db.CreateCommand(
-            "INSERT INTO agencies (id, data) VALUES (@id, @data) ON CONFLICT (id) DO NOTHING");
-        command.Parameters.AddWithValue("id", agency.Id);
-        command.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(agency, CoordinationJson.Options));
-        if (await command.ExecuteNonQueryAsync() == 0)
+        if (!await AgencyStore.InsertAsync(db, agency))
         {
             throw DomainException.Conflict($"An agency with id '{agency.Id}' already exists.");
         }
 
-        _agencies[agency.Id] = agency;
-        _sorted = null;
+        Remember(agency);
         logger.LogInformation("Agency {AgencyId} ({Kind}, {Country}) registered", agency.Id, agency.Kind, agency.Country);
         return agency;
+    }
+
+    public async Task<Agency?> Update(AgencyEdit edit, Actor actor)
+    {
+        if (_agencies.GetValueOrDefault(edit.Id) is not { } current)
+        {
+            return null;
+        }
+
+        var edited = current with
+        {
+            Name = edit.Name, City = edit.City, TimeZone = edit.TimeZone,
+            ServesRegions = edit.ServesRegions, Airports = edit.Airports, Services = edit.Services,
+        };
+        var fields = ChangedFields(current, edited);
+        if (fields.Length == 0)
+        {
+            return current;
+        }
+
+        await AgencyStore.UpdateAsync(db, edited, NewAuditEntry.By(actor, [], "agency.update", fields, edited.Id));
+        Remember(edited);
+        logger.LogInformation("Agency {AgencyId} edited by {Username}: {Fields}", edited.Id, actor.Username, fields);
+        return edited;
+    }
+
+    public async Task<Agency?> SetActive(string agencyId, bool active, Actor actor)
+    {
+        if (_agencies.GetValueOrDefault(agencyId) is not { } current)
+        {
+            return null;
+        }
+
+        if (current.Active == active)
+        {
+            return current;
+        }
+
+        var changed = current with { DeactivatedAt = active ? null : clock.GetUtcNow() };
+        var action = active ? "agency.activate" : "agency.deactivate";
+        await AgencyStore.UpdateAsync(db, changed, NewAuditEntry.By(actor, [], action, ["active"], agencyId));
+        Remember(changed);
+        logger.LogInformation("Agency {AgencyId} {Action} by {Username}", agencyId, action, actor.Username);
+        return changed;
     }
 
     public Task<Agency?> Get(string agencyId) =>
@@ -64,4 +115,22 @@ public sealed class AgencyDirectoryGrain(NpgsqlDataSource db, ILogger<AgencyDire
 
     public Task<IReadOnlyList<Agency>> List() =>
         Task.FromResult(_sorted ??= _agencies.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList());
+
+    private void Remember(Agency agency)
+    {
+        _agencies[agency.Id] = agency;
+        _sorted = null;
+    }
+
+    /// <summary>The wire names of the edited fields whose value changed, for the audit log.</summary>
+    private static string[] ChangedFields(Agency before, Agency after) =>
+        new (string Field, bool Changed)[]
+        {
+            ("name", before.Name != after.Name),
+            ("city", before.City != after.City),
+            ("timeZone", before.TimeZone != after.TimeZone),
+            ("servesRegions", !before.ServesRegions.SequenceEqual(after.ServesRegions)),
+            ("airports", !before.Airports.SequenceEqual(after.Airports)),
+            ("services", !before.Services.SequenceEqual(after.Services)),
+        }.Where(f => f.Changed).Select(f => f.Field).ToArray();
 }

@@ -16,7 +16,7 @@ public sealed record Routing(CaseView Case, Referral? Referral, string? NoMatchR
 }
 
 /// <summary>
-/// Chooses the receiving agency for a case. Hard rules: an agency of the person's citizenship that
+/// Chooses the receiving agency for a case. Hard rules: an active agency of the person's citizenship that
 /// receives people, serves the home region, has not already declined, and — for a minor — offers
 /// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter). Among those, the one
 /// that covers most of the needed services wins, then one that names the region explicitly over a
@@ -59,6 +59,7 @@ public static class ReferralRouter
     {
         var best = agencies
             .Where(a => a.IsReceiving
+                && a.Active
                 && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
                 && a.Serves(homeRegion)
                 && !excluded.Contains(a.Id)
@@ -152,7 +153,8 @@ public static class ReferralRouter
 
     /// <summary>
     /// The agency that meets arrivals at an airport: one already helping the case first, then one
-    /// that names the person's home region, then a country-wide one, then any other.
+    /// that names the person's home region, then a country-wide one, then any other. A deactivated
+    /// agency meets only the arrivals of cases it still holds an open referral of.
     /// </summary>
     public static Agency? PickupAgency(string citizenship, string homeRegion, string arrivalAirport, IEnumerable<Agency> agencies, IReadOnlyList<Referral> referrals)
     {
@@ -171,6 +173,7 @@ public static class ReferralRouter
             .Where(a => a.IsReceiving
                 && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
                 && a.Airports.Contains(arrivalAirport, StringComparer.OrdinalIgnoreCase)
+                && (a.Active || Rank(a) < 2)
                 && !referrals.Any(r => r.ToAgencyId == a.Id && r.Status == ReferralStatus.Declined))
             .OrderBy(Rank)
             .ThenBy(a => a.ServesRegions.Count > 0 && a.Serves(homeRegion) ? 0 : a.ServesRegions.Count == 0 ? 1 : 2)

@@ -1,5 +1,5 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/case/{id}).
+// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/admin, #/case/{id}).
 
 import { h } from './dom.js';
 import { t, e, setLanguage, language } from './i18n.js';
@@ -12,12 +12,15 @@ import { mountConsular } from './views/consular.js';
 import { mountNgo } from './views/ngo.js';
 import { mountCommittee } from './views/committee.js';
 import { mountCase } from './views/caseDetail.js';
+import { mountAdmin } from './views/admin.js';
 
-// Which dashboards a role opens. The committee board plugs in here when its API exists.
+// Which dashboards a role opens. Administration is the one place for an account of no agency
+// (the bootstrap admin): every other view works on the agency's own feed.
 const Views = {
   consular: { roles: ['ConsularOfficer'], label: 'view.consular', mount: mountConsular },
   ngo: { roles: ['NgoCaseworker'], label: 'view.ngo', mount: mountNgo },
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
+  admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
 
 const DeadlineCheckMs = 30_000;
@@ -37,10 +40,8 @@ let connectionState = 'offline';
 let audio = null;
 
 function availableViews(me) {
-  if (!me.agency) {
-    return [];
-  }
-  return Object.keys(Views).filter((name) => Views[name].roles.some((role) => me.roles.includes(role)));
+  return Object.keys(Views).filter((name) =>
+    (me.agency || Views[name].withoutAgency) && Views[name].roles.some((role) => me.roles.includes(role)));
 }
 
 function showConnection(state) {

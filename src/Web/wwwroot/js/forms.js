@@ -142,6 +142,15 @@ export function problemMessage(error) {
   }
 }
 
+/** Shows a failed request on its form: a 400's field errors beside the fields, anything else in the summary. */
+export function showProblem(form, error) {
+  if (error.status === 400 && Object.keys(error.errors).length) {
+    showErrors(form, error.errors);
+  } else {
+    showErrors(form, {}, problemMessage(error));
+  }
+}
+
 /** Field-level validation helpers: each returns a message or null. */
 export const check = {
   required: (value) => (value === null || value === undefined || String(value).trim() === '' ? t('error.required') : null),

@@ -3,7 +3,7 @@
 import { h } from '../dom.js';
 import { t, e, enumValues } from '../i18n.js';
 import { post } from '../api.js';
-import { field, choiceGroup, textInput, select, formSummary, showErrors, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, check, collect } from '../forms.js';
 import { renderKeyed, section, itemCard, agencyName, caseHref, followFeed } from './common.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
@@ -147,11 +147,7 @@ function flagForm(ctx, onFlagged) {
     } catch (error) {
       button.disabled = false;
       retryKey.settle(payload, key, error);
-      if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
+      showProblem(form, error);
     }
   });
   return form;
