@@ -17,7 +17,7 @@ namespace Coordination.Grains.Cases;
 /// (<see cref="ReferralRouter"/>), and commits together with its timeline events and the feed items
 /// it causes (<see cref="CaseAlerts"/>, <see cref="StoredCase"/>).
 /// </summary>
-public sealed class CaseGrain(
+public sealed partial class CaseGrain(
     NpgsqlDataSource db,
     CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
@@ -159,45 +159,6 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
-    public async Task<CaseView> Correct(CaseCorrection correction, int? expectedVersion, Actor actor)
-    {
-        var current = Require(CaseAction.Correct, actor);
-        CaseViews.RefuseIdentifying(current, actor, "reason", correction.Reason);
-        CaseViews.RefuseIdentifying(current, actor, "homeRegion", correction.HomeRegion);
-        if (expectedVersion is { } expected && expected != current.Version)
-        {
-            throw DomainException.Conflict($"Case {CaseId} is at version {current.Version}, not {expected}.");
-        }
-
-        var now = clock.GetUtcNow();
-        var (next, fields) = CaseLifecycle.Corrected(current, correction, now);
-        if (fields.Count == 0)
-        {
-            return CaseViews.ForCommand(current);
-        }
-
-        var events = Events(CaseEventType.Corrected, actor, now, correction.Reason, fields: fields);
-        var feed = new List<NewFeedItem>();
-        var settled = new List<FeedSettlement>();
-        var alerted = new List<string> { actor.AgencyId };
-        if (ReferralRouter.Reroute(next, await Directory.List(), now) is { } reroute)
-        {
-            var (routing, rerouted) = reroute;
-            next = routing.Case;
-            events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, routing.Event, now, actor.AgencyId, "system", routing.Note));
-            feed.Add(CaseAlerts.Routed(routing));
-            settled.Add(CaseAlerts.SettlesReferral(CaseId, rerouted.Id, rerouted.ToAgencyId, actor.Username));
-            alerted.Add(routing.Referral!.ToAgencyId);
-            logger.LogInformation("Case {CaseId} re-routed from {FromAgencyId} to {AgencyId} after a correction", CaseId, rerouted.ToAgencyId, routing.Referral.ToAgencyId);
-        }
-
-        feed.AddRange(CaseAlerts.UpdatesFor(next, events[0], exclude: alerted));
-        // The audit names the corrected fields and keeps the reason; neither the log nor the audit keeps a value.
-        await SaveAsync(next, events, feed, now, settled, new CaseAudit(actor, "case.correct", [.. fields], correction.Reason));
-        logger.LogInformation("Case {CaseId} corrected by {AgencyId}: {Fields}", CaseId, actor.AgencyId, fields);
-        return CaseViews.ForCommand(_stored.Case!);
-    }
-
     public async Task<CaseView> BookTravel(Travel travel, Actor actor)
     {
         var current = Require(CaseAction.BookTravel, actor);
@@ -262,59 +223,6 @@ public sealed class CaseGrain(
         return CaseViews.ForCommand(_stored.Case!);
     }
 
-    public async Task<CaseView> RecordFollowUp(int number, FollowUpOutcome outcome, string? note, Actor actor)
-    {
-        var current = Require(CaseAction.RecordFollowUp, actor);
-        CaseViews.RefuseIdentifying(current, actor, "note", note);
-
-        var now = clock.GetUtcNow();
-        var (next, recorded) = CaseFollowUps.Recorded(current, number, outcome, note, actor.Username, now);
-        var events = Events(CaseEventType.FollowUpRecorded, actor, now, note, followUp: number, outcome: outcome);
-        var feed = CaseAlerts.UpdatesFor(next, events[0], exclude: [actor.AgencyId]).ToList();
-        var audit = new CaseAudit(actor, "case.followup", ["followUp"], $"follow-up {number}: {outcome}");
-        await SaveAsync(next, events, feed, now, [CaseAlerts.SettlesFollowUp(CaseId, recorded, actor.Username)], audit);
-        logger.LogInformation("Case {CaseId}: follow-up {FollowUp} recorded by {AgencyId}: {Outcome}", CaseId, number, actor.AgencyId, outcome);
-        return CaseViews.ForCommand(_stored.Case!);
-    }
-
-    public async Task<int> RaiseDueFollowUps()
-    {
-        if (_stored.Case is not { } current)
-        {
-            return 0;
-        }
-
-        var now = clock.GetUtcNow();
-        var (next, raised) = CaseFollowUps.TakeDue(current, now);
-        if (raised.Count == 0)
-        {
-            return 0;
-        }
-
-        var events = raised
-            .Select((f, i) => new CaseEvent(_stored.LastEventSeq + i + 1, CaseEventType.FollowUpDue, now, f.AgencyId, "system", null, FollowUp: f.Number))
-            .ToList();
-        await SaveAsync(next, events, raised.Select(f => CaseAlerts.FollowUpDue(next, f)).ToList(), now);
-        logger.LogInformation("Case {CaseId}: follow-ups {FollowUps} fell due", CaseId, raised.Select(f => f.Number));
-        return raised.Count;
-    }
-
-    public async Task<CaseView> ErasePersonalData(string reason, Actor admin)
-    {
-        var current = _stored.Case ?? throw DomainException.NotFound($"Case {CaseId}");
-        if (current.PersonalDataErasedAt is not null)
-        {
-            return CaseViews.ForCommand(current);
-        }
-
-        var now = clock.GetUtcNow();
-        var next = CaseLifecycle.Erased(current, now);
-        var audit = new CaseAudit(admin, "case.erase", CaseViews.IdentifyingFields, reason);
-        await SaveAsync(next, Events(CaseEventType.PersonalDataErased, admin, now, null), [], now, audit: audit);
-        logger.LogInformation("Personal data of case {CaseId} erased by {Username}", CaseId, admin.Username);
-        return CaseViews.ForCommand(_stored.Case!);
-    }
-
     /// <summary>The case, when the caller's agency may do <paramref name="action"/> to it: 404 when it is not involved, 403 when its relation does not allow it.</summary>
     private CaseView Require(CaseAction action, Actor actor)
     {
@@ -328,14 +236,6 @@ public sealed class CaseGrain(
         CaseEventType type, Actor actor, DateTimeOffset now, string? note, ClosureReason? reason = null, IReadOnlyList<string>? fields = null,
         int? followUp = null, FollowUpOutcome? outcome = null) =>
         [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason, fields, followUp, outcome)];
-
-    /// <summary>When the follow-ups of a reintegration started now by <paramref name="agencyId"/> fall due, in that agency's time zone.</summary>
-    private async Task<IReadOnlyList<DateTimeOffset>> FollowUpTimesAsync(string agencyId, DateTimeOffset now)
-    {
-        var agency = await Directory.Get(agencyId) ?? throw DomainException.NotFound($"Agency {agencyId}");
-        var options = followUpOptions.Value;
-        return CaseFollowUps.DueTimes(now, TimeZoneInfo.FindSystemTimeZoneById(agency.TimeZone), options.Months(), options.At);
-    }
 
     /// <summary>Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events and feed.</summary>
     private async Task<CaseView> RouteAsync(

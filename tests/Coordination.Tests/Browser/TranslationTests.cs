@@ -1,0 +1,41 @@
+using Coordination.Tests.Infrastructure;
+
+namespace Coordination.Tests.Browser;
+
+/// <summary>
+/// Every language the dashboards offer has every label, message and enum name English has, and
+/// nothing English lacks: a missing key would show its key, not a text, to a user of that language.
+/// </summary>
+[Collection("browser")]
+public sealed class TranslationTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task Every_language_file_has_exactly_the_keys_of_the_english_one_and_no_empty_text()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        var problems = await page.Page.EvaluateAsync<string[]>("""
+            async () => {
+              const { languages } = await import('/js/i18n.js');
+              const keys = (table, prefix = '') => Object.entries(table).flatMap(([key, value]) =>
+                value !== null && typeof value === 'object' ? keys(value, `${prefix}${key}.`) : [[`${prefix}${key}`, value]]);
+              const load = async (lang) => {
+                const table = await import(`/js/lang/${lang}.js`);
+                return new Map([...keys(table.messages, 'messages.'), ...keys(table.enums, 'enums.')]);
+              };
+              const english = await load('en');
+              const problems = languages.length < 2 ? ['fewer than two languages'] : [];
+              for (const lang of languages) {
+                const table = await load(lang);
+                for (const key of english.keys()) if (!table.has(key)) problems.push(`${lang}: missing ${key}`);
+                for (const [key, text] of table) {
+                  if (!english.has(key)) problems.push(`${lang}: ${key} is not in English`);
+                  else if (typeof text !== 'string' || text.trim() === '') problems.push(`${lang}: ${key} is empty`);
+                }
+              }
+              return problems;
+            }
+            """);
+        Assert.Empty(problems);
+    }
+}
