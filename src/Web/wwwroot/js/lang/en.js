@@ -34,7 +34,7 @@ export const messages = {
   'view.ngo': 'Receiving agency',
   'view.committee': 'Committee',
   'view.none': 'No dashboard',
-  'view.none.text': 'This account has no agency dashboard. Agencies and users are managed through the API.',
+  'view.none.text': 'This account has no agency dashboard. Administrators manage agencies on the administration page; users are still managed through the API.',
   'committee.title': 'Committee dashboard',
   'committee.plan.title': 'Action plan',
   'committee.plan.empty': 'The action plan has no tasks yet.',
