@@ -40,6 +40,7 @@ public static class WebHostExtensions
             });
             client.UseConnectionRetryFilter(new ConnectRetry(orleans.ConnectTimeout).ShouldRetry);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = orleans.GatewayListRefreshPeriod);
             client.AddActivityPropagation();
             client.AddOutgoingGrainCallFilter<RequestBudget>();
         });

@@ -31,6 +31,14 @@ public sealed class WebHostOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// How often this host reads the silos' gateways from the membership table (Orleans' own default
+    /// is a minute): until it does, a silo declared dead is still a gateway here, and requests whose
+    /// grains hash to it wait on it; a silo that joined is not used.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class RequestLimitOptions
