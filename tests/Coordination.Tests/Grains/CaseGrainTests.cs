@@ -275,7 +275,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         // the row's primary key stands between a second flag and the existing case.
         await s.Case(flagged.Id).Cast<IGrainManagementExtension>().DeactivateOnIdle();
         var refused = await Scenario.Refused(() =>
-            s.Case(flagged.Id).Flag(s.NewCase("KG", s.Region("Osh"), [Need.Shelter], urgency: Urgency.Critical), Scenario.Staff(post), null, null));
+            s.Case(flagged.Id).Flag(s.NewCase("KG", s.Region("Osh"), [Need.Shelter], urgency: Urgency.Critical), Scenario.Staff(post), null, null, []));
 
         Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
         var after = await s.Case(flagged.Id).Get(Scenario.Staff(post));

@@ -231,3 +231,11 @@ public sealed record CaseListQuery(
 /// <summary>Result of a flag: the case, and whether this call created it (false on an idempotent replay).</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.FlagResult")]
 public sealed record FlagResult([property: Id(0)] CaseView Case, [property: Id(1)] bool Created);
+
+/// <summary>
+/// An earlier case of a person being flagged again, as the re-trafficking signal needs it: its id and
+/// the agencies that assisted the person in it. No personal data: the intake finds these, and the new
+/// case's grain alerts those agencies.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.EarlierCase")]
+public sealed record EarlierCase([property: Id(0)] string CaseId, [property: Id(1)] IReadOnlyList<string> AssistedBy);

@@ -6,9 +6,13 @@ namespace Coordination.Contracts.Cases;
 [Alias("Coordination.ICaseGrain")]
 public interface ICaseGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the case; with an idempotency key, a replay returns the case created first.</summary>
+    /// <summary>
+    /// Creates the case; with an idempotency key, a replay returns the case created first.
+    /// <paramref name="earlier"/>: the person's earlier cases whose agencies the re-trafficking signal
+    /// alerts, as the intake found them in the read that drew the case's number.
+    /// </summary>
     [Alias("Flag")]
-    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash);
+    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash, IReadOnlyList<EarlierCase> earlier);
 
     /// <summary>The case as <paramref name="viewer"/>'s agency may see it, or null when it is not involved.</summary>
     [Alias("Get")]

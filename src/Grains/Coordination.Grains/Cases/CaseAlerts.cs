@@ -136,16 +136,16 @@ public static class CaseAlerts
     /// nothing else, not even the new case's country or urgency. Caused by no agency, so that its
     /// escalation goes to the recipient alone and the new case's agencies never hear of the earlier one.
     /// </summary>
-    public static NewFeedItem PossibleReTrafficking(CaseView flagged, CaseView earlier, string agencyId)
+    public static NewFeedItem PossibleReTrafficking(CaseView flagged, string earlierCaseId, string agencyId)
     {
         var data = new Dictionary<string, string>
         {
-            ["caseId"] = earlier.Id,
-            ["earlierCaseId"] = earlier.Id,
+            ["caseId"] = earlierCaseId,
+            ["earlierCaseId"] = earlierCaseId,
             ["newCaseId"] = flagged.Id,
         };
-        return new NewFeedItem(agencyId, $"possible-retrafficking:{flagged.Id}:{earlier.Id}", FeedItemType.PossibleReTrafficking, FeedItemKind.Alert,
-            earlier.Id, null, null, $"Possible re-trafficking: the person your agency assisted in {earlier.Id} is in a new case, {flagged.Id}",
+        return new NewFeedItem(agencyId, $"possible-retrafficking:{flagged.Id}:{earlierCaseId}", FeedItemType.PossibleReTrafficking, FeedItemKind.Alert,
+            earlierCaseId, null, null, $"Possible re-trafficking: the person your agency assisted in {earlierCaseId} is in a new case, {flagged.Id}",
             Urgency.Urgent, RequiresAck: true, null, data);
     }
 

@@ -47,7 +47,7 @@ public sealed partial class CaseGrain(
         await context.Invoke();
     }
 
-    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
+    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash, IReadOnlyList<EarlierCase> earlier)
     {
         if (_stored.Case is not null)
         {
@@ -58,7 +58,7 @@ public sealed partial class CaseGrain(
         var events = Events(CaseEventType.Flagged, actor, now, null);
         var feed = new List<NewFeedItem>();
         var routed = await RouteAsync(CaseLifecycle.Flagged(CaseId, command, actor.AgencyId, now), actor, events, feed, now, excluded: new HashSet<string>());
-        var signals = ReTraffickingSignal.For(routed, await CaseStore.CasesMarkedLikeAsync(db, codec, routed));
+        var signals = ReTraffickingSignal.For(routed, earlier);
         feed.AddRange(signals);
 
         var audit = new CaseAudit(actor, "case.flag", CaseViews.FieldsOf(command.Person));

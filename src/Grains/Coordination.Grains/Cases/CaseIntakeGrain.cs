@@ -8,8 +8,9 @@ using Npgsql;
 namespace Coordination.Grains.Cases;
 
 /// <summary>
-/// Case intake: honours idempotency keys, allocates the case number ({citizenship}-{year}-{6 digits})
-/// and hands the flag to the new case's grain. Stateless, so it scales with the silos.
+/// Case intake: honours idempotency keys, allocates the case number ({citizenship}-{year}-{6 digits}),
+/// finds the person's earlier cases for the re-trafficking signal — all in one read — and hands the
+/// flag to the new case's grain. Stateless, so it scales with the silos.
 /// </summary>
 [StatelessWorker]
 public sealed class CaseIntakeGrain(
@@ -32,14 +33,15 @@ public sealed class CaseIntakeGrain(
         }
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
-        var (previous, number) = await CaseStore.FindKeyOrDrawNumberAsync(db, actor.AgencyId, idempotencyKey, prefix);
-        if (previous is not null)
+        var intake = await CaseStore.ReadIntakeAsync(db, codec, actor.AgencyId, idempotencyKey, prefix, CaseStore.PersonMark(command.Person.Citizenship, command.Person));
+        if (intake.Previous is { } previous)
         {
-            return await FlagIdempotency.ReplayAsync(GrainFactory, previous.Value, requestHash, actor);
+            return await FlagIdempotency.ReplayAsync(GrainFactory, previous, requestHash, actor);
         }
 
-        var caseId = $"{prefix}-{number:D6}";
-        return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash);
+        var caseId = $"{prefix}-{intake.Number:D6}";
+        var earlier = ReTraffickingSignal.EarlierCasesOf(command.Person, intake.MarkedLike);
+        return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash, earlier);
     }
 
     /// <summary>Refuses values outside their enumerations, which the edge never lets through but a grain call could carry.</summary>

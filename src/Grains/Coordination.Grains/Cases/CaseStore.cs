@@ -54,37 +54,58 @@ public static class CaseStore
         return (codec.Deserialize(reader.GetString(0)), reader.GetInt32(1));
     }
 
-    public static async Task<long> NextCaseNumberAsync(NpgsqlDataSource db, string prefix, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT coordination_next_case_number(@prefix)");
-        command.Parameters.AddWithValue("prefix", prefix);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    /// <summary>What a flag reads before its case exists (<see cref="ReadIntakeAsync"/>).</summary>
+    /// <param name="Previous">The request the flag's key was first used for and the case it created; then no number is drawn.</param>
+    /// <param name="Number">The new case's number, when the key is new.</param>
+    /// <param name="MarkedLike">The cases whose person has the flagged person's name mark: the candidates for the same person.</param>
+    public sealed record Intake((string Hash, string? CaseId)? Previous, long Number, IReadOnlyList<CaseView> MarkedLike);
 
     /// <summary>
     /// What a flag needs before its case exists, in one round trip: the key as an earlier request used
-    /// it and the case it created (then no number is drawn), or else a new case number.
+    /// it and the case it created (then no number is drawn), or else a new case number; and the cases
+    /// marked like its person (<see cref="PersonMark"/>), for the re-trafficking signal.
     /// </summary>
-    public static async Task<((string Hash, string? CaseId)? Previous, long Number)> FindKeyOrDrawNumberAsync(
-        NpgsqlDataSource db, string agencyId, string? key, string prefix, CancellationToken cancellationToken = default)
+    public static async Task<Intake> ReadIntakeAsync(
+        NpgsqlDataSource db, CaseStateCodec codec, string agencyId, string? key, string prefix, string? personMark, CancellationToken cancellationToken = default)
     {
-        if (key is null)
-        {
-            return (null, await NextCaseNumberAsync(db, prefix, cancellationToken));
-        }
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
 
         // CASE evaluates the volatile numbering function only on the row where no key was found.
-        await using var command = db.CreateCommand(
-            "SELECT k.request_hash, k.resource_id, CASE WHEN k.key IS NULL THEN coordination_next_case_number(@prefix) END " +
-            "FROM (SELECT 1) AS one LEFT JOIN idempotent_requests k ON k.scope = @scope AND k.key = @key");
-        command.Parameters.AddWithValue("scope", IdempotencyScope.Agency(agencyId));
-        command.Parameters.AddWithValue("key", key);
-        command.Parameters.AddWithValue("prefix", prefix);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var number = new NpgsqlBatchCommand(key is null
+            ? "SELECT NULL::text, NULL::text, coordination_next_case_number(@prefix)"
+            : "SELECT k.request_hash, k.resource_id, CASE WHEN k.key IS NULL THEN coordination_next_case_number(@prefix) END " +
+              "FROM (SELECT 1) AS one LEFT JOIN idempotent_requests k ON k.scope = @scope AND k.key = @key");
+        number.Parameters.AddWithValue("prefix", prefix);
+        if (key is not null)
+        {
+            number.Parameters.AddWithValue("scope", IdempotencyScope.Agency(agencyId));
+            number.Parameters.AddWithValue("key", key);
+        }
+
+        batch.BatchCommands.Add(number);
+        if (personMark is not null)
+        {
+            // The newest first, and a bound: a name and birth year shared by very many cases must not make every flag of it slow.
+            var marked = new NpgsqlBatchCommand("SELECT state FROM cases WHERE person_mark = @mark ORDER BY created_at DESC LIMIT 100");
+            marked.Parameters.AddWithValue("mark", personMark);
+            batch.BatchCommands.Add(marked);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return reader.IsDBNull(0)
-            ? (null, reader.GetInt64(2))
-            : ((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)), 0);
+        (string, string?)? previous = reader.IsDBNull(0) ? null : (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        var drawn = previous is null ? reader.GetInt64(2) : 0;
+        var cases = new List<CaseView>();
+        if (personMark is not null && await reader.NextResultAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                cases.Add(codec.Deserialize(reader.GetString(0)));
+            }
+        }
+
+        return new Intake(previous, drawn, cases);
     }
 
     /// <summary>The request a key was first used for and the case it created (none when it was used for another command).</summary>
@@ -216,29 +237,10 @@ public static class CaseStore
     }
 
     /// <summary>The mark a case's row is found by when its person is flagged again (<see cref="PersonIdentity.NameMark"/>).</summary>
-    public static string? PersonMark(CaseView c) => PersonIdentity.NameMark(c.Citizenship, c.Person?.FullName, c.Person?.BirthYear);
+    public static string? PersonMark(CaseView c) => PersonMark(c.Citizenship, c.Person);
 
-    /// <summary>The other cases whose person has the same name mark as <paramref name="c"/>'s: the candidates for the same person.</summary>
-    public static async Task<IReadOnlyList<CaseView>> CasesMarkedLikeAsync(NpgsqlDataSource db, CaseStateCodec codec, CaseView c, CancellationToken cancellationToken = default)
-    {
-        if (PersonMark(c) is not { } mark)
-        {
-            return [];
-        }
-
-        // The newest first, and a bound: a name and birth year shared by very many cases must not make every flag of it slow.
-        await using var command = db.CreateCommand("SELECT state FROM cases WHERE person_mark = @mark AND id <> @id ORDER BY created_at DESC LIMIT 100");
-        command.Parameters.AddWithValue("mark", mark);
-        command.Parameters.AddWithValue("id", c.Id);
-        var cases = new List<CaseView>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            cases.Add(codec.Deserialize(reader.GetString(0)));
-        }
-
-        return cases;
-    }
+    /// <inheritdoc cref="PersonMark(CaseView)"/>
+    public static string? PersonMark(string citizenship, Person? person) => PersonIdentity.NameMark(citizenship, person?.FullName, person?.BirthYear);
 
     /// <summary>The cases with a follow-up due by <paramref name="now"/> and not raised yet, longest due first.</summary>
     public static async Task<IReadOnlyList<string>> FollowUpsDueAsync(NpgsqlDataSource db, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)

@@ -14,15 +14,26 @@ namespace Coordination.Grains.Cases;
 /// </summary>
 public static class ReTraffickingSignal
 {
-    /// <summary>The alerts a newly flagged case raises, given the cases whose person has the same name mark (<see cref="CaseStore.CasesMarkedLikeAsync"/>).</summary>
-    public static IReadOnlyList<NewFeedItem> For(CaseView flagged, IReadOnlyList<CaseView> candidates)
+    /// <summary>
+    /// The earlier cases of the person a flag names that the signal tells of, given the cases whose
+    /// person has the same name mark (<see cref="CaseStore.ReadIntakeAsync"/>): the same person by the
+    /// statistics' rule, consent standing, and an agency that assisted.
+    /// </summary>
+    public static IReadOnlyList<EarlierCase> EarlierCasesOf(Person person, IReadOnlyList<CaseView> candidates)
     {
-        var same = PersonIdentity.SamePersonAs(Marks(flagged), candidates.Select(Marks).ToList()).Select(i => candidates[i]);
-        return same
+        var flagged = PersonIdentity.MarksOf(person.Citizenship, person.FullName, person.BirthYear, person.PassportNumber);
+        return PersonIdentity.SamePersonAs(flagged, candidates.Select(Marks).ToList())
+            .Select(i => candidates[i])
             .Where(earlier => earlier.Consent.Given)
-            .SelectMany(earlier => AssistedBy(earlier).Select(agency => CaseAlerts.PossibleReTrafficking(flagged, earlier, agency)))
+            .Select(earlier => new EarlierCase(earlier.Id, AssistedBy(earlier).ToList()))
+            .Where(earlier => earlier.AssistedBy.Count > 0)
             .ToList();
     }
+
+    /// <summary>The alerts a newly flagged case raises: one to each agency that assisted its person in an earlier case.</summary>
+    public static IReadOnlyList<NewFeedItem> For(CaseView flagged, IReadOnlyList<EarlierCase> earlier) =>
+        earlier.SelectMany(e => e.AssistedBy.Select(agency => CaseAlerts.PossibleReTrafficking(flagged, e.CaseId, agency)))
+            .ToList();
 
     /// <summary>The agencies that assisted the person in a case: those that accepted a referral of it.</summary>
     public static IEnumerable<string> AssistedBy(CaseView c) =>

@@ -17,7 +17,9 @@ namespace Coordination.Grains.Feeds;
 /// <list type="bullet">
 /// <item>when the silo starts: every feed with a deadline pending (the cluster may have been down);</item>
 /// <item>when another silo is declared dead: every feed with a deadline pending, since any of them may
-/// have lived there (tried again after 2, 5, 10 and 20 s while the cluster settles);</item>
+/// have lived there (tried again after 0.25, 1, 2, 5, 10 and 20 s while the cluster settles: the
+/// first try often reaches the dead silo still, through a directory entry not yet dropped, and a
+/// deadline that fell due while that silo was frozen must escalate within a second of its death);</item>
 /// <item>every <see cref="AckOptions.SweepEvery"/>: feeds holding an item more than
 /// <see cref="AckOptions.SweepGrace"/> past due — a timer lost in a way nobody was told of in time.
 /// A sweep that finds work logs it and counts it: it means a timer was missed.</item>
@@ -35,7 +37,10 @@ public sealed class DeadlineSweeper(
     FeedMetrics metrics,
     ILogger<DeadlineSweeper> logger) : BackgroundService
 {
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)];
+    private static readonly TimeSpan[] RetryDelays =
+    [
+        TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20),
+    ];
 
     /// <summary>What one wake-up did.</summary>
     public sealed record Outcome(int Agencies, int Raised, IReadOnlyList<string> Unreached);
