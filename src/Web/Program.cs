@@ -19,6 +19,7 @@ builder.Services.AddCommitteeApi(builder.Configuration);
 var app = builder.Build();
 app.UseCoordinationWeb();
 app.MapAuthApi();
+app.MapUserAdminApi();
 app.MapAgencyApi();
 app.MapCaseApi();
 app.MapFeedApi();

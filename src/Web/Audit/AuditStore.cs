@@ -14,9 +14,10 @@ public sealed class AuditStore(IClusterClient cluster)
         cluster.GetGrain<IAuditGrain>(0).Query(query).WaitAsync(cancellationToken);
 
     /// <summary>Records an administrator's change to an account; <paramref name="username"/> is the account changed.</summary>
-    public Task AppendAccountEventAsync(HttpContext http, string action, string username, CancellationToken cancellationToken) =>
+    /// <param name="actor">Who made it, when not the signed-in caller: a password reset by its link is the user's own.</param>
+    public Task AppendAccountEventAsync(HttpContext http, string action, string username, CancellationToken cancellationToken, string? actor = null) =>
         cluster.GetGrain<IAuditGrain>(0).AppendAccountEvent(new AccountEvent(
-            http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty,
+            actor ?? http.User.FindFirst(CoordinationClaims.Username)?.Value ?? string.Empty,
             http.User.FindFirst(CoordinationClaims.Agency)?.Value,
             http.Connection.RemoteIpAddress?.ToString(),
             action,

@@ -233,36 +233,13 @@ public static partial class AuthApi
             }
         }
 
-        var displayName = errors.Text("displayName", request.DisplayName, 200);
-        var roles = errors.List("roles", request.Roles, Roles.All.Count);
-        if (request.Roles is not null && roles.Count == 0)
-        {
-            errors.Add("roles", "At least one role.");
-        }
-
-        foreach (var role in roles.Where(r => !Roles.All.Contains(r)))
-        {
-            errors.Add("roles", $"'{role}' is not a role; roles are {string.Join(", ", Roles.All)}.");
-        }
-
-        var language = request.Language ?? "en";
-        if (!Roles.Languages.Contains(language))
-        {
-            errors.Add("language", "Either 'en' or 'ru'.");
-        }
-
-        var agencyId = errors.Text("agencyId", request.AgencyId, 64, required: !(roles.Count == 1 && roles[0] == Roles.Admin));
-        if (agencyId is not null && await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(agencyId) is null)
-        {
-            errors.Add("agencyId", $"Agency '{agencyId}' does not exist.");
-        }
-
+        var (displayName, roles, language, agencyId) = await UserFields.ReadAsync(errors, request.DisplayName, request.Roles, request.Language, request.AgencyId, cluster);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var user = new UserRecord(username!, string.Empty, displayName!, agencyId, roles.ToArray(), language, false);
+        var user = new UserRecord(username!, string.Empty, displayName!, agencyId, roles, language, false);
         if (!await users.TryCreateAsync(user with { PasswordHash = hasher.HashPassword(user, password!) }, cancellationToken))
         {
             throw DomainException.Conflict($"User '{username}' already exists.");

@@ -50,6 +50,10 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a password-reset link an administrator issues stays valid (it is spent by its first use).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromHours(24);
+
     public byte[] KeyBytes()
     {
         try

@@ -29,4 +29,11 @@ public static class CoordinationClaims
 
     /// <summary>When the user last signed in with a password (OpenID's <c>auth_time</c>, Unix seconds).</summary>
     public const string SessionStart = "auth_time";
+
+    /// <summary>
+    /// When the token was issued, in Unix milliseconds: <c>iat</c> counts whole seconds, so a token
+    /// issued in the second an account's tokens were revoked (a sign-in right after a password reset or
+    /// a change of roles) could not be told from one issued before.
+    /// </summary>
+    public const string IssuedAtMilliseconds = "iat_ms";
 }

@@ -24,6 +24,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
         {
             new(CoordinationClaims.Username, user.Username),
             new(CoordinationClaims.SessionStart, sessionStart.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
+            new(CoordinationClaims.IssuedAtMilliseconds, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
         if (user.AgencyId is not null)
@@ -51,9 +52,14 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
-    /// <summary>When the token behind <paramref name="user"/> was issued (its <c>iat</c>); the epoch when it does not say.</summary>
+    /// <summary>
+    /// When the token behind <paramref name="user"/> was issued: to the millisecond
+    /// (<see cref="CoordinationClaims.IssuedAtMilliseconds"/>), else its <c>iat</c>; the epoch when it does not say.
+    /// </summary>
     public static DateTimeOffset IssuedAtOf(ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirst(JwtRegisteredClaimNames.Iat)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.UnixEpoch;
+        long.TryParse(user.FindFirst(CoordinationClaims.IssuedAtMilliseconds)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : long.TryParse(user.FindFirst(JwtRegisteredClaimNames.Iat)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : DateTimeOffset.UnixEpoch;
 }

@@ -31,4 +31,23 @@ public sealed class UserAccounts(IClusterClient cluster)
     /// <inheritdoc cref="IAccountsGrain.SetDisabled"/>
     public Task<bool> SetDisabledAsync(string username, bool disabled, DateTimeOffset now, CancellationToken cancellationToken) =>
         Grain.SetDisabled(username, disabled, now).WaitAsync(cancellationToken);
+
+    public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken cancellationToken) =>
+        Grain.List().WaitAsync(cancellationToken);
+
+    /// <inheritdoc cref="IAccountsGrain.Update"/>
+    public Task<bool> UpdateAsync(UserEdit edit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Grain.Update(edit, now).WaitAsync(cancellationToken);
+
+    /// <inheritdoc cref="IAccountsGrain.IssuePasswordReset"/>
+    public Task<bool> IssuePasswordResetAsync(string username, string tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        Grain.IssuePasswordReset(username, tokenHash, expiresAt).WaitAsync(cancellationToken);
+
+    /// <inheritdoc cref="IAccountsGrain.FindByPasswordReset"/>
+    public Task<UserRecord?> FindByPasswordResetAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Grain.FindByPasswordReset(tokenHash, now).WaitAsync(cancellationToken);
+
+    /// <inheritdoc cref="IAccountsGrain.CompletePasswordReset"/>
+    public Task<bool> CompletePasswordResetAsync(string tokenHash, string passwordHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Grain.CompletePasswordReset(tokenHash, passwordHash, now).WaitAsync(cancellationToken);
 }

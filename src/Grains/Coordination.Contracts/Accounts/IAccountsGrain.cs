@@ -15,6 +15,15 @@ public sealed record UserRecord(
     [property: Id(6)] bool Disabled,
     [property: Id(7)] DateTimeOffset? LockedUntil = null);
 
+/// <summary>What an administrator may change of an account: everything but its name and password.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.UserEdit")]
+public sealed record UserEdit(
+    [property: Id(0)] string Username,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] string? AgencyId,
+    [property: Id(3)] string[] Roles,
+    [property: Id(4)] string Language);
+
 /// <summary>What every authenticated request checks of its account: disabled, or tokens issued before an instant revoked.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.AccountStanding")]
 public sealed record AccountStanding(
@@ -58,4 +67,33 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("SetDisabled")]
     Task<bool> SetDisabled(string username, bool disabled, DateTimeOffset now);
+
+    /// <summary>Every account, by username.</summary>
+    [Alias("List")]
+    Task<IReadOnlyList<UserRecord>> List();
+
+    /// <summary>
+    /// Changes an account's name, agency, roles and language. A change of agency or roles revokes the
+    /// tokens issued until <paramref name="now"/>, which carry the old ones. False when there is no such user.
+    /// </summary>
+    [Alias("Update")]
+    Task<bool> Update(UserEdit edit, DateTimeOffset now);
+
+    /// <summary>
+    /// Records a password-reset link for the account (the hash of its token), replacing any earlier one.
+    /// False when there is no such user.
+    /// </summary>
+    [Alias("IssuePasswordReset")]
+    Task<bool> IssuePasswordReset(string username, string tokenHash, DateTimeOffset expiresAt);
+
+    /// <summary>The account a password-reset link is for, while the link is unspent and unexpired and the account enabled.</summary>
+    [Alias("FindByPasswordReset")]
+    Task<UserRecord?> FindByPasswordReset(string tokenHash, DateTimeOffset now);
+
+    /// <summary>
+    /// Spends the link: sets the password, clears the lockout, and revokes every token issued until
+    /// <paramref name="now"/>. Only one use of a link succeeds; false for a spent, expired or unknown one.
+    /// </summary>
+    [Alias("CompletePasswordReset")]
+    Task<bool> CompletePasswordReset(string tokenHash, string passwordHash, DateTimeOffset now);
 }

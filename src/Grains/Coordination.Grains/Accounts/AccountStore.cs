@@ -7,20 +7,43 @@ namespace Coordination.Grains.Accounts;
 /// <summary>The SQL of user accounts (the <c>users</c> table), in one place.</summary>
 public static class AccountStore
 {
+    private const string UserColumns = "username, password_hash, display_name, agency_id, roles, language, disabled, locked_until";
+
     public static async Task<UserRecord?> FindAsync(NpgsqlDataSource db, string username, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand(
-            "SELECT username, password_hash, display_name, agency_id, roles, language, disabled, locked_until FROM users WHERE username = @username");
+        await using var command = db.CreateCommand($"SELECT {UserColumns} FROM users WHERE username = @username");
         command.Parameters.AddWithValue("username", username);
+        return (await ReadUsersAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public static async Task<IReadOnlyList<UserRecord>> ListAsync(NpgsqlDataSource db, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand($"SELECT {UserColumns} FROM users ORDER BY username");
+        return await ReadUsersAsync(command, cancellationToken);
+    }
+
+    /// <summary>See <see cref="IAccountsGrain.FindByPasswordReset"/>.</summary>
+    public static async Task<UserRecord?> FindByPasswordResetAsync(NpgsqlDataSource db, string tokenHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            $"SELECT {UserColumns} FROM users WHERE reset_token_hash = @token AND reset_expires_at > @now AND NOT disabled");
+        command.Parameters.AddWithValue("token", tokenHash);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        return (await ReadUsersAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    private static async Task<IReadOnlyList<UserRecord>> ReadUsersAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var users = new List<UserRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            users.Add(new UserRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
         }
 
-        return new UserRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.GetBoolean(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+        return users;
     }
 
     public static async Task<AccountStanding?> FindStandingAsync(NpgsqlDataSource db, string username, CancellationToken cancellationToken = default)
@@ -85,6 +108,47 @@ public static class AccountStore
             "tokens_valid_after = CASE WHEN @disabled THEN @now ELSE tokens_valid_after END WHERE username = @username");
         command.Parameters.AddWithValue("username", username);
         command.Parameters.AddWithValue("disabled", disabled);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>See <see cref="IAccountsGrain.Update"/>.</summary>
+    public static async Task<bool> UpdateAsync(NpgsqlDataSource db, UserEdit edit, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET display_name = @display, agency_id = @agency, roles = @roles, language = @language, " +
+            "tokens_valid_after = CASE WHEN agency_id IS DISTINCT FROM @agency OR roles <> @roles THEN @now ELSE tokens_valid_after END " +
+            "WHERE username = @username");
+        command.Parameters.AddWithValue("username", edit.Username);
+        command.Parameters.AddWithValue("display", edit.DisplayName);
+        command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)edit.AgencyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("roles", edit.Roles);
+        command.Parameters.AddWithValue("language", edit.Language);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>See <see cref="IAccountsGrain.IssuePasswordReset"/>.</summary>
+    public static async Task<bool> IssuePasswordResetAsync(
+        NpgsqlDataSource db, string username, string tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET reset_token_hash = @token, reset_expires_at = @expires WHERE username = @username");
+        command.Parameters.AddWithValue("username", username);
+        command.Parameters.AddWithValue("token", tokenHash);
+        command.Parameters.AddWithValue("expires", expiresAt.UtcDateTime);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>See <see cref="IAccountsGrain.CompletePasswordReset"/>: one UPDATE, so of two uses at once only one finds the link.</summary>
+    public static async Task<bool> CompletePasswordResetAsync(
+        NpgsqlDataSource db, string tokenHash, string passwordHash, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET password_hash = @hash, reset_token_hash = NULL, reset_expires_at = NULL, failed_sign_ins = 0, locked_until = NULL, " +
+            "tokens_valid_after = @now WHERE reset_token_hash = @token AND reset_expires_at > @now AND NOT disabled");
+        command.Parameters.AddWithValue("token", tokenHash);
+        command.Parameters.AddWithValue("hash", passwordHash);
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

@@ -1,5 +1,6 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/admin, #/case/{id}).
+// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/admin, #/case/{id}, and
+// #/reset/{token}, the page a password-reset link opens, signed in or not).
 
 import { h } from './dom.js';
 import { t, e, setLanguage, language } from './i18n.js';
@@ -13,6 +14,7 @@ import { mountNgo } from './views/ngo.js';
 import { mountCommittee } from './views/committee.js';
 import { mountCase } from './views/caseDetail.js';
 import { mountAdmin } from './views/admin.js';
+import { mountReset } from './views/reset.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
 // (the bootstrap admin): every other view works on the agency's own feed.
@@ -110,9 +112,31 @@ function currentView() {
   return views.includes(wanted) ? wanted : views[0] ?? null;
 }
 
+/** The token of a password-reset link the address bar holds, if any. */
+function resetToken() {
+  return /^#\/reset\/([A-Za-z0-9_-]+)$/.exec(location.hash)?.[1] ?? null;
+}
+
+/** The reset page; once the password is set, whoever was signed in here is signed out, and the user signs in anew. */
+function showReset(token) {
+  unmount = mountReset(main, token, (username) => {
+    history.replaceState(null, '', location.pathname + location.search);
+    if (ctx) {
+      signOut();
+    }
+    mountSignIn(main, { username, notice: t('reset.done') });
+  });
+  document.title = `${t('reset.title')} — ${t('appName')}`;
+}
+
 function route({ focus = false } = {}) {
   unmount();
   unmount = () => {};
+  const token = resetToken();
+  if (token) {
+    showReset(token);
+    return;
+  }
   if (!ctx) {
     return;
   }
@@ -190,6 +214,10 @@ function leave({ expired = false } = {}) {
   toasts.replaceChildren();
   setLanguage(preferredLanguage(null));
   renderHeader();
+  if (resetToken()) {
+    showReset(resetToken());
+    return;
+  }
   mountSignIn(main, { expired });
   document.title = t('appName');
 }
@@ -218,7 +246,7 @@ soundToggle.addEventListener('change', () => {
 
 document.getElementById('sign-out').addEventListener('click', () => signOut());
 window.addEventListener('session', (event) => (event.detail.signedIn ? enter() : leave({ expired: event.detail.expired })));
-window.addEventListener('hashchange', () => route({ focus: true }));
+window.addEventListener('hashchange', () => (ctx || resetToken() ? route({ focus: true }) : leave()));
 
 setLanguage(preferredLanguage(null));
 if (session()) {

@@ -1,5 +1,6 @@
 // The administrator's page: the agency directory, with create, edit, and deactivate/activate
-// (which takes an agency out of automatic routing for new referrals, or back in).
+// (which takes an agency out of automatic routing for new referrals, or back in), and the users
+// (users.js).
 
 import { h } from '../dom.js';
 import { t, e, enumValues, country } from '../i18n.js';
@@ -7,6 +8,7 @@ import { get, post, request } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, problemMessage, check, collect } from '../forms.js';
 import { section } from './common.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
+import { usersSection } from './users.js';
 
 const IdPattern = /^[a-z0-9-]{3,64}$/;
 const CountryPattern = /^[A-Z]{2}$/;
@@ -154,6 +156,7 @@ export function mountAdmin(container, ctx) {
   const body = h('tbody');
   const count = h('p', { class: 'hint', id: 'agency-count', 'aria-live': 'polite' });
   const filterInput = textInput({ id: 'agency-filter', value: filter });
+  const users = usersSection(ctx);
 
   const remember = (list) => {
     agencies = list;
@@ -264,10 +267,12 @@ export function mountAdmin(container, ctx) {
             h('th', { scope: 'col' }, t('admin.col.actions')))),
           body)),
       confirmHost,
-      formHost)));
+      formHost),
+    users.element));
   render();
   reload();
   return () => {
     disposed = true;
+    users.dispose();
   };
 }

@@ -9,7 +9,10 @@ import { readForm } from './formState.js';
 
 let typedUsername = '';
 
-export function mountSignIn(container, { expired = false } = {}) {
+export function mountSignIn(container, { expired = false, username = null, notice = null } = {}) {
+  if (username) {
+    typedUsername = username;
+  }
   const form = h('form', { class: 'signin-form', novalidate: true },
     formSummary(),
     field('username', t('signin.username'), textInput({ value: typedUsername, autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' })),
@@ -48,8 +51,9 @@ export function mountSignIn(container, { expired = false } = {}) {
     h('section', { class: 'panel', 'aria-labelledby': 'h-signin' },
       h('h1', { id: 'h-signin' }, t('signin.title')),
       expired ? h('p', { class: 'notice', role: 'status' }, t('signin.expired')) : null,
+      notice ? h('p', { class: 'notice', role: 'status' }, notice) : null,
       h('p', { class: 'hint' }, t('signin.intro')),
       form)));
-  form.querySelector('input').focus();
+  form.querySelector(username ? 'input[type=password]' : 'input').focus();
   return () => {};
 }

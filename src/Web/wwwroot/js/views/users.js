@@ -1,0 +1,255 @@
+// The administrator's users section: the accounts, with create, edit (name, agency, roles,
+// language), disable/enable, and a one-time password-reset link to hand to the user.
+
+import { h } from '../dom.js';
+import { t, languages, dateTime } from '../i18n.js';
+import { get, post, request } from '../api.js';
+import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { section, agencyName } from './common.js';
+import { readForm, RetryKey } from './formState.js';
+
+const Roles = ['Admin', 'ConsularOfficer', 'NgoCaseworker', 'CommitteeSecretary', 'CommitteeMember', 'Analyst'];
+const UsernamePattern = /^[a-z0-9._-]{3,64}$/;
+// Each language by its own name, as the language switch shows it.
+const LanguageNames = { en: 'English', ru: 'Русский', ky: 'Кыргызча', kk: 'Қазақша', tg: 'Тоҷикӣ', uz: 'Oʻzbekcha', tk: 'Türkmençe' };
+
+let retryKey = new RetryKey();
+
+window.addEventListener('session', () => {
+  retryKey = new RetryKey();
+});
+
+function validate(d, creating) {
+  const adminOnly = d.roles.length === 1 && d.roles[0] === 'Admin';
+  return collect({
+    username: creating ? [check.required(d.username), check.pattern(d.username, UsernamePattern, 'users.error.username')] : [],
+    password: creating ? [check.required(d.password)] : [],
+    displayName: [check.required(d.displayName), check.maxLength(d.displayName, 200)],
+    roles: [d.roles.length ? null : t('users.error.roles')],
+    agencyId: adminOnly ? [] : [check.required(d.agencyId)],
+  });
+}
+
+/** The create form (user null) or the edit form of a user; the username and password only when creating. */
+function userForm(user, ctx, onSaved, onCancel) {
+  const creating = !user;
+  const agencies = [...ctx.agencies.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const form = h('form', { class: 'user-form', id: 'user-form', novalidate: true },
+    h('h3', { tabindex: '-1' }, creating ? t('users.create.title') : t('users.edit.title', { name: user.displayName })),
+    formSummary(),
+    creating
+      ? h('div', { class: 'row' },
+        field('username', t('users.field.username'), textInput({ maxlength: '64', autocapitalize: 'none', spellcheck: 'false' }), { hint: t('users.hint.username') }),
+        field('password', t('users.field.password'), h('input', { type: 'password', autocomplete: 'new-password' }), { hint: t('users.hint.password') }))
+      : h('p', { class: 'hint' }, t('users.edit.identity', { username: user.username })),
+    field('displayName', t('users.field.displayName'), textInput({ value: user?.displayName ?? '', maxlength: '200' })),
+    h('div', { class: 'row' },
+      field('agencyId', t('users.field.agency'),
+        select([['', t('users.noAgency')], ...agencies.map((a) => [a.id, a.name])], user?.agencyId ?? ''), { hint: t('users.hint.agency') }),
+      field('language', t('users.field.language'), select(languages.map((l) => [l, LanguageNames[l] ?? l]), user?.language ?? 'en'))),
+    choiceGroup('roles', t('users.field.roles'), 'checkbox', Roles.map((r) => [r, t(`users.role.${r}`)]), user?.roles ?? []),
+    creating ? null : h('p', { class: 'hint' }, t('users.edit.sessions')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'button primary' }, creating ? t('users.create.submit') : t('users.edit.submit')),
+      h('button', { type: 'button', class: 'button secondary', onclick: onCancel }, t('admin.cancel'))));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const draft = readForm(form, ['roles']);
+    const errors = validate(draft, creating);
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+      return;
+    }
+    clearErrors(form);
+
+    const editable = {
+      displayName: draft.displayName.trim(),
+      agencyId: draft.agencyId || null,
+      roles: draft.roles,
+      language: draft.language,
+    };
+    const body = creating ? { username: draft.username.trim(), password: draft.password, ...editable } : editable;
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    const payload = JSON.stringify(body);
+    const key = creating ? retryKey.keyFor(payload) : null;
+    try {
+      const saved = creating
+        ? await post('/api/users', body, { headers: { 'Idempotency-Key': key } })
+        : await request('PUT', `/api/users/${encodeURIComponent(user.username)}`, body);
+      if (creating) {
+        retryKey.settle(payload, key, null);
+      }
+      onSaved(creating ? t('users.created', { name: saved.displayName }) : t('users.saved', { name: saved.displayName }));
+    } catch (error) {
+      button.disabled = false;
+      if (creating) {
+        retryKey.settle(payload, key, error);
+      }
+      showProblem(form, error);
+    }
+  });
+  return form;
+}
+
+/** The link just issued, to copy and hand over; shown until the administrator moves on. */
+function resetLink(user, link, ctx) {
+  const input = textInput({ value: link.url, readonly: true, id: 'reset-link', 'aria-describedby': 'reset-link-hint' });
+  const copied = h('span', { role: 'status', class: 'hint' });
+  return h('div', { class: 'confirmation', id: 'reset-link-box' },
+    h('p', { id: 'reset-link-hint' }, t('users.reset.explain', {
+      name: user.displayName,
+      until: dateTime(link.expiresAt, ctx.timeZone, { zoneName: true }),
+    })),
+    h('label', { for: 'reset-link' }, t('users.reset.link')),
+    input,
+    h('div', { class: 'actions' },
+      h('button', {
+        type: 'button', class: 'button secondary',
+        onclick: async () => {
+          input.select();
+          try {
+            await navigator.clipboard.writeText(link.url);
+            copied.textContent = t('users.reset.copied');
+          } catch {
+            copied.textContent = t('users.reset.copyByHand');
+          }
+        },
+      }, t('users.reset.copy')),
+      copied));
+}
+
+function matches(user, filter, ctx) {
+  if (!filter) {
+    return true;
+  }
+  const text = [user.username, user.displayName, user.agencyId ?? '', user.agencyId ? agencyName(ctx, user.agencyId) : '',
+    ...user.roles.map((r) => t(`users.role.${r}`))].join(' ').toLowerCase();
+  return filter.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word));
+}
+
+/** The users section of the administration page; returns its element and a dispose function. */
+export function usersSection(ctx) {
+  let users = [];
+  let filter = '';
+  let editing = null; // null, 'new', or a username
+  let issued = null; // { username, link }
+  let message = null;
+  let disposed = false;
+
+  const formHost = h('div', { id: 'user-form-host' });
+  const linkHost = h('div');
+  const result = h('div', { class: 'form-result', role: 'status', tabindex: '-1', id: 'user-result' });
+  const body = h('tbody');
+  const count = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const filterInput = textInput({ id: 'user-filter' });
+
+  const reload = async () => {
+    try {
+      const list = await get('/api/users');
+      if (!disposed) {
+        users = list;
+        render();
+      }
+    } catch (error) {
+      if (!disposed) {
+        result.replaceChildren(h('p', { role: 'alert' }, problemMessage(error)));
+      }
+    }
+  };
+
+  const done = (text) => {
+    editing = null;
+    issued = null;
+    message = text;
+    render();
+    result.focus();
+    reload();
+  };
+
+  const act = async (user, action) => {
+    try {
+      if (action === 'reset') {
+        const link = await post(`/api/users/${encodeURIComponent(user.username)}/password-reset`);
+        editing = null;
+        message = null;
+        issued = { username: user.username, link };
+        render();
+        linkHost.querySelector('input')?.focus();
+        return;
+      }
+      const changed = await post(`/api/users/${encodeURIComponent(user.username)}/${action}`);
+      done(t(changed.disabled ? 'users.disabled' : 'users.enabled', { name: changed.displayName }));
+    } catch (error) {
+      message = problemMessage(error);
+      render();
+      result.focus();
+    }
+  };
+
+  const button = (user, action, label) => h('button', {
+    type: 'button', class: 'button secondary', dataset: { action },
+    'aria-label': t(`users.${action}.label`, { name: user.displayName }),
+    onclick: () => (action === 'edit'
+      ? (() => { editing = user.username; issued = null; message = null; render(); formHost.querySelector('h3')?.focus(); })()
+      : act(user, action)),
+  }, label);
+
+  const row = (user) =>
+    h('tr', { dataset: { username: user.username, disabled: String(user.disabled) } },
+      h('th', { scope: 'row' }, user.displayName, h('br'), h('span', { class: 'hint' }, user.username)),
+      h('td', {}, user.agencyId ? agencyName(ctx, user.agencyId) : t('users.noAgency')),
+      h('td', {}, user.roles.map((r) => t(`users.role.${r}`)).join(', ')),
+      h('td', {}, LanguageNames[user.language] ?? user.language),
+      h('td', {}, h('span', { class: `badge ${user.disabled ? 'referral-declined' : 'referral-accepted'}` },
+        user.disabled ? t('users.status.disabled') : t('users.status.active'))),
+      h('td', { class: 'actions' },
+        button(user, 'edit', t('admin.edit')),
+        user.username === ctx.me.username ? null
+          : button(user, user.disabled ? 'enable' : 'disable', user.disabled ? t('users.enable') : t('users.disable')),
+        user.disabled ? null : button(user, 'reset', t('users.reset'))));
+
+  function render() {
+    const shown = users.filter((u) => matches(u, filter, ctx)).sort((a, b) => a.username.localeCompare(b.username));
+    body.replaceChildren(...(shown.length ? shown.map(row) : [h('tr', {}, h('td', { colspan: '6', class: 'empty' }, t('users.none')))]));
+    count.textContent = t('users.count', { shown: shown.length, total: users.length });
+    result.replaceChildren(...(message ? [h('p', {}, message)] : []));
+    const linkUser = issued ? users.find((u) => u.username === issued.username) : null;
+    linkHost.replaceChildren(...(linkUser ? [resetLink(linkUser, issued.link, ctx)] : []));
+    const edited = editing && editing !== 'new' ? users.find((u) => u.username === editing) : null;
+    formHost.replaceChildren(...(editing
+      ? [userForm(edited, ctx, done, () => { editing = null; render(); })]
+      : [h('button', {
+        type: 'button', class: 'button primary', id: 'user-create',
+        onclick: () => { editing = 'new'; issued = null; message = null; render(); formHost.querySelector('h3')?.focus(); },
+      }, t('users.create'))]));
+  }
+
+  filterInput.addEventListener('input', () => {
+    filter = filterInput.value.trim();
+    render();
+  });
+
+  const element = section('users.title',
+    h('p', { class: 'hint' }, t('users.intro')),
+    field('user-filter', t('users.filter'), filterInput),
+    count,
+    result,
+    h('div', { class: 'table-wrap' },
+      h('table', { class: 'data', id: 'admin-users' },
+        h('caption', {}, t('users.title')),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, t('users.col.name')),
+          h('th', { scope: 'col' }, t('users.col.agency')),
+          h('th', { scope: 'col' }, t('users.col.roles')),
+          h('th', { scope: 'col' }, t('users.col.language')),
+          h('th', { scope: 'col' }, t('admin.col.active')),
+          h('th', { scope: 'col' }, t('admin.col.actions')))),
+        body)),
+    linkHost,
+    formHost);
+  render();
+  reload();
+  return { element, dispose: () => { disposed = true; } };
+}
