@@ -237,7 +237,7 @@ export const messages = {
   'refer.agency': 'Agency *',
   'refer.agencyHint': 'Only active receiving agencies of the person\'s country that offer every chosen service.',
   'refer.chooseAgency': 'Choose an agency…',
-  'refer.noAgency': 'No agency offers all these services',
+  'refer.noAgency': 'No other agency available for the services chosen',
   'refer.note': 'Note',
   'refer.noteHint': 'What the agency should know. Refer to the person by the case id, never by name.',
   'refer.submit': 'Send the referral',
