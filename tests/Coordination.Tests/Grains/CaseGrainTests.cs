@@ -263,6 +263,51 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_read_of_the_case_lists_what_the_readers_agency_may_do_now_by_its_relation_and_the_status()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("kg-post", "KG");
+        var ngo = await s.Receiving("kg-ngo", "KG", [s.Region("Naryn")], [AgencyService.Shelter]);
+        var flagged = await s.Flag(post, s.NewCase("KG", s.Region("Naryn"), [Need.Shelter]));
+        var grain = s.Case(flagged.Id);
+
+        // Pending, the NGO may only answer its referral (done from the referral itself): nothing else.
+        Assert.Empty((await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
+        await grain.AnswerReferral("r1", accept: true, null, Scenario.Staff(ngo));
+
+        // Flagged: only the post refers, books travel and moves the case on; both may withdraw it or
+        // the person's consent, and correct its facts.
+        Assert.Equal(
+            new[] { CaseEventType.Referred, CaseEventType.TravelBooked, CaseEventType.Verified, CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected },
+            (await grain.Get(Scenario.Staff(post)))!.AllowedActions!);
+        Assert.Equal(
+            new[] { CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected },
+            (await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
+
+        await grain.RecordEvent(CaseEventType.Verified, null, null, Scenario.Staff(post));
+        await grain.RecordEvent(CaseEventType.DocumentsIssued, null, null, Scenario.Staff(post));
+        await grain.BookTravel(new Travel("TK 348", "IST", "FRU", s.Clock.GetUtcNow().AddDays(1), "IOM escort", "Certificate of return", null), Scenario.Staff(post));
+        await grain.RecordEvent(CaseEventType.Departed, null, null, Scenario.Staff(post));
+        await grain.RecordEvent(CaseEventType.Arrived, null, null, Scenario.Staff(ngo));
+        await grain.RecordEvent(CaseEventType.ReceivedByAgency, null, null, Scenario.Staff(ngo));
+        await grain.RecordEvent(CaseEventType.ConsentWithdrawn, null, null, Scenario.Staff(ngo));
+
+        // Received, with consent withdrawn: the NGO holds the person and moves the case on; the post
+        // no longer books travel but may still refer, close or withdraw; both may record consent again.
+        Assert.Equal(
+            new[] { CaseEventType.Sheltered, CaseEventType.RehabilitationStarted, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected },
+            (await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
+        Assert.Equal(
+            new[] { CaseEventType.Referred, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected },
+            (await grain.Get(Scenario.Staff(post)))!.AllowedActions!);
+
+        // An offered event is accepted; a command's answer carries no list (only a read does).
+        var sheltered = await grain.RecordEvent(CaseEventType.Sheltered, null, null, Scenario.Staff(ngo));
+        Assert.Equal(CaseStatus.Sheltered, sheltered.Status);
+        Assert.Null(sheltered.AllowedActions);
+    }
+
+    [Fact]
     public async Task Flagging_again_a_case_number_that_exists_is_refused_and_changes_nothing_even_on_a_fresh_activation()
     {
         var s = new Scenario(fixture);

@@ -163,7 +163,12 @@ public sealed record Travel(
     [property: Id(5)] string TravelDocument,
     [property: Id(6)] string? PickupAgencyId);
 
-/// <summary>The case as an involved agency sees it.</summary>
+/// <summary>
+/// The case as an involved agency sees it. <see cref="AllowedActions"/> is set only on a read
+/// (<c>GET /api/cases/{id}</c>): what the reader's agency may do to the case now, each named by the
+/// event it records (Referred: refer by hand, TravelBooked: book travel, Corrected: correct the facts,
+/// any other: record it through the events endpoint), so a client offers exactly those.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseView")]
 public sealed record CaseView(
     [property: Id(0)] string Id,
@@ -189,7 +194,8 @@ public sealed record CaseView(
     [property: Id(20)] DateTimeOffset? PersonalDataErasedAt = null,
     [property: Id(21)] ClosureReason? ClosureReason = null,
     [property: Id(22)] ReintegrationPlan? Reintegration = null,
-    [property: Id(23)] IReadOnlyList<FollowUp>? FollowUps = null);
+    [property: Id(23)] IReadOnlyList<FollowUp>? FollowUps = null,
+    [property: Id(24)] IReadOnlyList<CaseEventType>? AllowedActions = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(

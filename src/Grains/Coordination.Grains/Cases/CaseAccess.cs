@@ -166,6 +166,29 @@ public static class CaseAccess
         }
     }
 
+    /// <summary>
+    /// What the agency may do to the case now, each named by the event it records, in the order of
+    /// <see cref="CaseEventType"/>: a referral by hand (<see cref="CaseEventType.Referred"/>) while the
+    /// case is open, booking travel (<see cref="CaseEventType.TravelBooked"/>) while the status allows
+    /// it, a correction (<see cref="CaseEventType.Corrected"/>), and every event of the events endpoint
+    /// that the case's state allows and that would change something (<see cref="CaseLifecycle.Changes"/>)
+    /// — each only when this rule allows it to the agency's relations. The case view offers exactly these.
+    /// </summary>
+    public static IReadOnlyList<CaseEventType> AllowedActions(CaseView c, string agencyId)
+    {
+        var relations = RelationsOf(c, agencyId);
+        bool May(CaseAction action) => PermissionFor(action, relations) != CasePermission.No;
+        return Enum.GetValues<CaseEventType>()
+            .Where(type => type switch
+            {
+                CaseEventType.Referred => May(CaseAction.Refer) && CaseLifecycle.IsOpen(c.Status),
+                CaseEventType.TravelBooked => May(CaseAction.BookTravel) && CaseLifecycle.TravelBookable.Contains(c.Status),
+                CaseEventType.Corrected => May(CaseAction.Correct),
+                _ => CaseLifecycle.IsRecordable(type) && May(CaseAction.Record(type)) && CaseLifecycle.Changes(c, type),
+            })
+            .ToList();
+    }
+
     /// <summary>Whether the agency may see who the person is, given the case's consent.</summary>
     public static bool SeesPerson(CaseView c, string agencyId) =>
         PermissionFor(CaseAction.ReadPerson, RelationsOf(c, agencyId)) switch

@@ -87,7 +87,7 @@ public sealed partial class CaseGrain(
             return null;
         }
 
-        var visible = CaseViews.ForViewer(c, viewer.AgencyId);
+        var visible = CaseViews.ForViewer(c, viewer.AgencyId) with { AllowedActions = CaseAccess.AllowedActions(c, viewer.AgencyId) };
         if (visible.Person is null)
         {
             return visible;
@@ -103,7 +103,7 @@ public sealed partial class CaseGrain(
             // The database is down: serve the live state, but personal data is only ever shown
             // when the read can be audited.
             logger.LogWarning("Case {CaseId} served without personal data: the read could not be audited", CaseId);
-            return c with { Person = null };
+            return visible with { Person = null };
         }
     }
 

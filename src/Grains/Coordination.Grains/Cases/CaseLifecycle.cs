@@ -73,6 +73,19 @@ public static class CaseLifecycle
         return Transitions.TryGetValue(type, out var t) && t.From.Contains(current) ? t.To : null;
     }
 
+    /// <summary>
+    /// Whether recording <paramref name="type"/> now is allowed and changes the case: a transition
+    /// from its status, consent given only when it is not (and withdrawn only when it is), and a
+    /// reopening only while the person's data is kept (<see cref="Recorded"/> refuses the rest).
+    /// </summary>
+    public static bool Changes(CaseView c, CaseEventType type) => type switch
+    {
+        CaseEventType.ConsentGiven => !c.Consent.Given,
+        CaseEventType.ConsentWithdrawn => c.Consent.Given,
+        CaseEventType.Reopened => Next(c.Status, type) is not null && c.PersonalDataErasedAt is null,
+        _ => Next(c.Status, type) is not null,
+    };
+
     /// <summary>The case a consular post's flag opens, at version 1; the person is a minor by the year of the flag.</summary>
     public static CaseView Flagged(string caseId, FlagCase command, string agencyId, DateTimeOffset now) =>
         new(caseId, CaseStatus.Flagged, command.Person, command.CurrentCountry, command.Location, command.Situation,

@@ -1,4 +1,7 @@
-// Reading a form into a plain draft object, and small input conveniences.
+// A form's state between renders and submits: reading it into a plain draft object, running its
+// command with the button disabled, retry keys, and small input conveniences.
+
+import { showErrors, showProblem, clearErrors } from '../forms.js';
 
 /** name → value for every named control; names in `multi` collect the checked values as a list. */
 export function readForm(form, multi = []) {
@@ -58,4 +61,42 @@ export function upperCaseOnChange(input) {
     }
   });
   return input;
+}
+
+/**
+ * Runs a form's command with its submit button disabled: its answer, or null once the form shows
+ * why it failed (the server's field errors beside the fields, anything else above them).
+ */
+export async function submitted(form, send, onError = () => {}) {
+  clearErrors(form);
+  const button = form.querySelector('[type=submit]');
+  button.disabled = true;
+  try {
+    return await send();
+  } catch (error) {
+    button.disabled = false;
+    onError(error);
+    showProblem(form, error);
+    return null;
+  }
+}
+
+/**
+ * Keeps `draft` in step with the form (so typed input survives a re-render) and, on submit, shows
+ * what `validate()` finds beside the fields, or else runs `submit()`.
+ */
+export function bindDraft(form, draft, validate, submit, multi = []) {
+  const sync = () => Object.assign(draft, readForm(form, multi));
+  form.addEventListener('input', sync);
+  form.addEventListener('change', sync);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sync();
+    const errors = validate();
+    if (Object.keys(errors).length) {
+      showErrors(form, errors);
+    } else {
+      submit();
+    }
+  });
 }
