@@ -4,11 +4,12 @@
 
 import { h } from '../dom.js';
 import { t, e, enumValues, country } from '../i18n.js';
-import { get, post, request } from '../api.js';
-import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { post } from '../api.js';
+import { field, choiceGroup, textInput, select, formSummary, problemMessage, check, collect } from '../forms.js';
 import { section } from './common.js';
-import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
+import { bindDraft, RetryKey, upperCaseOnChange } from './formState.js';
 import { usersSection } from './users.js';
+import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
 
 const IdPattern = /^[a-z0-9-]{3,64}$/;
 const CountryPattern = /^[A-Z]{2}$/;
@@ -83,37 +84,13 @@ function agencyForm(agency, onSaved, onCancel) {
       h('button', { type: 'submit', class: 'button primary' }, creating ? t('admin.create.submit') : t('admin.edit.submit')),
       h('button', { type: 'button', class: 'button secondary', onclick: onCancel }, t('admin.cancel'))));
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const draft = readForm(form, ['services']);
-    const errors = validate(draft, creating);
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
-    }
-    clearErrors(form);
-
-    const body = toRequest(draft, creating);
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
-    const payload = JSON.stringify(body);
-    const key = creating ? retryKey.keyFor(payload) : null;
-    try {
-      const saved = creating
-        ? await post('/api/agencies', body, { headers: { 'Idempotency-Key': key } })
-        : await request('PUT', `/api/agencies/${encodeURIComponent(agency.id)}`, body);
-      if (creating) {
-        retryKey.settle(payload, key, null);
-      }
+  const draft = {};
+  bindDraft(form, draft, () => validate(draft, creating), async () => {
+    const saved = await saveCreateOrEdit(form, retryKey, creating, '/api/agencies', `/api/agencies/${encodeURIComponent(agency?.id)}`, toRequest(draft, creating));
+    if (saved) {
       onSaved(saved, creating ? t('admin.created', { name: saved.name }) : t('admin.saved', { name: saved.name }));
-    } catch (error) {
-      button.disabled = false;
-      if (creating) {
-        retryKey.settle(payload, key, error);
-      }
-      showProblem(form, error);
     }
-  });
+  }, ['services']);
   return form;
 }
 
@@ -133,12 +110,7 @@ function confirmation(agency, onConfirm, onCancel) {
 }
 
 function matches(agency, filter) {
-  if (!filter) {
-    return true;
-  }
-  const text = [agency.id, agency.name, agency.kind, t(`admin.kind.${agency.kind}`), agency.country, agency.city ?? '', ...agency.servesRegions]
-    .join(' ').toLowerCase();
-  return filter.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word));
+  return matchesWords([agency.id, agency.name, agency.kind, t(`admin.kind.${agency.kind}`), agency.country, agency.city ?? '', ...agency.servesRegions], filter);
 }
 
 export function mountAdmin(container, ctx) {
@@ -166,19 +138,10 @@ export function mountAdmin(container, ctx) {
     }
   };
 
-  const reload = async () => {
-    try {
-      const list = await get('/api/agencies');
-      if (!disposed) {
-        remember(list);
-        render();
-      }
-    } catch (error) {
-      if (!disposed) {
-        result.replaceChildren(h('p', { role: 'alert' }, problemMessage(error)));
-      }
-    }
-  };
+  const reload = listLoader('/api/agencies', (list) => {
+    remember(list);
+    render();
+  }, result, () => disposed);
 
   const done = (text) => {
     editing = null;
@@ -255,17 +218,8 @@ export function mountAdmin(container, ctx) {
       field('filter', t('admin.filter'), filterInput),
       count,
       result,
-      h('div', { class: 'table-wrap' },
-        h('table', { class: 'data', id: 'admin-agencies' },
-          h('caption', {}, t('admin.agencies.title')),
-          h('thead', {}, h('tr', {},
-            h('th', { scope: 'col' }, t('admin.col.name')),
-            h('th', { scope: 'col' }, t('admin.col.kind')),
-            h('th', { scope: 'col' }, t('admin.col.country')),
-            h('th', { scope: 'col' }, t('admin.col.regions')),
-            h('th', { scope: 'col' }, t('admin.col.active')),
-            h('th', { scope: 'col' }, t('admin.col.actions')))),
-          body)),
+      dataTable('admin-agencies', 'admin.agencies.title',
+        ['admin.col.name', 'admin.col.kind', 'admin.col.country', 'admin.col.regions', 'admin.col.active', 'admin.col.actions'], body),
       confirmHost,
       formHost),
     users.element));

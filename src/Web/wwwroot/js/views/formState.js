@@ -65,9 +65,10 @@ export function upperCaseOnChange(input) {
 
 /**
  * Runs a form's command with its submit button disabled: its answer, or null once the form shows
- * why it failed (the server's field errors beside the fields, anything else above them).
+ * why it failed (the server's field errors beside the fields, anything else above them), unless
+ * `onError` returns true because it showed the failure its own way.
  */
-export async function submitted(form, send, onError = () => {}) {
+export async function submitted(form, send, onError = () => false) {
   clearErrors(form);
   const button = form.querySelector('[type=submit]');
   button.disabled = true;
@@ -75,8 +76,9 @@ export async function submitted(form, send, onError = () => {}) {
     return await send();
   } catch (error) {
     button.disabled = false;
-    onError(error);
-    showProblem(form, error);
+    if (!onError(error)) {
+      showProblem(form, error);
+    }
     return null;
   }
 }

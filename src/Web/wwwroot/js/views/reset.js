@@ -4,8 +4,8 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { post } from '../api.js';
-import { field, formSummary, showErrors, problemMessage, check, collect } from '../forms.js';
-import { readForm } from './formState.js';
+import { field, formSummary, showErrors, check, collect } from '../forms.js';
+import { bindDraft, submitted } from './formState.js';
 
 /** Mounts the form for <paramref name="token"/>; <paramref name="onDone"/> gets the username once the password is set. */
 export function mountReset(container, token, onDone) {
@@ -15,31 +15,22 @@ export function mountReset(container, token, onDone) {
     field('repeat', t('reset.repeat'), h('input', { type: 'password', autocomplete: 'new-password' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t('reset.submit'))));
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const { password, repeat } = readForm(form);
-    const errors = collect({
-      password: [check.required(password)],
-      repeat: [check.required(repeat), password && repeat && password !== repeat ? t('reset.mismatch') : null],
-    });
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
-    }
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
-    try {
-      const done = await post('/api/auth/password-reset', { token, password }, { anonymous: true });
+  const draft = {};
+  bindDraft(form, draft, () => collect({
+    password: [check.required(draft.password)],
+    repeat: [check.required(draft.repeat), draft.password && draft.repeat && draft.password !== draft.repeat ? t('reset.mismatch') : null],
+  }), async () => {
+    const done = await submitted(form, () => post('/api/auth/password-reset', { token, password: draft.password }, { anonymous: true }),
+      (error) => {
+        // A link spent, expired or replaced: say so in the user's language, not the server's.
+        if (error.status === 400 && error.errors?.token) {
+          showErrors(form, {}, t('reset.invalid'));
+          return true;
+        }
+        return false;
+      });
+    if (done) {
       onDone(done.username);
-    } catch (error) {
-      button.disabled = false;
-      if (error.status === 400 && error.errors?.token) {
-        showErrors(form, {}, t('reset.invalid'));
-      } else if (error.status === 400 && Object.keys(error.errors ?? {}).length) {
-        showErrors(form, error.errors);
-      } else {
-        showErrors(form, {}, problemMessage(error));
-      }
     }
   });
 

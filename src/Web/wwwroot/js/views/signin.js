@@ -3,7 +3,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { post } from '../api.js';
-import { field, textInput, formSummary, showErrors, problemMessage, check, collect } from '../forms.js';
+import { field, textInput, formSummary, showErrors, showProblem, check, collect } from '../forms.js';
 import { signIn } from '../session.js';
 import { readForm } from './formState.js';
 
@@ -39,10 +39,8 @@ export function mountSignIn(container, { expired = false, username = null, notic
       button.disabled = false;
       if (error.status === 401) {
         showErrors(form, {}, t('signin.invalid'));
-      } else if (error.status === 400 && Object.keys(error.errors).length) {
-        showErrors(form, error.errors);
       } else {
-        showErrors(form, {}, problemMessage(error));
+        showProblem(form, error);
       }
     }
   });

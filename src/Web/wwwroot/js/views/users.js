@@ -3,10 +3,11 @@
 
 import { h } from '../dom.js';
 import { t, languages, dateTime } from '../i18n.js';
-import { get, post, request } from '../api.js';
-import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, problemMessage, check, collect } from '../forms.js';
+import { post } from '../api.js';
+import { field, choiceGroup, textInput, select, formSummary, problemMessage, check, collect } from '../forms.js';
 import { section, agencyName } from './common.js';
-import { readForm, RetryKey } from './formState.js';
+import { bindDraft, RetryKey } from './formState.js';
+import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
 
 const Roles = ['Admin', 'ConsularOfficer', 'NgoCaseworker', 'CommitteeSecretary', 'CommitteeMember', 'Analyst'];
 const UsernamePattern = /^[a-z0-9._-]{3,64}$/;
@@ -53,16 +54,8 @@ function userForm(user, ctx, onSaved, onCancel) {
       h('button', { type: 'submit', class: 'button primary' }, creating ? t('users.create.submit') : t('users.edit.submit')),
       h('button', { type: 'button', class: 'button secondary', onclick: onCancel }, t('admin.cancel'))));
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const draft = readForm(form, ['roles']);
-    const errors = validate(draft, creating);
-    if (Object.keys(errors).length) {
-      showErrors(form, errors);
-      return;
-    }
-    clearErrors(form);
-
+  const draft = {};
+  bindDraft(form, draft, () => validate(draft, creating), async () => {
     const editable = {
       displayName: draft.displayName.trim(),
       agencyId: draft.agencyId || null,
@@ -70,26 +63,11 @@ function userForm(user, ctx, onSaved, onCancel) {
       language: draft.language,
     };
     const body = creating ? { username: draft.username.trim(), password: draft.password, ...editable } : editable;
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
-    const payload = JSON.stringify(body);
-    const key = creating ? retryKey.keyFor(payload) : null;
-    try {
-      const saved = creating
-        ? await post('/api/users', body, { headers: { 'Idempotency-Key': key } })
-        : await request('PUT', `/api/users/${encodeURIComponent(user.username)}`, body);
-      if (creating) {
-        retryKey.settle(payload, key, null);
-      }
+    const saved = await saveCreateOrEdit(form, retryKey, creating, '/api/users', `/api/users/${encodeURIComponent(user?.username)}`, body);
+    if (saved) {
       onSaved(creating ? t('users.created', { name: saved.displayName }) : t('users.saved', { name: saved.displayName }));
-    } catch (error) {
-      button.disabled = false;
-      if (creating) {
-        retryKey.settle(payload, key, error);
-      }
-      showProblem(form, error);
     }
-  });
+  }, ['roles']);
   return form;
 }
 
@@ -121,12 +99,8 @@ function resetLink(user, link, ctx) {
 }
 
 function matches(user, filter, ctx) {
-  if (!filter) {
-    return true;
-  }
-  const text = [user.username, user.displayName, user.agencyId ?? '', user.agencyId ? agencyName(ctx, user.agencyId) : '',
-    ...user.roles.map((r) => t(`users.role.${r}`))].join(' ').toLowerCase();
-  return filter.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word));
+  return matchesWords([user.username, user.displayName, user.agencyId ?? '', user.agencyId ? agencyName(ctx, user.agencyId) : '',
+    ...user.roles.map((r) => t(`users.role.${r}`))], filter);
 }
 
 /** The users section of the administration page; returns its element and a dispose function. */
@@ -145,19 +119,10 @@ export function usersSection(ctx) {
   const count = h('p', { class: 'hint', 'aria-live': 'polite' });
   const filterInput = textInput({ id: 'user-filter' });
 
-  const reload = async () => {
-    try {
-      const list = await get('/api/users');
-      if (!disposed) {
-        users = list;
-        render();
-      }
-    } catch (error) {
-      if (!disposed) {
-        result.replaceChildren(h('p', { role: 'alert' }, problemMessage(error)));
-      }
-    }
-  };
+  const reload = listLoader('/api/users', (list) => {
+    users = list;
+    render();
+  }, result, () => disposed);
 
   const done = (text) => {
     editing = null;
@@ -236,17 +201,8 @@ export function usersSection(ctx) {
     field('user-filter', t('users.filter'), filterInput),
     count,
     result,
-    h('div', { class: 'table-wrap' },
-      h('table', { class: 'data', id: 'admin-users' },
-        h('caption', {}, t('users.title')),
-        h('thead', {}, h('tr', {},
-          h('th', { scope: 'col' }, t('users.col.name')),
-          h('th', { scope: 'col' }, t('users.col.agency')),
-          h('th', { scope: 'col' }, t('users.col.roles')),
-          h('th', { scope: 'col' }, t('users.col.language')),
-          h('th', { scope: 'col' }, t('admin.col.active')),
-          h('th', { scope: 'col' }, t('admin.col.actions')))),
-        body)),
+    dataTable('admin-users', 'users.title',
+      ['users.col.name', 'users.col.agency', 'users.col.roles', 'users.col.language', 'admin.col.active', 'admin.col.actions'], body),
     linkHost,
     formHost);
   render();
