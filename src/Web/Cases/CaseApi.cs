@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Web.Auth;
@@ -16,7 +17,7 @@ namespace Coordination.Web.Cases;
 /// otherwise, so an unrelated agency cannot even learn that the case exists). docs/security.md
 /// has the whole matrix.
 /// </summary>
-public static class CaseApi
+public static partial class CaseApi
 {
     public static IServiceCollection AddCaseApi(this IServiceCollection services) =>
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<CaseIdConstraint>(CaseIdConstraint.Name));
@@ -28,6 +29,7 @@ public static class CaseApi
         // so a retry after a crash between commit and response still finds the first case.
         group.MapPost("/", Flag).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
         group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
+        group.MapGet("/counts", Counts).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapGet("/{id:caseId}", Get).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapGet("/{id:caseId}/timeline", Timeline).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapPost("/{id:caseId}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
@@ -65,11 +67,24 @@ public static class CaseApi
             : TypedResults.Ok(result.Case);
     }
 
+    /// <summary>
+    /// The caller's agency's cases by case id, after <paramref name="after"/>: optionally of a status or
+    /// an urgency, whose id contains <paramref name="q"/> (any case), only open ones, or only those with an
+    /// alert of the agency's past its acknowledgement deadline.
+    /// </summary>
     private static async Task<Results<Ok<IReadOnlyList<CaseView>>, ValidationProblem, ProblemHttpResult>> List(
-        HttpContext http, IClusterClient cluster, string? status = null, string? after = null, int limit = 100)
+        HttpContext http, IClusterClient cluster, string? status = null, string? after = null, int limit = 100,
+        string? q = null, string? urgency = null, bool open = false, bool overdue = false)
     {
         var errors = new RequestErrors();
         var wanted = errors.Enumerated<CaseStatus>("status", status, required: false);
+        var wantedUrgency = errors.Enumerated<Urgency>("urgency", urgency, required: false);
+        var search = errors.Text("q", q, 32, required: false);
+        if (search is not null && !CaseSearch().IsMatch(search))
+        {
+            errors.Add("q", "Part of a case id: letters, digits and '-'.");
+        }
+
         if (limit is < 1 or > 500)
         {
             errors.Add("limit", "Between 1 and 500.");
@@ -86,8 +101,24 @@ public static class CaseApi
             return FeedApi.NoAgency();
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<ICaseIntakeGrain>(0).List(new CaseListQuery(actor.AgencyId, wanted, after, limit), actor));
+        var query = new CaseListQuery(actor.AgencyId, wanted, after, limit, search, wantedUrgency, open, overdue);
+        return TypedResults.Ok(await cluster.GetGrain<ICaseIntakeGrain>(0).List(query, actor));
     }
+
+    /// <summary>How many of the caller's agency's cases are in each status, every status named (0 when none).</summary>
+    private static async Task<Results<Ok<IReadOnlyDictionary<CaseStatus, int>>, ProblemHttpResult>> Counts(HttpContext http, IClusterClient cluster)
+    {
+        if (http.User.ToActor(http) is not { } actor)
+        {
+            return FeedApi.NoAgency();
+        }
+
+        var counts = await cluster.GetGrain<ICaseIntakeGrain>(0).CountByStatus(actor);
+        return TypedResults.Ok<IReadOnlyDictionary<CaseStatus, int>>(Enum.GetValues<CaseStatus>().ToDictionary(s => s, s => counts.GetValueOrDefault(s)));
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9-]{1,32}\z")]
+    private static partial Regex CaseSearch();
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, IClusterClient cluster)
     {

@@ -306,6 +306,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["GET /api/audit"] = (t, c) => c.GetAsync($"/api/audit?caseId={t.World.CaseId}&limit=5"),
         ["POST /api/cases"] = (_, c) => c.PostRawAsync("/api/cases", "{}"),
         ["GET /api/cases"] = (_, c) => c.GetAsync("/api/cases?limit=500"),
+        ["GET /api/cases/counts"] = (_, c) => c.GetAsync("/api/cases/counts"),
         ["GET /api/cases/{id}"] = (t, c) => c.GetAsync($"/api/cases/{t.World.CaseId}"),
         ["GET /api/cases/{id}/timeline"] = (t, c) => c.GetAsync($"/api/cases/{t.World.CaseId}/timeline"),
         ["POST /api/cases/{id}/referrals"] = (t, c) =>

@@ -227,12 +227,21 @@ public sealed record ManualReferral(
     [property: Id(1)] IReadOnlyList<AgencyService> Services,
     [property: Id(2)] string? Note);
 
+/// <summary>
+/// Which of an agency's cases a list shows, by case id after <see cref="After"/>: of a status, of an
+/// urgency, whose id contains <see cref="Search"/>, only open ones, or only those with an alert in the
+/// agency's feed past its acknowledgement deadline.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseSummary")]
 public sealed record CaseListQuery(
     [property: Id(0)] string AgencyId,
     [property: Id(1)] CaseStatus? Status,
     [property: Id(2)] string? After,
-    [property: Id(3)] int Limit);
+    [property: Id(3)] int Limit,
+    [property: Id(4)] string? Search = null,
+    [property: Id(5)] Urgency? Urgency = null,
+    [property: Id(6)] bool OpenOnly = false,
+    [property: Id(7)] bool OverdueOnly = false);
 
 /// <summary>Result of a flag: the case, and whether this call created it (false on an idempotent replay).</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.FlagResult")]

@@ -78,4 +78,8 @@ public interface ICaseIntakeGrain : IGrainWithIntegerKey
 
     [Alias("List")]
     Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer);
+
+    /// <summary>How many of the viewer's agency's cases are in each status.</summary>
+    [Alias("CountByStatus")]
+    Task<IReadOnlyDictionary<CaseStatus, int>> CountByStatus(Actor viewer);
 }

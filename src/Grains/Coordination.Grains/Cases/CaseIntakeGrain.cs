@@ -69,10 +69,17 @@ public sealed class CaseIntakeGrain(
             StrictEnum.RequireDefined("status", status);
         }
 
-        var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }))
+        if (query.Urgency is { } urgency)
+        {
+            StrictEnum.RequireDefined("urgency", urgency);
+        }
+
+        var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }, clock.GetUtcNow()))
             .Select(c => CaseViews.ForViewer(c, viewer.AgencyId))
             .ToList();
         await CaseStore.AuditReadAsync(db, viewer, cases.Where(c => c.Person is not null).Select(c => c.Id), "case.list", CaseViews.PersonalFields);
         return cases;
     }
+
+    public Task<IReadOnlyDictionary<CaseStatus, int>> CountByStatus(Actor viewer) => CaseStore.CountByStatusAsync(db, viewer.AgencyId);
 }

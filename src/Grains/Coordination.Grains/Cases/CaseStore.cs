@@ -136,15 +136,16 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark) " +
-                "VALUES (@id, @citizenship, @status, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
+                "INSERT INTO cases (id, citizenship, status, urgency, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark) " +
+                "VALUES (@id, @citizenship, @status, @urgency, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
             : OneRoundTrip.Require(
-                "UPDATE cases SET status = @status, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
+                "UPDATE cases SET status = @status, urgency = @urgency, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
                 "next_follow_up_at = @nextFollowUp, person_mark = @personMark " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", c.Id);
         write.Parameters.AddWithValue("citizenship", c.Citizenship);
         write.Parameters.AddWithValue("status", c.Status.ToString());
+        write.Parameters.AddWithValue("urgency", c.Urgency.ToString());
         write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
         write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
         write.Parameters.AddWithValue("version", c.Version);
@@ -260,13 +261,23 @@ public static class CaseStore
     }
 
     public static async Task<IReadOnlyList<CaseView>> ListAsync(
-        NpgsqlDataSource db, CaseStateCodec codec, CaseListQuery query, CancellationToken cancellationToken = default)
+        NpgsqlDataSource db, CaseStateCodec codec, CaseListQuery query, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        // Overdue: an alert about the case in this agency's feed, unacknowledged past its deadline (the feed's rows, read only).
         await using var command = db.CreateCommand(
             "SELECT state FROM cases WHERE @agency = ANY (agencies) AND (@status::text IS NULL OR status = @status) " +
+            "AND (@urgency::text IS NULL OR urgency = @urgency) AND (@search::text IS NULL OR strpos(id, @search) > 0) " +
+            "AND (NOT @open OR status NOT IN ('Closed', 'Withdrawn')) " +
+            "AND (NOT @overdue OR EXISTS (SELECT 1 FROM feed_items f WHERE f.agency_id = @agency AND f.case_id = cases.id " +
+            "AND f.requires_ack AND f.acknowledged_at IS NULL AND f.ack_deadline < @now)) " +
             "AND (@after::text IS NULL OR id > @after) ORDER BY id LIMIT @limit");
         command.Parameters.AddWithValue("agency", query.AgencyId);
         command.Parameters.AddWithValue("status", NpgsqlDbType.Text, (object?)query.Status?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("urgency", NpgsqlDbType.Text, (object?)query.Urgency?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("search", NpgsqlDbType.Text, (object?)query.Search?.ToUpperInvariant() ?? DBNull.Value);
+        command.Parameters.AddWithValue("open", query.OpenOnly);
+        command.Parameters.AddWithValue("overdue", query.OverdueOnly);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
         command.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)query.After ?? DBNull.Value);
         command.Parameters.AddWithValue("limit", query.Limit);
         var cases = new List<CaseView>();
@@ -277,6 +288,21 @@ public static class CaseStore
         }
 
         return cases;
+    }
+
+    /// <summary>How many of the agency's cases are in each status (statuses with none left out).</summary>
+    public static async Task<IReadOnlyDictionary<CaseStatus, int>> CountByStatusAsync(NpgsqlDataSource db, string agencyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT status, count(*)::int FROM cases WHERE @agency = ANY (agencies) GROUP BY status");
+        command.Parameters.AddWithValue("agency", agencyId);
+        var counts = new Dictionary<CaseStatus, int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[Enum.Parse<CaseStatus>(reader.GetString(0))] = reader.GetInt32(1);
+        }
+
+        return counts;
     }
 
     /// <summary>Records a read of personal data; the audit log is append-only.</summary>

@@ -166,15 +166,14 @@ export function section(titleKey, ...children) {
     ...children);
 }
 
-/** Cases visible to the agency, open ones first by urgency and date. */
-export function caseList(cases, ctx) {
-  const open = cases.filter((c) => c.status !== 'Closed' && c.status !== 'Withdrawn');
+/** Cards of the cases a list shows, by urgency and then the newest first; <paramref name="emptyText"/> when there are none. */
+export function caseList(cases, ctx, emptyText) {
   const rank = { Critical: 0, Urgent: 1, Routine: 2 };
-  open.sort((a, b) => rank[a.urgency] - rank[b.urgency] || new Date(b.flaggedAt) - new Date(a.flaggedAt));
-  if (!open.length) {
-    return [h('li', { class: 'empty' }, t('cases.empty'))];
+  const sorted = [...cases].sort((a, b) => rank[a.urgency] - rank[b.urgency] || new Date(b.flaggedAt) - new Date(a.flaggedAt));
+  if (!sorted.length) {
+    return [h('li', { class: 'empty' }, emptyText)];
   }
-  return open.map((c) => h('li', { class: 'card case-card', dataset: { caseId: c.id } },
+  return sorted.map((c) => h('li', { class: 'card case-card', dataset: { caseId: c.id } },
     h('div', { class: 'card-head' },
       caseLink(c.id),
       badge(e('CaseStatus', c.status), 'status'),
@@ -185,37 +184,28 @@ export function caseList(cases, ctx) {
 }
 
 /**
- * Wires a dashboard to its feed: renders the feed on every change and keeps the case list in
- * {@code casesContainer} fresh, reloading it (debounced) whenever an item about a case arrives or
+ * Wires a dashboard to its feed: renders the feed on every change and keeps the case list panel
+ * (caseListPanel.js) fresh, reading it anew (debounced) whenever an item about a case arrives or
  * changes. Returns the view's unmount function and reloadCases, for a view whose own action changed
  * a case without a feed item telling it (a consul's flag).
  */
-export function followFeed(ctx, renderFeed, casesContainer) {
-  let latest = [];
-  const loadCases = async () => {
-    try {
-      latest = await get('/api/cases?limit=200');
-    } catch {
-      // keep what is shown; the next feed change tries again
-    }
-    renderKeyed(casesContainer, caseList(latest, ctx));
-  };
-
+export function followFeed(ctx, renderFeed, casesPanel) {
   let pending = null;
   const unsubscribe = ctx.store.subscribe((change) => {
     renderFeed();
     if ([...change.added, ...change.updated].some((i) => i.caseId)) {
       clearTimeout(pending);
-      pending = setTimeout(loadCases, 300);
+      pending = setTimeout(casesPanel.reload, 300);
     }
   });
   renderFeed();
-  loadCases();
+  casesPanel.reload();
   return {
     unmount: () => {
       unsubscribe();
       clearTimeout(pending);
+      casesPanel.dispose();
     },
-    reloadCases: loadCases,
+    reloadCases: casesPanel.reload,
   };
 }

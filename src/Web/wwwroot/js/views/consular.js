@@ -5,6 +5,7 @@ import { t, e, enumValues } from '../i18n.js';
 import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, check, collect } from '../forms.js';
 import { renderKeyed, section, itemCard, agencyName, caseHref, followFeed } from './common.js';
+import { caseListPanel } from './caseListPanel.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
 const CountryPattern = /^[A-Z]{2}$/;
@@ -155,7 +156,7 @@ function flagForm(ctx, onFlagged) {
 
 export function mountConsular(container, ctx) {
   const feed = h('ul', { class: 'cards', id: 'post-alerts' });
-  const cases = h('ul', { class: 'cards', id: 'cases' });
+  const cases = caseListPanel(ctx);
   const formHost = h('div');
   let following = null;
 
@@ -180,7 +181,7 @@ export function mountConsular(container, ctx) {
       h('div', { class: 'column' }, section('flag.title', formHost)),
       h('div', { class: 'column' },
         section('feed.title', feed),
-        section('cases.title', cases)))));
+        section('cases.title', cases.element)))));
   renderForm();
 
   const renderFeed = () => {

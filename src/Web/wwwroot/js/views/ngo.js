@@ -4,6 +4,7 @@
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
 import { itemCard, renderKeyed, section, caseLink, ackControls, isOverdue, urgencyBadge, profile, followFeed } from './common.js';
+import { caseListPanel } from './caseListPanel.js';
 import { referralActions } from './referrals.js';
 
 const Handled = new Set(['ReferralReceived', 'PickupRequested']);
@@ -33,7 +34,7 @@ export function mountNgo(container, ctx) {
   const referrals = h('ul', { class: 'cards', id: 'referrals' });
   const arrivals = h('ul', { class: 'cards', id: 'arrivals' });
   const others = h('ul', { class: 'cards', id: 'other-alerts' });
-  const cases = h('ul', { class: 'cards', id: 'cases' });
+  const cases = caseListPanel(ctx);
 
   container.replaceChildren(h('div', { class: 'dashboard ngo' },
     h('h1', { class: 'view-title' }, t('view.ngo')),
@@ -43,7 +44,7 @@ export function mountNgo(container, ctx) {
         section('ngo.activity', others)),
       h('div', { class: 'column' },
         section('ngo.arrivals', h('p', { class: 'hint' }, t('ngo.timeZoneNote', { zone: ctx.timeZone })), arrivals),
-        section('cases.ours', cases)))));
+        section('cases.ours', cases.element)))));
 
   const renderFeed = () => {
     const items = ctx.store.items();
