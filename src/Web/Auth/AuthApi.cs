@@ -248,7 +248,7 @@ public static partial class AuthApi
         var language = request.Language ?? "en";
         if (!Roles.Languages.Contains(language))
         {
-            errors.Add("language", "Either 'en' or 'ru'.");
+            errors.Add("language", $"One of {string.Join(", ", Roles.Languages)}.");
         }
 
         var agencyId = errors.Text("agencyId", request.AgencyId, 64, required: !(roles.Count == 1 && roles[0] == Roles.Admin));
