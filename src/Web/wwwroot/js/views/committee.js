@@ -3,7 +3,7 @@
 // report, and the country's case statistics with the funnel. Task feed items refresh the plan.
 
 import { h, uid } from '../dom.js';
-import { t, e, country, day as dueDate, number as num } from '../i18n.js';
+import { t, e, country, language, day as dueDate, number as num } from '../i18n.js';
 import { get } from '../api.js';
 import { session } from '../session.js';
 import { problemMessage } from '../forms.js';
@@ -141,13 +141,13 @@ function statistics(stats) {
   ];
 }
 
-/** report.html needs the bearer token, so it is fetched and opened as a page of its own. */
+/** report.html needs the bearer token, so it is fetched and opened as a page of its own, in the language the user reads. */
 async function openPrintable(committeeId, period, ctx) {
   const win = window.open('', '_blank');
   let response;
   try {
     response = await fetch(`/api/committees/${encodeURIComponent(committeeId)}/report.html?from=${period.from}&to=${period.to}`,
-      { headers: { Accept: 'text/html', Authorization: `Bearer ${session()?.accessToken ?? ''}` } });
+      { headers: { Accept: 'text/html', 'Accept-Language': language(), Authorization: `Bearer ${session()?.accessToken ?? ''}` } });
   } catch {
     response = null;
   }
