@@ -41,4 +41,29 @@ public sealed class TranslationTests(BrowserFixture fixture)
             """);
         Assert.Empty(problems);
     }
+
+    [Fact]
+    public async Task The_servers_common_validation_messages_are_shown_in_the_users_language_with_their_numbers()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        var shown = await page.Page.EvaluateAsync<string[]>("""
+            async () => {
+              const { setLanguage, serverMessage } = await import('/js/i18n.js');
+              const texts = ['Required.', 'At most 200 characters.', 'Must not contain control characters.'];
+              const shown = [];
+              for (const lang of ['ky', 'tk', 'en']) {
+                setLanguage(lang);
+                shown.push(...texts.map(serverMessage));
+              }
+              return shown;
+            }
+            """);
+        Assert.Equal(
+        [
+            "Милдеттүү талаа.", "Эң көп 200 белги.", "Must not contain control characters.",
+            "Hökmany.", "Iň köp 200 belgi.", "Must not contain control characters.",
+            "Required.", "At most 200 characters.", "Must not contain control characters.",
+        ], shown);
+    }
 }

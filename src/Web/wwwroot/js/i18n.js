@@ -20,8 +20,12 @@ const fallbackTag = 'ru-RU';
 const messages = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [lang, table.messages]));
 const enums = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [lang, table.enums]));
 
-// Server validation messages that have a translation; anything else is shown as the server wrote it.
-const serverMessages = { 'Required.': 'error.required' };
+// The server's common validation messages (src/Web/Errors/RequestErrors.cs) and the message each
+// is shown as, its numbers carried over; anything else is shown as the server wrote it.
+const serverMessages = [
+  [/^Required\.$/, 'error.required'],
+  [/^At most (?<max>\d+) characters\.$/, 'error.tooLong'],
+];
 
 export const languages = Object.keys(tables);
 let current = 'en';
@@ -57,7 +61,13 @@ export function enumValues(type) {
 }
 
 export function serverMessage(text) {
-  return serverMessages[text] ? t(serverMessages[text]) : text;
+  for (const [pattern, key] of serverMessages) {
+    const match = pattern.exec(text);
+    if (match) {
+      return t(key, match.groups);
+    }
+  }
+  return text;
 }
 
 const localeData = new Map();
