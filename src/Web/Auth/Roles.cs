@@ -17,7 +17,7 @@ public static class Roles
     /// <summary>The roles that work on cases and may see the people in them.</summary>
     public static readonly string[] CaseWorkers = [ConsularOfficer, NgoCaseworker];
 
-    public static readonly IReadOnlySet<string> Languages = new HashSet<string>(StringComparer.Ordinal) { "en", "ru" };
+    public static readonly IReadOnlyList<string> Languages = ["en", "ru", "ky", "kk", "tg", "uz", "tk"];
 }
 
 /// <summary>Claim names of the access token.</summary>

@@ -42,7 +42,7 @@ public static class UserFields
         var lang = language ?? "en";
         if (!Roles.Languages.Contains(lang))
         {
-            errors.Add("language", $"One of {string.Join(", ", Roles.Languages.Order(StringComparer.Ordinal))}.");
+            errors.Add("language", $"One of {string.Join(", ", Roles.Languages)}.");
         }
 
         var agency = errors.Text("agencyId", agencyId, 64, required: !(roleList.Count == 1 && roleList[0] == Roles.Admin));

@@ -7,6 +7,7 @@ using Coordination.Web.Auth;
 using Coordination.Web.Idempotency;
 using Coordination.Web.Errors;
 using Coordination.Web.Statistics;
+using Coordination.Web.Texts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -201,7 +202,7 @@ public static class CommitteeApi
         var report = await Committee(cluster, id).Report(period, Caller(http));
         // Everything on the page is the server's own markup and encoded text: no script, no outside resource.
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
-        return TypedResults.Content(ReportPage.Render(report), "text/html; charset=utf-8");
+        return TypedResults.Content(ReportPage.Render(report, ServerTexts.For(http.Request)), "text/html; charset=utf-8");
     }
 
     private static ICommitteeGrain Committee(IClusterClient cluster, string id) => cluster.GetGrain<ICommitteeGrain>(id);

@@ -5,12 +5,14 @@ using System.Text.Unicode;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Committees;
 using Coordination.Contracts.Statistics;
+using Coordination.Web.Texts;
 
 namespace Coordination.Web.Committees;
 
 /// <summary>
 /// The monitoring report as one printable HTML page: plain server-rendered markup, print CSS, and
-/// every piece of text HTML-encoded (titles and names come from users).
+/// every piece of text HTML-encoded (titles and names come from users); headings, labels and enum
+/// names in the reader's language (<see cref="ServerTexts"/>).
 /// </summary>
 public static class ReportPage
 {
@@ -45,121 +47,127 @@ public static class ReportPage
     public static string StyleSource { get; } =
         $"'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'";
 
-    public static string Render(MonitoringReport report)
+    public static string Render(MonitoringReport report, ServerTexts texts)
     {
         var html = new StringBuilder();
         var period = $"{Day(report.Period.From)} – {Day(report.Period.To)}";
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<title>").Append(E($"Monitoring report — {report.CommitteeName} — {period}")).Append("</title>\n")
+        html.Append("<!DOCTYPE html>\n<html lang=\"").Append(texts.Language).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<title>").Append(E(texts.Format("report.title", ("committee", report.CommitteeName), ("period", period)))).Append("</title>\n")
             .Append("<style>").Append(Style).Append("</style>\n</head>\n<body>\n");
 
-        html.Append("<header>\n<h1>").Append(E($"Monitoring report: {report.CommitteeName}")).Append("</h1>\n")
-            .Append("<p class=\"meta\">").Append(E($"Country {report.Country} · period {period} (to exclusive) · tasks as at {Instant(report.AsOf)} · generated {Instant(report.GeneratedAt)}"))
+        html.Append("<header>\n<h1>").Append(E(texts.Format("report.heading", ("committee", report.CommitteeName)))).Append("</h1>\n")
+            .Append("<p class=\"meta\">").Append(E(texts.Format("report.meta", ("country", report.Country), ("period", period),
+                ("asOf", Instant(report.AsOf)), ("generated", Instant(report.GeneratedAt)))))
             .Append("</p>\n</header>\n");
 
-        Tasks(html, report.Tasks);
-        Implementation(html, report.Implementation);
-        Indicators(html, report.Indicators);
-        Overdue(html, report.Overdue);
-        Meetings(html, report.Meetings);
-        Statistics(html, report);
+        Tasks(html, report.Tasks, texts);
+        Implementation(html, report.Implementation, texts);
+        Indicators(html, report.Indicators, texts);
+        Overdue(html, report.Overdue, texts);
+        Meetings(html, report.Meetings, texts);
+        Statistics(html, report, texts);
 
-        html.Append("<footer>").Append(E("Aggregate figures only; this report contains no personal data of assisted persons. " +
-            "Periods are half-open: a moment equal to the period's end belongs to the next period.")).Append("</footer>\n</body>\n</html>\n");
+        html.Append("<footer>").Append(E(texts["report.footer"])).Append("</footer>\n</body>\n</html>\n");
         return html.ToString();
     }
 
-    private static void Tasks(StringBuilder html, TaskSummary tasks)
+    private static void Tasks(StringBuilder html, TaskSummary tasks, ServerTexts x)
     {
-        html.Append("<section>\n<h2>Tasks by area and status</h2>\n");
-        Table(html, ["Area", "Total", "Not started", "In progress", "Done", "Blocked", "Overdue"], [0],
-            tasks.ByArea.Select(a => Row(a.Area.ToString(), a.Total, a.NotStarted, a.InProgress, a.Done, a.Blocked, a.Overdue))
-                .Append(Row("All areas", tasks.Total, tasks.NotStarted, tasks.InProgress, tasks.Done, tasks.Blocked, tasks.Overdue)),
+        html.Append("<section>\n<h2>").Append(E(x["report.tasks"])).Append("</h2>\n");
+        Table(html, x, [x["report.col.area"], x["report.col.total"], x.Name(ActionPlanTaskStatus.NotStarted), x.Name(ActionPlanTaskStatus.InProgress),
+                x.Name(ActionPlanTaskStatus.Done), x.Name(ActionPlanTaskStatus.Blocked), x["report.col.overdue"]], [0],
+            tasks.ByArea.Select(a => Row(x.Name(a.Area), a.Total, a.NotStarted, a.InProgress, a.Done, a.Blocked, a.Overdue))
+                .Append(Row(x["report.allAreas"], tasks.Total, tasks.NotStarted, tasks.InProgress, tasks.Done, tasks.Blocked, tasks.Overdue)),
             totalLast: true);
-        html.Append("<p>").Append(E($"Tasks completed during the period: {tasks.CompletedInPeriod}.")).Append("</p>\n</section>\n");
+        html.Append("<p>").Append(E(x.Format("report.tasks.completed", ("count", Count(tasks.CompletedInPeriod))))).Append("</p>\n</section>\n");
     }
 
-    private static void Implementation(StringBuilder html, IReadOnlyList<ReportTask> tasks)
+    private static void Implementation(StringBuilder html, IReadOnlyList<ReportTask> tasks, ServerTexts x)
     {
-        html.Append("<section>\n<h2>Implementation by task</h2>\n");
-        Table(html, ["Area", "Task", "Owner", "Due", "Status"], [0, 1, 2, 3, 4],
+        html.Append("<section>\n<h2>").Append(E(x["report.implementation"])).Append("</h2>\n");
+        Table(html, x, [x["report.col.area"], x["report.col.task"], x["report.col.owner"], x["report.col.due"], x["report.col.status"]], [0, 1, 2, 3, 4],
             tasks.Select(t => new[]
             {
-                t.Area.ToString(), $"{t.TaskId} {t.Title}", t.OwnerName, t.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                t.DaysOverdue > 0 ? $"{t.Status}, {t.DaysOverdue} days overdue" : t.Status.ToString(),
+                x.Name(t.Area), $"{t.TaskId} {t.Title}", t.OwnerName, t.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                t.DaysOverdue > 0 ? x.Format("report.statusOverdue", ("status", x.Name(t.Status)), ("days", Count(t.DaysOverdue))) : x.Name(t.Status),
             }));
         html.Append("</section>\n");
     }
 
-    private static void Indicators(StringBuilder html, IReadOnlyList<IndicatorLine> indicators)
+    private static void Indicators(StringBuilder html, IReadOnlyList<IndicatorLine> indicators, ServerTexts x)
     {
-        html.Append("<section>\n<h2>Indicators against targets</h2>\n");
-        Table(html, ["Task", "Indicator", "Owner", "Baseline", "Target", "Value", "Progress", "Target met"], [0, 1, 2],
+        html.Append("<section>\n<h2>").Append(E(x["report.indicators"])).Append("</h2>\n");
+        Table(html, x, [x["report.col.task"], x["report.col.indicator"], x["report.col.owner"], x["report.col.baseline"], x["report.col.target"],
+                x["report.col.value"], x["report.col.progress"], x["report.col.met"]], [0, 1, 2],
             indicators.Select(i => new[]
             {
                 $"{i.TaskId} {i.Title}", $"{i.Indicator.Name} ({i.Indicator.Unit})", i.OwnerName,
                 Number(i.Indicator.Baseline), Number(i.Indicator.Target), Number(i.Indicator.Value),
-                i.Indicator.ProgressPercent is { } p ? $"{Number(p)} %" : "–", i.Indicator.Met ? "yes" : "no",
+                i.Indicator.ProgressPercent is { } p ? $"{Number(p)} %" : "–", i.Indicator.Met ? x["report.yes"] : x["report.no"],
             }));
         html.Append("</section>\n");
     }
 
-    private static void Overdue(StringBuilder html, IReadOnlyList<ReportTask> overdue)
+    private static void Overdue(StringBuilder html, IReadOnlyList<ReportTask> overdue, ServerTexts x)
     {
-        html.Append("<section>\n<h2>Overdue tasks</h2>\n");
-        Table(html, ["Task", "Area", "Owner", "Due", "Status", "Days overdue"], [0, 1, 2, 3, 4],
+        html.Append("<section>\n<h2>").Append(E(x["report.overdue"])).Append("</h2>\n");
+        Table(html, x, [x["report.col.task"], x["report.col.area"], x["report.col.owner"], x["report.col.due"], x["report.col.status"], x["report.col.daysOverdue"]],
+            [0, 1, 2, 3, 4],
             overdue.Select(o => new[]
             {
-                $"{o.TaskId} {o.Title}", o.Area.ToString(), o.OwnerName, o.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                o.Status.ToString(), o.DaysOverdue.ToString(CultureInfo.InvariantCulture),
+                $"{o.TaskId} {o.Title}", x.Name(o.Area), o.OwnerName, o.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                x.Name(o.Status), Count(o.DaysOverdue),
             }));
         html.Append("</section>\n");
     }
 
-    private static void Meetings(StringBuilder html, IReadOnlyList<Meeting> meetings)
+    private static void Meetings(StringBuilder html, IReadOnlyList<Meeting> meetings, ServerTexts x)
     {
-        html.Append("<section>\n<h2>Meetings in the period</h2>\n");
-        Table(html, ["Date", "Meeting", "Decisions (tasks)"], [0, 1, 2],
+        html.Append("<section>\n<h2>").Append(E(x["report.meetings"])).Append("</h2>\n");
+        Table(html, x, [x["report.col.date"], x["report.col.meeting"], x["report.col.decisions"]], [0, 1, 2],
             meetings.Select(m => new[] { m.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Title, string.Join(", ", m.TaskIds) }));
         html.Append("</section>\n");
     }
 
-    private static void Statistics(StringBuilder html, MonitoringReport report)
+    private static void Statistics(StringBuilder html, MonitoringReport report, ServerTexts x)
     {
         var s = report.Statistics;
-        html.Append("<section>\n<h2>").Append(E($"Case statistics of {s.Country}")).Append("</h2>\n")
-            .Append("<p>").Append(E("Persons and cases are counted separately: one person flagged twice is one person and two cases. " +
-                "Persons, cases and the breakdowns cover the cases flagged in the period; the funnel counts cases with each step inside the period."))
-            .Append("</p>\n");
-        Table(html, ["Persons", "Minors", "Women and girls", "Men and boys", "With more than one case"], [],
+        html.Append("<section>\n<h2>").Append(E(x.Format("report.stats", ("country", s.Country)))).Append("</h2>\n")
+            .Append("<p>").Append(E(x["report.stats.note"])).Append("</p>\n");
+        Table(html, x, [x["report.stats.persons"], x["report.stats.minors"], x["report.stats.female"], x["report.stats.male"], x["report.stats.moreThanOneCase"]], [],
             [Row(s.Persons.Total, s.Persons.Minors, s.Persons.Female, s.Persons.Male, s.Persons.WithMoreThanOneCase)]);
-        Table(html, ["Cases", "Open at period end", "Closed", "Withdrawn", "Reopened in period"], [],
+        Table(html, x, [x["report.stats.cases"], x["report.stats.open"], x["report.stats.closed"], x["report.stats.withdrawn"], x["report.stats.reopened"]], [],
             [Row(s.Cases.Total, s.Cases.Open, s.Cases.Closed, s.Cases.Withdrawn, s.Cases.Reopened)]);
-        Table(html, ["Flagged", "Referred", "Returned", "Received", "Sheltered", "Reintegration started"], [],
+        Table(html, x, [x["report.funnel.flagged"], x["report.funnel.referred"], x["report.funnel.returned"], x["report.funnel.received"],
+                x["report.funnel.sheltered"], x["report.funnel.reintegrated"]], [],
             [Row(s.Funnel.Flagged, s.Funnel.Referred, s.Funnel.Returned, s.Funnel.Received, s.Funnel.Sheltered, s.Funnel.Reintegrated)]);
-        html.Append("<p>").Append(E($"Median days from flag to arrival home: {(s.MedianDaysFlaggedToArrived is { } m ? Number((decimal)m) : s.Suppressed.Contains(MedianPath) ? "too few arrivals to publish" : "no arrivals in the period")}."))
-            .Append("</p>\n");
-        Table(html, ["Closure reason", "Cases closed in the period"], [0], s.ClosuresByReason.Select(e => Row(ClosureReasonName(e.Key), e.Value)));
-        Table(html, ["Follow-ups due", "Done", "Overdue"], [], [Row(s.FollowUps.Due, s.FollowUps.Done, s.FollowUps.Overdue)]);
-        Table(html, ["Follow-up outcome", "Follow-ups done in the period"], [0], s.FollowUps.ByOutcome.Select(e => Row(FollowUpOutcomeName(e.Key), e.Value)));
-        Table(html, ["Exploitation type", "Cases"], [0], s.ByExploitationType.Select(e => Row(e.Key, e.Value)));
-        Table(html, ["Country where found", "Cases"], [0], s.ByDestinationCountry.Select(e => Row(e.Key, e.Value)));
+        var median = s.MedianDaysFlaggedToArrived is { } m ? Number((decimal)m)
+            : s.Suppressed.Contains(MedianPath) ? x["report.stats.medianSuppressed"] : x["report.stats.medianNone"];
+        html.Append("<p>").Append(E(x.Format("report.stats.median", ("value", median)))).Append("</p>\n");
+        Table(html, x, [x["report.stats.closureReason"], x["report.stats.closedInPeriod"]], [0],
+            s.ClosuresByReason.Select(e => Row(x.Name(nameof(ClosureReason), e.Key), e.Value)));
+        Table(html, x, [x["report.stats.followUpsDue"], x["report.stats.followUpsDone"], x["report.stats.followUpsOverdue"]], [],
+            [Row(s.FollowUps.Due, s.FollowUps.Done, s.FollowUps.Overdue)]);
+        Table(html, x, [x["report.stats.followUpOutcome"], x["report.stats.followUpsDoneInPeriod"]], [0],
+            s.FollowUps.ByOutcome.Select(e => Row(x.Name(nameof(FollowUpOutcome), e.Key), e.Value)));
+        Table(html, x, [x["report.stats.exploitationType"], x["report.stats.cases"]], [0],
+            s.ByExploitationType.Select(e => Row(x.Name(nameof(ExploitationType), e.Key), e.Value)));
+        Table(html, x, [x["report.stats.countryFound"], x["report.stats.cases"]], [0], s.ByDestinationCountry.Select(e => Row(e.Key, e.Value)));
         if (s.Suppressed.Count > 0)
         {
-            html.Append("<p>").Append(E($"{SuppressedMark}: too few to publish without risk of identifying someone, or enough to work such a count out."))
-                .Append("</p>\n");
+            html.Append("<p>").Append(E(x.Format("report.stats.suppressed", ("mark", SuppressedMark)))).Append("</p>\n");
         }
 
         html.Append("</section>\n");
     }
 
     /// <summary>A table; columns not listed in <paramref name="textColumns"/> are numbers, right-aligned.</summary>
-    private static void Table(StringBuilder html, string[] headers, int[] textColumns, IEnumerable<string[]> rows, bool totalLast = false)
+    private static void Table(StringBuilder html, ServerTexts x, string[] headers, int[] textColumns, IEnumerable<string[]> rows, bool totalLast = false)
     {
         var list = rows.ToList();
         if (list.Count == 0)
         {
-            html.Append("<p class=\"none\">None.</p>\n");
+            html.Append("<p class=\"none\">").Append(E(x["report.none"])).Append("</p>\n");
             return;
         }
 
@@ -194,25 +202,10 @@ public static class ReportPage
             _ => c.ToString() ?? string.Empty,
         }).ToArray();
 
-    private static string ClosureReasonName(string reason) => reason switch
-    {
-        nameof(ClosureReason.ServicesDeclined) => "Services declined",
-        nameof(ClosureReason.LostContact) => "Lost contact",
-        nameof(ClosureReason.TransferredToOtherProgramme) => "Transferred to another programme",
-        CaseStatistics.ClosureNotRecorded => "Not recorded (closed before reasons were kept)",
-        _ => reason,
-    };
-
-    private static string FollowUpOutcomeName(string outcome) => outcome switch
-    {
-        nameof(FollowUpOutcome.AtRisk) => "At risk",
-        nameof(FollowUpOutcome.LostContact) => "Lost contact",
-        nameof(FollowUpOutcome.ReTrafficked) => "Re-trafficked",
-        _ => outcome,
-    };
-
     private const string SuppressedMark = "—";
     private const string MedianPath = "medianDaysFlaggedToArrived";
+
+    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string E(string text) => Encoder.Encode(text);
 

@@ -509,6 +509,13 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#h-committee-plan-title")).ToHaveTextAsync("План действий");
         await Expect(Column("Prevention", "Blocked").Locator(".status-head")).ToHaveTextAsync("Заблокирована (1)");
         await secretary.ScreenshotsAsync("committee-ru");
+
+        // The printable report follows the language the secretary reads.
+        var reportRu = await page.RunAndWaitForPopupAsync(() => page.Locator("#committee-printable").ClickAsync());
+        await Expect(reportRu.Locator("h1")).ToHaveTextAsync("Отчёт о мониторинге: National Action Plan working group of KG");
+        await Expect(reportRu.Locator("h2").First).ToHaveTextAsync("Задачи по направлениям и статусам");
+        await reportRu.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "committee-report-ru.png"), FullPage = true });
+        await reportRu.CloseAsync();
     }
 
     [Fact]

@@ -5,6 +5,7 @@ namespace Coordination.Tests.Browser;
 /// <summary>
 /// Every language the dashboards offer has every label, message and enum name English has, and
 /// nothing English lacks: a missing key would show its key, not a text, to a user of that language.
+/// The languages are those of the region (api.md, "Languages"), each offered in the picker.
 /// </summary>
 [Collection("browser")]
 public sealed class TranslationTests(BrowserFixture fixture)
@@ -24,7 +25,9 @@ public sealed class TranslationTests(BrowserFixture fixture)
                 return new Map([...keys(table.messages, 'messages.'), ...keys(table.enums, 'enums.')]);
               };
               const english = await load('en');
-              const problems = languages.length < 2 ? ['fewer than two languages'] : [];
+              const offered = [...document.querySelectorAll('#language-switch option')].map((o) => o.value);
+              const problems = languages.join() === 'en,ru,ky,kk,tg,uz,tk' ? [] : [`languages are ${languages.join()}`];
+              if ([...offered].sort().join() !== [...languages].sort().join()) problems.push(`the picker offers ${offered.join()}`);
               for (const lang of languages) {
                 const table = await load(lang);
                 for (const key of english.keys()) if (!table.has(key)) problems.push(`${lang}: missing ${key}`);
@@ -37,5 +40,30 @@ public sealed class TranslationTests(BrowserFixture fixture)
             }
             """);
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task The_servers_common_validation_messages_are_shown_in_the_users_language_with_their_numbers()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        var shown = await page.Page.EvaluateAsync<string[]>("""
+            async () => {
+              const { setLanguage, serverMessage } = await import('/js/i18n.js');
+              const texts = ['Required.', 'At most 200 characters.', 'Must not contain control characters.'];
+              const shown = [];
+              for (const lang of ['ky', 'tk', 'en']) {
+                setLanguage(lang);
+                shown.push(...texts.map(serverMessage));
+              }
+              return shown;
+            }
+            """);
+        Assert.Equal(
+        [
+            "Милдеттүү талаа.", "Эң көп 200 белги.", "Must not contain control characters.",
+            "Hökmany.", "Iň köp 200 belgi.", "Must not contain control characters.",
+            "Required.", "At most 200 characters.", "Must not contain control characters.",
+        ], shown);
     }
 }

@@ -46,4 +46,47 @@ public sealed class ReportPageTests(CommitteeSystemFixture fixture)
         Assert.Contains("@media print", page);
         Assert.Contains("Overdue tasks", page);
     }
+
+    [Theory]
+    [InlineData("ru", "ru", "Отчёт о мониторинге", "Задачи по направлениям и статусам", "Защита", "Не начата, просрочено на 3 дн.")]
+    [InlineData("kk-KZ, ru;q=0.5", "kk", "Мониторинг есебі", "Тапсырмалар бағыттар мен мәртебе бойынша", "Қорғау", "Басталмаған, 3 күнге кешікті")]
+    [InlineData("fr, de;q=0.8", "en", "Monitoring report", "Tasks by area and status", "Protection", "Not started, 3 days overdue")]
+    public async Task The_printable_report_is_in_the_first_language_the_reader_accepts_that_the_server_has(
+        string acceptLanguage, string language, string title, string heading, string area, string overdueStatus)
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var (committee, secretary) = await Plans.CommitteeWithSecretaryAsync(field, "kg-lang", "KG", "Asia/Bishkek");
+        var owner = await field.AgencyAsync("kg-lang-ngo", Plans.Agency("Ngo", "Ngo in Naryn", "KG", "Asia/Bishkek"));
+        (await secretary.PostAsync($"/api/committees/{committee}/tasks", new
+        {
+            title = "Train border guards",
+            area = "Protection",
+            ownerAgencyId = owner,
+            // Three days before today in the owner's calendar, which is what "days overdue" counts.
+            dueDate = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Bishkek")).Date.AddDays(-3)
+                .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        })).Expect(HttpStatusCode.Created);
+        var from = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        using var http = new HttpClient { BaseAddress = field.WebUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/committees/{committee}/report.html?from={from}&to={to}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretary.Token);
+        request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+        using var response = await http.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"<html lang=\"{language}\">", page);
+        Assert.Contains($"<h1>{title}: ", page);
+        Assert.Contains($"<h2>{heading}</h2>", page);
+        Assert.Contains($"<td>{area}</td>", page);
+        Assert.Contains($"<td>{overdueStatus}</td>", page);
+        Assert.Contains("Train border guards", page);
+        if (language != "en")
+        {
+            Assert.DoesNotContain("Overdue tasks", page);
+            Assert.DoesNotContain("Not started", page);
+        }
+    }
 }

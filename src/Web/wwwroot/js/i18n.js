@@ -4,15 +4,38 @@
 
 import * as en from './lang/en.js';
 import * as ru from './lang/ru.js';
+import * as ky from './lang/ky.js';
+import * as kk from './lang/kk.js';
+import * as tg from './lang/tg.js';
+import * as uz from './lang/uz.js';
+import * as tk from './lang/tk.js';
 
-const tables = { en, ru };
+const tables = { en, ru, ky, kk, tg, uz, tk };
+const intlTags = { en: 'en-GB', ru: 'ru-RU', ky: 'ky-KG', kk: 'kk-KZ', tg: 'tg-TJ', uz: 'uz-Latn-UZ', tk: 'tk-TM' };
+// Chromium ships locale data for its own interface languages only: Kyrgyz, Tajik and Turkmen are
+// missing and Kazakh and Uzbek are listed without month names. Without the language's data, dates
+// are numeric day.month.year and numbers use a space and a decimal comma, which is how all five
+// countries write them, and country names are Russian, which the region's officials all read.
+const fallbackTag = 'ru-RU';
 const messages = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [lang, table.messages]));
 const enums = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [lang, table.enums]));
 
-// Server validation messages that have a translation; anything else is shown as the server wrote it.
-const serverMessages = { 'Required.': 'error.required' };
+// The server's common validation messages (src/Web/Errors/RequestErrors.cs) and the message each
+// is shown as, its numbers carried over; anything else is shown as the server wrote it.
+const serverMessages = [
+  [/^Required\.$/, 'error.required'],
+  [/^At most (?<max>\d+) characters\.$/, 'error.tooLong'],
+];
 
 export const languages = Object.keys(tables);
+
+// Each language by its own name, as the language switch of index.html shows it.
+const languageNames = { en: 'English', ru: 'Русский', ky: 'Кыргызча', kk: 'Қазақша', tg: 'Тоҷикӣ', uz: 'Oʻzbekcha', tk: 'Türkmençe' };
+
+/** A language's own name, e.g. languageName('ky') → 'Кыргызча'. */
+export function languageName(lang) {
+  return languageNames[lang] ?? lang;
+}
 let current = 'en';
 
 export function language() {
@@ -46,11 +69,37 @@ export function enumValues(type) {
 }
 
 export function serverMessage(text) {
-  return serverMessages[text] ? t(serverMessages[text]) : text;
+  for (const [pattern, key] of serverMessages) {
+    const match = pattern.exec(text);
+    if (match) {
+      return t(key, match.groups);
+    }
+  }
+  return text;
+}
+
+const localeData = new Map();
+
+/** Whether the browser formats the current language itself, rather than as the root locale ("M01"). */
+function hasLocaleData() {
+  const tag = intlTags[current];
+  if (!localeData.has(tag)) {
+    localeData.set(tag, Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0
+      && !/^M\d+$/.test(new Intl.DateTimeFormat(tag, { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 15))));
+  }
+  return localeData.get(tag);
 }
 
 function locale() {
-  return current === 'ru' ? 'ru-RU' : 'en-GB';
+  return hasLocaleData() ? intlTags[current] : fallbackTag;
+}
+
+function dateFormat(options) {
+  if (hasLocaleData()) {
+    return new Intl.DateTimeFormat(intlTags[current], options);
+  }
+  const numeric = { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: options.timeZone };
+  return new Intl.DateTimeFormat(fallbackTag, options.timeStyle ? { ...numeric, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : numeric);
 }
 
 /** A UTC instant as date and time in the given IANA time zone, in the current language. */
@@ -58,9 +107,21 @@ export function dateTime(iso, timeZone, { zoneName = false } = {}) {
   if (!iso) {
     return t('none');
   }
-  const options = { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || 'UTC' };
-  const text = new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  const text = dateFormat({ dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone || 'UTC' }).format(new Date(iso));
   return zoneName ? `${text} (${timeZone || 'UTC'})` : text;
+}
+
+/** A calendar day ("2026-12-02") in the current language. */
+export function day(value) {
+  if (!value) {
+    return t('none');
+  }
+  const [y, m, d] = value.split('-').map(Number);
+  return dateFormat({ dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+export function number(value) {
+  return value === null || value === undefined ? t('none') : new Intl.NumberFormat(locale()).format(value);
 }
 
 export function country(code) {
@@ -75,5 +136,8 @@ export function country(code) {
 }
 
 export function list(values) {
-  return new Intl.ListFormat(locale(), { style: 'short', type: 'conjunction' }).format(values);
+  // Without the language's data a conjunction would be Russian ("и"); commas alone read in every language.
+  return hasLocaleData()
+    ? new Intl.ListFormat(intlTags[current], { style: 'short', type: 'conjunction' }).format(values)
+    : values.join(', ');
 }

@@ -38,7 +38,7 @@ export function preferredLanguage(username, accountLanguage) {
   if (username) {
     return localStorage.getItem(preferenceKey('language', username)) ?? accountLanguage ?? 'en';
   }
-  return localStorage.getItem(LastLanguageKey) ?? (navigator.language?.startsWith('ru') ? 'ru' : 'en');
+  return localStorage.getItem(LastLanguageKey) ?? navigator.language?.slice(0, 2) ?? 'en';
 }
 
 export function rememberLanguage(username, lang) {

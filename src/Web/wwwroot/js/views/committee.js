@@ -3,7 +3,7 @@
 // report, and the country's case statistics with the funnel. Task feed items refresh the plan.
 
 import { h, uid } from '../dom.js';
-import { t, e, country } from '../i18n.js';
+import { t, e, country, language, day as dueDate, number as num } from '../i18n.js';
 import { get } from '../api.js';
 import { session } from '../session.js';
 import { problemMessage } from '../forms.js';
@@ -21,19 +21,6 @@ const isoDate = (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(
 export function currentQuarter(now = new Date()) {
   const q = Math.floor(now.getUTCMonth() / 3);
   return { from: isoDate(new Date(Date.UTC(now.getUTCFullYear(), q * 3, 1))), to: isoDate(new Date(Date.UTC(now.getUTCFullYear(), q * 3 + 3, 1))) };
-}
-
-function dueDate(value) {
-  if (!value) {
-    return t('none');
-  }
-  const [y, m, d] = value.split('-').map(Number);
-  return new Intl.DateTimeFormat(document.documentElement.lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
-}
-
-function num(value) {
-  return value === null || value === undefined ? t('none') : new Intl.NumberFormat(document.documentElement.lang === 'ru' ? 'ru-RU' : 'en-GB').format(value);
 }
 
 function progressText(indicator) {
@@ -154,13 +141,13 @@ function statistics(stats) {
   ];
 }
 
-/** report.html needs the bearer token, so it is fetched and opened as a page of its own. */
+/** report.html needs the bearer token, so it is fetched and opened as a page of its own, in the language the user reads. */
 async function openPrintable(committeeId, period, ctx) {
   const win = window.open('', '_blank');
   let response;
   try {
     response = await fetch(`/api/committees/${encodeURIComponent(committeeId)}/report.html?from=${period.from}&to=${period.to}`,
-      { headers: { Accept: 'text/html', Authorization: `Bearer ${session()?.accessToken ?? ''}` } });
+      { headers: { Accept: 'text/html', 'Accept-Language': language(), Authorization: `Bearer ${session()?.accessToken ?? ''}` } });
   } catch {
     response = null;
   }

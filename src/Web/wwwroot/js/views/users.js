@@ -2,7 +2,7 @@
 // language), disable/enable, and a one-time password-reset link to hand to the user.
 
 import { h } from '../dom.js';
-import { t, languages, dateTime } from '../i18n.js';
+import { t, languages, languageName, dateTime } from '../i18n.js';
 import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, problemMessage, check, collect } from '../forms.js';
 import { section, agencyName } from './common.js';
@@ -11,8 +11,6 @@ import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminLi
 
 const Roles = ['Admin', 'ConsularOfficer', 'NgoCaseworker', 'CommitteeSecretary', 'CommitteeMember', 'Analyst'];
 const UsernamePattern = /^[a-z0-9._-]{3,64}$/;
-// Each language by its own name, as the language switch shows it.
-const LanguageNames = { en: 'English', ru: 'Русский', ky: 'Кыргызча', kk: 'Қазақша', tg: 'Тоҷикӣ', uz: 'Oʻzbekcha', tk: 'Türkmençe' };
 
 let retryKey = new RetryKey();
 
@@ -47,7 +45,7 @@ function userForm(user, ctx, onSaved, onCancel) {
     h('div', { class: 'row' },
       field('agencyId', t('users.field.agency'),
         select([['', t('users.noAgency')], ...agencies.map((a) => [a.id, a.name])], user?.agencyId ?? ''), { hint: t('users.hint.agency') }),
-      field('language', t('users.field.language'), select(languages.map((l) => [l, LanguageNames[l] ?? l]), user?.language ?? 'en'))),
+      field('language', t('users.field.language'), select(languages.map((l) => [l, languageName(l)]), user?.language ?? 'en'))),
     choiceGroup('roles', t('users.field.roles'), 'checkbox', Roles.map((r) => [r, t(`users.role.${r}`)]), user?.roles ?? []),
     creating ? null : h('p', { class: 'hint' }, t('users.edit.sessions')),
     h('div', { class: 'actions' },
@@ -166,7 +164,7 @@ export function usersSection(ctx) {
       h('th', { scope: 'row' }, user.displayName, h('br'), h('span', { class: 'hint' }, user.username)),
       h('td', {}, user.agencyId ? agencyName(ctx, user.agencyId) : t('users.noAgency')),
       h('td', {}, user.roles.map((r) => t(`users.role.${r}`)).join(', ')),
-      h('td', {}, LanguageNames[user.language] ?? user.language),
+      h('td', {}, languageName(user.language)),
       h('td', {}, h('span', { class: `badge ${user.disabled ? 'referral-declined' : 'referral-accepted'}` },
         user.disabled ? t('users.status.disabled') : t('users.status.active'))),
       h('td', { class: 'actions' },
