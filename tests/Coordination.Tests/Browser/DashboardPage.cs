@@ -41,6 +41,28 @@ public sealed class DashboardPage : IAsyncDisposable
         return new DashboardPage(context, page);
     }
 
+    /// <summary>
+    /// Loads the vendored axe-core into every document of this context (an init script, so the
+    /// dashboards' Content-Security-Policy, which allows no inline script, does not apply) and reloads.
+    /// </summary>
+    public async Task EnableAxeAsync()
+    {
+        await _context.AddInitScriptAsync(await File.ReadAllTextAsync(AxeScript));
+        await Page.ReloadAsync();
+    }
+
+    /// <summary>What axe-core finds serious or critical on the page as it is now, one line per rule with up to three of its elements.</summary>
+    public Task<string[]> SeriousAccessibilityViolationsAsync() => Page.EvaluateAsync<string[]>("""
+        async () => {
+          const result = await axe.run(document, { resultTypes: ['violations'] });
+          return result.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        }
+        """);
+
+    private static string AxeScript => Path.Combine(CoordinationProcesses.RepositoryRoot, "tests", "Coordination.Tests", "Browser", "vendor", "axe.min.js");
+
     /// <summary>Signs in with the keyboard (Enter in the password field) and waits for the live connection.</summary>
     public async Task SignInAsync(string username, string password = Infrastructure.Field.Password)
     {

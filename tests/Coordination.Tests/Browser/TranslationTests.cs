@@ -3,8 +3,8 @@ using Coordination.Tests.Infrastructure;
 namespace Coordination.Tests.Browser;
 
 /// <summary>
-/// Every language the dashboards offer has every label, message and enum name English has, and
-/// nothing English lacks: a missing key would show its key, not a text, to a user of that language.
+/// Every language the dashboards offer has every label, message and enum name English has, with the
+/// same {placeholders}, and nothing English lacks: a missing key would show its key, not a text, to a user of that language.
 /// The languages are those of the region (api.md, "Languages"), each offered in the picker.
 /// </summary>
 [Collection("browser")]
@@ -24,6 +24,7 @@ public sealed class TranslationTests(BrowserFixture fixture)
                 const table = await import(`/js/lang/${lang}.js`);
                 return new Map([...keys(table.messages, 'messages.'), ...keys(table.enums, 'enums.')]);
               };
+              const placeholders = (text) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join();
               const english = await load('en');
               const offered = [...document.querySelectorAll('#language-switch option')].map((o) => o.value);
               const problems = languages.join() === 'en,ru,ky,kk,tg,uz,tk' ? [] : [`languages are ${languages.join()}`];
@@ -34,6 +35,7 @@ public sealed class TranslationTests(BrowserFixture fixture)
                 for (const [key, text] of table) {
                   if (!english.has(key)) problems.push(`${lang}: ${key} is not in English`);
                   else if (typeof text !== 'string' || text.trim() === '') problems.push(`${lang}: ${key} is empty`);
+                  else if (placeholders(text) !== placeholders(english.get(key))) problems.push(`${lang}: ${key} has ${placeholders(text)}, English ${placeholders(english.get(key))}`);
                 }
               }
               return problems;
@@ -43,14 +45,14 @@ public sealed class TranslationTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task The_servers_common_validation_messages_are_shown_in_the_users_language_with_their_numbers()
+    public async Task The_servers_common_validation_messages_are_shown_in_the_users_language_with_their_values_and_others_as_written()
     {
         var field = await Field.CreateAsync(fixture.System);
         await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
         var shown = await page.Page.EvaluateAsync<string[]>("""
             async () => {
               const { setLanguage, serverMessage } = await import('/js/i18n.js');
-              const texts = ['Required.', 'At most 200 characters.', 'Must not contain control characters.'];
+              const texts = ['Required.', 'At most 200 characters.', "'Wizard' is not one of Routine, Urgent, Critical.", 'Must differ from what it was.'];
               const shown = [];
               for (const lang of ['ky', 'tk', 'en']) {
                 setLanguage(lang);
@@ -61,9 +63,9 @@ public sealed class TranslationTests(BrowserFixture fixture)
             """);
         Assert.Equal(
         [
-            "Милдеттүү талаа.", "Эң көп 200 белги.", "Must not contain control characters.",
-            "Hökmany.", "Iň köp 200 belgi.", "Must not contain control characters.",
-            "Required.", "At most 200 characters.", "Must not contain control characters.",
+            "Милдеттүү талаа.", "Эң көп 200 белги.", "«Wizard» уруксат берилген маанилердин бири эмес: Routine, Urgent, Critical.", "Must differ from what it was.",
+            "Hökmany.", "Iň köp 200 belgi.", "«Wizard» rugsat berlen bahalaryň biri däl: Routine, Urgent, Critical.", "Must differ from what it was.",
+            "Required.", "At most 200 characters.", "'Wizard' is not one of Routine, Urgent, Critical.", "Must differ from what it was.",
         ], shown);
     }
 }

@@ -17,15 +17,19 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(method, path, body, { headers = {}, anonymous = false } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
+/**
+ * Sends a request with the session's token; returns the JSON answer (the text, with `text: true`).
+ * A body is sent as JSON, or as it is with its `contentType` (e.g. a CSV plan).
+ */
+export async function request(method, path, body, { headers = {}, anonymous = false, contentType = null, text: asText = false } = {}) {
+  const init = { method, headers: { Accept: asText ? '*/*' : 'application/json', ...headers } };
   const token = session()?.accessToken;
   if (!anonymous && token) {
     init.headers.Authorization = `Bearer ${token}`;
   }
   if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = contentType ?? 'application/json';
+    init.body = contentType ? body : JSON.stringify(body);
   }
 
   let response;
@@ -51,7 +55,7 @@ export async function request(method, path, body, { headers = {}, anonymous = fa
   if (!response.ok) {
     throw new ApiError(response.status, json);
   }
-  return json;
+  return asText ? text : json;
 }
 
 export const get = (path) => request('GET', path);

@@ -25,6 +25,12 @@ const enums = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [
 const serverMessages = [
   [/^Required\.$/, 'error.required'],
   [/^At most (?<max>\d+) characters\.$/, 'error.tooLong'],
+  [/^At most (?<max>\d+) entries\.$/, 'error.tooMany'],
+  [/^Must not contain control characters\.$/, 'error.controlCharacters'],
+  [/^Between (?<from>\S+) and (?<to>\S+)\.$/, 'error.between'],
+  [/^'(?<value>[^']*)' is not one of (?<allowed>.+)\.$/, 'error.notOneOf'],
+  [/^'(?<code>[^']*)' is not an ISO 3166-1 country code\.$/, 'error.countryCode'],
+  [/^'(?<zone>[^']*)' is not a known IANA time zone, e\.g\. Asia\/Bishkek\.$/, 'error.timeZone'],
 ];
 
 export const languages = Object.keys(tables);

@@ -1,6 +1,7 @@
-// The committee's place: the action plan board (by area, columns by status), the overdue tasks,
-// the monitoring report for a chosen period (default: the current quarter) with the printable
-// report, and the country's case statistics with the funnel. Task feed items refresh the plan.
+// The committee's place: the action plan board (by area, columns by status; the secretary's tools
+// in committeePlanTools.js), the overdue tasks, the monitoring report for a chosen period (default:
+// the current quarter) with the printable report, and the country's case statistics with the
+// funnel. Task feed items refresh the plan.
 
 import { h, uid } from '../dom.js';
 import { t, e, country, language, day as dueDate, number as num } from '../i18n.js';
@@ -8,6 +9,7 @@ import { get } from '../api.js';
 import { session } from '../session.js';
 import { problemMessage } from '../forms.js';
 import { badge, itemCard, renderKeyed, section, agencyName } from './common.js';
+import { planTools, taskEditControl, isSecretary } from './committeePlanTools.js';
 
 const Areas = ['Prevention', 'Protection', 'Prosecution', 'Partnership', 'Coordination'];
 const Statuses = ['NotStarted', 'InProgress', 'Done', 'Blocked'];
@@ -30,7 +32,7 @@ function progressText(indicator) {
   return t('committee.task.indicator', { name: indicator.name, value: num(indicator.value), target: num(indicator.target), unit: indicator.unit });
 }
 
-function taskCard(task, ctx) {
+function taskCard(task, ctx, actions = null) {
   const ind = task.indicator;
   const pct = ind?.progressPercent ?? null;
   return h('li', { class: `card task-card${task.overdue ? ' overdue' : ''}`, dataset: { taskId: task.id, area: task.area, status: task.status } },
@@ -43,10 +45,11 @@ function taskCard(task, ctx) {
     ind && pct !== null ? h('div', {
       class: 'progress', role: 'progressbar', 'aria-label': ind.name,
       'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(Math.max(0, Math.min(100, pct)))),
-    }, h('span', { style: `width:${Math.max(0, Math.min(100, pct))}%` })) : null);
+    }, h('span', { style: `width:${Math.max(0, Math.min(100, pct))}%` })) : null,
+    actions);
 }
 
-function board(plan, ctx) {
+function board(plan, ctx, editControl = null) {
   if (!plan.tasks.length) {
     return h('p', { class: 'empty' }, t('committee.plan.empty'));
   }
@@ -59,7 +62,7 @@ function board(plan, ctx) {
         const colId = uid('status');
         return h('div', { class: 'status-column', dataset: { status }, role: 'group', 'aria-labelledby': colId },
           h('p', { class: 'status-head', id: colId }, `${e('ActionPlanTaskStatus', status)} (${tasks.length})`),
-          h('ul', { class: 'cards' }, tasks.map((task) => taskCard(task, ctx))));
+          h('ul', { class: 'cards' }, tasks.map((task) => taskCard(task, ctx, editControl?.(task)))));
       })));
   }));
 }
@@ -166,6 +169,7 @@ async function openPrintable(committeeId, period, ctx) {
 
 export function mountCommittee(container, ctx) {
   const committeeId = ctx.agency?.id;
+  const secretary = isSecretary(ctx);
   const quarter = currentQuarter();
   const period = { ...quarter };
   const boardEl = h('div', { id: 'committee-board', 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('loading')));
@@ -198,7 +202,7 @@ export function mountCommittee(container, ctx) {
 
   container.replaceChildren(h('div', { class: 'dashboard committee' },
     h('h1', { class: 'view-title' }, t('committee.title')),
-    section('committee.plan.title', boardEl),
+    section('committee.plan.title', secretary && committeeId ? planTools(ctx, committeeId, () => loadPlan()) : null, boardEl),
     h('div', { class: 'columns' },
       h('div', { class: 'column' }, section('committee.overdue.title', overdueEl)),
       h('div', { class: 'column' }, section('feed.title', feed))),
@@ -218,7 +222,7 @@ export function mountCommittee(container, ctx) {
     try {
       const plan = await get(`/api/committees/${encodeURIComponent(committeeId)}/plan`);
       if (alive) {
-        renderKeyed(boardEl, [board(plan, ctx)]);
+        renderKeyed(boardEl, [board(plan, ctx, secretary ? (task) => taskEditControl(committeeId, task, loadPlan) : null)]);
         overdueEl.replaceChildren(overdueList(plan, ctx));
       }
     } catch (error) {

@@ -1,7 +1,7 @@
 // Pieces every dashboard shares: feed item cards, acknowledgement, badges, case links.
 
 import { h } from '../dom.js';
-import { t, e, dateTime, country, list } from '../i18n.js';
+import { t, e, dateTime, day, country, list } from '../i18n.js';
 import { get, post } from '../api.js';
 import { problemMessage } from '../forms.js';
 
@@ -65,6 +65,12 @@ export function summarize(item, ctx) {
       return t('retrafficking.summary', { earlier: d.earlierCaseId, new: d.newCaseId });
     case 'AckOverdue':
       return `${e('FeedItemType', d.itemType)}: ${t('feed.overdue')} (${agencyName(ctx, d.recipientAgencyId)})`;
+    case 'TaskAssigned':
+      return t('task.assigned', { committee: agencyName(ctx, d.committeeId), title: d.title, due: day(d.dueDate) });
+    case 'TaskOverdue':
+      return t('task.overdue', { title: d.title, due: day(d.dueDate), days: d.daysOverdue, status: e('ActionPlanTaskStatus', d.status) });
+    case 'TaskUpdated':
+      return `${d.title}: ${e('ActionPlanTaskStatus', d.status)} (${agencyName(ctx, d.byAgencyId)})`;
     default:
       return item.summary;
   }

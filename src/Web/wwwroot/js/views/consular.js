@@ -6,6 +6,7 @@ import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, showErrors, showProblem, clearErrors, check, collect } from '../forms.js';
 import { renderKeyed, section, itemCard, agencyName, caseHref, followFeed } from './common.js';
 import { caseListPanel } from './caseListPanel.js';
+import { taskProgressAction } from './taskProgress.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
 
 const CountryPattern = /^[A-Z]{2}$/;
@@ -186,7 +187,7 @@ export function mountConsular(container, ctx) {
 
   const renderFeed = () => {
     const items = ctx.store.items();
-    renderKeyed(feed, items.length ? items.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
+    renderKeyed(feed, items.length ? items.map((item) => itemCard(item, ctx, { actions: taskProgressAction(item) })) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
   following = followFeed(ctx, renderFeed, cases);

@@ -1,11 +1,13 @@
 // The receiving NGO's or shelter's dashboard: incoming referrals to answer, the arrivals board
-// in the agency's own time zone, other alerts, and the cases the agency is part of.
+// in the agency's own time zone, other alerts (committee tasks with their progress report), and the
+// cases the agency is part of.
 
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
 import { itemCard, renderKeyed, section, caseLink, ackControls, isOverdue, urgencyBadge, profile, followFeed } from './common.js';
 import { caseListPanel } from './caseListPanel.js';
 import { referralActions } from './referrals.js';
+import { taskProgressAction } from './taskProgress.js';
 
 const Handled = new Set(['ReferralReceived', 'PickupRequested']);
 
@@ -60,7 +62,7 @@ export function mountNgo(container, ctx) {
     renderKeyed(arrivals, pickups.length ? pickups.map((item) => arrivalCard(item, ctx)) : [h('li', { class: 'empty' }, t('ngo.noArrivals'))]);
 
     const rest = items.filter((i) => !Handled.has(i.type));
-    renderKeyed(others, rest.length ? rest.map((item) => itemCard(item, ctx)) : [h('li', { class: 'empty' }, t('feed.empty'))]);
+    renderKeyed(others, rest.length ? rest.map((item) => itemCard(item, ctx, { actions: taskProgressAction(item) })) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
   return followFeed(ctx, renderFeed, cases).unmount;
