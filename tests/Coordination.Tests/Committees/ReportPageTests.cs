@@ -23,14 +23,8 @@ public sealed class ReportPageTests(CommitteeSystemFixture fixture)
             dueDate = DateTime.UtcNow.AddDays(-3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             indicator = new { name = "<b>Cases</b>", unit = "cases", baseline = 0, target = 10 },
         })).Expect(HttpStatusCode.Created);
-        var from = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var to = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-        using var http = new HttpClient { BaseAddress = field.WebUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/committees/{committee}/report.html?from={from}&to={to}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretary.Token);
-        using var response = await http.SendAsync(request);
-        var page = await response.Content.ReadAsStringAsync();
+        var (response, page) = await ReportHtmlAsync(field, committee, secretary);
+        using var _ = response;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -66,15 +60,8 @@ public sealed class ReportPageTests(CommitteeSystemFixture fixture)
             dueDate = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Bishkek")).Date.AddDays(-3)
                 .ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         })).Expect(HttpStatusCode.Created);
-        var from = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var to = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-        using var http = new HttpClient { BaseAddress = field.WebUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/committees/{committee}/report.html?from={from}&to={to}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretary.Token);
-        request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
-        using var response = await http.SendAsync(request);
-        var page = await response.Content.ReadAsStringAsync();
+        var (response, page) = await ReportHtmlAsync(field, committee, secretary, acceptLanguage);
+        using var _ = response;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"<html lang=\"{language}\">", page);
@@ -88,5 +75,23 @@ public sealed class ReportPageTests(CommitteeSystemFixture fixture)
             Assert.DoesNotContain("Overdue tasks", page);
             Assert.DoesNotContain("Not started", page);
         }
+    }
+
+    /// <summary>The printable report of the last and next thirty days, as the secretary's browser asks for it.</summary>
+    private static async Task<(HttpResponseMessage Response, string Page)> ReportHtmlAsync(
+        Field field, string committee, ApiClient secretary, string? acceptLanguage = null)
+    {
+        var from = DateTime.UtcNow.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var http = new HttpClient { BaseAddress = field.WebUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/committees/{committee}/report.html?from={from}&to={to}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretary.Token);
+        if (acceptLanguage is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+        }
+
+        var response = await http.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
     }
 }
