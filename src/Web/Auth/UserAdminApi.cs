@@ -107,7 +107,8 @@ public static class UserAdminApi
             return NotFound(username);
         }
 
-        var revoked = before.AgencyId != agencyId || !before.Roles.Order(StringComparer.Ordinal).SequenceEqual(roles.Order(StringComparer.Ordinal));
+        // The same test as the store's UPDATE, which revoked the tokens on it (roles compared in order, as arrays).
+        var revoked = before.AgencyId != agencyId || !before.Roles.SequenceEqual(roles, StringComparer.Ordinal);
         var closed = 0;
         if (revoked)
         {
@@ -118,7 +119,7 @@ public static class UserAdminApi
         await audit.AppendAccountEventAsync(http, "user.update", username, cancellationToken);
         logs.CreateLogger(typeof(UserAdminApi)).LogInformation(
             "Account {Username} changed by {Admin}; sessions ended: {Revoked}, {Connections} dashboard connections closed", username, admin, revoked, closed);
-        return TypedResults.Ok(View((await users.FindAsync(username, cancellationToken))!));
+        return TypedResults.Ok(View(before with { DisplayName = displayName!, AgencyId = agencyId, Roles = roles, Language = language }));
     }
 
     /// <summary>Issues a new one-time link for the user to choose a password, replacing any earlier link.</summary>
