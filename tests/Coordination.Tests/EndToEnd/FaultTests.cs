@@ -295,7 +295,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         // Written by another activation of the feed (one left on a silo declared dead while it still ran,
         // played here by this process): committed, and never pushed to this web host.
         await using var db = CoordinationDatabase.CreateDataSource(system.ConnectionString);
-        var other = new FeedLog(ngos[0], db, new AckOptions(), TimeProvider.System, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var other = new FeedLog(ngos[0], Integration.FeedLogTests.Writes(db), new AckOptions(), TimeProvider.System, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await other.DeliverAsync(new FeedDelivery(ngos[0], Guid.NewGuid(), DateTimeOffset.UtcNow, [],
             [new NewFeedItem(ngos[0], $"unannounced-{field.Id("item")}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
                 "Referral whose push was lost", Urgency.Routine, RequiresAck: false, CausedByAgencyId: post, new Dictionary<string, string>())]));

@@ -291,7 +291,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         // Written by another activation of the feed (one left on a silo declared dead while it still
         // ran): the feed's grain armed no timer for it.
         await using var db = CoordinationDatabase.CreateDataSource(fixture.ConnectionString);
-        var other = new FeedLog(ngo.Id, db, ack, s.Clock, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var other = new FeedLog(ngo.Id, Integration.FeedLogTests.Writes(db), ack, s.Clock, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await other.DeliverAsync(new FeedDelivery(ngo.Id, Guid.NewGuid(), s.Clock.GetUtcNow(), [],
             [new NewFeedItem(ngo.Id, $"unannounced-{s.Suffix}", FeedItemType.ReferralReceived, FeedItemKind.Alert, null, null, null,
                 "Referral nobody armed a timer for", Urgency.Critical, RequiresAck: true, CausedByAgencyId: post.Id,

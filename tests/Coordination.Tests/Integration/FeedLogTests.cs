@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Observability;
 using Coordination.ServiceDefaults;
 using Coordination.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -18,7 +21,90 @@ public sealed class FeedLogTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
     public static FeedLog Log(NpgsqlDataSource db, string agency, Action<FeedWrite>? onWritten = null) =>
-        new(agency, db, new AckOptions(), TimeProvider.System, onWritten ?? (_ => { }), NullLogger.Instance);
+        Log(Writes(db), agency, onWritten);
+
+    public static FeedLog Log(FeedWrites writes, string agency, Action<FeedWrite>? onWritten = null) =>
+        new(agency, writes, new AckOptions(), TimeProvider.System, onWritten ?? (_ => { }), NullLogger.Instance);
+
+    /// <summary>The combined feed writes of one silo.</summary>
+    public static FeedWrites Writes(NpgsqlDataSource db) =>
+        new(db, new FeedMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+
+    [Fact]
+    public async Task The_writes_of_many_feeds_that_wait_together_commit_together_each_numbered_from_its_own_head()
+    {
+        await using var db = await DatabaseAsync("feed_log_combined");
+        var writes = Writes(db);
+        var agencies = Enumerable.Range(1, 20).Select(i => $"ngo-{i:D2}").ToList();
+        var logs = agencies.Select(a => Log(writes, a)).ToList();
+        await Task.WhenAll(logs.Select((log, i) => log.DeliverAsync(Delivery(agencies[i], "warm-up"))));
+        var parts = new List<int>();
+        using var listener = ListenToCommits(parts);
+
+        await Task.WhenAll(logs.SelectMany((log, i) => Enumerable.Range(1, 5).Select(n => log.DeliverAsync(Delivery(agencies[i], $"item:{n}")))));
+
+        foreach (var agency in agencies)
+        {
+            var feed = await FeedStore.SinceAsync(db, agency, 0, 100);
+            Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), feed.Select(i => i.Seq));
+            Assert.Equal(["warm-up", .. Enumerable.Range(1, 5).Select(n => $"item:{n}").Order()], feed.Select(i => i.Summary).Order());
+        }
+
+        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
+        lock (parts)
+        {
+            Assert.Contains(parts, p => p > 1);
+        }
+    }
+
+    [Fact]
+    public async Task A_combined_write_that_one_feeds_stale_head_refuses_is_made_again_alone_and_loses_no_feeds_part()
+    {
+        await using var db = await DatabaseAsync("feed_log_combined_refused");
+        var writes = Writes(db);
+        var stale = Log(writes, "ngo-a");
+        var other = Log(writes, "ngo-b");
+        var busy = new[] { Log(writes, "ngo-c"), Log(writes, "ngo-d") };
+        var elsewhere = Log(Writes(db), "ngo-a");
+        await stale.DeliverAsync(Delivery("ngo-a", "a:1"));
+        await other.DeliverAsync(Delivery("ngo-b", "b:1"));
+        await Task.WhenAll(busy.Select((log, i) => log.DeliverAsync(Delivery($"ngo-{(char)('c' + i)}", "busy:1"))));
+        // A second activation of ngo-a's feed, on another silo, moves its head past the one held here.
+        await elsewhere.DeliverAsync(Delivery("ngo-a", "a:2"));
+
+        // ngo-c's and ngo-d's writes keep the silo's writes busy, so ngo-a's and ngo-b's wait and go together.
+        var first = busy.Select((log, i) => log.DeliverAsync(Delivery($"ngo-{(char)('c' + i)}", "busy:2"))).ToList();
+        await Task.WhenAll([.. first, stale.DeliverAsync(Delivery("ngo-a", "a:3")), other.DeliverAsync(Delivery("ngo-b", "b:2"))]);
+
+        Assert.Equal(["a:1", "a:2", "a:3"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(["busy:1", "busy:2"], (await FeedStore.SinceAsync(db, "ngo-c", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(["busy:1", "busy:2"], (await FeedStore.SinceAsync(db, "ngo-d", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
+    }
+
+    private static MeterListener ListenToCommits(List<int> parts)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == FeedMetrics.PartsPerCommit)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+        {
+            lock (parts)
+            {
+                parts.Add(value);
+            }
+        });
+        listener.Start();
+        return listener;
+    }
 
     [Fact]
     public async Task Deliveries_that_arrive_together_are_numbered_without_gaps_in_one_write_and_a_redelivery_adds_nothing()

@@ -21,6 +21,7 @@ namespace Coordination.Grains.Feeds;
 /// </summary>
 public sealed class AgencyFeedGrain(
     NpgsqlDataSource db,
+    FeedWrites writes,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
     FeedMetrics metrics,
@@ -38,7 +39,7 @@ public sealed class AgencyFeedGrain(
 
     private FeedWatchers Watchers => _watchers ??= new FeedWatchers(AgencyId, logger);
 
-    private FeedLog Log => _log ??= new FeedLog(AgencyId, db, ackOptions.Value, clock, Written, logger);
+    private FeedLog Log => _log ??= new FeedLog(AgencyId, writes, ackOptions.Value, clock, Written, logger);
 
     /// <summary>
     /// Catches up on deadlines that passed while no silo held this feed. Never fails: a failed

@@ -26,7 +26,7 @@ public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<Fe
 /// with a stale head waits for the other's COMMIT, finds the head moved, which fails its whole write,
 /// and reloads; and the primary key on (agency, seq) refuses a duplicate seq outright. Neither leaves a gap.
 /// </remarks>
-public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
+public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
 {
     /// <summary>Outbox rows read per catch-up write; its grain catches up again while more wait.</summary>
     private const int OutboxBatch = 500;
@@ -114,16 +114,24 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
     /// Writes the requests, first optimistically: a change is written once, and its outbox rows go
     /// with it, so the first attempt skips looking its keys up. A key the feed holds already (a re-delivery)
     /// then fails the write on the unique key, and it is written again after looking them up; a head
-    /// another activation moved is reloaded and the write made again.
+    /// another activation moved is reloaded and the write made again; a combined write that another
+    /// feed's part failed is made again alone.
     /// </summary>
     private async Task<FeedWrite> WriteWithRetriesAsync(IReadOnlyList<Request> requests)
     {
         var lookUpKeys = false;
+        var alone = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await WriteAsync(requests, lookUpKeys);
+                return await WriteAsync(requests, lookUpKeys, alone);
+            }
+            catch (CombinedWriteRefusedException) when (!alone)
+            {
+                // Nothing was written; whose part failed the batch shows when this one goes alone.
+                alone = true;
+                attempt--;
             }
             catch (Exception ex)
             {
@@ -147,31 +155,50 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
         }
     }
 
-    private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests, bool lookUpKeys)
+    /// <summary>
+    /// Deliveries to a feed whose head is held need nothing read first: their statements go to the
+    /// silo's combined writes (<see cref="FeedWrites"/>), committed with whatever other feeds write
+    /// meanwhile. Reading first (the head, the outbox, what is due, the keys held) takes a transaction
+    /// of this feed's own around the reads and the write; so does a write made again <paramref name="alone"/>.
+    /// </summary>
+    private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests, bool lookUpKeys, bool alone)
     {
         var now = clock.GetUtcNow();
-        var catchUp = requests.Any(r => r.Delivery is null);
-        await using var connection = await db.OpenConnectionAsync();
+        var delivered = requests.Select(r => r.Delivery).OfType<FeedDelivery>().ToList();
+        if (requests.All(r => r.Delivery is not null) && !lookUpKeys && _head is { } held)
+        {
+            var plan = Plan(held, delivered, EscalationStore.Escalation.None, [], new HashSet<string>(), now);
+            if (alone)
+            {
+                await using var own = await writes.Db.OpenConnectionAsync();
+                await FeedWrites.ExecuteAsync(own, null, plan.Statements);
+            }
+            else
+            {
+                await writes.WriteAsync(agencyId, plan.Statements);
+            }
 
-        // Deliveries to a feed whose head is held need nothing read first: their write is one batch,
-        // committed by its end (OneRoundTrip). Reading first (the head, the outbox, what is due, the
-        // keys held) takes an explicit transaction around the reads and the write.
-        await using var transaction = catchUp || lookUpKeys || _head is null ? await connection.BeginTransactionAsync() : null;
-        var head = _head ?? await FeedStore.HeadAsync(connection, transaction!, agencyId, default);
+            _head = held + plan.Appended.Count;
+            return plan.Written([], 0, more: false);
+        }
+
+        await using var connection = await writes.Db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var head = _head ?? await FeedStore.HeadAsync(connection, transaction, agencyId, default);
         var deliveries = new List<FeedDelivery>();
         var escalation = EscalationStore.Escalation.None;
         IReadOnlyList<FeedDelivery> onward = [];
         var more = false;
-        if (catchUp)
+        if (requests.Any(r => r.Delivery is null))
         {
-            (var waiting, more) = await FeedStore.OutboxAsync(connection, transaction!, agencyId, OutboxBatch, default);
+            (var waiting, more) = await FeedStore.OutboxAsync(connection, transaction, agencyId, OutboxBatch, default);
             deliveries.AddRange(waiting);
-            escalation = await EscalationStore.DueAsync(connection, transaction!, agencyId, now, ack, default);
+            escalation = await EscalationStore.DueAsync(connection, transaction, agencyId, now, ack, default);
             onward = FeedDelivery.Of(Guid.CreateVersion7(now), now, [], escalation.Onward);
         }
 
         var drained = deliveries.Select(d => d.ChangeId).ToHashSet();
-        deliveries.AddRange(requests.Select(r => r.Delivery).OfType<FeedDelivery>().Where(d => !drained.Contains(d.ChangeId)));
+        deliveries.AddRange(delivered.Where(d => !drained.Contains(d.ChangeId)));
         if (deliveries.Count == 0 && escalation.Raised == 0)
         {
             // Nothing to write: a read that activated the feed leaves the database as it was.
@@ -181,16 +208,30 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
 
         var keys = escalation.Own.Concat(deliveries.SelectMany(d => d.Items)).Select(i => i.DedupeKey).ToHashSet(StringComparer.Ordinal);
         var existing = lookUpKeys
-            ? await FeedStore.ExistingKeysAsync(connection, transaction!, agencyId, keys, default)
+            ? await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, keys, default)
             : new HashSet<string>();
+        var planned = Plan(head, deliveries, escalation, onward, existing, now);
+        await FeedWrites.ExecuteAsync(connection, transaction, planned.Statements);
+        await transaction.CommitAsync();
 
-        // The head moves first (see the remarks), then everything in the order it was caused: a
-        // change's settlements before its items, so a re-booking settles the old pickup, not the new one.
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        _head = head + planned.Appended.Count;
+        return planned.Written(onward, escalation.Raised, more);
+    }
+
+    /// <summary>
+    /// The statements of one write: the head moves first (see the remarks), then everything in the
+    /// order it was caused: a change's settlements before its items, so a re-booking settles the old
+    /// pickup, not the new one; items whose dedupe key the feed holds (or that the write holds twice) are skipped.
+    /// </summary>
+    private WritePlan Plan(
+        long head, IReadOnlyList<FeedDelivery> deliveries, EscalationStore.Escalation escalation, IReadOnlyList<FeedDelivery> onward,
+        IReadOnlySet<string> existing, DateTimeOffset now)
+    {
+        var statements = new List<FeedStatement>();
         var moveHead = FeedStore.MoveHead(agencyId, head, 0);
-        batch.BatchCommands.Add(moveHead);
-        escalation.Updates.ToList().ForEach(batch.BatchCommands.Add);
-        FeedStore.AddToOutbox(batch, onward);
+        statements.Add(new FeedStatement(moveHead, ReturnsRows: true));
+        statements.AddRange(escalation.Updates.Select(u => new FeedStatement(u)));
+        statements.AddRange(FeedStore.ToOutbox(onward).Select(c => new FeedStatement(c)));
 
         var seen = new HashSet<string>(existing, StringComparer.Ordinal);
         var appended = new List<FeedItem>();
@@ -199,45 +240,28 @@ public sealed class FeedLog(string agencyId, NpgsqlDataSource db, AckOptions ack
             if (seen.Add(item.DedupeKey))
             {
                 var (numbered, checkpoints) = FeedStore.Number(item, head + appended.Count + 1, causedAt, ack);
-                batch.BatchCommands.Add(FeedStore.Insert(agencyId, item.DedupeKey, numbered, item.CausedByAgencyId, checkpoints));
+                statements.Add(new FeedStatement(FeedStore.Insert(agencyId, item.DedupeKey, numbered, item.CausedByAgencyId, checkpoints)));
                 appended.Add(numbered);
             }
         }
 
         escalation.Own.ToList().ForEach(i => Append(i, now));
-        var settlements = 0;
+        var settled = new List<FeedItem>();
         foreach (var delivery in deliveries)
         {
-            foreach (var settlement in delivery.Settlements)
-            {
-                batch.BatchCommands.Add(FeedStore.Settle(settlement, now));
-                settlements++;
-            }
-
+            statements.AddRange(delivery.Settlements.Select(s => new FeedStatement(FeedStore.Settle(s, now), ReturnsRows: true, Returned: settled)));
             delivery.Items.ToList().ForEach(i => Append(i, delivery.CausedAt));
         }
 
-        batch.BatchCommands.Add(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId)));
+        statements.Add(new FeedStatement(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId))));
         moveHead.Parameters["to"].Value = head + appended.Count;
+        return new WritePlan(statements, appended, settled);
+    }
 
-        var settled = new List<FeedItem>();
-        await using (var reader = await batch.ExecuteReaderAsync())
-        {
-            // The head's condition is the batch's first result: a head moved fails the read of it.
-            await reader.NextResultAsync();
-            for (var i = 0; i < settlements; i++)
-            {
-                settled.AddRange(await FeedStore.ReadSettledAsync(reader, default));
-            }
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync();
-        }
-
-        _head = head + appended.Count;
-        return new FeedWrite([.. appended, .. settled], onward, escalation.Raised, more);
+    /// <param name="Settled">Filled by the statements that settle, as the write reads their results.</param>
+    private sealed record WritePlan(IReadOnlyList<FeedStatement> Statements, List<FeedItem> Appended, List<FeedItem> Settled)
+    {
+        public FeedWrite Written(IReadOnlyList<FeedDelivery> onward, int raised, bool more) => new([.. Appended, .. Settled], onward, raised, more);
     }
 
     private sealed record Request(FeedDelivery? Delivery)

@@ -23,6 +23,15 @@ public static class FeedStore
     /// </summary>
     public static void AddToOutbox(NpgsqlBatch batch, IEnumerable<FeedDelivery> deliveries)
     {
+        foreach (var insert in ToOutbox(deliveries))
+        {
+            batch.BatchCommands.Add(insert);
+        }
+    }
+
+    /// <summary>The statements that put <paramref name="deliveries"/> in the outbox, one each.</summary>
+    public static IEnumerable<NpgsqlBatchCommand> ToOutbox(IEnumerable<FeedDelivery> deliveries)
+    {
         foreach (var delivery in deliveries)
         {
             var entries = delivery.Settlements.Select(r => new OutboxEntry(null, r))
@@ -36,7 +45,7 @@ public static class FeedStore
             insert.Parameters.AddWithValue("change", delivery.ChangeId);
             insert.Parameters.AddWithValue("caused", delivery.CausedAt.UtcDateTime);
             insert.Parameters.AddWithValue("entries", NpgsqlDbType.Array | NpgsqlDbType.Text, entries);
-            batch.BatchCommands.Add(insert);
+            yield return insert;
         }
     }
 
@@ -194,27 +203,6 @@ public static class FeedStore
         return command;
     }
 
-    /// <summary>Reads the items a batch's settlements returned: the next result set with columns.</summary>
-    public static async Task<IReadOnlyList<FeedItem>> ReadSettledAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        while (reader.FieldCount == 0)
-        {
-            if (!await reader.NextResultAsync(cancellationToken))
-            {
-                throw new InvalidOperationException("A settlement returned no result set.");
-            }
-        }
-
-        var items = new List<FeedItem>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(Read(reader));
-        }
-
-        await reader.NextResultAsync(cancellationToken);
-        return items;
-    }
-
     public static async Task<IReadOnlyList<FeedItem>> SinceAsync(NpgsqlDataSource db, string agencyId, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
@@ -266,7 +254,7 @@ public static class FeedStore
         return items;
     }
 
-    private static FeedItem Read(NpgsqlDataReader reader) => new(
+    internal static FeedItem Read(NpgsqlDataReader reader) => new(
         Seq: reader.GetInt64(0),
         Id: reader.GetGuid(1),
         Type: Enum.Parse<FeedItemType>(reader.GetString(2)),
