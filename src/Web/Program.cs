@@ -21,6 +21,7 @@ app.UseCoordinationWeb();
 app.MapAuthApi();
 app.MapUserAdminApi();
 app.MapAgencyApi();
+app.MapDutyRotaApi();
 app.MapCaseApi();
 app.MapFeedApi();
 app.MapExportApi();
