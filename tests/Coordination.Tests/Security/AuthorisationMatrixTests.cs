@@ -292,6 +292,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
     {
         ["POST /api/auth/refresh"] = (_, c) => c.PostAsync("/api/auth/refresh", null),
         ["GET /api/me"] = (_, c) => c.GetAsync("/api/me"),
+        ["GET /api/me/channels"] = (_, c) => c.GetAsync("/api/me/channels"),
+        ["PUT /api/me/channels"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/me/channels", new { email = "not an address" }),
+        ["POST /api/me/channels/email/verify"] = (_, c) => c.PostAsync("/api/me/channels/email/verify", new { code = "12" }),
         ["GET /api/agencies"] = (_, c) => c.GetAsync("/api/agencies"),
         ["POST /api/agencies"] = (_, c) => c.PostRawAsync("/api/agencies", "{}"),
         ["PUT /api/agencies/{id}"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/agencies/no-such-agency", ValidAgencyEdit),

@@ -1,6 +1,7 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/rota, #/admin, #/case/{id}, and
-// #/reset/{token}, the page a password-reset link opens, signed in or not).
+// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/rota, #/admin, #/case/{id},
+// #/channels, the user's own channels, and #/reset/{token}, the page a password-reset link opens,
+// signed in or not).
 
 import { h } from './dom.js';
 import { t, e, setLanguage, language, dateTime } from './i18n.js';
@@ -16,6 +17,7 @@ import { mountCase } from './views/caseDetail.js';
 import { mountAdmin } from './views/admin.js';
 import { mountReset } from './views/reset.js';
 import { mountRota } from './views/rota.js';
+import { mountChannels } from './views/channels.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
 // (the bootstrap admin): every other view works on the agency's own feed.
@@ -146,6 +148,8 @@ function route({ focus = false } = {}) {
   const view = currentView();
   if (caseMatch && ctx.me.agency) {
     unmount = mountCase(main, ctx, decodeURIComponent(caseMatch[1]));
+  } else if (location.hash === '#/channels') {
+    unmount = mountChannels(main, ctx);
   } else if (view) {
     unmount = Views[view].mount(main, ctx);
   } else {
@@ -201,6 +205,7 @@ function renderHeader() {
   document.getElementById('agency-name').textContent = ctx?.agency?.name ?? '';
   document.getElementById('user-name').textContent = ctx?.me.displayName ?? '';
   document.getElementById('sign-out').hidden = !signedIn;
+  document.getElementById('channels-link').hidden = !signedIn;
   document.getElementById('sound-control').hidden = !signedIn || !ctx.agency;
   connection.hidden = !signedIn || !ctx.agency;
   soundToggle.checked = signedIn && soundEnabled(ctx.me.username);
