@@ -3,9 +3,9 @@
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { get, request, post } from '../api.js';
+import { request, post } from '../api.js';
 import { field, formSummary, showProblem, clearErrors } from '../forms.js';
-import { section } from './common.js';
+import { section, loadPage } from './common.js';
 
 function status(channels) {
   if (!channels.email) {
@@ -17,8 +17,6 @@ function status(channels) {
 }
 
 export function mountChannels(container, ctx) {
-  let disposed = false;
-
   const render = (channels) => {
     const statusLine = h('p', { id: 'channel-status', role: 'status', class: channels.email && !channels.emailVerified ? 'notice' : null }, status(channels));
     const addressForm = h('form', { class: 'form', novalidate: true, id: 'channel-form' }, formSummary(),
@@ -66,20 +64,5 @@ export function mountChannels(container, ctx) {
       section('channels.email', statusLine, addressForm, verifyForm)));
   };
 
-  container.replaceChildren(h('div', { class: 'dashboard channels' }, h('h1', { class: 'view-title' }, t('channels.title')), h('p', {}, t('loading'))));
-  get('/api/me/channels').then((channels) => {
-    if (!disposed) {
-      render(channels);
-    }
-  }).catch((error) => {
-    if (!disposed) {
-      const summary = h('div', {}, formSummary());
-      container.replaceChildren(h('div', { class: 'dashboard channels' }, h('h1', { class: 'view-title' }, t('channels.title')), summary));
-      showProblem(summary, error);
-    }
-  });
-
-  return () => {
-    disposed = true;
-  };
+  return loadPage(container, 'channels', 'channels.title', '/api/me/channels', render);
 }

@@ -3,9 +3,9 @@
 
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
-import { get, request } from '../api.js';
+import { request } from '../api.js';
 import { field, choiceGroup, select, formSummary, showProblem, clearErrors } from '../forms.js';
-import { section } from './common.js';
+import { section, loadPage } from './common.js';
 
 const Days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -89,11 +89,7 @@ function gapsNotice(rota) {
 }
 
 export function mountRota(container, ctx) {
-  let disposed = false;
   const agencyId = ctx.me.agency.id;
-  container.replaceChildren(h('div', { class: 'dashboard rota' },
-    h('h1', { class: 'view-title' }, t('view.rota')),
-    h('p', {}, t('loading'))));
 
   const render = (rota) => {
     const draft = { shifts: [...rota.shifts], overrides: [...rota.overrides] };
@@ -144,19 +140,5 @@ export function mountRota(container, ctx) {
       form));
   };
 
-  get(`/api/agencies/${encodeURIComponent(agencyId)}/rota`).then((rota) => {
-    if (!disposed) {
-      render(rota);
-    }
-  }).catch((error) => {
-    if (!disposed) {
-      const form = h('div', {}, formSummary());
-      container.replaceChildren(h('div', { class: 'dashboard rota' }, h('h1', { class: 'view-title' }, t('view.rota')), form));
-      showProblem(form, error);
-    }
-  });
-
-  return () => {
-    disposed = true;
-  };
+  return loadPage(container, 'rota', 'view.rota', `/api/agencies/${encodeURIComponent(agencyId)}/rota`, render);
 }
