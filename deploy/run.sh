@@ -19,8 +19,11 @@
 #
 # The silos and webs connect to PostgreSQL as coordination_runtime (no superuser, owns nothing);
 # the schema belongs to coordination_owner, as which the silos migrate (docs/security.md).
-# Everything lives under .local/ (git-ignored): pg/ (the cluster), logs/ (silo1.log, silo2.log,
-# ..., web1.log, ...; silo.log and web.log link to the first of each), secrets.env (mode 600),
+# A local SMTP server with a web inbox (smtp4dev, the repository's dotnet tool) receives every
+# e-mail the system sends; its inbox URL is printed beside the system's (SMTP port 2525 and inbox
+# port 5380 preferred). Everything lives under .local/ (git-ignored): pg/ (the cluster), logs/
+# (silo1.log, silo2.log, ..., web1.log, ...; silo.log and web.log link to the first of each;
+# smtp4dev.log), secrets.env (mode 600),
 # data-protection-keys/ (the key ring that encrypts passport numbers and phones; back it up).
 # Ctrl-C stops the webs, then the silos, then PostgreSQL.
 set -euo pipefail
@@ -88,7 +91,7 @@ flock -n 9 || die "deploy/run.sh is already running in this checkout (lock: $LOC
 # log file. A pid is blanked once the process has been reaped, because its number may then
 # belong to someone else's process.
 proc_names=() proc_pids=() proc_ports=() proc_logs=()
-silo_procs=() web_procs=() cleaned=0
+silo_procs=() web_procs=() cleaned=0 smtp_pid=
 # The functions below run from the traps, which shellcheck cannot see.
 # shellcheck disable=SC2317
 # Succeeds if any of the given children (indexes into proc_*) is still running.
@@ -138,8 +141,24 @@ cleanup() {
     for ((k = ${#silo_procs[@]} - 1; k >= 0; k--)); do
         stop_processes "${silo_procs[k]}"
     done
+    stop_inbox
     pg_stop_cluster "$PG_DIR" || log "WARNING: could not stop the cluster in $PG_DIR"
     log "stopped"
+}
+# shellcheck disable=SC2317
+# smtp4dev runs as a child of `dotnet tool run`, in a session of its own: the whole group stops.
+stop_inbox() {
+    local tick
+    [[ -n "$smtp_pid" ]] || return 0
+    log "stopping smtp4dev (pid $smtp_pid)"
+    kill -TERM -- "-$smtp_pid" 2>/dev/null || true
+    for ((tick = 0; tick < 100; tick++)); do
+        kill -0 -- "-$smtp_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL -- "-$smtp_pid" 2>/dev/null || true
+    wait "$smtp_pid" 2>/dev/null || true
+    smtp_pid=""
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -291,6 +310,26 @@ common_env=(
     Orleans__ServiceId="$SERVICE_ID"
 )
 
+# ---- local SMTP server with a web inbox ----------------------------------------------------
+# Every e-mail the system sends lands in smtp4dev's inbox (kept in memory), so a newcomer sees
+# them in a browser. Production points Coordination__Smtp__* at the agency's real server.
+dotnet tool restore >/dev/null 9>&-
+smtp_port="" inbox_port=""
+free_port smtp_port 2525
+free_port inbox_port 5380
+inbox_url="http://127.0.0.1:$inbox_port"
+rotate_log "$LOGS/smtp4dev.log"
+log "starting smtp4dev (SMTP 127.0.0.1:$smtp_port, inbox $inbox_url)"
+setsid dotnet tool run smtp4dev -- --urls="$inbox_url" --smtpport="$smtp_port" --bindaddress=127.0.0.1 \
+    --db= --imapport= --pop3port= --nousersettings </dev/null >"$LOGS/smtp4dev.log" 2>&1 9>&- &
+smtp_pid=$!
+for ((tick = 0; tick < READY_TIMEOUT; tick++)); do
+    [[ "$(http_status "$inbox_port" /api/messages)" != 200 ]] || break
+    kill -0 "$smtp_pid" 2>/dev/null || { tail -n 20 "$LOGS/smtp4dev.log" >&2; die "smtp4dev exited during start-up"; }
+    sleep 1
+done
+[[ "$(http_status "$inbox_port" /api/messages)" == 200 ]] || die "smtp4dev not ready after ${READY_TIMEOUT}s ($LOGS/smtp4dev.log)"
+
 # ---- silos --------------------------------------------------------------------------------
 # Silo 1 starts alone and must be ready before any other: it applies the database migrations
 # (including the Orleans tables), which the others would otherwise race. The rest then start
@@ -308,7 +347,10 @@ start_silo() {
         Orleans__GatewayPort="$gateway_port" \
         Orleans__AdvertisedAddress=127.0.0.1 \
         ConnectionStrings__CoordinationMigrations="$migrations_connection" \
-        Coordination__DataProtection__KeyDirectory="$LOCAL/data-protection-keys"
+        Coordination__DataProtection__KeyDirectory="$LOCAL/data-protection-keys" \
+        Coordination__Smtp__Host=127.0.0.1 \
+        Coordination__Smtp__Port="$smtp_port" \
+        Coordination__Smtp__Tls=None
     silo_procs+=($((${#proc_pids[@]} - 1)))
     silo_ports+=("$silo_port") gateway_ports+=("$gateway_port")
 }
@@ -365,9 +407,10 @@ for ((n = 1; n <= webs; n++)); do
     web_rows+=("web$n: ${web_urls[n - 1]}$([[ $n -gt 1 ]] || echo ' (the URL above)')")
     log_rows+=("${proc_logs[i]}$([[ $n -gt 1 ]] || echo " (also $LOGS/web.log)")")
 done
-log_rows+=("$PG_DIR/log (PostgreSQL)")
+log_rows+=("$PG_DIR/log (PostgreSQL)" "$LOGS/smtp4dev.log (e-mail inbox)")
 {
     printf '\n  Coordination is running at %s\n' "${web_urls[0]}"
+    printf '  e-mail inbox: %s (smtp4dev; SMTP 127.0.0.1:%s)\n' "$inbox_url" "$smtp_port"
     printf '  admin password: %s\n\n' "$admin_password"
     rows webs "${web_rows[@]}"
     rows silos "${silo_rows[@]}"

@@ -6,6 +6,7 @@ using Coordination.Web.Committees;
 using Coordination.Web.Export;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
+using Coordination.Web.Notify;
 using Coordination.Web.Statistics;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,8 @@ app.UseCoordinationWeb();
 app.MapAuthApi();
 app.MapUserAdminApi();
 app.MapAgencyApi();
+app.MapDutyRotaApi();
+app.MapChannelApi();
 app.MapCaseApi();
 app.MapFeedApi();
 app.MapExportApi();

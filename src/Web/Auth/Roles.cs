@@ -9,9 +9,12 @@ public static class Roles
     public const string CommitteeMember = "CommitteeMember";
     public const string Analyst = "Analyst";
 
+    /// <summary>Manages its own agency's duty rota (alone or beside the agency's other roles).</summary>
+    public const string AgencyCoordinator = "AgencyCoordinator";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Admin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst,
+        Admin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst, AgencyCoordinator,
     };
 
     /// <summary>The roles that work on cases and may see the people in them.</summary>

@@ -43,8 +43,14 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Coordination__Ack__Routine"] = RoutineAckDeadline,
         });
         _playwright = await Playwright.CreateAsync();
+        Browser = await LaunchAsync(_playwright);
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    /// <summary>The distribution's headless Chromium as every browser test drives it.</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
         // Plain Launch gives every run a fresh temporary profile (user-data dir).
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
@@ -54,8 +60,6 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync",
             ],
         });
-        Directory.CreateDirectory(ScreenshotDirectory);
-    }
 
     public async Task DisposeAsync()
     {

@@ -17,8 +17,8 @@ namespace Coordination.Tests.Security;
 [Collection("security")]
 public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
 {
-    /// <summary>The tables of docs/security.md this test runs: the case matrix and the committee matrix.</summary>
-    private static readonly string[] Markers = ["<!-- authorisation-matrix -->", "<!-- committee-matrix -->"];
+    /// <summary>The tables of docs/security.md this test runs: the case matrix, the committee matrix and the rota matrix.</summary>
+    private static readonly string[] Markers = ["<!-- authorisation-matrix -->", "<!-- committee-matrix -->", "<!-- rota-matrix -->"];
 
     /// <summary>The table of docs/security.md that <see cref="CaseAccess.RenderTable"/> draws.</summary>
     private const string RuleMarker = "<!-- case-relations -->";
@@ -292,6 +292,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
     {
         ["POST /api/auth/refresh"] = (_, c) => c.PostAsync("/api/auth/refresh", null),
         ["GET /api/me"] = (_, c) => c.GetAsync("/api/me"),
+        ["GET /api/me/channels"] = (_, c) => c.GetAsync("/api/me/channels"),
+        ["PUT /api/me/channels"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/me/channels", new { email = "not an address" }),
+        ["POST /api/me/channels/email/verify"] = (_, c) => c.PostAsync("/api/me/channels/email/verify", new { code = "12" }),
         ["GET /api/agencies"] = (_, c) => c.GetAsync("/api/agencies"),
         ["POST /api/agencies"] = (_, c) => c.PostRawAsync("/api/agencies", "{}"),
         ["PUT /api/agencies/{id}"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/agencies/no-such-agency", ValidAgencyEdit),
@@ -338,6 +341,13 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["GET /api/committees/{id}/report"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/report?from=2026-01-01&to=2027-01-01"),
         ["GET /api/committees/{id}/report.html"] = (t, c) => c.GetAsync($"/api/committees/{t.World.Committee}/report.html?from=2026-01-01&to=2027-01-01"),
         ["GET /api/statistics"] = (_, c) => c.GetAsync("/api/statistics?country=KG&from=2026-01-01&to=2027-01-01"),
+
+        ["PUT /api/agencies/{id}/rota"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/agencies/{t.World.ReferredNgo}/rota", new
+        {
+            shifts = new[] { new { days = new[] { "Someday" }, from = "09:00", to = "18:00", username = t.World.Username("referred: NgoCaseworker") } },
+        }),
+        ["GET /api/agencies/{id}/rota"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/rota"),
+        ["GET /api/agencies/{id}/oncall"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/oncall"),
     };
 
     /// <summary>The matrices of docs/security.md: (endpoint, column, expected) for every cell.</summary>

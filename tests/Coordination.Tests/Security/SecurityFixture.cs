@@ -53,6 +53,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         [
             "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "feed_outbox", "idempotent_requests", "audit_log",
             "orleansstorage", // committees' action plans
+            "duty_rotas", "user_channels",
         ];
         var snapshot = new Dictionary<string, string>();
         await using var connection = new NpgsqlConnection(System.ConnectionString);
@@ -203,11 +204,13 @@ public sealed class SecurityWorld
         await UserAsync("post: ConsularOfficer", "consul", Post, "ConsularOfficer");
         await UserAsync("post: Analyst", "analyst", Post, "Analyst");
         await UserAsync("referred: NgoCaseworker", "referred", ReferredNgo, "NgoCaseworker");
+        await UserAsync("referred: AgencyCoordinator", "coordinator", ReferredNgo, "AgencyCoordinator");
         await UserAsync("pickup: NgoCaseworker", "pickup", PickupNgo, "NgoCaseworker");
         await UserAsync("declined: NgoCaseworker", "declined", DeclinedNgo, "NgoCaseworker");
         await UserAsync("committee: CommitteeSecretary", "secretary", committee, "CommitteeSecretary");
         await UserAsync("committee: CommitteeMember", "member", committee, "CommitteeMember");
         await UserAsync("unrelated: NgoCaseworker", "stranger", UnrelatedNgo, "NgoCaseworker");
+        await UserAsync("unrelated: AgencyCoordinator", "other-coordinator", UnrelatedNgo, "AgencyCoordinator");
         await UserAsync("unrelated post: ConsularOfficer", "other-consul", otherPost, "ConsularOfficer");
         await UserAsync("task owner: NgoCaseworker", "owner", taskOwner, "NgoCaseworker");
         await UserAsync("other committee: CommitteeSecretary", "other-secretary", otherCommittee, "CommitteeSecretary");

@@ -1,6 +1,7 @@
 using Coordination.Grains.Cases;
 using Coordination.Grains.Committees;
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Notify;
 using Coordination.Grains.Observability;
 using Coordination.Grains.Statistics;
 using Coordination.ServiceDefaults;
@@ -45,6 +46,9 @@ public static class CoordinationGrainsExtensions
 
         services.AddCommitteeGrains(configuration);
         services.AddFollowUps(configuration);
+        SmtpOptions.Add(services, configuration);
+        ChannelOptions.Add(services, configuration);
+        services.TryAddSingleton<EmailSender>();
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);

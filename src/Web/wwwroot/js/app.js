@@ -1,9 +1,10 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/admin, #/case/{id}, and
-// #/reset/{token}, the page a password-reset link opens, signed in or not).
+// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/rota, #/admin, #/case/{id},
+// #/channels, the user's own channels, and #/reset/{token}, the page a password-reset link opens,
+// signed in or not).
 
 import { h } from './dom.js';
-import { t, e, setLanguage, language } from './i18n.js';
+import { t, e, setLanguage, language, dateTime } from './i18n.js';
 import { get } from './api.js';
 import { session, signOut, preferredLanguage, rememberLanguage, soundEnabled, rememberSound } from './session.js';
 import { FeedCache, LiveFeed } from './feed.js';
@@ -15,6 +16,8 @@ import { mountCommittee } from './views/committee.js';
 import { mountCase } from './views/caseDetail.js';
 import { mountAdmin } from './views/admin.js';
 import { mountReset } from './views/reset.js';
+import { mountRota } from './views/rota.js';
+import { mountChannels } from './views/channels.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
 // (the bootstrap admin): every other view works on the agency's own feed.
@@ -22,6 +25,7 @@ const Views = {
   consular: { roles: ['ConsularOfficer'], label: 'view.consular', mount: mountConsular },
   ngo: { roles: ['NgoCaseworker'], label: 'view.ngo', mount: mountNgo },
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
+  rota: { roles: ['AgencyCoordinator'], label: 'view.rota', mount: mountRota },
   admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
 
@@ -144,6 +148,8 @@ function route({ focus = false } = {}) {
   const view = currentView();
   if (caseMatch && ctx.me.agency) {
     unmount = mountCase(main, ctx, decodeURIComponent(caseMatch[1]));
+  } else if (location.hash === '#/channels') {
+    unmount = mountChannels(main, ctx);
   } else if (view) {
     unmount = Views[view].mount(main, ctx);
   } else {
@@ -156,17 +162,57 @@ function route({ focus = false } = {}) {
   }
 }
 
+/** "On duty now: X until HH:MM" for every user of an agency; read again on every tick and after a rota change. */
+async function showOnDuty() {
+  const line = document.getElementById('on-duty');
+  const agency = ctx?.agency;
+  if (!agency) {
+    line.hidden = true;
+    return;
+  }
+  try {
+    const onCall = await get(`/api/agencies/${encodeURIComponent(agency.id)}/oncall`);
+    if (ctx?.agency !== agency) {
+      return;
+    }
+    ctx.onCall = onCall;
+  } catch {
+    // The line keeps what it last said; the next tick tries again.
+  }
+  renderOnDuty();
+}
+
+function renderOnDuty() {
+  const line = document.getElementById('on-duty');
+  const onCall = ctx?.agency ? ctx.onCall : null;
+  line.hidden = !onCall;
+  if (!onCall) {
+    return;
+  }
+  const name = onCall.onDuty;
+  if (!name) {
+    line.textContent = t('onDuty.nobody');
+  } else if (onCall.until) {
+    line.textContent = t('onDuty.now', { name, until: dateTime(onCall.until, ctx.timeZone) });
+  } else {
+    line.textContent = t('onDuty.always', { name });
+  }
+  line.classList.toggle('nobody', !name);
+}
+
 function renderHeader() {
   const signedIn = Boolean(ctx);
   document.getElementById('agency-name').textContent = ctx?.agency?.name ?? '';
   document.getElementById('user-name').textContent = ctx?.me.displayName ?? '';
   document.getElementById('sign-out').hidden = !signedIn;
+  document.getElementById('channels-link').hidden = !signedIn;
   document.getElementById('sound-control').hidden = !signedIn || !ctx.agency;
   connection.hidden = !signedIn || !ctx.agency;
   soundToggle.checked = signedIn && soundEnabled(ctx.me.username);
   languageSwitch.value = language();
   showConnection(connectionState);
   renderViewSwitch();
+  renderOnDuty();
 }
 
 async function enter() {
@@ -200,7 +246,11 @@ async function enter() {
   if (me.agency) {
     live = new LiveFeed(store, () => session()?.accessToken ?? '', showConnection);
     live.start();
-    tick = setInterval(() => store.touch(), DeadlineCheckMs);
+    tick = setInterval(() => {
+      store.touch();
+      showOnDuty();
+    }, DeadlineCheckMs);
+    showOnDuty();
   }
 }
 
@@ -246,6 +296,7 @@ soundToggle.addEventListener('change', () => {
 
 document.getElementById('sign-out').addEventListener('click', () => signOut());
 window.addEventListener('session', (event) => (event.detail.signedIn ? enter() : leave({ expired: event.detail.expired })));
+window.addEventListener('rota-changed', () => showOnDuty());
 window.addEventListener('hashchange', () => (ctx || resetToken() ? route({ focus: true }) : leave()));
 
 setLanguage(preferredLanguage(null));

@@ -3,7 +3,7 @@
 import { h } from '../dom.js';
 import { t, e, dateTime, day, country, list } from '../i18n.js';
 import { get, post } from '../api.js';
-import { problemMessage } from '../forms.js';
+import { problemMessage, formSummary, showProblem } from '../forms.js';
 
 export function isOverdue(item, now = Date.now()) {
   return Boolean(item.requiresAck && !item.acknowledgedAt && item.ackDeadline && new Date(item.ackDeadline).getTime() < now);
@@ -213,5 +213,30 @@ export function followFeed(ctx, renderFeed, casesPanel) {
       casesPanel.dispose();
     },
     reloadCases: casesPanel.reload,
+  };
+}
+
+/**
+ * A page that shows one resource: its title and "Loading…", then <paramref name="render"/> with what
+ * GET <paramref name="path"/> answers, or the problem. Returns the view's unmount.
+ */
+export function loadPage(container, pageClass, titleKey, path, render) {
+  let disposed = false;
+  const frame = (...children) => container.replaceChildren(h('div', { class: `dashboard ${pageClass}` },
+    h('h1', { class: 'view-title' }, t(titleKey)), ...children));
+  frame(h('p', {}, t('loading')));
+  get(path).then((data) => {
+    if (!disposed) {
+      render(data);
+    }
+  }).catch((error) => {
+    if (!disposed) {
+      const summary = h('div', {}, formSummary());
+      frame(summary);
+      showProblem(summary, error);
+    }
+  });
+  return () => {
+    disposed = true;
   };
 }

@@ -1,0 +1,68 @@
+// "My channels": the signed-in user's e-mail address for alerts away from the screen, usable once
+// verified with the six-digit code e-mailed to it (PUT /api/me/channels, POST …/email/verify).
+
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { request, post } from '../api.js';
+import { field, formSummary, showProblem, clearErrors } from '../forms.js';
+import { section, loadPage } from './common.js';
+
+function status(channels) {
+  if (!channels.email) {
+    return t('channels.none');
+  }
+  return channels.emailVerified
+    ? t('channels.verified', { email: channels.email })
+    : t('channels.unverified', { email: channels.email });
+}
+
+export function mountChannels(container, ctx) {
+  const render = (channels) => {
+    const statusLine = h('p', { id: 'channel-status', role: 'status', class: channels.email && !channels.emailVerified ? 'notice' : null }, status(channels));
+    const addressForm = h('form', { class: 'form', novalidate: true, id: 'channel-form' }, formSummary(),
+      field('email', t('channels.email'), h('input', { type: 'email', autocomplete: 'email', value: channels.email ?? '', required: true })),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'button' }, t('channels.send')),
+        channels.email ? h('button', { type: 'button', class: 'button secondary', id: 'channel-remove', onclick: () => save(null, t('channels.removed')) }, t('channels.remove')) : null));
+    const verifyForm = channels.email && !channels.emailVerified
+      ? h('form', { class: 'form', novalidate: true, id: 'verify-form' }, formSummary(),
+        field('code', t('channels.code'), h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', required: true }),
+          { hint: t('channels.code.hint') }),
+        h('button', { type: 'submit', class: 'button' }, t('channels.verify')))
+      : null;
+
+    const save = async (email, message) => {
+      clearErrors(addressForm);
+      try {
+        const saved = await request('PUT', '/api/me/channels', { email });
+        ctx.notify(message);
+        render(saved);
+      } catch (error) {
+        showProblem(addressForm, error);
+      }
+    };
+    addressForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const email = addressForm.elements.email.value.trim();
+      save(email, t('channels.sent', { email }));
+    });
+    verifyForm?.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(verifyForm);
+      try {
+        const verified = await post('/api/me/channels/email/verify', { code: verifyForm.elements.code.value.trim() });
+        ctx.notify(t('channels.verifiedNow'));
+        render(verified);
+      } catch (error) {
+        showProblem(verifyForm, error);
+      }
+    });
+
+    container.replaceChildren(h('div', { class: 'dashboard channels' },
+      h('h1', { class: 'view-title' }, t('channels.title')),
+      h('p', { class: 'hint' }, t('channels.intro')),
+      section('channels.email', statusLine, addressForm, verifyForm)));
+  };
+
+  return loadPage(container, 'channels', 'channels.title', '/api/me/channels', render);
+}
