@@ -47,7 +47,7 @@ public sealed class FeedLogTests
         {
             var feed = await FeedStore.SinceAsync(db, agency, 0, 100);
             Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), feed.Select(i => i.Seq));
-            Assert.Equal(["warm-up", .. Enumerable.Range(1, 5).Select(n => $"item:{n}").Order()], feed.Select(i => i.Summary).Order());
+            Assert.Equal(Enumerable.Range(1, 5).Select(n => $"item:{n}").Append("warm-up").Order(), feed.Select(i => i.Summary).Order());
         }
 
         Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
