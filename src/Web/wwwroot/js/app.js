@@ -1,5 +1,5 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/admin, #/case/{id}, and
+// role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/admin, #/case/{id}, and
 // #/reset/{token}, the page a password-reset link opens, signed in or not).
 
 import { h } from './dom.js';
@@ -10,6 +10,7 @@ import { FeedCache, LiveFeed } from './feed.js';
 import { summarize, caseHref } from './views/common.js';
 import { mountSignIn } from './views/signin.js';
 import { mountConsular } from './views/consular.js';
+import { mountIntake } from './views/intake.js';
 import { mountNgo } from './views/ngo.js';
 import { mountCommittee } from './views/committee.js';
 import { mountCase } from './views/caseDetail.js';
@@ -21,6 +22,7 @@ import { mountReset } from './views/reset.js';
 const Views = {
   consular: { roles: ['ConsularOfficer'], label: 'view.consular', mount: mountConsular },
   ngo: { roles: ['NgoCaseworker'], label: 'view.ngo', mount: mountNgo },
+  intake: { roles: ['HotlineOperator', 'LawEnforcementOfficer'], label: 'view.intake', mount: mountIntake },
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
   admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
