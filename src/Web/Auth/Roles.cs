@@ -1,3 +1,5 @@
+using Coordination.Contracts.Agencies;
+
 namespace Coordination.Web.Auth;
 
 public static class Roles
@@ -12,13 +14,40 @@ public static class Roles
     /// <summary>Manages its own agency's duty rota (alone or beside the agency's other roles).</summary>
     public const string AgencyCoordinator = "AgencyCoordinator";
 
+    /// <summary>Takes calls on a trafficking hotline; of an agency of kind Hotline.</summary>
+    public const string HotlineOperator = "HotlineOperator";
+
+    /// <summary>A police officer; of an agency of kind LawEnforcement.</summary>
+    public const string LawEnforcementOfficer = "LawEnforcementOfficer";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Admin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst, AgencyCoordinator,
+        Admin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst, AgencyCoordinator, HotlineOperator, LawEnforcementOfficer,
     };
 
-    /// <summary>The roles that work on cases and may see the people in them.</summary>
-    public static readonly string[] CaseWorkers = [ConsularOfficer, NgoCaseworker];
+    /// <summary>
+    /// The roles that open cases (POST /api/cases), each for an agency of the kinds given: a consular
+    /// officer of an NGO opens nothing. The agency's kind then sets for whom (<c>CaseDoors</c>).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, AgencyKind[]> OpensCasesFor = new Dictionary<string, AgencyKind[]>(StringComparer.Ordinal)
+    {
+        [ConsularOfficer] = [AgencyKind.ConsularPost],
+        [NgoCaseworker] = [AgencyKind.Ngo, AgencyKind.Shelter],
+        [HotlineOperator] = [AgencyKind.Hotline],
+        [LawEnforcementOfficer] = [AgencyKind.LawEnforcement],
+    };
+
+    public static readonly string[] CaseOpeners = [.. OpensCasesFor.Keys];
+
+    /// <summary>The roles that belong to an agency of one kind only.</summary>
+    public static readonly IReadOnlyDictionary<string, AgencyKind> AgencyKindOf = new Dictionary<string, AgencyKind>(StringComparer.Ordinal)
+    {
+        [HotlineOperator] = AgencyKind.Hotline,
+        [LawEnforcementOfficer] = AgencyKind.LawEnforcement,
+    };
+
+    /// <summary>The roles that work on cases and may see the people in them: hotlines and police follow the cases they reported.</summary>
+    public static readonly string[] CaseWorkers = [ConsularOfficer, NgoCaseworker, HotlineOperator, LawEnforcementOfficer];
 
     public static readonly IReadOnlyList<string> Languages = ["en", "ru", "ky", "kk", "tg", "uz", "tk"];
 }

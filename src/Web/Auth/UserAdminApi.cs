@@ -46,9 +46,18 @@ public static class UserFields
         }
 
         var agency = errors.Text("agencyId", agencyId, 64, required: !(roleList.Count == 1 && roleList[0] == Roles.Admin));
-        if (agency is not null && await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(agency) is null)
+        var found = agency is null ? null : await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(agency);
+        if (agency is not null && found is null)
         {
             errors.Add("agencyId", $"Agency '{agency}' does not exist.");
+        }
+
+        foreach (var role in roleList.Where(Roles.AgencyKindOf.ContainsKey).Distinct(StringComparer.Ordinal))
+        {
+            if (found is not null && found.Kind != Roles.AgencyKindOf[role])
+            {
+                errors.Add("roles", $"A {role} belongs to an agency of kind {Roles.AgencyKindOf[role]}; '{found.Id}' is a {found.Kind}.");
+            }
         }
 
         return (name, roleList.Distinct(StringComparer.Ordinal).ToArray(), lang, agency);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Web.Auth;
@@ -27,7 +28,7 @@ public static partial class CaseApi
         var group = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization();
         // Flagging honours Idempotency-Key inside the case's own transaction (see ICaseIntakeGrain),
         // so a retry after a crash between commit and response still finds the first case.
-        group.MapPost("/", Flag).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer));
+        group.MapPost("/", Flag).RequireAuthorization(p => p.RequireRole(Roles.CaseOpeners));
         group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapGet("/counts", Counts).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapGet("/{id:caseId}", Get).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
@@ -58,6 +59,13 @@ public static partial class CaseApi
         if (http.User.ToActor(http) is not { } actor)
         {
             return FeedApi.NoAgency();
+        }
+
+        var agency = await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId);
+        if (agency is null || !Roles.OpensCasesFor.Any(door => http.User.IsInRole(door.Key) && door.Value.Contains(agency.Kind)))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "None of your roles opens cases for an agency of your agency's kind (consular officers for consular posts, caseworkers for NGOs and shelters, hotline operators for hotlines, police officers for the police).");
         }
 
         var hash = key is null ? null : IdempotencyFilter.Fingerprint(command);

@@ -12,7 +12,8 @@ public sealed record ConsentRequest(bool? Given, string? Scope);
 
 public sealed record FlagCaseRequest(
     PersonRequest? Person, string? CurrentCountry, string? Location, Situation? Situation, ExploitationType? ExploitationType,
-    IReadOnlyList<Need?>? Needs, Urgency? Urgency, string? HomeRegion, ConsentRequest? Consent, ReportedBy? ReportedBy);
+    IReadOnlyList<Need?>? Needs, Urgency? Urgency, string? HomeRegion, ConsentRequest? Consent, ReportedBy? ReportedBy,
+    IdentificationChannel? IdentifiedBy = null, string? CurrentRegion = null);
 
 public sealed record ReferralRequest(string? ToAgencyId, IReadOnlyList<AgencyService?>? Services, string? Note);
 
@@ -66,6 +67,7 @@ public static partial class CaseRequests
         var needs = errors.List("needs", request.Needs?.Select(n => (object?)n).ToList(), 20).Cast<Need>().ToList();
         var urgency = errors.Required("urgency", request.Urgency);
         var homeRegion = errors.Text("homeRegion", request.HomeRegion, 100);
+        var currentRegion = errors.Text("currentRegion", request.CurrentRegion, 100, required: false);
         var consent = errors.Required("consent", request.Consent);
         if (consent is not null)
         {
@@ -81,7 +83,7 @@ public static partial class CaseRequests
         return new FlagCase(
             new Person(fullName!, sex!.Value, birthYear!.Value, citizenship!, passport, phone),
             currentCountry!, location!, situation!.Value, exploitation!.Value, needs, urgency!.Value, homeRegion!,
-            new Consent(consent!.Given!.Value, consent.Scope?.Trim()), request.ReportedBy);
+            new Consent(consent!.Given!.Value, consent.Scope?.Trim()), request.ReportedBy, request.IdentifiedBy, currentRegion);
     }
 
     public static Travel? ToTravel(this TravelRequest request, RequestErrors errors, TimeProvider clock)

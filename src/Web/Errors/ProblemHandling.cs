@@ -71,6 +71,7 @@ public sealed class ProblemHandling(IProblemDetailsService problems, ILogger<Pro
             DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
             DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
             DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+            DomainErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
             _ => StatusCodes.Status503ServiceUnavailable,
         };
         return e.Errors is { Count: > 0 }

@@ -308,6 +308,30 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_internal_case_is_held_by_the_agency_that_opened_it_and_has_no_travel_to_book()
+    {
+        var s = new Scenario(fixture);
+        var outreach = await s.Receiving("tj-outreach", "TJ", [s.Region("Sughd")], [AgencyService.Legal]);
+        var shelter = await s.Receiving("tj-shelter", "TJ", [s.Region("Sughd")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var opened = await s.Flag(outreach, s.NewCase("TJ", s.Region("Sughd"), [Need.Shelter]) with { CurrentCountry = "TJ", Location = "Khujand bazaar" });
+
+        Assert.Equal(CaseRoute.Internal, opened.Route);
+        Assert.Equal(IdentificationChannel.Ngo, opened.IdentifiedBy);
+        Assert.Equal(outreach.Id, opened.FlaggedByAgencyId);
+        Assert.Null(opened.ReportedByAgencyId);
+        Assert.Equal(shelter.Id, opened.Referrals.Single().ToAgencyId);
+
+        // The opening agency may book travel by its relation, but an internal case has none to book.
+        var refused = await Scenario.Refused(() => s.Case(opened.Id).BookTravel(
+            new Travel("KC 118", "LBD", "DYU", s.Clock.GetUtcNow().AddDays(2), "escort", "passport", null), Scenario.Staff(outreach)));
+        Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
+        var after = await s.Case(opened.Id).Get(Scenario.Staff(outreach));
+        Assert.Null(after!.Travel);
+        Assert.Equal(opened.Version, after.Version);
+        Assert.DoesNotContain(CaseEventType.TravelBooked, after.AllowedActions!);
+    }
+
+    [Fact]
     public async Task Flagging_again_a_case_number_that_exists_is_refused_and_changes_nothing_even_on_a_fresh_activation()
     {
         var s = new Scenario(fixture);
@@ -320,7 +344,8 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         // the row's primary key stands between a second flag and the existing case.
         await s.Case(flagged.Id).Cast<IGrainManagementExtension>().DeactivateOnIdle();
         var refused = await Scenario.Refused(() =>
-            s.Case(flagged.Id).Flag(s.NewCase("KG", s.Region("Osh"), [Need.Shelter], urgency: Urgency.Critical), Scenario.Staff(post), null, null, []));
+            s.Case(flagged.Id).Flag(s.NewCase("KG", s.Region("Osh"), [Need.Shelter], urgency: Urgency.Critical), Scenario.Staff(post), null, null, [],
+                new CaseOpening(CaseRoute.Return, post.Id, null, IdentificationChannel.Consulate)));
 
         Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
         var after = await s.Case(flagged.Id).Get(Scenario.Staff(post));

@@ -216,7 +216,7 @@ public sealed class CaseLifecycleTests
     [InlineData(2009, true)]
     public void A_flag_opens_the_case_at_version_1_and_a_person_under_18_in_its_year_is_a_minor(int birthYear, bool minor)
     {
-        var flagged = CaseLifecycle.Flagged("KG-2026-000001", FlagOf(Someone(birthYear)), Post, FlaggedAt);
+        var flagged = CaseLifecycle.Flagged("KG-2026-000001", FlagOf(Someone(birthYear)), new CaseOpening(CaseRoute.Return, Post, null, IdentificationChannel.Consulate), FlaggedAt);
 
         Assert.Equal(minor, flagged.Minor);
         Assert.Equal(CaseStatus.Flagged, flagged.Status);

@@ -212,6 +212,8 @@ public sealed class SecurityWorld
         await UserAsync("unrelated: NgoCaseworker", "stranger", UnrelatedNgo, "NgoCaseworker");
         await UserAsync("unrelated: AgencyCoordinator", "other-coordinator", UnrelatedNgo, "AgencyCoordinator");
         await UserAsync("unrelated post: ConsularOfficer", "other-consul", otherPost, "ConsularOfficer");
+        var hotline = await f.AgencyAsync("kg-hotline", new { name = "Hotline 189", kind = "Hotline", country = "KG", city = "Bishkek", timeZone = "Asia/Bishkek" });
+        await UserAsync("unrelated hotline: HotlineOperator", "hotline", hotline, "HotlineOperator");
         await UserAsync("task owner: NgoCaseworker", "owner", taskOwner, "NgoCaseworker");
         await UserAsync("other committee: CommitteeSecretary", "other-secretary", otherCommittee, "CommitteeSecretary");
         await BuildPlanAsync(taskOwner);
@@ -283,6 +285,18 @@ public sealed class SecurityWorld
         _byRelation[nameof(CaseRelation.PendingReceiver)] = (pendingWorker, caseId);
         _byRelation[nameof(CaseRelation.PickupAgency)] = (meeterWorker, caseId);
         _byRelation[NotInvolved] = (Caller("unrelated post: ConsularOfficer"), caseId);
+
+        // A hotline reports a return: the post of the person's state where they are (its own city, so
+        // no other test's post in Istanbul) holds the case, and the hotline stays its reporter.
+        var city = f.Region("Istanbul");
+        var reportedPost = await f.AgencyAsync("kg-post-reported", Field.ConsularPost("KG", "TR", city, "Europe/Istanbul"));
+        var reporterHotline = await f.AgencyAsync("kg-reporter", new { name = "Hotline 189 (reporting)", kind = "Hotline", country = "KG", city = "Bishkek", timeZone = "Asia/Bishkek" });
+        var reporter = await f.UserAsync("reporter", reporterHotline, "HotlineOperator");
+        var report = Field.Flag("Reported Person", "F", 1995, "KG", "TR", region, ["Shelter"]);
+        report["currentRegion"] = city;
+        var reported = (await reporter.PostAsync("/api/cases", report)).Expect(HttpStatusCode.Created).Json!;
+        Assert.Equal(reportedPost, reported["flaggedByAgencyId"]!.GetValue<string>());
+        _byRelation[nameof(CaseRelation.Reporter)] = (reporter, reported["id"]!.GetValue<string>());
     }
 
     private async Task BuildPlanAsync(string owner)

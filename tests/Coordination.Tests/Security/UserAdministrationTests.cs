@@ -96,6 +96,29 @@ public sealed class UserAdministrationTests(SecurityFixture fixture)
     }
 
     [Fact]
+    public async Task A_hotline_operator_and_a_police_officer_belong_to_a_hotline_and_the_police_and_nowhere_else()
+    {
+        var hotline = await World.Field.AgencyAsync("admin-hotline", new { name = "Hotline 189", kind = "Hotline", country = "KG", city = "Bishkek", timeZone = "Asia/Bishkek" });
+        var police = await World.Field.AgencyAsync("admin-police", new { name = "Bishkek police", kind = "LawEnforcement", country = "KG", city = "Bishkek", timeZone = "Asia/Bishkek" });
+        using var hotlineOperator = await World.Field.UserAsync("operator-189", hotline, "HotlineOperator");
+        using var officer = await World.Field.UserAsync("officer-bishkek", police, "LawEnforcementOfficer");
+        Assert.Equal(["HotlineOperator"], (await hotlineOperator.GetAsync("/api/me")).Expect(HttpStatusCode.OK).Json!["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        foreach (var (role, agencyId) in new[] { ("HotlineOperator", World.UnrelatedNgo), ("LawEnforcementOfficer", hotline), ("HotlineOperator", police) })
+        {
+            var refused = await fixture.RefusedWithoutChangeAsync(
+                () => World.Admin.PostAsync("/api/users", new { username = World.Field.Id($"misplaced-{role}"), password = Field.Password, displayName = "Misplaced", agencyId, roles = new[] { role }, language = "en" }),
+                HttpStatusCode.BadRequest);
+            Assert.Contains("roles", refused.Json!["errors"]!.AsObject().Select(e => e.Key));
+        }
+
+        // Moving the operator to an NGO without changing the role is refused the same way.
+        await fixture.RefusedWithoutChangeAsync(
+            () => World.Admin.SendAsync(HttpMethod.Put, $"/api/users/{World.Field.Id("operator-189")}", new { displayName = "Operator", agencyId = World.UnrelatedNgo, roles = new[] { "HotlineOperator" }, language = "en" }),
+            HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Bad_edits_are_refused_and_change_nothing()
     {
         using var _ = await World.Field.UserAsync("unchanged", World.UnrelatedNgo, "NgoCaseworker");

@@ -63,6 +63,18 @@ public sealed class CaseSeeder(string connectionString, CaseStateCodec? codec = 
         await transaction.CommitAsync();
     }
 
+    /// <summary>Records the seeded case as opened by another door than a consular post: a seeded case otherwise has no channel, as one opened before other doors existed.</summary>
+    public async Task OpenedByAsync(string caseId, IdentificationChannel identifiedBy, CaseRoute route)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand("UPDATE cases SET state = state || jsonb_build_object('identifiedBy', @channel, 'route', @route) WHERE id = @case", connection);
+        update.Parameters.AddWithValue("case", caseId);
+        update.Parameters.AddWithValue("channel", identifiedBy.ToString());
+        update.Parameters.AddWithValue("route", route.ToString());
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
+    }
+
     /// <summary>Gives the seeded case's closures <paramref name="reason"/>; a seeded closure has none, as one recorded before closures took a reason.</summary>
     public async Task CloseForAsync(string caseId, ClosureReason reason)
     {

@@ -113,6 +113,61 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         Assert.Contains("<tr><td>Not recorded (closed before reasons were kept)</td><td class=\"n\">1</td></tr>", page);
     }
 
+    /// <summary>Uzbek cases of March 2023, which no other test seeds.</summary>
+    [Fact]
+    public async Task Cases_are_counted_by_identification_channel_and_route_and_persons_apart()
+    {
+        await Seeding.WaitAsync();
+        try
+        {
+            if (!_doorsSeeded)
+            {
+                await SeedDoorsAsync(fixture.Cases);
+                _doorsSeeded = true;
+            }
+        }
+        finally
+        {
+            Seeding.Release();
+        }
+
+        var field = await Field.CreateAsync(fixture.System);
+        using var analyst = await AnalystAsync(field);
+
+        var march = (await analyst.GetAsync("/api/statistics?country=UZ&from=2023-03-01&to=2023-04-01")).Expect(HttpStatusCode.OK).Json!;
+
+        // Five cases of three persons: Aziz twice (a consul's case from before other doors, then the police's),
+        // Dilnoza twice (the hotline, at home and then abroad), Bobur once (an NGO at home). #6 falls in May.
+        Assert.Equal(3, Int(march["persons"]!, "total"));
+        Assert.Equal(2, Int(march["persons"]!, "withMoreThanOneCase"));
+        Assert.Equal(5, Int(march["cases"]!, "total"));
+        Assert.Equal(new Dictionary<string, int> { ["Hotline"] = 2, ["Consulate"] = 1, ["Ngo"] = 1, ["Police"] = 1 }, Counts(march["byIdentificationChannel"]!));
+        Assert.Equal(new Dictionary<string, int> { ["Return"] = 3, ["Internal"] = 2 }, Counts(march["byRoute"]!));
+    }
+
+    private static bool _doorsSeeded;
+
+    private static async Task SeedDoorsAsync(CaseSeeder cases)
+    {
+        var aziz = new Person("Aziz Karimov", Sex.M, 1988, "UZ", "FA1234567", null);
+        var dilnoza = new Person("Dilnoza Yusupova", Sex.F, 1997, "UZ", "FA7654321", null);
+        await cases.SeedAsync("UZ-2023-900001", aziz, "KZ", ExploitationType.Labour, (CaseEventType.Flagged, At(2023, 3, 1)));
+        await cases.SeedAsync("UZ-2023-900002", aziz, "KZ", ExploitationType.Labour, (CaseEventType.Flagged, At(2023, 3, 5)));
+        await cases.OpenedByAsync("UZ-2023-900002", IdentificationChannel.Police, CaseRoute.Return);
+        await cases.SeedAsync("UZ-2023-900003", new Person("Bobur Aliyev", Sex.M, 2001, "UZ", "FA1111111", null), "UZ", ExploitationType.Labour,
+            (CaseEventType.Flagged, At(2023, 3, 10)));
+        await cases.OpenedByAsync("UZ-2023-900003", IdentificationChannel.Ngo, CaseRoute.Internal);
+        await cases.SeedAsync("UZ-2023-900004", dilnoza, "UZ", ExploitationType.Sexual, (CaseEventType.Flagged, At(2023, 3, 12)));
+        await cases.OpenedByAsync("UZ-2023-900004", IdentificationChannel.Hotline, CaseRoute.Internal);
+        await cases.SeedAsync("UZ-2023-900005", dilnoza, "RU", ExploitationType.Sexual, (CaseEventType.Flagged, At(2023, 3, 20)));
+        await cases.OpenedByAsync("UZ-2023-900005", IdentificationChannel.Hotline, CaseRoute.Return);
+        await cases.SeedAsync("UZ-2023-900006", new Person("Kamola Saidova", Sex.F, 1995, "UZ", "FA2222222", null), "UZ", ExploitationType.Domestic,
+            (CaseEventType.Flagged, At(2023, 5, 1)));
+        await cases.OpenedByAsync("UZ-2023-900006", IdentificationChannel.Family, CaseRoute.Internal);
+
+        static DateTimeOffset At(int year, int month, int day) => new(year, month, day, 9, 0, 0, TimeSpan.Zero);
+    }
+
     [Fact]
     public async Task Statistics_need_an_explicit_period_and_a_country()
     {

@@ -13,6 +13,7 @@ public enum AgencyKind
     Ministry,
     LawEnforcement,
     InternationalOrganization,
+    Hotline,
 }
 
 [GenerateSerializer]

@@ -13,6 +13,15 @@ namespace Coordination.Contracts.Cases;
 
 [GenerateSerializer] public enum ReportedBy { Self, Family, Ngo, Police, Consulate, Other }
 
+/// <summary>Who identified the person as a possible victim: the door the case came in by.</summary>
+[GenerateSerializer] public enum IdentificationChannel { Consulate, Hotline, Ngo, Police, Family, Self, Other }
+
+/// <summary>
+/// The way a case goes, from its data: <see cref="Return"/> when the person is found outside their
+/// country of citizenship, <see cref="Internal"/> when found in it (a referral at home, no travel).
+/// </summary>
+[GenerateSerializer] public enum CaseRoute { Return, Internal }
+
 [GenerateSerializer]
 public enum CaseStatus
 {
@@ -129,7 +138,12 @@ public sealed record Person(
 [GenerateSerializer, Immutable, Alias("Coordination.Consent")]
 public sealed record Consent([property: Id(0)] bool Given, [property: Id(1)] string? Scope);
 
-/// <summary>A consul's flag of a citizen in trouble, already validated at the edge.</summary>
+/// <summary>
+/// The opening of a case by any door (a consular post, hotline, NGO, shelter or police), already
+/// validated at the edge. <see cref="IdentifiedBy"/> null: the caller's agency kind says it.
+/// <see cref="CurrentRegion"/>: where in <see cref="CurrentCountry"/> the person is, which routes an
+/// internal case when no agency serves the home region.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.FlagCase")]
 public sealed record FlagCase(
     [property: Id(0)] Person Person,
@@ -141,7 +155,21 @@ public sealed record FlagCase(
     [property: Id(6)] Urgency Urgency,
     [property: Id(7)] string HomeRegion,
     [property: Id(8)] Consent Consent,
-    [property: Id(9)] ReportedBy? ReportedBy);
+    [property: Id(9)] ReportedBy? ReportedBy,
+    [property: Id(10)] IdentificationChannel? IdentifiedBy = null,
+    [property: Id(11)] string? CurrentRegion = null);
+
+/// <summary>
+/// How the intake opens a case: its route, the agency that holds it as its opening agency (the
+/// consular post of a return, the caller of an internal case), the agency that reported it when that
+/// is another one, and the channel it was identified by.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.CaseOpening")]
+public sealed record CaseOpening(
+    [property: Id(0)] CaseRoute Route,
+    [property: Id(1)] string OpeningAgencyId,
+    [property: Id(2)] string? ReporterAgencyId,
+    [property: Id(3)] IdentificationChannel IdentifiedBy);
 
 [GenerateSerializer, Immutable, Alias("Coordination.Referral")]
 public sealed record Referral(
@@ -164,7 +192,10 @@ public sealed record Travel(
     [property: Id(6)] string? PickupAgencyId);
 
 /// <summary>
-/// The case as an involved agency sees it. <see cref="AllowedActions"/> is set only on a read
+/// The case as an involved agency sees it. <see cref="FlaggedByAgencyId"/> is its opening agency: the
+/// consular post of a return (also when another agency reported it: <see cref="ReportedByAgencyId"/>),
+/// the agency that opened an internal case. Cases stored before other doors existed have no
+/// <see cref="IdentifiedBy"/> and are returns. <see cref="AllowedActions"/> is set only on a read
 /// (<c>GET /api/cases/{id}</c>): what the reader's agency may do to the case now, each named by the
 /// event it records (Referred: refer by hand, TravelBooked: book travel, Corrected: correct the facts,
 /// any other: record it through the events endpoint), so a client offers exactly those.
@@ -195,7 +226,11 @@ public sealed record CaseView(
     [property: Id(21)] ClosureReason? ClosureReason = null,
     [property: Id(22)] ReintegrationPlan? Reintegration = null,
     [property: Id(23)] IReadOnlyList<FollowUp>? FollowUps = null,
-    [property: Id(24)] IReadOnlyList<CaseEventType>? AllowedActions = null);
+    [property: Id(24)] IReadOnlyList<CaseEventType>? AllowedActions = null,
+    [property: Id(25)] CaseRoute Route = CaseRoute.Return,
+    [property: Id(26)] IdentificationChannel? IdentifiedBy = null,
+    [property: Id(27)] string? ReportedByAgencyId = null,
+    [property: Id(28)] string? CurrentRegion = null);
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(

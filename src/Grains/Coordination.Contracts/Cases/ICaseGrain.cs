@@ -9,10 +9,11 @@ public interface ICaseGrain : IGrainWithStringKey
     /// <summary>
     /// Creates the case; with an idempotency key, a replay returns the case created first.
     /// <paramref name="earlier"/>: the person's earlier cases whose agencies the re-trafficking signal
-    /// alerts, as the intake found them in the read that drew the case's number.
+    /// alerts, as the intake found them in the read that drew the case's number; <paramref name="opening"/>:
+    /// the route, opening agency and reporter the intake chose from the data.
     /// </summary>
     [Alias("Flag")]
-    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash, IReadOnlyList<EarlierCase> earlier);
+    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash, IReadOnlyList<EarlierCase> earlier, CaseOpening opening);
 
     /// <summary>The case as <paramref name="viewer"/>'s agency may see it, or null when it is not involved.</summary>
     [Alias("Get")]

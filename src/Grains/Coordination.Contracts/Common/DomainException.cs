@@ -7,11 +7,12 @@ public enum DomainErrorKind
     Conflict,
     Forbidden,
     Unavailable,
+    Unprocessable,
 }
 
 /// <summary>
 /// A rule of the domain refused a command. Crosses the grain boundary intact so the web host
-/// can turn it into the matching problem-details response (400/404/409/403/503).
+/// can turn it into the matching problem-details response (400/404/409/403/422/503).
 /// </summary>
 [GenerateSerializer, Alias("Coordination.DomainException")]
 public sealed class DomainException : Exception
@@ -41,6 +42,10 @@ public sealed class DomainException : Exception
 
     public static DomainException Forbidden(string detail) =>
         new(DomainErrorKind.Forbidden, "Forbidden", detail);
+
+    /// <summary>A well-formed request the data of the deployment cannot serve (422), named by <paramref name="title"/>.</summary>
+    public static DomainException Unprocessable(string title, string detail) =>
+        new(DomainErrorKind.Unprocessable, title, detail);
 
     /// <summary>The database was unreachable before anything was written.</summary>
     public static DomainException Unavailable() =>

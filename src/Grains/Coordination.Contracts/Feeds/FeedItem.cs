@@ -18,6 +18,7 @@ public enum FeedItemType
     TaskOverdue,
     FollowUpDue,
     PossibleReTrafficking,
+    CaseReported,
 }
 
 [GenerateSerializer]

@@ -68,6 +68,8 @@ public sealed record FollowUpCounts(
 /// <see cref="ClosuresByReason"/> counts the cases closed in the period by the reason of their last
 /// closure in it: every <see cref="Coordination.Contracts.Cases.ClosureReason"/>, zero included, and <see cref="ClosureNotRecorded"/>
 /// for cases closed before closures took a reason, when there are any. <see cref="FollowUps"/>: see <see cref="FollowUpCounts"/>.
+/// <see cref="ByIdentificationChannel"/> (who identified the person) and <see cref="ByRoute"/> (Return, Internal)
+/// count the cases flagged in the period like <see cref="ByExploitationType"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseStatistics")]
 public sealed record CaseStatistics(
@@ -81,6 +83,8 @@ public sealed record CaseStatistics(
     [property: Id(7)] IReadOnlyDictionary<string, int?> ByDestinationCountry,
     [property: Id(9)] IReadOnlyDictionary<string, int?> ClosuresByReason,
     [property: Id(10)] FollowUpCounts FollowUps,
+    [property: Id(11)] IReadOnlyDictionary<string, int?> ByIdentificationChannel,
+    [property: Id(12)] IReadOnlyDictionary<string, int?> ByRoute,
     [property: Id(8)] IReadOnlyList<string> Suppressed)
 {
     /// <summary>The key in <see cref="ClosuresByReason"/> of closures recorded before closures took a reason.</summary>

@@ -7,7 +7,10 @@ namespace Coordination.Grains.Cases;
 /// <summary>How an agency stands to a case. One agency may stand in several relations at once.</summary>
 public enum CaseRelation
 {
-    /// <summary>The consular post that opened (flagged) the case: it met the person.</summary>
+    /// <summary>
+    /// The case's opening agency: the consular post of a return, which verifies it and books the
+    /// journey home (also when another agency reported it), or the agency that opened an internal case.
+    /// </summary>
     OpeningPost,
 
     /// <summary>An agency with an accepted referral that has the person in its care (received, sheltered, in rehabilitation or reintegration).</summary>
@@ -21,6 +24,12 @@ public enum CaseRelation
 
     /// <summary>The agency that meets the flight home at the arrival airport.</summary>
     PickupAgency,
+
+    /// <summary>
+    /// The agency that reported a return to the person's consular post (a hotline, an NGO, the police):
+    /// it met or spoke to the person, so it sees them and follows the case, and changes nothing.
+    /// </summary>
+    Reporter,
 }
 
 public enum CasePermission
@@ -71,29 +80,29 @@ public static class CaseAccess
     /// <summary>Columns of the rule, in the order of <see cref="CaseRelation"/>.</summary>
     public static IReadOnlyList<CaseRelation> Relations { get; } = Enum.GetValues<CaseRelation>();
 
-    /// <summary>Every action with its permission per relation (OpeningPost, HoldingReceiver, AcceptedReceiver, PendingReceiver, PickupAgency).</summary>
+    /// <summary>Every action with its permission per relation (OpeningPost, HoldingReceiver, AcceptedReceiver, PendingReceiver, PickupAgency, Reporter).</summary>
     public static IReadOnlyList<(CaseAction Action, IReadOnlyList<CasePermission> ByRelation)> Rules { get; } =
     [
-        (CaseAction.Read, [Y, Y, Y, Y, Y]),
-        (CaseAction.ReadPerson, [Y, C, C, C, C]),
-        (CaseAction.Refer, [Y, N, N, N, N]),
-        (CaseAction.AnswerReferral, [N, N, N, Y, N]),
-        (CaseAction.BookTravel, [Y, N, N, N, N]),
-        (CaseAction.Correct, [Y, Y, Y, N, N]),
-        (CaseAction.RecordFollowUp, [N, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.Verified), [Y, N, N, N, N]),
-        (CaseAction.Record(CaseEventType.DocumentsIssued), [Y, N, N, N, N]),
-        (CaseAction.Record(CaseEventType.Departed), [Y, N, N, N, N]),
-        (CaseAction.Record(CaseEventType.Arrived), [N, Y, Y, N, Y]),
-        (CaseAction.Record(CaseEventType.ReceivedByAgency), [N, Y, Y, N, Y]),
-        (CaseAction.Record(CaseEventType.Sheltered), [N, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.RehabilitationStarted), [N, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.ReintegrationStarted), [N, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.Closed), [Y, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.Withdrawn), [Y, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.Reopened), [Y, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.ConsentWithdrawn), [Y, Y, Y, N, N]),
-        (CaseAction.Record(CaseEventType.ConsentGiven), [Y, Y, N, N, N]),
+        (CaseAction.Read, [Y, Y, Y, Y, Y, Y]),
+        (CaseAction.ReadPerson, [Y, C, C, C, C, Y]),
+        (CaseAction.Refer, [Y, N, N, N, N, N]),
+        (CaseAction.AnswerReferral, [N, N, N, Y, N, N]),
+        (CaseAction.BookTravel, [Y, N, N, N, N, N]),
+        (CaseAction.Correct, [Y, Y, Y, N, N, N]),
+        (CaseAction.RecordFollowUp, [N, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.Verified), [Y, N, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.DocumentsIssued), [Y, N, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.Departed), [Y, N, N, N, N, N]),
+        (CaseAction.Record(CaseEventType.Arrived), [N, Y, Y, N, Y, N]),
+        (CaseAction.Record(CaseEventType.ReceivedByAgency), [N, Y, Y, N, Y, N]),
+        (CaseAction.Record(CaseEventType.Sheltered), [N, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.RehabilitationStarted), [N, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.ReintegrationStarted), [N, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.Closed), [Y, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.Withdrawn), [Y, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.Reopened), [Y, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.ConsentWithdrawn), [Y, Y, Y, N, N, N]),
+        (CaseAction.Record(CaseEventType.ConsentGiven), [Y, Y, N, N, N, N]),
     ];
 
     private static readonly Dictionary<CaseAction, IReadOnlyList<CasePermission>> ByAction = Rules.ToDictionary(r => r.Action, r => r.ByRelation);
@@ -127,6 +136,11 @@ public static class CaseAccess
             relations.Add(CaseRelation.PickupAgency);
         }
 
+        if (c.ReportedByAgencyId == agencyId)
+        {
+            relations.Add(CaseRelation.Reporter);
+        }
+
         return relations;
     }
 
@@ -138,6 +152,7 @@ public static class CaseAccess
         new[] { c.FlaggedByAgencyId }
             .Concat(c.Referrals.Where(r => r.Status is ReferralStatus.Pending or ReferralStatus.Accepted).Select(r => r.ToAgencyId))
             .Concat(c.Travel?.PickupAgencyId is { } pickup ? [pickup] : [])
+            .Concat(c.ReportedByAgencyId is { } reporter ? [reporter] : [])
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
@@ -182,7 +197,7 @@ public static class CaseAccess
             .Where(type => type switch
             {
                 CaseEventType.Referred => May(CaseAction.Refer) && CaseLifecycle.IsOpen(c.Status),
-                CaseEventType.TravelBooked => May(CaseAction.BookTravel) && CaseLifecycle.TravelBookable.Contains(c.Status),
+                CaseEventType.TravelBooked => May(CaseAction.BookTravel) && c.Route == CaseRoute.Return && CaseLifecycle.TravelBookable.Contains(c.Status),
                 CaseEventType.Corrected => May(CaseAction.Correct),
                 _ => CaseLifecycle.IsRecordable(type) && May(CaseAction.Record(type)) && CaseLifecycle.Changes(c, type),
             })
@@ -230,10 +245,11 @@ public static class CaseAccess
 
     private static string Column(CaseRelation relation) => relation switch
     {
-        CaseRelation.OpeningPost => "opening post",
+        CaseRelation.OpeningPost => "opening post (agency)",
         CaseRelation.HoldingReceiver => "receiver holding the person",
         CaseRelation.AcceptedReceiver => "accepted receiver",
         CaseRelation.PendingReceiver => "pending receiver",
-        _ => "pickup agency",
+        CaseRelation.PickupAgency => "pickup agency",
+        _ => "reporter",
     };
 }

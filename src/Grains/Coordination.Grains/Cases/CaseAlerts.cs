@@ -149,6 +149,25 @@ public static class CaseAlerts
             Urgency.Urgent, RequiresAck: true, null, data);
     }
 
+    /// <summary>
+    /// A return another agency reported to the person's consular post, which now holds the case: it
+    /// verifies it. Caused by the reporter, which hears of it should the post not acknowledge in time.
+    /// </summary>
+    public static NewFeedItem CaseReported(CaseView c, Agency? reporter)
+    {
+        var data = Profile(c);
+        data["reportedByAgencyId"] = c.ReportedByAgencyId!;
+        data["identifiedBy"] = c.IdentifiedBy?.ToString() ?? string.Empty;
+        var name = reporter?.Name ?? c.ReportedByAgencyId;
+        return new NewFeedItem(c.FlaggedByAgencyId, ReportedKey(c.Id), FeedItemType.CaseReported, FeedItemKind.Alert,
+            c.Id, null, null,
+            $"Case {c.Id} reported by {name}: {Who(c)}, {c.Situation} in {c.CurrentCountry}; verify it",
+            c.Urgency, RequiresAck: true, c.ReportedByAgencyId, data);
+    }
+
+    /// <summary>Settles the post's CaseReported alert once it has verified or ended the case.</summary>
+    public static FeedSettlement SettlesReported(string caseId, string agencyId, string by) => new(agencyId, ReportedKey(caseId), by);
+
     /// <summary>Settles the FollowUpDue item of one follow-up, once it is recorded.</summary>
     public static FeedSettlement SettlesFollowUp(string caseId, FollowUp followUp, string by) =>
         new(followUp.AgencyId, FollowUpKey(caseId, followUp.Number), by);
@@ -185,9 +204,11 @@ public static class CaseAlerts
         return type switch
         {
             CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
+            CaseEventType.Verified when c.ReportedByAgencyId is not null => [SettlesReported(c.Id, c.FlaggedByAgencyId, by)],
             CaseEventType.Withdrawn or CaseEventType.Closed =>
             [
                 .. pickups,
+                .. c.ReportedByAgencyId is null ? Array.Empty<FeedSettlement>() : [SettlesReported(c.Id, c.FlaggedByAgencyId, by)],
                 .. c.Referrals.Select(r => SettlesReferrals(c.Id, r.ToAgencyId, by)).DistinctBy(r => r.AgencyId),
                 SettlesNoReceiver(c.Id, c.FlaggedByAgencyId, by),
             ],
@@ -217,6 +238,8 @@ public static class CaseAlerts
     private static string FollowUpKey(string caseId, int number) => $"follow-up:{caseId}:{number.ToString(CultureInfo.InvariantCulture)}";
 
     private static string NoReceiverKeys(string caseId) => $"no-receiver:{caseId}:";
+
+    private static string ReportedKey(string caseId) => $"reported:{caseId}";
 
     private static string Services(IReadOnlyList<AgencyService> services) =>
         services.Count == 0 ? "assistance" : string.Join(", ", services);

@@ -47,7 +47,7 @@ public sealed partial class CaseGrain(
         await context.Invoke();
     }
 
-    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash, IReadOnlyList<EarlierCase> earlier)
+    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash, IReadOnlyList<EarlierCase> earlier, CaseOpening opening)
     {
         if (_stored.Case is not null)
         {
@@ -57,7 +57,13 @@ public sealed partial class CaseGrain(
         var now = clock.GetUtcNow();
         var events = Events(CaseEventType.Flagged, actor, now, null);
         var feed = new List<NewFeedItem>();
-        var routed = await RouteAsync(CaseLifecycle.Flagged(CaseId, command, actor.AgencyId, now), actor, events, feed, now, excluded: new HashSet<string>());
+        var opened = CaseLifecycle.Flagged(CaseId, command, opening, now);
+        if (opening.ReporterAgencyId is { } reporter)
+        {
+            feed.Add(CaseAlerts.CaseReported(opened, await Directory.Get(reporter)));
+        }
+
+        var routed = await RouteAsync(opened, actor, events, feed, now, excluded: new HashSet<string>());
         var signals = ReTraffickingSignal.For(routed, earlier);
         feed.AddRange(signals);
 
@@ -70,7 +76,8 @@ public sealed partial class CaseGrain(
             return await FlagIdempotency.ReplayWinnerAsync(db, GrainFactory, actor, idempotencyKey!, requestHash);
         }
 
-        logger.LogInformation("Case {CaseId} flagged by {AgencyId} ({Urgency}), status {Status}", CaseId, actor.AgencyId, routed.Urgency, routed.Status);
+        logger.LogInformation("Case {CaseId} flagged by {AgencyId} ({Urgency}, {Route}, identified by {IdentifiedBy}), held by {OpeningAgencyId}, status {Status}",
+            CaseId, actor.AgencyId, routed.Urgency, routed.Route, routed.IdentifiedBy, routed.FlaggedByAgencyId, routed.Status);
         if (signals.Count > 0)
         {
             // The earlier cases stay out of the log: it names only how many agencies were told.

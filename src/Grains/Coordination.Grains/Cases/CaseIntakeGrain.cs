@@ -8,7 +8,7 @@ using Npgsql;
 namespace Coordination.Grains.Cases;
 
 /// <summary>
-/// Case intake: honours idempotency keys, allocates the case number ({citizenship}-{year}-{6 digits}),
+/// Case intake: checks the caller's remit and routes the case from its data (<see cref="CaseDoors"/>), honours idempotency keys, allocates the case number ({citizenship}-{year}-{6 digits}),
 /// finds the person's earlier cases for the re-trafficking signal — all in one read — and hands the
 /// flag to the new case's grain. Stateless, so it scales with the silos.
 /// </summary>
@@ -21,16 +21,10 @@ public sealed class CaseIntakeGrain(
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
         RequireDefined(command);
-        if (await GrainFactory.GetGrain<IAgencyDirectoryGrain>(0).Get(actor.AgencyId) is not { Kind: AgencyKind.ConsularPost } post)
-        {
-            throw DomainException.Forbidden("Cases are flagged by consular posts.");
-        }
-
-        // A post acts for its own state's citizens; another state's citizen is that state's post's to flag.
-        if (post.Country != command.Person.Citizenship)
-        {
-            throw DomainException.Forbidden($"A consular post of {post.Country} flags citizens of {post.Country}, not of {command.Person.Citizenship}.");
-        }
+        var directory = GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
+        var caller = await directory.Get(actor.AgencyId);
+        var needsPost = CaseDoors.RequireRemit(command, caller);
+        var opening = CaseDoors.Open(command, caller!, needsPost ? await directory.List() : null);
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
         var intake = await CaseStore.ReadIntakeAsync(db, codec, actor.AgencyId, idempotencyKey, prefix, CaseStore.PersonMark(command.Person.Citizenship, command.Person));
@@ -41,7 +35,7 @@ public sealed class CaseIntakeGrain(
 
         var caseId = $"{prefix}-{intake.Number:D6}";
         var earlier = ReTraffickingSignal.EarlierCasesOf(command.Person, intake.MarkedLike);
-        return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash, earlier);
+        return await GrainFactory.GetGrain<ICaseGrain>(caseId).Flag(command, actor, idempotencyKey, requestHash, earlier, opening);
     }
 
     /// <summary>Refuses values outside their enumerations, which the edge never lets through but a grain call could carry.</summary>
@@ -59,6 +53,11 @@ public sealed class CaseIntakeGrain(
         if (command.ReportedBy is { } reportedBy)
         {
             StrictEnum.RequireDefined("reportedBy", reportedBy);
+        }
+
+        if (command.IdentifiedBy is { } identifiedBy)
+        {
+            StrictEnum.RequireDefined("identifiedBy", identifiedBy);
         }
     }
 

@@ -62,6 +62,31 @@ public static class CaseLifecycle
 
     public static bool IsConsentChange(CaseEventType type) => type is CaseEventType.ConsentWithdrawn or CaseEventType.ConsentGiven;
 
+    /// <summary>The events of the journey abroad, which an internal case never has.</summary>
+    private static readonly CaseEventType[] TravelEvents = [CaseEventType.DocumentsIssued, CaseEventType.Departed, CaseEventType.Arrived];
+
+    /// <summary>The statuses from which an internal case's receiving agency takes the person in: there is no journey to wait for.</summary>
+    private static readonly CaseStatus[] InternalReceivable = [CaseStatus.Flagged, CaseStatus.Verified];
+
+    /// <summary>The status after <paramref name="type"/> for the case's route, or null when the transition is illegal.</summary>
+    public static CaseStatus? Next(CaseView c, CaseEventType type)
+    {
+        if (c.Route == CaseRoute.Internal)
+        {
+            if (TravelEvents.Contains(type))
+            {
+                return null;
+            }
+
+            if (type == CaseEventType.ReceivedByAgency && InternalReceivable.Contains(c.Status))
+            {
+                return CaseStatus.ReceivedByAgency;
+            }
+        }
+
+        return Next(c.Status, type);
+    }
+
     /// <summary>The status after <paramref name="type"/>, or null when the transition is illegal.</summary>
     public static CaseStatus? Next(CaseStatus current, CaseEventType type)
     {
@@ -82,15 +107,16 @@ public static class CaseLifecycle
     {
         CaseEventType.ConsentGiven => !c.Consent.Given,
         CaseEventType.ConsentWithdrawn => c.Consent.Given,
-        CaseEventType.Reopened => Next(c.Status, type) is not null && c.PersonalDataErasedAt is null,
-        _ => Next(c.Status, type) is not null,
+        CaseEventType.Reopened => Next(c, type) is not null && c.PersonalDataErasedAt is null,
+        _ => Next(c, type) is not null,
     };
 
-    /// <summary>The case a consular post's flag opens, at version 1; the person is a minor by the year of the flag.</summary>
-    public static CaseView Flagged(string caseId, FlagCase command, string agencyId, DateTimeOffset now) =>
+    /// <summary>The case an intake opens, at version 1, held by the opening's agency; the person is a minor by the year of the flag.</summary>
+    public static CaseView Flagged(string caseId, FlagCase command, CaseOpening opening, DateTimeOffset now) =>
         new(caseId, CaseStatus.Flagged, command.Person, command.CurrentCountry, command.Location, command.Situation,
             command.ExploitationType, command.Needs, command.Urgency, command.HomeRegion, command.Consent, command.ReportedBy,
-            now.Year - command.Person.BirthYear < AdultAge, agencyId, now, now, [], null, 1, command.Person.Citizenship);
+            now.Year - command.Person.BirthYear < AdultAge, opening.OpeningAgencyId, now, now, [], null, 1, command.Person.Citizenship,
+            Route: opening.Route, IdentifiedBy: opening.IdentifiedBy, ReportedByAgencyId: opening.ReporterAgencyId, CurrentRegion: command.CurrentRegion);
 
     /// <summary>
     /// Refuses a closure without a reason, a reason out of the enumeration, <see cref="ClosureReason.Other"/>
@@ -128,8 +154,10 @@ public static class CaseLifecycle
     public static CaseView Recorded(CaseView current, CaseEventType type, DateTimeOffset now, ClosureReason? reason = null, string? note = null)
     {
         RequireReason(type, reason, note);
-        var status = Next(current.Status, type)
-            ?? throw DomainException.Conflict($"{type} is not allowed while case {current.Id} is {current.Status}.");
+        var status = Next(current, type)
+            ?? throw DomainException.Conflict(current.Route == CaseRoute.Internal && TravelEvents.Contains(type)
+                ? $"Case {current.Id} is internal: the person is in their own country and there is no journey home to record."
+                : $"{type} is not allowed while case {current.Id} is {current.Status}.");
 
         if (type == CaseEventType.Reopened && current.PersonalDataErasedAt is not null)
         {
@@ -271,6 +299,11 @@ public static class CaseLifecycle
     /// <summary>Refuses a booking the case's status does not allow.</summary>
     public static void RequireTravelBookable(CaseView current)
     {
+        if (current.Route == CaseRoute.Internal)
+        {
+            throw DomainException.Conflict($"Case {current.Id} is internal: the person is in their own country and there is no travel abroad to book.");
+        }
+
         if (!TravelBookable.Contains(current.Status))
         {
             throw DomainException.Conflict($"Travel cannot be booked while case {current.Id} is {current.Status}.");

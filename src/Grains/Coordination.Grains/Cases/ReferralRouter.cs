@@ -17,7 +17,7 @@ public sealed record Routing(CaseView Case, Referral? Referral, string? NoMatchR
 
 /// <summary>
 /// Chooses the receiving agency for a case. Hard rules: an active agency of the person's citizenship that
-/// receives people, serves the home region, has not already declined, and — for a minor — offers
+/// receives people, serves the home region (for an internal case, failing that, the region where the person is), has not already declined, and — for a minor — offers
 /// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter). Among those, the one
 /// that covers most of the needed services wins, then one that names the region explicitly over a
 /// country-wide one, then the id for a stable choice.
@@ -78,7 +78,16 @@ public static class ReferralRouter
     public static Routing Refer(CaseView c, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now)
     {
         var person = c.Person!;
-        var match = Route(person.Citizenship, c.HomeRegion, c.Minor, RequiredServices(c.Needs, c.Minor), agencies, excluded);
+        var required = RequiredServices(c.Needs, c.Minor);
+        var candidates = agencies.ToList();
+        var match = Route(person.Citizenship, c.HomeRegion, c.Minor, required, candidates, excluded);
+
+        // A person trafficked within their own country may be helped where they are rather than where they come from.
+        if (match is null && c.Route == CaseRoute.Internal && c.CurrentRegion is { } where)
+        {
+            match = Route(person.Citizenship, where, c.Minor, required, candidates, excluded);
+        }
+
         if (match is null)
         {
             return new Routing(c, null, c.Minor

@@ -22,7 +22,8 @@ namespace Coordination.Grains.Statistics;
 /// <item>Funnel: distinct cases with the stage's event inside the period, whenever flagged:
 /// flagged = Flagged, referred = Referred, returned = Arrived, received = ReceivedByAgency,
 /// sheltered = Sheltered, reintegrated = ReintegrationStarted.</item>
-/// <item>By exploitation type and by destination (the country the person was found in): the cases flagged in the period.</item>
+/// <item>By exploitation type, by destination (the country the person was found in), by identification
+/// channel (cases from before other doors existed: Consulate) and by route (Return, Internal): the cases flagged in the period.</item>
 /// <item>Closures by reason: distinct cases closed inside the period, whenever flagged, by the reason of
 /// their last closure in it; closures recorded before reasons existed count as <c>NotRecorded</c>.</item>
 /// <item>Follow-ups (<see cref="FollowUpCounts"/>): of every case of the country, due in the period, recorded in it,
@@ -92,6 +93,8 @@ public sealed class StatisticsGrain(
             Tally(cells, "byDestinationCountry", cohort.Count, cohort.Select(c => c.CurrentCountry)),
             ByReason(cells, closures),
             FollowUpsIn(cells, query.Period, clock.GetUtcNow(), followUps),
+            Tally(cells, "byIdentificationChannel", cohort.Count, cohort.Select(c => c.IdentifiedBy)),
+            Tally(cells, "byRoute", cohort.Count, cohort.Select(c => c.Route)),
             cells.Paths);
 
         logger.LogInformation("Statistics for {Country} computed for {Username}: {Cases} cases", query.Country, requestedBy, cohort.Count);

@@ -8,7 +8,7 @@ namespace Coordination.Grains.Statistics;
 /// <summary>A case flagged in the period, as statistics need it. Names and passports stop at <see cref="Marks"/>.</summary>
 public sealed record CohortCase(
     string CaseId, DateTimeOffset FlaggedAt, PersonMarks Marks, string? Sex, bool Minor,
-    string CurrentCountry, string ExploitationType, CaseEventType? LastEnding);
+    string CurrentCountry, string ExploitationType, CaseEventType? LastEnding, string IdentifiedBy, string Route);
 
 /// <summary>
 /// The SQL of statistics and the research export, in one place. Cases are read whole through
@@ -53,7 +53,10 @@ public static class StatisticsStore
                 c.Minor,
                 c.CurrentCountry,
                 c.ExploitationType.ToString(),
-                endings.GetValueOrDefault(c.Id)))
+                endings.GetValueOrDefault(c.Id),
+                // Before other doors existed only consular posts opened cases.
+                (c.IdentifiedBy ?? IdentificationChannel.Consulate).ToString(),
+                c.Route.ToString()))
             .ToList();
     }
 

@@ -1,7 +1,7 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/committee, #/rota, #/admin, #/case/{id},
-// #/channels, the user's own channels, and #/reset/{token}, the page a password-reset link opens,
-// signed in or not).
+// role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/rota, #/admin,
+// #/case/{id}, #/channels, the user's own channels, and #/reset/{token}, the page a password-reset link
+// opens, signed in or not).
 
 import { h } from './dom.js';
 import { t, e, setLanguage, language, dateTime } from './i18n.js';
@@ -11,6 +11,7 @@ import { FeedCache, LiveFeed } from './feed.js';
 import { summarize, caseHref } from './views/common.js';
 import { mountSignIn } from './views/signin.js';
 import { mountConsular } from './views/consular.js';
+import { mountIntake } from './views/intake.js';
 import { mountNgo } from './views/ngo.js';
 import { mountCommittee } from './views/committee.js';
 import { mountCase } from './views/caseDetail.js';
@@ -24,6 +25,7 @@ import { mountChannels } from './views/channels.js';
 const Views = {
   consular: { roles: ['ConsularOfficer'], label: 'view.consular', mount: mountConsular },
   ngo: { roles: ['NgoCaseworker'], label: 'view.ngo', mount: mountNgo },
+  intake: { roles: ['HotlineOperator', 'LawEnforcementOfficer'], label: 'view.intake', mount: mountIntake },
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
   rota: { roles: ['AgencyCoordinator'], label: 'view.rota', mount: mountRota },
   admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },

@@ -14,7 +14,7 @@ import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminLi
 const IdPattern = /^[a-z0-9-]{3,64}$/;
 const CountryPattern = /^[A-Z]{2}$/;
 const AirportPattern = /^[A-Z]{3}$/;
-const Kinds = ['ConsularPost', 'Ngo', 'Shelter', 'Committee', 'Ministry', 'LawEnforcement', 'InternationalOrganization'];
+const Kinds = ['ConsularPost', 'Ngo', 'Shelter', 'Hotline', 'Committee', 'Ministry', 'LawEnforcement', 'InternationalOrganization'];
 
 let retryKey = new RetryKey();
 

@@ -23,14 +23,17 @@ function details(c, ctx) {
     p ? row(t('case.person'), `${p.fullName} — ${e('Sex', p.sex)}, ${p.birthYear}`, c.minor ? ` (${t('case.minor')})` : '', `, ${country(p.citizenship)}`) : null,
     p?.passportNumber ? row(t('case.passport'), p.passportNumber) : null,
     p?.phone ? row(t('case.phone'), p.phone) : null,
-    row(t('case.location'), `${c.location}, ${country(c.currentCountry)}`),
+    row(t('case.location'), [c.location, c.currentRegion, country(c.currentCountry)].filter(Boolean).join(', ')),
     row(t('case.situation'), e('Situation', c.situation)),
     row(t('case.exploitation'), e('ExploitationType', c.exploitationType)),
     row(t('case.needs'), c.needs.length ? list(c.needs.map((n) => e('Need', n))) : t('none')),
     row(t('case.urgency'), urgencyBadge(c.urgency)),
     row(t('case.homeRegion'), c.homeRegion),
     row(t('case.consent'), c.consent.given ? t('yes') : t('no'), c.consent.scope ? ` — ${c.consent.scope}` : ''),
+    row(t('case.route'), e('CaseRoute', c.route ?? 'Return')),
+    c.identifiedBy ? row(t('case.identifiedBy'), e('IdentificationChannel', c.identifiedBy)) : null,
     row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`),
+    c.reportedByAgencyId ? row(t('case.reportedBy'), agencyName(ctx, c.reportedByAgencyId)) : null,
     c.closureReason ? row(t('case.closureReason'), e('ClosureReason', c.closureReason)) : null);
 }
 

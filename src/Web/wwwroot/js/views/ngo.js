@@ -1,6 +1,6 @@
 // The receiving NGO's or shelter's dashboard: incoming referrals to answer, the arrivals board
-// in the agency's own time zone, other alerts (committee tasks with their progress report), and the
-// cases the agency is part of.
+// in the agency's own time zone, other alerts (committee tasks with their progress report), the
+// cases the agency is part of, and the form to open a case for a person it meets.
 
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
@@ -8,6 +8,7 @@ import { itemCard, renderKeyed, section, caseLink, ackControls, isOverdue, urgen
 import { caseListPanel } from './caseListPanel.js';
 import { referralActions } from './referrals.js';
 import { taskProgressAction } from './taskProgress.js';
+import { intakeForm } from './intake.js';
 
 const Handled = new Set(['ReferralReceived', 'PickupRequested']);
 
@@ -37,6 +38,21 @@ export function mountNgo(container, ctx) {
   const arrivals = h('ul', { class: 'cards', id: 'arrivals' });
   const others = h('ul', { class: 'cards', id: 'other-alerts' });
   const cases = caseListPanel(ctx);
+  const intakeHost = h('div');
+  let following = null;
+  const renderIntake = (message) => {
+    const form = intakeForm(ctx, (opened, routing) => {
+      renderIntake(h('p', {},
+        h('strong', {}, t('flag.created', { id: opened.id })), ' ', routing, ' ', caseLink(opened.id)));
+      following.reloadCases();
+    });
+    intakeHost.replaceChildren(form);
+    if (message) {
+      const result = form.querySelector('.form-result');
+      result.replaceChildren(message);
+      result.focus();
+    }
+  };
 
   container.replaceChildren(h('div', { class: 'dashboard ngo' },
     h('h1', { class: 'view-title' }, t('view.ngo')),
@@ -46,7 +62,9 @@ export function mountNgo(container, ctx) {
         section('ngo.activity', others)),
       h('div', { class: 'column' },
         section('ngo.arrivals', h('p', { class: 'hint' }, t('ngo.timeZoneNote', { zone: ctx.timeZone })), arrivals),
-        section('cases.ours', cases.element)))));
+        section('cases.ours', cases.element),
+        section('ngo.intake', intakeHost)))));
+  renderIntake();
 
   const renderFeed = () => {
     const items = ctx.store.items();
@@ -65,6 +83,7 @@ export function mountNgo(container, ctx) {
     renderKeyed(others, rest.length ? rest.map((item) => itemCard(item, ctx, { actions: taskProgressAction(item) })) : [h('li', { class: 'empty' }, t('feed.empty'))]);
   };
 
-  return followFeed(ctx, renderFeed, cases).unmount;
+  following = followFeed(ctx, renderFeed, cases);
+  return following.unmount;
 }
 

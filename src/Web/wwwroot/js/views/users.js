@@ -9,7 +9,7 @@ import { section, agencyName } from './common.js';
 import { bindDraft, RetryKey } from './formState.js';
 import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
 
-const Roles = ['Admin', 'ConsularOfficer', 'NgoCaseworker', 'CommitteeSecretary', 'CommitteeMember', 'Analyst', 'AgencyCoordinator'];
+const Roles = ['Admin', 'ConsularOfficer', 'NgoCaseworker', 'HotlineOperator', 'LawEnforcementOfficer', 'CommitteeSecretary', 'CommitteeMember', 'Analyst', 'AgencyCoordinator'];
 const UsernamePattern = /^[a-z0-9._-]{3,64}$/;
 
 let retryKey = new RetryKey();
