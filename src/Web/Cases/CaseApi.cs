@@ -77,16 +77,17 @@ public static partial class CaseApi
 
     /// <summary>
     /// The caller's agency's cases by case id, after <paramref name="after"/>: optionally of a status or
-    /// an urgency, whose id contains <paramref name="q"/> (any case), only open ones, or only those with an
-    /// alert of the agency's past its acknowledgement deadline.
+    /// an urgency or a route, whose id contains <paramref name="q"/> (any case), only open ones, or only
+    /// those with an alert of the agency's past its acknowledgement deadline.
     /// </summary>
     private static async Task<Results<Ok<IReadOnlyList<CaseView>>, ValidationProblem, ProblemHttpResult>> List(
         HttpContext http, IClusterClient cluster, string? status = null, string? after = null, int limit = 100,
-        string? q = null, string? urgency = null, bool open = false, bool overdue = false)
+        string? q = null, string? urgency = null, bool open = false, bool overdue = false, string? route = null)
     {
         var errors = new RequestErrors();
         var wanted = errors.Enumerated<CaseStatus>("status", status, required: false);
         var wantedUrgency = errors.Enumerated<Urgency>("urgency", urgency, required: false);
+        var wantedRoute = errors.Enumerated<CaseRoute>("route", route, required: false);
         var search = errors.Text("q", q, 32, required: false);
         if (search is not null && !CaseSearch().IsMatch(search))
         {
@@ -109,7 +110,7 @@ public static partial class CaseApi
             return FeedApi.NoAgency();
         }
 
-        var query = new CaseListQuery(actor.AgencyId, wanted, after, limit, search, wantedUrgency, open, overdue);
+        var query = new CaseListQuery(actor.AgencyId, wanted, after, limit, search, wantedUrgency, open, overdue, wantedRoute);
         return TypedResults.Ok(await cluster.GetGrain<ICaseIntakeGrain>(0).List(query, actor));
     }
 

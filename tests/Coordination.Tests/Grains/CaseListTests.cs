@@ -6,7 +6,7 @@ using Coordination.Tests.Infrastructure;
 
 namespace Coordination.Tests.Grains;
 
-/// <summary>An agency's case list searched by case id, filtered by status, urgency, open or overdue, paged, and counted by status.</summary>
+/// <summary>An agency's case list searched by case id, filtered by status, urgency, route, open or overdue, paged, and counted by status.</summary>
 [Collection(GrainClusterCollection.Name)]
 public sealed class CaseListTests(GrainClusterFixture fixture)
 {
@@ -52,5 +52,25 @@ public sealed class CaseListTests(GrainClusterFixture fixture)
         Assert.Empty(await Ids(post, All() with { OverdueOnly = true }));
         await s.FeedOf(ngo).Acknowledge(referrals[critical.Id].Id, "aida");
         Assert.Empty(await Ids(ngo, new CaseListQuery(ngo.Id, null, null, 100, OverdueOnly: true)));
+    }
+
+    [Fact]
+    public async Task A_list_filters_by_route_returns_home_apart_from_internal_cases()
+    {
+        var s = new Scenario(fixture);
+        var post = await s.Post("tj-route-post", "TJ");
+        var outreach = await s.Receiving("tj-route-outreach", "TJ", [s.Region("Sughd")], [AgencyService.Legal]);
+        var shelter = await s.Receiving("tj-route-shelter", "TJ", [s.Region("Sughd")], [AgencyService.Shelter], AgencyKind.Shelter);
+        var returning = await s.Flag(post, s.NewCase("TJ", s.Region("Sughd"), [Need.Shelter]));
+        var internalCase = await s.Flag(outreach, s.NewCase("TJ", s.Region("Sughd"), [Need.Shelter]) with { CurrentCountry = "TJ", Location = "Khujand bazaar" });
+        Assert.Equal(CaseRoute.Internal, internalCase.Route);
+
+        // The shelter was referred both: the route tells them apart.
+        Task<IReadOnlyList<string>> Ids(CaseRoute? route) =>
+            s.Intake.List(new CaseListQuery(shelter.Id, null, null, 100, Route: route), Scenario.Staff(shelter))
+                .ContinueWith(t => (IReadOnlyList<string>)t.Result.Select(c => c.Id).ToList());
+        Assert.Equal(new[] { returning.Id, internalCase.Id }.Order(StringComparer.Ordinal), await Ids(null));
+        Assert.Equal([returning.Id], await Ids(CaseRoute.Return));
+        Assert.Equal([internalCase.Id], await Ids(CaseRoute.Internal));
     }
 }

@@ -276,7 +276,8 @@ public sealed record CaseListQuery(
     [property: Id(4)] string? Search = null,
     [property: Id(5)] Urgency? Urgency = null,
     [property: Id(6)] bool OpenOnly = false,
-    [property: Id(7)] bool OverdueOnly = false);
+    [property: Id(7)] bool OverdueOnly = false,
+    [property: Id(8)] CaseRoute? Route = null);
 
 /// <summary>Result of a flag: the case, and whether this call created it (false on an idempotent replay).</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.FlagResult")]

@@ -73,6 +73,11 @@ public sealed class CaseIntakeGrain(
             StrictEnum.RequireDefined("urgency", urgency);
         }
 
+        if (query.Route is { } route)
+        {
+            StrictEnum.RequireDefined("route", route);
+        }
+
         var cases = (await CaseStore.ListAsync(db, codec, query with { AgencyId = viewer.AgencyId }, clock.GetUtcNow()))
             .Select(c => CaseViews.ForViewer(c, viewer.AgencyId))
             .ToList();

@@ -136,16 +136,17 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, urgency, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark) " +
-                "VALUES (@id, @citizenship, @status, @urgency, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
+                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark) " +
+                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
             : OneRoundTrip.Require(
-                "UPDATE cases SET status = @status, urgency = @urgency, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
+                "UPDATE cases SET status = @status, urgency = @urgency, route = @route, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
                 "next_follow_up_at = @nextFollowUp, person_mark = @personMark " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", c.Id);
         write.Parameters.AddWithValue("citizenship", c.Citizenship);
         write.Parameters.AddWithValue("status", c.Status.ToString());
         write.Parameters.AddWithValue("urgency", c.Urgency.ToString());
+        write.Parameters.AddWithValue("route", c.Route.ToString());
         write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
         write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
         write.Parameters.AddWithValue("version", c.Version);
@@ -266,7 +267,7 @@ public static class CaseStore
         // Overdue: an alert about the case in this agency's feed, unacknowledged past its deadline (the feed's rows, read only).
         await using var command = db.CreateCommand(
             "SELECT state FROM cases WHERE @agency = ANY (agencies) AND (@status::text IS NULL OR status = @status) " +
-            "AND (@urgency::text IS NULL OR urgency = @urgency) AND (@search::text IS NULL OR strpos(id, @search) > 0) " +
+            "AND (@urgency::text IS NULL OR urgency = @urgency) AND (@route::text IS NULL OR route = @route) AND (@search::text IS NULL OR strpos(id, @search) > 0) " +
             "AND (NOT @open OR status NOT IN ('Closed', 'Withdrawn')) " +
             "AND (NOT @overdue OR EXISTS (SELECT 1 FROM feed_items f WHERE f.agency_id = @agency AND f.case_id = cases.id " +
             "AND f.requires_ack AND f.acknowledged_at IS NULL AND f.ack_deadline < @now)) " +
@@ -274,6 +275,7 @@ public static class CaseStore
         command.Parameters.AddWithValue("agency", query.AgencyId);
         command.Parameters.AddWithValue("status", NpgsqlDbType.Text, (object?)query.Status?.ToString() ?? DBNull.Value);
         command.Parameters.AddWithValue("urgency", NpgsqlDbType.Text, (object?)query.Urgency?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("route", NpgsqlDbType.Text, (object?)query.Route?.ToString() ?? DBNull.Value);
         command.Parameters.AddWithValue("search", NpgsqlDbType.Text, (object?)query.Search?.ToUpperInvariant() ?? DBNull.Value);
         command.Parameters.AddWithValue("open", query.OpenOnly);
         command.Parameters.AddWithValue("overdue", query.OverdueOnly);

@@ -39,10 +39,11 @@ public sealed class FeedWrites(NpgsqlDataSource db, FeedMetrics metrics)
     private const int MaxStatements = 2000;
 
     /// <summary>
-    /// Combined batches in flight at once: a write that finds one in flight goes in a second rather
-    /// than waiting for it, so combining adds no wait at light load; beyond two, writes queue and share.
+    /// Combined batches in flight at once. One: every write that arrives while a batch is in flight
+    /// waits for it and goes in the next, so the silo's feeds share commits exactly when flags overlap;
+    /// a write that finds none in flight goes at once.
     /// </summary>
-    private const int MaxInFlight = 2;
+    private const int MaxInFlight = 1;
 
     private readonly List<Part> _queue = [];
     private int _inFlight;

@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'All cases ({count})',
   'cases.urgency': 'Urgency',
   'cases.urgency.any': 'Any urgency',
+  'cases.route': 'Route',
+  'cases.route.any': 'Any route',
   'cases.overdue': 'Only cases with an alert past its deadline',
   'cases.shown': 'Shown: {count}',
   'cases.more': 'Show more',

@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'Барлық істер ({count})',
   'cases.urgency': 'Шұғылдық',
   'cases.urgency.any': 'Кез келген шұғылдық',
+  'cases.route': 'Бағыт',
+  'cases.route.any': 'Кез келген бағыт',
   'cases.overdue': 'Мерзімі өткен хабарламасы бар істер ғана',
   'cases.shown': 'Көрсетілді: {count}',
   'cases.more': 'Тағы көрсету',

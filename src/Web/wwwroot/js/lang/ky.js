@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'Бардык иштер ({count})',
   'cases.urgency': 'Шашылыштыгы',
   'cases.urgency.any': 'Каалаган шашылыштык',
+  'cases.route': 'Багыт',
+  'cases.route.any': 'Каалаган багыт',
   'cases.overdue': 'Мөөнөтү өткөн билдирүүсү бар иштер гана',
   'cases.shown': 'Көрсөтүлдү: {count}',
   'cases.more': 'Дагы көрсөтүү',

@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'Все случаи ({count})',
   'cases.urgency': 'Срочность',
   'cases.urgency.any': 'Любая срочность',
+  'cases.route': 'Маршрут',
+  'cases.route.any': 'Любой маршрут',
   'cases.overdue': 'Только случаи с просроченным оповещением',
   'cases.shown': 'Показано: {count}',
   'cases.more': 'Показать ещё',

@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'Ҳамаи парвандаҳо ({count})',
   'cases.urgency': 'Фаврият',
   'cases.urgency.any': 'Ҳар гуна фаврият',
+  'cases.route': 'Масир',
+  'cases.route.any': 'Ҳар гуна масир',
   'cases.overdue': 'Танҳо парвандаҳое, ки огоҳии мӯҳлаташ гузашта доранд',
   'cases.shown': 'Нишон дода шуд: {count}',
   'cases.more': 'Боз нишон додан',

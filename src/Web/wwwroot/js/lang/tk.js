@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'Ähli işler ({count})',
   'cases.urgency': 'Gyssaglylygy',
   'cases.urgency.any': 'Islendik gyssaglylyk',
+  'cases.route': 'Ugur',
+  'cases.route.any': 'Islendik ugur',
   'cases.overdue': 'Diňe möhleti geçen duýduryşy bolan işler',
   'cases.shown': 'Görkezildi: {count}',
   'cases.more': 'Ýene görkezmek',

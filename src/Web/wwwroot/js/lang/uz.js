@@ -115,6 +115,8 @@ export const messages = {
   'cases.status.all': 'Barcha ishlar ({count})',
   'cases.urgency': 'Shoshilinchlik',
   'cases.urgency.any': 'Har qanday shoshilinchlik',
+  'cases.route': 'Yo\'nalish',
+  'cases.route.any': 'Har qanday yo\'nalish',
   'cases.overdue': 'Faqat muddati oʻtgan xabarnomasi bor ishlar',
   'cases.shown': 'Koʻrsatildi: {count}',
   'cases.more': 'Yana koʻrsatish',

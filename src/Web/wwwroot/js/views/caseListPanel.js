@@ -1,5 +1,5 @@
 // The agency's case list on the post's and the NGO's dashboards: search by case id, filters (status
-// with each status's count, urgency, overdue alerts), and paging by case id. The server filters
+// with each status's count, urgency, route, overdue alerts), and paging by case id. The server filters
 // (GET /api/cases, GET /api/cases/counts); the list is read anew when the feed says a case changed.
 
 import { h } from '../dom.js';
@@ -19,7 +19,7 @@ function queryOf(filter, after) {
   } else if (filter.status !== 'all') {
     query.set('status', filter.status);
   }
-  for (const [name, value] of [['urgency', filter.urgency], ['q', filter.q], ['after', after]]) {
+  for (const [name, value] of [['urgency', filter.urgency], ['route', filter.route], ['q', filter.q], ['after', after]]) {
     if (value) {
       query.set(name, value);
     }
@@ -32,7 +32,7 @@ function queryOf(filter, after) {
 
 /** The panel: its element, and reload() for when a case may have changed. */
 export function caseListPanel(ctx) {
-  const filter = { q: '', status: 'open', urgency: '', overdue: false };
+  const filter = { q: '', status: 'open', urgency: '', route: '', overdue: false };
   let cases = [];
   let more = false;
   let counts = {};
@@ -43,6 +43,7 @@ export function caseListPanel(ctx) {
   const search = textInput({ id: 'case-search', type: 'search', maxlength: '32', autocapitalize: 'characters', spellcheck: 'false' });
   const status = select([], 'open', { id: 'case-status' });
   const urgency = select([['', t('cases.urgency.any')], ...enumValues('Urgency').map((u) => [u, e('Urgency', u)])], '', { id: 'case-urgency' });
+  const route = select([['', t('cases.route.any')], ...enumValues('CaseRoute').map((r) => [r, e('CaseRoute', r)])], '', { id: 'case-route' });
   const overdue = h('input', { type: 'checkbox', id: 'case-overdue' });
 
   const renderStatusOptions = () => {
@@ -57,7 +58,7 @@ export function caseListPanel(ctx) {
   };
 
   const render = () => {
-    const filtered = filter.q || filter.urgency || filter.overdue || filter.status !== 'open';
+    const filtered = filter.q || filter.urgency || filter.route || filter.overdue || filter.status !== 'open';
     renderKeyed(list, caseList(cases, ctx, filtered ? t('cases.noMatch') : t('cases.empty')));
     shown.textContent = t('cases.shown', { count: cases.length });
     moreButton.hidden = !more;
@@ -96,6 +97,10 @@ export function caseListPanel(ctx) {
     filter.urgency = urgency.value;
     load();
   });
+  route.addEventListener('change', () => {
+    filter.route = route.value;
+    load();
+  });
   overdue.addEventListener('change', () => {
     filter.overdue = overdue.checked;
     load();
@@ -108,7 +113,8 @@ export function caseListPanel(ctx) {
       field('case-search', t('cases.search'), search, { hint: t('cases.search.hint') }),
       h('div', { class: 'row' },
         field('case-status', t('cases.status'), status),
-        field('case-urgency', t('cases.urgency'), urgency)),
+        field('case-urgency', t('cases.urgency'), urgency),
+        field('case-route', t('cases.route'), route)),
       h('div', { class: 'choice' }, overdue, h('label', { for: 'case-overdue' }, t('cases.overdue')))),
     shown,
     list,
