@@ -22,8 +22,8 @@ public sealed class CombinedWriteRefusedException(PostgresException refusal)
 /// <summary>
 /// The silo's feeds' writes to PostgreSQL, combined: each feed grain still decides alone what its
 /// write holds (it numbers items from the head it holds, and only it writes its feed), but the
-/// writes of the silo's feeds that wait while others are in flight go to the database together, as
-/// one batch and one COMMIT. A flag delivers to one receiving agency's feed among many, so a feed's own
+/// writes of the silo's feeds that arrive while one is in flight go to the database together, as one
+/// batch and one COMMIT. A flag delivers to one receiving agency's feed among many, so a feed's own
 /// write seldom finds a second delivery waiting; the silo's feeds together do, as soon as load grows,
 /// which spares PostgreSQL a transaction and a round trip per flag.
 /// </summary>
