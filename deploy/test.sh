@@ -134,6 +134,27 @@ if [[ $chaos_ran -eq 1 ]]; then
     fi
 fi
 
+# The names of the failed tests and the first lines of their messages, here at the end, where a
+# log that keeps only its tail still shows them.
+failed_tests() { # failed_tests TRX -> "FAILED name" and up to 6 lines of its message
+    awk '
+        /<UnitTestResult / {
+            failing = ($0 ~ /outcome="Failed"/)
+            if (failing && match($0, /testName="[^"]*"/)) print "FAILED " substr($0, RSTART + 10, RLENGTH - 11)
+        }
+        failing && /<Message>/ { in_message = 1; lines = 0; sub(/.*<Message>/, "") }
+        in_message {
+            text = $0; done = sub(/<\/Message>.*/, "", text)
+            if (lines++ < 6) print "    " text
+            if (done) in_message = 0
+        }
+        /<\/UnitTestResult>/ { failing = 0; in_message = 0 }
+    ' "$1"
+}
+while IFS= read -r -d '' trx; do
+    failed_tests "$trx"
+done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+
 if [[ $trx_files -eq 0 ]]; then
     log "WARNING: no TRX files in $RESULTS (did the test host crash before reporting?)"
 fi
