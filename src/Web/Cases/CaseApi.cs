@@ -39,6 +39,7 @@ public static partial class CaseApi
         group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
         group.MapPost("/{id:caseId}/corrections", Correct).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/events", RecordEvent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
+        group.MapPut("/{id:caseId}/consent", ChangeConsent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/followups/{n}", RecordFollowUp).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/erasure", Erase).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithIdempotency();
         return app;
@@ -209,6 +210,24 @@ public static partial class CaseApi
         }
 
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).RecordEvent(type!.Value, note, request.ExpectedVersion, RequireActor(http), request.Reason, plan));
+    }
+
+    /// <summary>Records the person's consent anew: the whole answer, as the case should hold it from now on.</summary>
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> ChangeConsent(string id, ConsentChangeRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var consent = errors.Required("consent", request.Consent) is { } given ? given.ToConsent(errors, "consent") : null;
+        if (request.ExpectedVersion is < 1)
+        {
+            errors.Add("expectedVersion", "A positive version.");
+        }
+
+        if (consent is null || errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).ChangeConsent(consent, request.ExpectedVersion, RequireActor(http)));
     }
 
     /// <summary>Records a follow-up's outcome; <paramref name="n"/> is its number, from 1.</summary>

@@ -8,7 +8,18 @@ namespace Coordination.Web.Cases;
 
 public sealed record PersonRequest(string? FullName, Sex? Sex, int? BirthYear, string? Citizenship, string? PassportNumber, string? Phone);
 
-public sealed record ConsentRequest(bool? Given, string? Scope);
+/// <summary>
+/// The person's consent: either <c>given</c> (all three uses, by the person) as the first contract
+/// had it, or each of <c>referral</c>, <c>dataSharing</c> and <c>research</c>, by whom, and an override.
+/// </summary>
+public sealed record ConsentRequest(
+    bool? Given, string? Scope, bool? Referral = null, bool? DataSharing = null, bool? Research = null,
+    ConsentGiver? GivenBy = null, GuardianRequest? Guardian = null, ConsentOverride? Override = null);
+
+public sealed record GuardianRequest(string? FullName, string? Relation);
+
+/// <summary>The consent recorded anew, as the flag gives it, and optionally the version of the case it was decided on.</summary>
+public sealed record ConsentChangeRequest(ConsentRequest? Consent, int? ExpectedVersion);
 
 public sealed record FlagCaseRequest(
     PersonRequest? Person, string? CurrentCountry, string? Location, Situation? Situation, ExploitationType? ExploitationType,
@@ -68,13 +79,7 @@ public static partial class CaseRequests
         var urgency = errors.Required("urgency", request.Urgency);
         var homeRegion = errors.Text("homeRegion", request.HomeRegion, 100);
         var currentRegion = errors.Text("currentRegion", request.CurrentRegion, 100, required: false);
-        var consent = errors.Required("consent", request.Consent);
-        if (consent is not null)
-        {
-            errors.Required("consent.given", consent.Given);
-            errors.Text("consent.scope", consent.Scope, 500, required: false);
-        }
-
+        var consent = errors.Required("consent", request.Consent) is { } given ? given.ToConsent(errors, "consent") : null;
         if (errors.Any)
         {
             return null;
@@ -83,7 +88,52 @@ public static partial class CaseRequests
         return new FlagCase(
             new Person(fullName!, sex!.Value, birthYear!.Value, citizenship!, passport, phone),
             currentCountry!, location!, situation!.Value, exploitation!.Value, needs, urgency!.Value, homeRegion!,
-            new Consent(consent!.Given!.Value, consent.Scope?.Trim()), request.ReportedBy, request.IdentifiedBy, currentRegion);
+            consent!, request.ReportedBy, request.IdentifiedBy, currentRegion);
+    }
+
+    /// <summary>
+    /// The consent a request gives: <c>given</c> alone means all three uses by the person; otherwise
+    /// each of the three is required. A guardian is named exactly when someone other than the person gave it.
+    /// Whether the person may give it themselves (a minor may not) is the case's rule, which knows their age.
+    /// </summary>
+    public static Consent? ToConsent(this ConsentRequest request, RequestErrors errors, string prefix)
+    {
+        var scope = errors.Text($"{prefix}.scope", request.Scope, 500, required: false);
+        bool referral, dataSharing, research;
+        if (request.Given is { } all)
+        {
+            if (request.Referral is not null || request.DataSharing is not null || request.Research is not null)
+            {
+                errors.Add($"{prefix}.given", "Either given (all three uses) or referral, dataSharing and research, not both.");
+            }
+
+            referral = dataSharing = research = all;
+        }
+        else
+        {
+            referral = errors.Required($"{prefix}.referral", request.Referral) ?? false;
+            dataSharing = errors.Required($"{prefix}.dataSharing", request.DataSharing) ?? false;
+            research = errors.Required($"{prefix}.research", request.Research) ?? false;
+        }
+
+        var givenBy = request.GivenBy ?? ConsentGiver.Self;
+        Guardian? guardian = null;
+        if (request.Guardian is { } named)
+        {
+            var fullName = errors.Text($"{prefix}.guardian.fullName", named.FullName, 200);
+            var relation = errors.Text($"{prefix}.guardian.relation", named.Relation, 100);
+            guardian = new Guardian(fullName, relation ?? string.Empty);
+            if (givenBy == ConsentGiver.Self)
+            {
+                errors.Add($"{prefix}.guardian", "Only a consent given by a Guardian or LegalRepresentative names one.");
+            }
+        }
+        else if (givenBy != ConsentGiver.Self)
+        {
+            errors.Add($"{prefix}.guardian", $"A consent given by a {givenBy} names them: fullName and relation to the person.");
+        }
+
+        return errors.Any ? null : new Consent(referral, dataSharing, research, givenBy, guardian, request.Override, scope?.Trim());
     }
 
     public static Travel? ToTravel(this TravelRequest request, RequestErrors errors, TimeProvider clock)

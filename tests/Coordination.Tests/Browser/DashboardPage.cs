@@ -96,6 +96,15 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public ILocator Choice(string name, string value) => Field(name).Locator($"input[value='{value}']");
 
+    /// <summary>Records on an intake or consent form that the person consents to all three uses.</summary>
+    public async Task ConsentToAllAsync()
+    {
+        foreach (var use in new[] { "referral", "dataSharing", "research" })
+        {
+            await Choice("consent.uses", use).CheckAsync();
+        }
+    }
+
     /// <summary>Clicks a submit button and returns the response of the API call it makes.</summary>
     public Task<IResponse> SubmitAsync(ILocator button, string method, string pathEndsWith) =>
         Page.RunAndWaitForResponseAsync(

@@ -176,13 +176,14 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await consul.Input("homeRegion").FillAsync(region);
         await consul.Choice("needs", "Shelter").CheckAsync();
         await consul.Choice("urgency", "Urgent").CheckAsync();
+        await consul.Choice("consent.givenBy", "Guardian").CheckAsync();
         await consul.Page.Locator("#flag-form [type=submit]").ClickAsync();
 
         await Expect(consul.Error("person.birthYear")).ToHaveTextAsync("A whole number.");
         await Expect(consul.Error("person.passportNumber")).ToHaveTextAsync("5–20 capital letters and digits.");
         await Expect(consul.Error("person.sex")).ToHaveTextAsync("Required.");
         await Expect(consul.Error("situation")).ToHaveTextAsync("Required.");
-        await Expect(consul.Error("consent.given")).ToHaveTextAsync("Required.");
+        await Expect(consul.Error("consent.guardian.fullName")).ToHaveTextAsync("Required.");
         await Expect(consul.Error("person.fullName")).ToBeHiddenAsync();
         await Expect(consul.Input("person.birthYear")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(consul.Input("person.sex")).ToBeFocusedAsync();
@@ -660,7 +661,8 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await page.Choice("needs", "Shelter").CheckAsync();
         await page.Choice("needs", "Legal").CheckAsync();
         await page.Choice("urgency", urgency).CheckAsync();
-        await page.Choice("consent.given", "true").CheckAsync();
+        await page.Choice("consent.givenBy", "Self").CheckAsync();
+        await page.ConsentToAllAsync();
     }
 
     [GeneratedRegex("(янв|фев|мар|апр|мая|июн|июл|авг|сен|окт|ноя|дек)")]

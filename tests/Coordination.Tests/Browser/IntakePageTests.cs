@@ -47,7 +47,7 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await operatorPage.Choice("needs", "Shelter").CheckAsync();
         await operatorPage.Choice("urgency", "Urgent").CheckAsync();
         await operatorPage.Input("identifiedBy").SelectOptionAsync("Family");
-        await operatorPage.Choice("consent.given", "true").CheckAsync();
+        await operatorPage.ConsentToAllAsync();
         // The form says, before sending, which post will hold the case.
         await Expect(operatorPage.Page.Locator("#intake-route")).ToContainTextAsync($"Consulate of KG in {istanbul}");
         await operatorPage.ScreenshotsAsync("intake-hotline");
@@ -99,7 +99,7 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await worker.Input("exploitationType").SelectOptionAsync("Labour");
         await worker.Choice("needs", "Shelter").CheckAsync();
         await worker.Choice("urgency", "Urgent").CheckAsync();
-        await worker.Choice("consent.given", "true").CheckAsync();
+        await worker.ConsentToAllAsync();
         await Expect(worker.Page.Locator("#intake-route")).ToContainTextAsync("Internal case");
         await worker.ScreenshotsAsync("intake-ngo-internal");
 

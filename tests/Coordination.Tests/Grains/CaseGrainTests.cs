@@ -278,10 +278,10 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         // Flagged: only the post refers, books travel and moves the case on; both may withdraw it or
         // the person's consent, and correct its facts.
         Assert.Equal(
-            new[] { CaseEventType.Referred, CaseEventType.TravelBooked, CaseEventType.Verified, CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected },
+            new[] { CaseEventType.Referred, CaseEventType.TravelBooked, CaseEventType.Verified, CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(post)))!.AllowedActions!);
         Assert.Equal(
-            new[] { CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected },
+            new[] { CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
 
         await grain.RecordEvent(CaseEventType.Verified, null, null, Scenario.Staff(post));
@@ -295,10 +295,10 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         // Received, with consent withdrawn: the NGO holds the person and moves the case on; the post
         // no longer books travel but may still refer, close or withdraw; both may record consent again.
         Assert.Equal(
-            new[] { CaseEventType.Sheltered, CaseEventType.RehabilitationStarted, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected },
+            new[] { CaseEventType.Sheltered, CaseEventType.RehabilitationStarted, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
         Assert.Equal(
-            new[] { CaseEventType.Referred, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected },
+            new[] { CaseEventType.Referred, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(post)))!.AllowedActions!);
 
         // An offered event is accepted; a command's answer carries no list (only a read does).

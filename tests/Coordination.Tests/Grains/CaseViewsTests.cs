@@ -16,7 +16,33 @@ public sealed class CaseViewsTests
     {
         Assert.Equal("Aigul Bekova", CaseViews.ForViewer(Referred, Post).Person?.FullName);
         Assert.Null(CaseViews.ForViewer(Referred, Shelter).Person);
-        Assert.Equal("Aigul Bekova", CaseViews.ForViewer(Referred with { Consent = new Consent(true, "referral") }, Shelter).Person?.FullName);
+    }
+
+    [Theory]
+    [InlineData(ReferralStatus.Pending, true, false)] // pseudonymous until accepted, whatever the consent
+    [InlineData(ReferralStatus.Accepted, false, false)]
+    [InlineData(ReferralStatus.Accepted, true, true)] // accepted, with data-sharing consent
+    public void A_receiving_agency_sees_the_person_only_once_it_has_accepted_and_only_with_data_sharing_consent(ReferralStatus status, bool dataSharing, bool sees)
+    {
+        var consent = new Consent(Referral: true, DataSharing: dataSharing, Research: false);
+        var c = Case(CaseStatus.Flagged, [ReferralTo("r1", Shelter, status)], consent: false) with { Consent = consent };
+
+        Assert.Equal(sees, CaseViews.ForViewer(c, Shelter).Person is not null);
+        Assert.Equal("Aigul Bekova", CaseViews.ForViewer(c, Post).Person?.FullName);
+    }
+
+    [Fact]
+    public void The_pseudonymous_case_keeps_the_guardians_relation_and_drops_their_name()
+    {
+        var consent = new Consent(true, true, false, ConsentGiver.Guardian, new Guardian("Gulnara Bekova", "mother"));
+        var c = Case(CaseStatus.Flagged, [ReferralTo("r1", Shelter, ReferralStatus.Pending)], consent: false) with { Consent = consent };
+
+        var seen = CaseViews.ForViewer(c, Shelter);
+
+        Assert.Null(seen.Person);
+        Assert.Equal(new Guardian(null, "mother"), seen.Consent.Guardian);
+        Assert.Equal("Gulnara Bekova", CaseViews.ForViewer(c, Post).Consent.Guardian?.FullName);
+        Assert.Null(CaseViews.ForCommand(c).Consent.Guardian?.FullName);
     }
 
     [Fact]

@@ -18,14 +18,14 @@ public static class SampleCases
 
     public static FlagCase FlagOf(Person? person = null, Need[]? needs = null, bool consent = true) =>
         new(person ?? Someone(), "TR", "Istanbul", Situation.Shelter, ExploitationType.Labour, needs ?? [Need.Shelter, Need.Legal],
-            Urgency.Urgent, "Chui", new Consent(consent, "referral"), ReportedBy.Self);
+            Urgency.Urgent, "Chui", Consent.AllOrNone(consent, "referral"), ReportedBy.Self);
 
     /// <summary>A case as it stands in <paramref name="status"/>, at version 4, with the given referrals and travel.</summary>
     public static CaseView Case(
         CaseStatus status = CaseStatus.Flagged, IReadOnlyList<Referral>? referrals = null, Travel? travel = null,
         bool consent = true, bool minor = false, DateTimeOffset? erasedAt = null) =>
         new("KG-2026-000042", status, Someone(minor ? 2012 : 1995), "TR", "Istanbul", Situation.Shelter, ExploitationType.Labour,
-            [Need.Shelter, Need.Legal], Urgency.Urgent, "Chui", new Consent(consent, "referral"), ReportedBy.Self, minor, Post,
+            [Need.Shelter, Need.Legal], Urgency.Urgent, "Chui", Consent.AllOrNone(consent, "referral"), ReportedBy.Self, minor, Post,
             FlaggedAt, FlaggedAt, referrals ?? [], travel, 4, "KG", erasedAt);
 
     public static Referral ReferralTo(string id, string to, ReferralStatus status, string? reason = null) =>

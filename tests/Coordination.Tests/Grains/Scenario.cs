@@ -60,7 +60,11 @@ public sealed class Scenario(InProcessClusterFixture fixture)
         string citizenship, string homeRegion, Need[] needs, int age = 30, Urgency urgency = Urgency.Urgent, Sex sex = Sex.F) =>
         new(new Person(FullName, sex, Year - age, citizenship, Passport, Phone),
             "TR", "Istanbul, Kumkapı removal centre", Situation.Detained, ExploitationType.Labour, needs, urgency, homeRegion,
-            new Consent(true, "referral and return"), ReportedBy.Consulate);
+            age < 18 ? GuardianConsent : Consent.AllOrNone(true, "referral and return"), ReportedBy.Consulate);
+
+    /// <summary>A minor's consent, as it must be given: by a guardian, named.</summary>
+    public static readonly Consent GuardianConsent =
+        new(true, true, true, ConsentGiver.Guardian, new Guardian("Gulnara Guardian", "mother"), Scope: "referral and return");
 
     public async Task<CaseView> Flag(Agency post, FlagCase command, string? key = null, string? hash = null)
     {

@@ -62,7 +62,10 @@ public sealed class Field(Uri webUrl, ApiClient admin)
             ["needs"] = needs,
             ["urgency"] = urgency,
             ["homeRegion"] = homeRegion,
-            ["consent"] = new { given = true, scope = "referral and return" },
+            // A minor's consent is given by a guardian, as the case requires.
+            ["consent"] = DateTime.UtcNow.Year - birthYear < 18
+                ? new { given = true, scope = "referral and return", givenBy = "Guardian", guardian = new { fullName = "Gulnara Guardian", relation = "mother" } }
+                : (object)new { given = true, scope = "referral and return" },
             ["reportedBy"] = "Consulate",
         };
 }

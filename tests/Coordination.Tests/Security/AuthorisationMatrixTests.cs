@@ -138,7 +138,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
             read.Expect(HttpStatusCode.OK);
             if (action == CaseAction.ReadPerson.Name)
             {
-                var consent = read.Json!["consent"]!["given"]!.GetValue<bool>();
+                var consent = read.Json!["consent"]!["dataSharing"]!.GetValue<bool>();
                 var sees = permission == CasePermission.Yes || (permission == CasePermission.WithConsent && consent);
                 Assert.Equal(sees, read.Json!["person"] is not null);
             }
@@ -154,6 +154,8 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
             _ when action == CaseAction.BookTravel.Name => (() => caller.PostAsync($"/api/cases/{caseId}/travel", World.Travel), HttpStatusCode.Conflict),
             _ when action == CaseAction.Correct.Name => (() => caller.PostAsync($"/api/cases/{caseId}/corrections", StaleCorrection), HttpStatusCode.Conflict),
             _ when action == CaseAction.RecordFollowUp.Name => (() => caller.PostAsync($"/api/cases/{caseId}/followups/1", FollowUp), HttpStatusCode.Conflict),
+            _ when action == CaseAction.GiveConsent.Name => (() => caller.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/consent", WiderConsent), HttpStatusCode.Conflict),
+            _ when action == CaseAction.NarrowConsent.Name => (() => caller.SendAsync(HttpMethod.Put, $"/api/cases/{caseId}/consent", NarrowerConsent), HttpStatusCode.Conflict),
             _ => (() => caller.PostAsync($"/api/cases/{caseId}/events", new { type = EventOf(action), expectedVersion = 999_999, reason = ReasonOf(EventOf(action)) }),
                 HttpStatusCode.Conflict),
         };
@@ -171,6 +173,12 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
 
     /// <summary>A valid edit of an agency, sent to an id no agency has: 404 for the administrator, so it changes nothing.</summary>
     private static readonly object ValidAgencyEdit = new { name = "Probe", timeZone = "Asia/Bishkek" };
+
+    /// <summary>Consent wider than any case's (an override no case has), for a version the case is not at: 409 for whoever may give it.</summary>
+    private static readonly object WiderConsent = new { consent = new { given = true, @override = "LifeThreatening" }, expectedVersion = 999_999 };
+
+    /// <summary>Consent withdrawn in every use, for a version the case is not at: 409 for whoever may narrow it.</summary>
+    private static readonly object NarrowerConsent = new { consent = new { given = false }, expectedVersion = 999_999 };
 
     /// <summary>A valid follow-up outcome for a case whose reintegration has not started: refused with 409 by whoever may record it.</summary>
     private static readonly object FollowUp = new { outcome = "Stable" };
@@ -321,6 +329,7 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/travel"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/travel", t.World.Travel),
         ["POST /api/cases/{id}/corrections"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/corrections", StaleCorrection),
         ["POST /api/cases/{id}/events"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/events", new { type = "Verified", expectedVersion = 999_999 }),
+        ["PUT /api/cases/{id}/consent"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/cases/{t.World.CaseId}/consent", NarrowerConsent),
         ["POST /api/cases/{id}/followups/{n}"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/followups/1", FollowUp),
         ["POST /api/cases/{id}/erasure"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/erasure", new { reason = "lawful request" }),
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),

@@ -255,7 +255,8 @@ public sealed class SecurityWorld
         var meeterWorker = await f.UserAsync("meeter", meeter, "NgoCaseworker");
 
         var flag = Field.Flag("Relations Person", "F", 1996, "KG", "TR", region, ["Shelter"]);
-        flag["consent"] = new { given = false };
+        // Referred, but the agencies that help may not know who the person is.
+        flag["consent"] = new { referral = true, dataSharing = false, research = false };
         var flagged = (await Consul.PostAsync("/api/cases", flag)).Expect(HttpStatusCode.Created).Json!;
         var caseId = RelationsCaseId = flagged["id"]!.GetValue<string>();
         Assert.Equal(holder, flagged["referrals"]![0]!["toAgencyId"]!.GetValue<string>());

@@ -28,7 +28,7 @@ public sealed class CaseSeeder(string connectionString, CaseStateCodec? codec = 
             _ => CaseStatus.Flagged,
         };
         var view = new CaseView(caseId, status, person, currentCountry, "seeded location", Situation.Detained, exploitation,
-            [Need.Shelter], Urgency.Urgent, "Seeded region", new Consent(true, null), ReportedBy.Consulate,
+            [Need.Shelter], Urgency.Urgent, "Seeded region", Consent.AllOrNone(true), ReportedBy.Consulate,
             flaggedAt.Year - person.BirthYear < 18, "seed-post", flaggedAt, timeline[^1].At, [], null, timeline.Length, person.Citizenship);
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -72,6 +72,17 @@ public sealed class CaseSeeder(string connectionString, CaseStateCodec? codec = 
         update.Parameters.AddWithValue("case", caseId);
         update.Parameters.AddWithValue("channel", identifiedBy.ToString());
         update.Parameters.AddWithValue("route", route.ToString());
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>Records <paramref name="consent"/> as the seeded case's, which otherwise has every consent given.</summary>
+    public async Task ConsentAsync(string caseId, Consent consent)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand("UPDATE cases SET state = jsonb_set(state, '{consent}', @consent) WHERE id = @case", connection);
+        update.Parameters.AddWithValue("case", caseId);
+        update.Parameters.AddWithValue("consent", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(consent, CoordinationJson.Options));
         Assert.Equal(1, await update.ExecuteNonQueryAsync());
     }
 

@@ -143,6 +143,8 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         Assert.Equal(5, Int(march["cases"]!, "total"));
         Assert.Equal(new Dictionary<string, int> { ["Hotline"] = 2, ["Consulate"] = 1, ["Ngo"] = 1, ["Police"] = 1 }, Counts(march["byIdentificationChannel"]!));
         Assert.Equal(new Dictionary<string, int> { ["Return"] = 3, ["Internal"] = 2 }, Counts(march["byRoute"]!));
+        // Bobur was referred without his consent, his life being threatened; Dilnoza's case at home has no referral consent.
+        Assert.Equal(new Dictionary<string, int> { ["Consent"] = 3, ["LifeThreatening"] = 1, ["Withheld"] = 1 }, Counts(march["byReferralBasis"]!));
     }
 
     private static bool _doorsSeeded;
@@ -157,8 +159,10 @@ public sealed class StatisticsApiTests(CommitteeSystemFixture fixture) : IAsyncL
         await cases.SeedAsync("UZ-2023-900003", new Person("Bobur Aliyev", Sex.M, 2001, "UZ", "FA1111111", null), "UZ", ExploitationType.Labour,
             (CaseEventType.Flagged, At(2023, 3, 10)));
         await cases.OpenedByAsync("UZ-2023-900003", IdentificationChannel.Ngo, CaseRoute.Internal);
+        await cases.ConsentAsync("UZ-2023-900003", new Consent(false, false, false, Override: ConsentOverride.LifeThreatening));
         await cases.SeedAsync("UZ-2023-900004", dilnoza, "UZ", ExploitationType.Sexual, (CaseEventType.Flagged, At(2023, 3, 12)));
         await cases.OpenedByAsync("UZ-2023-900004", IdentificationChannel.Hotline, CaseRoute.Internal);
+        await cases.ConsentAsync("UZ-2023-900004", Consent.AllOrNone(false));
         await cases.SeedAsync("UZ-2023-900005", dilnoza, "RU", ExploitationType.Sexual, (CaseEventType.Flagged, At(2023, 3, 20)));
         await cases.OpenedByAsync("UZ-2023-900005", IdentificationChannel.Hotline, CaseRoute.Return);
         await cases.SeedAsync("UZ-2023-900006", new Person("Kamola Saidova", Sex.F, 1995, "UZ", "FA2222222", null), "UZ", ExploitationType.Domestic,

@@ -36,6 +36,14 @@ public interface ICaseGrain : IGrainWithStringKey
     Task<CaseView> RecordEvent(
         CaseEventType type, string? note, int? expectedVersion, Actor actor, ClosureReason? reason = null, NewReintegrationPlan? plan = null);
 
+    /// <summary>
+    /// Records the person's consent anew (<see cref="CaseEventType.ConsentChanged"/>): only those who
+    /// have met the person may widen it, an accepted receiver may narrow it. Repeating the case's
+    /// answers changes nothing. Referral consent given to a case that has no active referral refers it.
+    /// </summary>
+    [Alias("ChangeConsent")]
+    Task<CaseView> ChangeConsent(Consent consent, int? expectedVersion, Actor actor);
+
     /// <summary>Records the outcome of follow-up <paramref name="number"/> once it has fallen due; a recorded follow-up takes no second outcome.</summary>
     [Alias("RecordFollowUp")]
     Task<CaseView> RecordFollowUp(int number, FollowUpOutcome outcome, string? note, Actor actor);

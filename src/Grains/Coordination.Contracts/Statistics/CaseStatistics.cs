@@ -69,7 +69,10 @@ public sealed record FollowUpCounts(
 /// closure in it: every <see cref="Coordination.Contracts.Cases.ClosureReason"/>, zero included, and <see cref="ClosureNotRecorded"/>
 /// for cases closed before closures took a reason, when there are any. <see cref="FollowUps"/>: see <see cref="FollowUpCounts"/>.
 /// <see cref="ByIdentificationChannel"/> (who identified the person) and <see cref="ByRoute"/> (Return, Internal)
-/// count the cases flagged in the period like <see cref="ByExploitationType"/>.
+/// count the cases flagged in the period like <see cref="ByExploitationType"/>, and so does
+/// <see cref="ByReferralBasis"/>: what each may be referred on — the person's consent
+/// (<see cref="ReferralConsent"/>), an override without it (<c>BestInterestsOfChild</c>,
+/// <c>LifeThreatening</c>), or nothing, so it stays with its opening agency (<see cref="ReferralWithheld"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.CaseStatistics")]
 public sealed record CaseStatistics(
@@ -85,8 +88,15 @@ public sealed record CaseStatistics(
     [property: Id(10)] FollowUpCounts FollowUps,
     [property: Id(11)] IReadOnlyDictionary<string, int?> ByIdentificationChannel,
     [property: Id(12)] IReadOnlyDictionary<string, int?> ByRoute,
+    [property: Id(13)] IReadOnlyDictionary<string, int?> ByReferralBasis,
     [property: Id(8)] IReadOnlyList<string> Suppressed)
 {
+    /// <summary>The key in <see cref="ByReferralBasis"/> of cases with the person's referral consent.</summary>
+    public const string ReferralConsent = "Consent";
+
+    /// <summary>The key in <see cref="ByReferralBasis"/> of cases with neither referral consent nor an override.</summary>
+    public const string ReferralWithheld = "Withheld";
+
     /// <summary>The key in <see cref="ClosuresByReason"/> of closures recorded before closures took a reason.</summary>
     public const string ClosureNotRecorded = "NotRecorded";
 }

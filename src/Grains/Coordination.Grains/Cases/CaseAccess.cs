@@ -43,7 +43,9 @@ public enum CasePermission
 public readonly record struct CaseAction(string Name)
 {
     public static readonly CaseAction Read = new("read the case and its timeline");
-    public static readonly CaseAction ReadPerson = new("see who the person is (name, passport, phone)");
+    public static readonly CaseAction ReadPerson = new("see who the person is (name, passport, phone, guardian)");
+    public static readonly CaseAction GiveConsent = new("record consent the person gives (or an override)");
+    public static readonly CaseAction NarrowConsent = new("record consent the person withdraws");
     public static readonly CaseAction Refer = new("refer by hand");
     public static readonly CaseAction AnswerReferral = new("accept or decline its own referral");
     public static readonly CaseAction BookTravel = new("book travel");
@@ -84,7 +86,7 @@ public static class CaseAccess
     public static IReadOnlyList<(CaseAction Action, IReadOnlyList<CasePermission> ByRelation)> Rules { get; } =
     [
         (CaseAction.Read, [Y, Y, Y, Y, Y, Y]),
-        (CaseAction.ReadPerson, [Y, C, C, C, C, Y]),
+        (CaseAction.ReadPerson, [Y, C, C, N, N, Y]),
         (CaseAction.Refer, [Y, N, N, N, N, N]),
         (CaseAction.AnswerReferral, [N, N, N, Y, N, N]),
         (CaseAction.BookTravel, [Y, N, N, N, N, N]),
@@ -103,6 +105,8 @@ public static class CaseAccess
         (CaseAction.Record(CaseEventType.Reopened), [Y, Y, Y, N, N, N]),
         (CaseAction.Record(CaseEventType.ConsentWithdrawn), [Y, Y, Y, N, N, N]),
         (CaseAction.Record(CaseEventType.ConsentGiven), [Y, Y, N, N, N, N]),
+        (CaseAction.GiveConsent, [Y, Y, N, N, N, N]),
+        (CaseAction.NarrowConsent, [Y, Y, Y, N, N, N]),
     ];
 
     private static readonly Dictionary<CaseAction, IReadOnlyList<CasePermission>> ByAction = Rules.ToDictionary(r => r.Action, r => r.ByRelation);
@@ -185,7 +189,8 @@ public static class CaseAccess
     /// What the agency may do to the case now, each named by the event it records, in the order of
     /// <see cref="CaseEventType"/>: a referral by hand (<see cref="CaseEventType.Referred"/>) while the
     /// case is open, booking travel (<see cref="CaseEventType.TravelBooked"/>) while the status allows
-    /// it, a correction (<see cref="CaseEventType.Corrected"/>), and every event of the events endpoint
+    /// it, a correction (<see cref="CaseEventType.Corrected"/>), recording consent anew
+    /// (<see cref="CaseEventType.ConsentChanged"/>: narrowing at least; widening is checked on the answer), and every event of the events endpoint
     /// that the case's state allows and that would change something (<see cref="CaseLifecycle.Changes"/>)
     /// — each only when this rule allows it to the agency's relations. The case view offers exactly these.
     /// </summary>
@@ -199,17 +204,22 @@ public static class CaseAccess
                 CaseEventType.Referred => May(CaseAction.Refer) && CaseLifecycle.IsOpen(c.Status),
                 CaseEventType.TravelBooked => May(CaseAction.BookTravel) && c.Route == CaseRoute.Return && CaseLifecycle.TravelBookable.Contains(c.Status),
                 CaseEventType.Corrected => May(CaseAction.Correct),
+                CaseEventType.ConsentChanged => May(CaseAction.NarrowConsent),
                 _ => CaseLifecycle.IsRecordable(type) && May(CaseAction.Record(type)) && CaseLifecycle.Changes(c, type),
             })
             .ToList();
     }
 
-    /// <summary>Whether the agency may see who the person is, given the case's consent.</summary>
+    /// <summary>
+    /// Whether the agency may see who the person is. The case is pseudonymous until an agency has
+    /// accepted it: a pending receiver or a pickup agency sees sex, age, needs, situation, region and
+    /// urgency only; an accepted receiver sees the person with their data-sharing consent.
+    /// </summary>
     public static bool SeesPerson(CaseView c, string agencyId) =>
         PermissionFor(CaseAction.ReadPerson, RelationsOf(c, agencyId)) switch
         {
             CasePermission.Yes => true,
-            CasePermission.WithConsent => c.Consent.Given,
+            CasePermission.WithConsent => c.Consent.DataSharing,
             _ => false,
         };
 
@@ -232,7 +242,7 @@ public static class CaseAccess
                 table.Append(permission switch
                 {
                     CasePermission.Yes => " yes |",
-                    CasePermission.WithConsent => " with consent |",
+                    CasePermission.WithConsent => " with data-sharing consent |",
                     _ => " — |",
                 });
             }

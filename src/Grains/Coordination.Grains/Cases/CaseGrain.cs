@@ -57,7 +57,7 @@ public sealed partial class CaseGrain(
         var now = clock.GetUtcNow();
         var events = Events(CaseEventType.Flagged, actor, now, null);
         var feed = new List<NewFeedItem>();
-        var opened = CaseLifecycle.Flagged(CaseId, command, opening, now);
+        var opened = CaseLifecycle.Flagged(CaseId, command with { Consent = CaseConsent.Recorded(command.Consent, actor, now) }, opening, now);
         if (opening.ReporterAgencyId is { } reporter)
         {
             feed.Add(CaseAlerts.CaseReported(opened, await Directory.Get(reporter)));
@@ -110,7 +110,7 @@ public sealed partial class CaseGrain(
             // The database is down: serve the live state, but personal data is only ever shown
             // when the read can be audited.
             logger.LogWarning("Case {CaseId} served without personal data: the read could not be audited", CaseId);
-            return visible with { Person = null };
+            return CaseViews.Pseudonymous(visible);
         }
     }
 
@@ -124,6 +124,7 @@ public sealed partial class CaseGrain(
     {
         var current = Require(CaseAction.Refer, actor);
         CaseLifecycle.RequireReferable(current, referral.Services);
+        CaseConsent.RequireReferralAllowed(current);
         CaseViews.RefuseIdentifying(current, actor, "note", referral.Note);
         var target = ReferralRouter.ManualTarget(current, referral.ToAgencyId, await Directory.Get(referral.ToAgencyId));
 
@@ -209,6 +210,12 @@ public sealed partial class CaseGrain(
 
         var now = clock.GetUtcNow();
         var next = CaseLifecycle.Recorded(current, type, now, reason, note);
+        if (CaseLifecycle.IsConsentChange(type))
+        {
+            CaseConsent.Require(next.Consent, next.Minor);
+            next = next with { Consent = CaseConsent.Recorded(next.Consent, actor, now) };
+        }
+
         if (type == CaseEventType.ReintegrationStarted)
         {
             next = CaseFollowUps.Planned(next, plan, actor.AgencyId, now, await FollowUpTimesAsync(actor.AgencyId, now), ackOptions.Value.DeadlineFor(Urgency.Routine));
@@ -216,7 +223,7 @@ public sealed partial class CaseGrain(
 
         var events = Events(type, actor, now, note, reason);
         var feed = new List<NewFeedItem>();
-        if (type == CaseEventType.Reopened)
+        if (type == CaseEventType.Reopened || IsReferralNowAllowed(current, next))
         {
             next = await RouteAsync(next, actor, events, feed, now, excluded: new HashSet<string>());
         }
@@ -244,10 +251,20 @@ public sealed partial class CaseGrain(
         int? followUp = null, FollowUpOutcome? outcome = null) =>
         [new(_stored.LastEventSeq + 1, type, now, actor.AgencyId, actor.Username, note, reason, fields, followUp, outcome)];
 
-    /// <summary>Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events and feed.</summary>
+    /// <summary>
+    /// Routes the case (<see cref="ReferralRouter.Refer"/>), recording the outcome in the change's events
+    /// and feed. Without referral consent or an override the case is not referred: it stays with its
+    /// opening agency, and the timeline says why.
+    /// </summary>
     private async Task<CaseView> RouteAsync(
         CaseView c, Actor actor, List<CaseEvent> events, List<NewFeedItem> feed, DateTimeOffset now, IReadOnlySet<string> excluded)
     {
+        if (!CaseConsent.AllowsReferral(c.Consent))
+        {
+            events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, CaseEventType.ReferralWithheld, now, actor.AgencyId, "system",
+                $"no referral consent and no override: the case stays with {c.FlaggedByAgencyId}"));
+            return c;
+        }
         var routing = ReferralRouter.Refer(c, await Directory.List(), excluded, now);
         events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, routing.Event, now, actor.AgencyId, "system", routing.Note));
         feed.Add(CaseAlerts.Routed(routing));

@@ -21,6 +21,7 @@ public sealed class CaseIntakeGrain(
     public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
     {
         RequireDefined(command);
+        CaseConsent.Require(command.Consent, CaseLifecycle.IsMinor(command.Person.BirthYear, clock.GetUtcNow()));
         var directory = GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
         var caller = await directory.Get(actor.AgencyId);
         var needsPost = CaseDoors.RequireRemit(command, caller);

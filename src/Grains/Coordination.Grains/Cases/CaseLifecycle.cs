@@ -106,16 +106,26 @@ public static class CaseLifecycle
     public static bool Changes(CaseView c, CaseEventType type) => type switch
     {
         CaseEventType.ConsentGiven => !c.Consent.Given,
-        CaseEventType.ConsentWithdrawn => c.Consent.Given,
+        CaseEventType.ConsentWithdrawn => c.Consent.Referral || c.Consent.DataSharing || c.Consent.Research,
         CaseEventType.Reopened => Next(c, type) is not null && c.PersonalDataErasedAt is null,
         _ => Next(c, type) is not null,
     };
+
+    /// <summary>Whether a person born in <paramref name="birthYear"/> is a minor in the year of <paramref name="now"/>.</summary>
+    public static bool IsMinor(int birthYear, DateTimeOffset now) => now.Year - birthYear < AdultAge;
+
+    /// <summary>
+    /// The consent after ConsentGiven (all three uses) or ConsentWithdrawn (none), by the same giver;
+    /// an override stays, as it was decided apart from what the person said.
+    /// </summary>
+    private static Consent AllOrNone(Consent current, bool given) =>
+        current with { Referral = given, DataSharing = given, Research = given };
 
     /// <summary>The case an intake opens, at version 1, held by the opening's agency; the person is a minor by the year of the flag.</summary>
     public static CaseView Flagged(string caseId, FlagCase command, CaseOpening opening, DateTimeOffset now) =>
         new(caseId, CaseStatus.Flagged, command.Person, command.CurrentCountry, command.Location, command.Situation,
             command.ExploitationType, command.Needs, command.Urgency, command.HomeRegion, command.Consent, command.ReportedBy,
-            now.Year - command.Person.BirthYear < AdultAge, opening.OpeningAgencyId, now, now, [], null, 1, command.Person.Citizenship,
+            IsMinor(command.Person.BirthYear, now), opening.OpeningAgencyId, now, now, [], null, 1, command.Person.Citizenship,
             Route: opening.Route, IdentifiedBy: opening.IdentifiedBy, ReportedByAgencyId: opening.ReporterAgencyId, CurrentRegion: command.CurrentRegion);
 
     /// <summary>
@@ -167,7 +177,7 @@ public static class CaseLifecycle
         var next = current with
         {
             Status = status,
-            Consent = IsConsentChange(type) ? current.Consent with { Given = type == CaseEventType.ConsentGiven } : current.Consent,
+            Consent = IsConsentChange(type) ? AllOrNone(current.Consent, type == CaseEventType.ConsentGiven) : current.Consent,
             ClosureReason = type switch
             {
                 CaseEventType.Closed => reason,
@@ -345,6 +355,7 @@ public static class CaseLifecycle
         return current with
         {
             Person = current.Person! with { FullName = null, PassportNumber = null, Phone = null },
+            Consent = current.Consent.Guardian is { } guardian ? current.Consent with { Guardian = guardian with { FullName = null } } : current.Consent,
             PersonalDataErasedAt = now,
             UpdatedAt = now,
             Version = current.Version + 1,

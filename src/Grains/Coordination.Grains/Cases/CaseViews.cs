@@ -19,17 +19,22 @@ public static class CaseViews
     private const string NoPersonalDataInText = "Must not name the person or carry their passport or phone number: refer to them by the case id.";
 
     /// <summary>
-    /// The case as an agency may see it (<see cref="CaseAccess"/>): without consent only the post that
-    /// opened the case sees who the person is; every other involved agency works with the pseudonymous case.
+    /// The case as an agency may see it (<see cref="CaseAccess.SeesPerson"/>): the one place that
+    /// decides it for reads, lists, pushes and exports alike. An agency that may not see the person
+    /// works with the pseudonymous case: no person, and no guardian's name.
     /// </summary>
     public static CaseView ForViewer(CaseView c, string agencyId) =>
-        CaseAccess.SeesPerson(c, agencyId) ? c : c with { Person = null };
+        CaseAccess.SeesPerson(c, agencyId) ? c : Pseudonymous(c);
 
     /// <summary>
-    /// What a command answers: the case without the person. Responses to commands are kept for
-    /// idempotent replay and are not reads the caller asked for; a read shows the person, and audits that it did.
+    /// What a command answers: the pseudonymous case. Responses to commands are kept for idempotent
+    /// replay and are not reads the caller asked for; a read shows the person, and audits that it did.
     /// </summary>
-    public static CaseView ForCommand(CaseView c) => c with { Person = null };
+    public static CaseView ForCommand(CaseView c) => Pseudonymous(c);
+
+    /// <summary>The case without what identifies the person: the person and the guardian's name (the relation stays).</summary>
+    public static CaseView Pseudonymous(CaseView c) =>
+        c with { Person = null, Consent = c.Consent.Guardian is { } g ? c.Consent with { Guardian = g with { FullName = null } } : c.Consent };
 
     /// <summary>The personal fields a flag recorded: the optional ones only when it carried them.</summary>
     public static string[] FieldsOf(Person person) =>

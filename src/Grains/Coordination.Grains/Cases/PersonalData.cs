@@ -21,7 +21,8 @@ public sealed class PersonalDataOptions
 }
 
 /// <summary>
-/// The case's JSON state as stored in <c>cases.state</c>: the person's passport number and phone
+/// The case's JSON state as stored in <c>cases.state</c>: the person's passport number and phone,
+/// and the name of a guardian who gave consent,
 /// are encrypted with ASP.NET Core Data Protection (keys outside the database), under their own
 /// property names so that no reader of the column mistakes ciphertext for a number. The grains are
 /// the only writers and readers of the column, so callers with the right to see a case get it in
@@ -32,9 +33,11 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
     public const string Purpose = "Coordination.Cases.Person.v1";
     public const string ProtectedPassportNumber = "protectedPassportNumber";
     public const string ProtectedPhone = "protectedPhone";
+    public const string ProtectedFullName = "protectedFullName";
 
     private const string PassportNumber = "passportNumber";
     private const string Phone = "phone";
+    private const string FullName = "fullName";
 
     private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
 
@@ -45,6 +48,11 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
         {
             Seal(person, PassportNumber, ProtectedPassportNumber);
             Seal(person, Phone, ProtectedPhone);
+        }
+
+        if (state["consent"]?["guardian"] is JsonObject guardian)
+        {
+            Seal(guardian, FullName, ProtectedFullName);
         }
 
         return state.ToJsonString(CoordinationJson.Options);
@@ -59,29 +67,45 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
             Open(person, ProtectedPhone, Phone);
         }
 
+        if (state["consent"] is JsonObject consent)
+        {
+            if (consent["guardian"] is JsonObject guardian)
+            {
+                Open(guardian, ProtectedFullName, FullName);
+            }
+
+            // Cases stored before consent was granular hold one answer for all three uses.
+            if (!consent.ContainsKey("referral") && consent["given"]?.GetValue<bool>() is { } given)
+            {
+                consent["referral"] = given;
+                consent["dataSharing"] = given;
+                consent["research"] = given;
+            }
+        }
+
         return state.Deserialize<CaseView>(CoordinationJson.Options)!;
     }
 
-    private void Seal(JsonObject person, string clear, string sealedName)
+    private void Seal(JsonObject owner, string clear, string sealedName)
     {
-        var value = person[clear]?.GetValue<string>();
-        person.Remove(clear);
+        var value = owner[clear]?.GetValue<string>();
+        owner.Remove(clear);
         if (value is not null)
         {
-            person[sealedName] = _protector.Protect(value);
+            owner[sealedName] = _protector.Protect(value);
         }
     }
 
     // Rows written before encryption was introduced hold the clear value; it is read as it is and
     // encrypted on the case's next write.
-    private void Open(JsonObject person, string sealedName, string clear)
+    private void Open(JsonObject owner, string sealedName, string clear)
     {
-        if (person[sealedName]?.GetValue<string>() is { } ciphertext)
+        if (owner[sealedName]?.GetValue<string>() is { } ciphertext)
         {
-            person[clear] = _protector.Unprotect(ciphertext);
+            owner[clear] = _protector.Unprotect(ciphertext);
         }
 
-        person.Remove(sealedName);
+        owner.Remove(sealedName);
     }
 }
 

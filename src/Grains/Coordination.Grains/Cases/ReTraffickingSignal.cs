@@ -17,14 +17,15 @@ public static class ReTraffickingSignal
     /// <summary>
     /// The earlier cases of the person a flag names that the signal tells of, given the cases whose
     /// person has the same name mark (<see cref="CaseStore.ReadIntakeAsync"/>): the same person by the
-    /// statistics' rule, consent standing, and an agency that assisted.
+    /// statistics' rule, data-sharing consent standing (the person allowed the agencies that
+    /// help them to know who they are), and an agency that assisted.
     /// </summary>
     public static IReadOnlyList<EarlierCase> EarlierCasesOf(Person person, IReadOnlyList<CaseView> candidates)
     {
         var flagged = PersonIdentity.MarksOf(person.Citizenship, person.FullName, person.BirthYear, person.PassportNumber);
         return PersonIdentity.SamePersonAs(flagged, candidates.Select(Marks).ToList())
             .Select(i => candidates[i])
-            .Where(earlier => earlier.Consent.Given)
+            .Where(earlier => earlier.Consent.DataSharing)
             .Select(earlier => new EarlierCase(earlier.Id, AssistedBy(earlier).ToList()))
             .Where(earlier => earlier.AssistedBy.Count > 0)
             .ToList();

@@ -11,7 +11,8 @@ namespace Coordination.Grains.Export;
 
 /// <summary>
 /// The anonymised export for research and donors, in the spirit of the Counter Trafficking Data
-/// Collaborative: one row per case of one country flagged in [from, to), no names, passports,
+/// Collaborative: one row per case of one country flagged in [from, to) whose person consented to
+/// research, no names, passports,
 /// phones or case ids. Every export is written to the audit log: who, country, period, k and rows.
 /// </summary>
 [StatelessWorker]
@@ -22,7 +23,10 @@ public sealed class ResearchExportGrain(NpgsqlDataSource db, CaseStateCodec code
 
     public async Task<ResearchExport> Export(ExportQuery query, string requestedBy, string? agencyId)
     {
-        var records = (await StatisticsStore.CasesFlaggedInAsync(db, codec, query.Country, query.Period)).Select(ToRecord).ToList();
+        var records = (await StatisticsStore.CasesFlaggedInAsync(db, codec, query.Country, query.Period))
+            .Where(c => c.Consent.Research)
+            .Select(ToRecord)
+            .ToList();
         var (released, suppressed) = KAnonymity.Apply(records, query.K);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"period [{query.Period.From:O}, {query.Period.To:O}) k={query.K} rows={released.Count} suppressed={suppressed}");

@@ -95,6 +95,7 @@ public sealed class StatisticsGrain(
             FollowUpsIn(cells, query.Period, clock.GetUtcNow(), followUps),
             Tally(cells, "byIdentificationChannel", cohort.Count, cohort.Select(c => c.IdentifiedBy)),
             Tally(cells, "byRoute", cohort.Count, cohort.Select(c => c.Route)),
+            Tally(cells, "byReferralBasis", cohort.Count, cohort.Select(c => c.ReferralBasis)),
             cells.Paths);
 
         logger.LogInformation("Statistics for {Country} computed for {Username}: {Cases} cases", query.Country, requestedBy, cohort.Count);

@@ -8,7 +8,7 @@ namespace Coordination.Grains.Statistics;
 /// <summary>A case flagged in the period, as statistics need it. Names and passports stop at <see cref="Marks"/>.</summary>
 public sealed record CohortCase(
     string CaseId, DateTimeOffset FlaggedAt, PersonMarks Marks, string? Sex, bool Minor,
-    string CurrentCountry, string ExploitationType, CaseEventType? LastEnding, string IdentifiedBy, string Route);
+    string CurrentCountry, string ExploitationType, CaseEventType? LastEnding, string IdentifiedBy, string Route, string ReferralBasis);
 
 /// <summary>
 /// The SQL of statistics and the research export, in one place. Cases are read whole through
@@ -56,9 +56,17 @@ public static class StatisticsStore
                 endings.GetValueOrDefault(c.Id),
                 // Before other doors existed only consular posts opened cases.
                 (c.IdentifiedBy ?? IdentificationChannel.Consulate).ToString(),
-                c.Route.ToString()))
+                c.Route.ToString(),
+                ReferralBasis(c.Consent)))
             .ToList();
     }
+
+    /// <summary>
+    /// What a case may be referred on, as <see cref="CaseStatistics.ByReferralBasis"/> counts it: the
+    /// person's consent, an override (by its name), or nothing (<see cref="CaseStatistics.ReferralWithheld"/>).
+    /// </summary>
+    private static string ReferralBasis(Consent consent) =>
+        consent.Referral ? CaseStatistics.ReferralConsent : consent.Override?.ToString() ?? CaseStatistics.ReferralWithheld;
 
     /// <summary>The last Closed, Withdrawn or Reopened event before the period's end of each case flagged in it.</summary>
     private static async Task<Dictionary<string, CaseEventType?>> LastEndingsAsync(

@@ -15,12 +15,15 @@ import { hasReintegration, reintegration } from './reintegration.js';
 import { closeForm } from './caseClose.js';
 import { correctionForm } from './caseCorrection.js';
 import { timelineItems } from './caseTimeline.js';
+import { consentForm } from './caseConsent.js';
+import { consentSummary } from './consentFields.js';
 
 function details(c, ctx) {
   const row = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
   const p = c.person;
   return h('dl', { class: 'details' },
-    p ? row(t('case.person'), `${p.fullName} — ${e('Sex', p.sex)}, ${p.birthYear}`, c.minor ? ` (${t('case.minor')})` : '', `, ${country(p.citizenship)}`) : null,
+    p ? row(t('case.person'), `${p.fullName} — ${e('Sex', p.sex)}, ${p.birthYear}`, c.minor ? ` (${t('case.minor')})` : '', `, ${country(p.citizenship)}`)
+      : row(t('case.person'), h('span', { id: 'case-person-withheld' }, t('case.personWithheld')), c.minor ? ` (${t('case.minor')})` : ''),
     p?.passportNumber ? row(t('case.passport'), p.passportNumber) : null,
     p?.phone ? row(t('case.phone'), p.phone) : null,
     row(t('case.location'), [c.location, c.currentRegion, country(c.currentCountry)].filter(Boolean).join(', ')),
@@ -29,7 +32,7 @@ function details(c, ctx) {
     row(t('case.needs'), c.needs.length ? list(c.needs.map((n) => e('Need', n))) : t('none')),
     row(t('case.urgency'), urgencyBadge(c.urgency)),
     row(t('case.homeRegion'), c.homeRegion),
-    row(t('case.consent'), c.consent.given ? t('yes') : t('no'), c.consent.scope ? ` — ${c.consent.scope}` : ''),
+    row(t('case.consent'), h('span', { id: 'case-consent' }, consentSummary(c.consent))),
     row(t('case.route'), e('CaseRoute', c.route ?? 'Return')),
     c.identifiedBy ? row(t('case.identifiedBy'), e('IdentificationChannel', c.identifiedBy)) : null,
     row(t('case.flaggedBy'), `${agencyName(ctx, c.flaggedByAgencyId)}, ${dateTime(c.flaggedAt, ctx.timeZone)}`),
@@ -77,6 +80,7 @@ export function mountCase(container, ctx, caseId) {
   const refer = formPanel('case-refer', t('refer.title'), (c) => referralForm(c, ctx, changed));
   const close = formPanel('case-close', t('close.title'), (c) => closeForm(c, ctx, changed));
   const correct = formPanel('case-correct', t('correct.title'), (c) => correctionForm(c, ctx, changed));
+  const consent = formPanel('case-consent-panel', t('consent.change'), (c) => consentForm(c, ctx, changed));
   // The reintegration panel brings its own heading, and is rebuilt like the forms: its forms may hold typed input.
   const reintegrationHost = h('section', { class: 'panel', id: 'case-reintegration', 'aria-labelledby': 'h-case-reintegration', hidden: true });
   let reintegrationShownFor = null;
@@ -96,6 +100,7 @@ export function mountCase(container, ctx, caseId) {
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
         correct.host,
+        consent.host,
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
 
   // The travel form stays mounted across refreshes (it may hold typed input) and is rebuilt only
@@ -121,6 +126,7 @@ export function mountCase(container, ctx, caseId) {
     refer.update(isConsul && offers(c, 'Referred') ? c.version : null, c);
     close.update(offers(c, 'Closed') ? c.version : null, c);
     correct.update(offers(c, 'Corrected') ? c.version : null, c);
+    consent.update(offers(c, 'ConsentChanged') ? c.version : null, c);
     const reintegrationFor = hasReintegration(c) ? c.version : null;
     if (reintegrationFor !== reintegrationShownFor) {
       reintegrationShownFor = reintegrationFor;

@@ -117,6 +117,13 @@ function funnel(stats) {
       h('span', { class: 'funnel-value' }, stats.funnel[stage] === null ? Suppressed : num(values[i]))))));
 }
 
+/** A breakdown of the period's cases by one value (only the values that occur), each named by its enumeration's text. */
+function breakdown(titleKey, type, counts, id) {
+  return counts && Object.keys(counts).length
+    ? table(titleKey, [t('committee.stats.measure'), t('committee.stats.count')], Object.entries(counts).map(([value, n]) => [e(type, value), count(n)]), id)
+    : null;
+}
+
 function statistics(stats) {
   const p = stats.persons;
   const c = stats.cases;
@@ -134,6 +141,10 @@ function statistics(stats) {
     stats.closuresByReason ? table('committee.stats.closures', [t('committee.stats.reason'), t('committee.stats.count')],
       Object.entries(stats.closuresByReason).map(([reason, n]) => [
         reason === 'NotRecorded' ? e('ClosureStatistic', reason) : e('ClosureReason', reason), count(n)]), 'stats-closures') : null,
+    h('div', { class: 'stats-split' },
+      breakdown('committee.stats.byIdentificationChannel', 'IdentificationChannel', stats.byIdentificationChannel, 'stats-channels'),
+      breakdown('committee.stats.byRoute', 'CaseRoute', stats.byRoute, 'stats-routes'),
+      breakdown('committee.stats.byReferralBasis', 'ReferralBasis', stats.byReferralBasis, 'stats-referral-basis')),
     stats.followUps ? table('committee.stats.followUps', [t('committee.stats.measure'), t('committee.stats.count')], [
       [t('committee.stats.followUpsDue'), count(stats.followUps.due)], [t('committee.stats.followUpsDone'), count(stats.followUps.done)],
       [t('committee.stats.followUpsOverdue'), count(stats.followUps.overdue)],

@@ -11,6 +11,7 @@ import { renderKeyed, section, itemCard, agencyName, caseHref, followFeed } from
 import { caseListPanel } from './caseListPanel.js';
 import { taskProgressAction } from './taskProgress.js';
 import { readForm, RetryKey, upperCaseOnChange } from './formState.js';
+import { consentDraft, consentFields, consentChecks, consentRequest, ConsentMulti } from './consentFields.js';
 
 const CountryPattern = /^[A-Z]{2}$/;
 const PassportPattern = /^[A-Z0-9]{5,20}$/;
@@ -40,6 +41,7 @@ function freshDraft(ctx) {
     currentCountry: (isPost(ctx) ? ctx.agency.hostCountry : ctx.agency.country) ?? '',
     identifiedBy: DefaultChannel[ctx.agency.kind] ?? '',
     needs: [],
+    ...consentDraft(null),
   };
 }
 
@@ -92,8 +94,7 @@ function validate(d) {
     homeRegion: [check.required(d.homeRegion), check.maxLength(d.homeRegion, 100)],
     currentRegion: [check.maxLength(d.currentRegion, 100)],
     urgency: [check.required(d.urgency)],
-    'consent.given': [check.required(d['consent.given'])],
-    'consent.scope': [check.maxLength(d['consent.scope'], 500)],
+    ...consentChecks(d),
   });
 }
 
@@ -116,7 +117,7 @@ function toRequest(d) {
     urgency: d.urgency,
     homeRegion: d.homeRegion.trim(),
     currentRegion: optional(d.currentRegion),
-    consent: { given: d['consent.given'] === 'true', scope: optional(d['consent.scope']) },
+    consent: consentRequest(d),
     reportedBy: d.reportedBy || null,
     identifiedBy: d.identifiedBy || null,
   };
@@ -160,13 +161,12 @@ export function intakeForm(ctx, onFlagged) {
       byPost ? field('reportedBy', t('flag.reportedBy'), select([['', t('none')], ...enumValues('ReportedBy').map((r) => [r, e('ReportedBy', r)])], v('reportedBy'))) : null),
     h('fieldset', { class: 'group' },
       h('legend', {}, t('flag.consentGroup')),
-      choiceGroup('consent.given', t('flag.consent'), 'radio', [['true', t('flag.consentGiven')], ['false', t('flag.consentRefused')]], v('consent.given')),
-      field('consent.scope', t('flag.consentScope'), textInput({ value: v('consent.scope'), maxlength: '500' }))),
+      ...consentFields(draft)),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary' }, t(byPost ? 'flag.submit' : 'intake.submit'))),
     result);
 
   const sync = () => {
-    draft = { ...readForm(form, ['needs']) };
+    draft = { ...readForm(form, ['needs', ...ConsentMulti]) };
     route.textContent = routeNote(ctx, draft);
   };
   form.addEventListener('input', sync);
