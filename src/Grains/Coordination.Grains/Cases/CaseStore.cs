@@ -140,7 +140,9 @@ public static class CaseStore
                 "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
             : OneRoundTrip.Require(
                 "UPDATE cases SET status = @status, urgency = @urgency, route = @route, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
-                "next_follow_up_at = @nextFollowUp, person_mark = @personMark " +
+                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, " +
+                // The retention period runs from the case's first ending until it reopens or its personal data is erased.
+                "retention_from = CASE WHEN @retained THEN coalesce(retention_from, @updated) END " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
         write.Parameters.AddWithValue("id", c.Id);
         write.Parameters.AddWithValue("citizenship", c.Citizenship);
@@ -156,6 +158,7 @@ public static class CaseStore
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
         write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)PersonMark(c) ?? DBNull.Value);
+        write.Parameters.AddWithValue("retained", !CaseLifecycle.IsOpen(c.Status) && c.PersonalDataErasedAt is null);
         batch.BatchCommands.Add(write);
 
         foreach (var e in change.Events)
@@ -245,12 +248,27 @@ public static class CaseStore
     public static string? PersonMark(string citizenship, Person? person) => PersonIdentity.NameMark(citizenship, person?.FullName, person?.BirthYear);
 
     /// <summary>The cases with a follow-up due by <paramref name="now"/> and not raised yet, longest due first.</summary>
+    /// <summary>The cases whose personal data has been kept since their closure or withdrawal at or before <paramref name="cutoff"/>, oldest first.</summary>
+    public static async Task<IReadOnlyList<string>> PastRetentionAsync(NpgsqlDataSource db, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT id FROM cases WHERE retention_from <= @cutoff ORDER BY retention_from LIMIT @limit");
+        command.Parameters.AddWithValue("cutoff", cutoff.UtcDateTime);
+        command.Parameters.AddWithValue("limit", limit);
+        return await IdsAsync(command, cancellationToken);
+    }
+
     public static async Task<IReadOnlyList<string>> FollowUpsDueAsync(NpgsqlDataSource db, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT id FROM cases WHERE next_follow_up_at <= @now ORDER BY next_follow_up_at LIMIT @limit");
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         command.Parameters.AddWithValue("limit", limit);
+        return await IdsAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<string>> IdsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

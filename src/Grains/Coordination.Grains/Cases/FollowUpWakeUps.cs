@@ -15,7 +15,7 @@ namespace Coordination.Grains.Cases;
 /// that changes its follow-ups, and every silo asks the database, on start and every
 /// <see cref="FollowUpOptions.CheckEvery"/>, for the cases whose time has come, and wakes each
 /// (<see cref="ICaseGrain.RaiseDueFollowUps"/>). Whatever fell due while the cluster was down is
-/// found by the first look after it starts. Waking is idempotent — a case is one activation
+/// found by the first look after it starts (<see cref="PeriodicLook"/>). Waking is idempotent — a case is one activation
 /// cluster-wide and raises a follow-up once — so silos looking at the same time only repeat a check.
 /// </summary>
 public sealed class FollowUpWakeUps(
@@ -24,39 +24,21 @@ public sealed class FollowUpWakeUps(
     IHostApplicationLifetime lifetime,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<FollowUpOptions> options,
-    ILogger<FollowUpWakeUps> logger) : BackgroundService
+    ILogger<FollowUpWakeUps> logger) : PeriodicLook(lifetime, clock, logger)
 {
     /// <summary>Most cases woken by one look; the next look takes the rest.</summary>
     private const int Batch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            // Not before the silo serves grain calls: hosted services start in turn, the silo among them.
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            {
-                await started.Task.WaitAsync(stoppingToken);
-            }
+    protected override TimeSpan Every => options.Value.CheckEvery;
 
-            await LookAsync(stoppingToken);
-            using var timer = new PeriodicTimer(options.Value.CheckEvery, clock);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await LookAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
+    protected override string Purpose => "follow-ups due";
+
+    protected override Task LookAsync(CancellationToken cancellationToken) => WakeDueAsync(cancellationToken);
 
     /// <summary>Wakes every case with a follow-up due by now; returns how many follow-ups were raised.</summary>
     public async Task<int> WakeDueAsync(CancellationToken cancellationToken = default)
     {
-        var due = await CaseStore.FollowUpsDueAsync(db, clock.GetUtcNow(), Batch, cancellationToken);
+        var due = await CaseStore.FollowUpsDueAsync(db, Clock.GetUtcNow(), Batch, cancellationToken);
         var raised = await Task.WhenAll(due.Select(async caseId =>
         {
             try
@@ -76,17 +58,5 @@ public sealed class FollowUpWakeUps(
         }
 
         return raised.Sum();
-    }
-
-    private async Task LookAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await WakeDueAsync(stoppingToken);
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            logger.LogWarning("Looking for follow-ups due failed ({Error}); retrying in {Interval}", ex.GetType().Name, options.Value.CheckEvery);
-        }
     }
 }
