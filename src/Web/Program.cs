@@ -23,6 +23,7 @@ app.MapAuthApi();
 app.MapUserAdminApi();
 app.MapAgencyApi();
 app.MapDutyRotaApi();
+app.MapEscalationApi();
 app.MapChannelApi();
 app.MapCaseApi();
 app.MapFeedApi();

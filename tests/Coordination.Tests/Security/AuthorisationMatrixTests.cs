@@ -17,7 +17,7 @@ namespace Coordination.Tests.Security;
 [Collection("security")]
 public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
 {
-    /// <summary>The tables of docs/security.md this test runs: the case matrix, the committee matrix and the rota matrix.</summary>
+    /// <summary>The tables of docs/security.md this test runs: the case matrix, the committee matrix and the rota matrix (with the escalation policy's rows).</summary>
     private static readonly string[] Markers = ["<!-- authorisation-matrix -->", "<!-- committee-matrix -->", "<!-- rota-matrix -->"];
 
     /// <summary>The table of docs/security.md that <see cref="CaseAccess.RenderTable"/> draws.</summary>
@@ -348,6 +348,11 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         }),
         ["GET /api/agencies/{id}/rota"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/rota"),
         ["GET /api/agencies/{id}/oncall"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/oncall"),
+        ["PUT /api/agencies/{id}/escalation"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/agencies/{t.World.ReferredNgo}/escalation", new
+        {
+            levels = new[] { new { after = "soon", notify = "OnDuty" } },
+        }),
+        ["GET /api/agencies/{id}/escalation"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/escalation"),
     };
 
     /// <summary>The matrices of docs/security.md: (endpoint, column, expected) for every cell.</summary>

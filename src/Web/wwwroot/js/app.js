@@ -1,5 +1,5 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/rota, #/admin,
+// role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/rota, #/escalation, #/admin,
 // #/case/{id}, #/channels, the user's own channels, and #/reset/{token}, the page a password-reset link
 // opens, signed in or not).
 
@@ -18,6 +18,7 @@ import { mountCase } from './views/caseDetail.js';
 import { mountAdmin } from './views/admin.js';
 import { mountReset } from './views/reset.js';
 import { mountRota } from './views/rota.js';
+import { mountEscalation } from './views/escalation.js';
 import { mountChannels } from './views/channels.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
@@ -28,6 +29,7 @@ const Views = {
   intake: { roles: ['HotlineOperator', 'LawEnforcementOfficer'], label: 'view.intake', mount: mountIntake },
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
   rota: { roles: ['AgencyCoordinator'], label: 'view.rota', mount: mountRota },
+  escalation: { roles: ['AgencyCoordinator'], label: 'view.escalation', mount: mountEscalation },
   admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
 
