@@ -25,6 +25,7 @@ app.MapAgencyApi();
 app.MapDutyRotaApi();
 app.MapEscalationApi();
 app.MapChannelApi();
+app.MapNotificationApi();
 app.MapCaseApi();
 app.MapFeedApi();
 app.MapExportApi();

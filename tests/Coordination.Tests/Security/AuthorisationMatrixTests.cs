@@ -325,6 +325,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/erasure"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/erasure", new { reason = "lawful request" }),
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),
         ["POST /api/alerts/{id}/ack"] = (t, c) => c.PostAsync($"/api/alerts/{t.World.ReferredAgencyItem}/ack", null),
+        ["GET /api/alerts/{id}/notifications"] = (t, c) => c.GetAsync($"/api/alerts/{t.World.ReferredAgencyItem}/notifications"),
+        // A token of the right form that is no link.
+        ["POST /api/ack-links/{token}"] = (_, c) => c.PostAsync($"/api/ack-links/{new string('A', 43)}", null),
         ["GET /api/statistics/export.csv"] = (_, c) => c.GetAsync("/api/statistics/export.csv?country=KG&from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
 
         ["POST /api/committees/{id}/members"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/members", new { agencyId = "no-such-agency" }),

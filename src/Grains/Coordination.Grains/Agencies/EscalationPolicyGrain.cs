@@ -1,5 +1,6 @@
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
+using Coordination.Contracts.Feeds;
 using Coordination.Grains.Audit;
 using Coordination.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,15 @@ public sealed class EscalationPolicyGrain(
             await EscalationPolicyStore.SaveAsync(db, agencyId, policy, clock.GetUtcNow(), NewAuditEntry.By(actor, [], "agency.escalation", fields, agencyId));
             _policy = policy;
             logger.LogInformation("Escalation policy of {AgencyId} changed by {Username}: {Fields}", agencyId, actor.Username, fields);
+            try
+            {
+                await GrainFactory.GetGrain<IAgencyFeedGrain>(agencyId).PolicyChanged(policy.Levels.Count > 0);
+            }
+            catch (Exception ex)
+            {
+                // The feed learns it at its next check anyway; until then new items wait for that check.
+                logger.LogWarning("Feed of {AgencyId} not told of its new escalation policy ({Error})", agencyId, ex.GetType().Name);
+            }
         }
 
         return View(_policy, zone);

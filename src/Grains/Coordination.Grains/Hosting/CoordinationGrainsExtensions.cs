@@ -48,6 +48,7 @@ public static class CoordinationGrainsExtensions
         services.AddFollowUps(configuration);
         SmtpOptions.Add(services, configuration);
         ChannelOptions.Add(services, configuration);
+        NotifyOptions.Add(services, configuration);
         services.TryAddSingleton<EmailSender>();
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
