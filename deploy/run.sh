@@ -350,7 +350,8 @@ start_silo() {
         Coordination__DataProtection__KeyDirectory="$LOCAL/data-protection-keys" \
         Coordination__Smtp__Host=127.0.0.1 \
         Coordination__Smtp__Port="$smtp_port" \
-        Coordination__Smtp__Tls=None
+        Coordination__Smtp__Tls=None \
+        Coordination__Notify__DashboardUrl="http://127.0.0.1:${PORT:-5080}"
     silo_procs+=($((${#proc_pids[@]} - 1)))
     silo_ports+=("$silo_port") gateway_ports+=("$gateway_port")
 }

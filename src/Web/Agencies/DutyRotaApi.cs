@@ -162,7 +162,7 @@ public static class DutyRotaApi
         return username;
     }
 
-    private static async Task<IReadOnlyDictionary<string, RotaMember>> MembersAsync(UserAccounts users, string agencyId, CancellationToken cancellationToken) =>
+    internal static async Task<IReadOnlyDictionary<string, RotaMember>> MembersAsync(UserAccounts users, string agencyId, CancellationToken cancellationToken) =>
         (await users.ListAsync(cancellationToken))
             .Where(u => u.AgencyId == agencyId && !u.Disabled)
             .ToDictionary(u => u.Username, u => new RotaMember(u.Username, u.DisplayName), StringComparer.Ordinal);

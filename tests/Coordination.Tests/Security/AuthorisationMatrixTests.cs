@@ -17,7 +17,7 @@ namespace Coordination.Tests.Security;
 [Collection("security")]
 public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
 {
-    /// <summary>The tables of docs/security.md this test runs: the case matrix, the committee matrix and the rota matrix.</summary>
+    /// <summary>The tables of docs/security.md this test runs: the case matrix, the committee matrix and the rota matrix (with the escalation policy's rows).</summary>
     private static readonly string[] Markers = ["<!-- authorisation-matrix -->", "<!-- committee-matrix -->", "<!-- rota-matrix -->"];
 
     /// <summary>The table of docs/security.md that <see cref="CaseAccess.RenderTable"/> draws.</summary>
@@ -334,6 +334,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/erasure"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/erasure", new { reason = "lawful request" }),
         ["GET /api/feed"] = (_, c) => c.GetAsync("/api/feed?limit=1000"),
         ["POST /api/alerts/{id}/ack"] = (t, c) => c.PostAsync($"/api/alerts/{t.World.ReferredAgencyItem}/ack", null),
+        ["GET /api/alerts/{id}/notifications"] = (t, c) => c.GetAsync($"/api/alerts/{t.World.ReferredAgencyItem}/notifications"),
+        // A token of the right form that is no link.
+        ["POST /api/ack-links/{token}"] = (_, c) => c.PostAsync($"/api/ack-links/{new string('A', 43)}", null),
         ["GET /api/statistics/export.csv"] = (_, c) => c.GetAsync("/api/statistics/export.csv?country=KG&from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
 
         ["POST /api/committees/{id}/members"] = (t, c) => c.PostAsync($"/api/committees/{t.World.Committee}/members", new { agencyId = "no-such-agency" }),
@@ -357,6 +360,11 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         }),
         ["GET /api/agencies/{id}/rota"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/rota"),
         ["GET /api/agencies/{id}/oncall"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/oncall"),
+        ["PUT /api/agencies/{id}/escalation"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/agencies/{t.World.ReferredNgo}/escalation", new
+        {
+            levels = new[] { new { after = "soon", notify = "OnDuty" } },
+        }),
+        ["GET /api/agencies/{id}/escalation"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/escalation"),
     };
 
     /// <summary>The matrices of docs/security.md: (endpoint, column, expected) for every cell.</summary>

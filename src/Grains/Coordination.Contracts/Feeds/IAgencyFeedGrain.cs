@@ -49,6 +49,18 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CatchUp")]
     Task<int> CatchUp();
+
+    /// <summary>
+    /// Moves an item's notification walk from <paramref name="level"/> on to <paramref name="nextLevel"/>,
+    /// due at <paramref name="nextAt"/> (the walk ends when null), and wakes the feed then; a report for
+    /// a level the walk has left, or for an acknowledged item, changes nothing.
+    /// </summary>
+    [Alias("NotificationWalked")]
+    Task NotificationWalked(Guid itemId, int level, int nextLevel, DateTimeOffset? nextAt);
+
+    /// <summary>The agency's escalation policy changed: whether it has levels decides whether new items are walked at once.</summary>
+    [Alias("PolicyChanged")]
+    Task PolicyChanged(bool hasLevels);
 }
 
 /// <summary>

@@ -1,6 +1,8 @@
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Contracts.Notify;
 using Coordination.Grains.Hosting;
+using Coordination.Grains.Notify;
 using Coordination.Grains.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,13 +19,16 @@ namespace Coordination.Grains.Feeds;
 /// live in the database; one timer fires the next of them on time (or retries a check that failed),
 /// activation catches up on anything that fell due, or was left in the outbox, while no silo held the
 /// feed, and <see cref="DeadlineSweeper"/> activates the feeds with work pending after a restart or a
-/// silo's death, and any whose timer or delivery was missed.
+/// silo's death, and any whose timer or delivery was missed. The same timer and wake-ups carry the
+/// notification levels of its items (<c>notify_at</c>): each check hands the levels due to their
+/// walkers (<see cref="NotificationWalkGrain"/>) without waiting for them.
 /// </summary>
 public sealed class AgencyFeedGrain(
     NpgsqlDataSource db,
     FeedWrites writes,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
+    IOptions<NotifyOptions> notifyOptions,
     FeedMetrics metrics,
     ILogger<AgencyFeedGrain> logger) : Grain, IAgencyFeedGrain
 {
@@ -34,6 +39,9 @@ public sealed class AgencyFeedGrain(
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerDue;
     private int _failedChecks;
+
+    /// <summary>Whether the agency's policy has levels, as last seen: new items are then walked at once, not at the next check.</summary>
+    private bool _notifies;
 
     private string AgencyId => this.GetPrimaryKeyString();
 
@@ -116,8 +124,9 @@ public sealed class AgencyFeedGrain(
             metrics.EscalationsRaised(delivery.AgencyId, delivery.Items.Count);
         }
 
-        var earliest = written.Changed.Where(i => i.RequiresAck && i.AcknowledgedAt is null && i.AckDeadline is not null)
-            .Select(i => i.AckDeadline!.Value)
+        var open = written.Changed.Where(i => i.RequiresAck && i.AcknowledgedAt is null).ToList();
+        var earliest = open.Where(i => i.AckDeadline is not null).Select(i => i.AckDeadline!.Value)
+            .Concat(_notifies ? open.Select(i => i.OccurredAt) : Enumerable.Empty<DateTimeOffset>())
             .DefaultIfEmpty()
             .Min();
         if (earliest != default && (_timerDue is null || earliest < _timerDue))
@@ -185,8 +194,39 @@ public sealed class AgencyFeedGrain(
         }
         while (written.MoreInOutbox);
 
+        try
+        {
+            var now = clock.GetUtcNow();
+            (var due, _notifies) = await NotificationStore.HandOffAsync(db, AgencyId, now, now + notifyOptions.Value.ClaimLease, cancellationToken);
+            foreach (var level in due)
+            {
+                GrainFactory.GetGrain<INotificationWalkGrain>(level.ItemId).Walk(AgencyId, level.Level).Ignore();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The feed's own work is done and stays done; the levels wait for the next check.
+            RetryCheckAfter(ex);
+            return raised;
+        }
+
         Schedule(await EscalationStore.NextDueAsync(db, AgencyId, cancellationToken));
         return raised;
+    }
+
+    public async Task NotificationWalked(Guid itemId, int level, int nextLevel, DateTimeOffset? nextAt)
+    {
+        await NotificationStore.WalkedAsync(db, AgencyId, itemId, level, nextLevel, nextAt, CancellationToken.None);
+        if (nextAt is { } at && (_timerDue is null || at < _timerDue))
+        {
+            Schedule(at);
+        }
+    }
+
+    public Task PolicyChanged(bool hasLevels)
+    {
+        _notifies = hasLevels;
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -7,8 +7,8 @@ namespace Coordination.Grains.Feeds;
 public static class EscalationStore
 {
     /// <summary>
-    /// The agencies whose feed has work pending: an unacknowledged item with a deadline, or entries
-    /// waiting in the outbox; of <paramref name="only"/> (all when null), due (or caused) at or before
+    /// The agencies whose feed has work pending: an unacknowledged item with a deadline or a
+    /// notification level to send, or entries waiting in the outbox; of <paramref name="only"/> (all when null), due (or caused) at or before
     /// <paramref name="dueBy"/> (any time when null).
     /// </summary>
     public static async Task<IReadOnlyList<string>> AgenciesWithPendingWorkAsync(
@@ -18,6 +18,8 @@ public static class EscalationStore
         await using var command = db.CreateCommand(
             "SELECT agency_id FROM feed_items WHERE acknowledged_at IS NULL AND next_escalation_at IS NOT NULL " +
             "AND (@dueBy::timestamptz IS NULL OR next_escalation_at <= @dueBy) AND (@only::text[] IS NULL OR agency_id = ANY(@only)) " +
+            "UNION SELECT agency_id FROM feed_items WHERE notify_at IS NOT NULL " +
+            "AND (@dueBy::timestamptz IS NULL OR notify_at <= @dueBy) AND (@only::text[] IS NULL OR agency_id = ANY(@only)) " +
             "UNION SELECT agency_id FROM feed_outbox WHERE (@dueBy::timestamptz IS NULL OR caused_at <= @dueBy) " +
             "AND (@only::text[] IS NULL OR agency_id = ANY(@only))");
         command.Parameters.AddWithValue("dueBy", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)dueBy?.UtcDateTime ?? DBNull.Value);
@@ -120,10 +122,13 @@ public static class EscalationStore
         return new Escalation(updates, own, onward);
     }
 
+    /// <summary>When the feed next has something due: a deadline or a notification level.</summary>
     public static async Task<DateTimeOffset?> NextDueAsync(NpgsqlDataSource db, string agencyId, CancellationToken cancellationToken)
     {
+        // Two indexed minimums: the next deadline and the next notification level (least ignores a null).
         await using var command = db.CreateCommand(
-            "SELECT min(next_escalation_at) FROM feed_items WHERE agency_id = @agency AND acknowledged_at IS NULL AND next_escalation_at IS NOT NULL");
+            "SELECT least((SELECT min(next_escalation_at) FROM feed_items WHERE agency_id = @agency AND acknowledged_at IS NULL AND next_escalation_at IS NOT NULL), " +
+            "(SELECT min(notify_at) FROM feed_items WHERE agency_id = @agency AND notify_at IS NOT NULL))");
         command.Parameters.AddWithValue("agency", agencyId);
         var result = await command.ExecuteScalarAsync(cancellationToken);
         return result is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;

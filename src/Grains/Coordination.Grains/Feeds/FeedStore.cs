@@ -133,9 +133,12 @@ public static class FeedStore
     {
         var command = new NpgsqlBatchCommand(
             "INSERT INTO feed_items (agency_id, seq, id, dedupe_key, type, kind, case_id, committee_id, task_id, summary, urgency, " +
-            "occurred_at, requires_ack, ack_deadline, caused_by, next_escalation_at, data, checkpoints) " +
+            "occurred_at, requires_ack, ack_deadline, caused_by, next_escalation_at, data, checkpoints, notify_at) " +
             "VALUES (@agency, @seq, @id, @dedupe, @type, @kind, @case, @committee, @task, @summary, @urgency, " +
-            "@occurred, @requiresAck, @deadline, @causedBy, @next, @data, @checkpoints)");
+            "@occurred, @requiresAck, @deadline, @causedBy, @next, @data, @checkpoints, " +
+            // Its first level is looked at when raised, if the agency has an escalation policy.
+            "CASE WHEN @requiresAck AND EXISTS (SELECT 1 FROM escalation_policies p " +
+            "WHERE p.agency_id = @agency AND jsonb_array_length(p.data -> 'levels') > 0) THEN @occurred END)");
         command.Parameters.AddWithValue("agency", agencyId);
         command.Parameters.AddWithValue("seq", item.Seq);
         command.Parameters.AddWithValue("id", item.Id);
@@ -162,7 +165,7 @@ public static class FeedStore
     public static NpgsqlBatchCommand Settle(FeedSettlement settlement, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand(
-            "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL " +
+            "UPDATE feed_items SET acknowledged_at = @now, acknowledged_by = @by, next_escalation_at = NULL, notify_at = NULL " +
             "WHERE agency_id = @agency AND (dedupe_key = @prefix OR (right(@prefix, 1) = ':' AND starts_with(dedupe_key, @prefix))) " +
             "AND requires_ack AND acknowledged_at IS NULL " +
             $"RETURNING {Columns}");
@@ -232,7 +235,7 @@ public static class FeedStore
     {
         await using var command = db.CreateCommand(
             "UPDATE feed_items SET acknowledged_at = COALESCE(acknowledged_at, @now), " +
-            "acknowledged_by = COALESCE(acknowledged_by, @user), next_escalation_at = NULL " +
+            "acknowledged_by = COALESCE(acknowledged_by, @user), next_escalation_at = NULL, notify_at = NULL " +
             $"WHERE agency_id = @agency AND id = @id RETURNING {Columns}");
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         command.Parameters.AddWithValue("user", username);

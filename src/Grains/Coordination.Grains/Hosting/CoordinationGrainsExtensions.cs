@@ -49,6 +49,7 @@ public static class CoordinationGrainsExtensions
         services.AddRetention(configuration);
         SmtpOptions.Add(services, configuration);
         ChannelOptions.Add(services, configuration);
+        NotifyOptions.Add(services, configuration);
         services.TryAddSingleton<EmailSender>();
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);

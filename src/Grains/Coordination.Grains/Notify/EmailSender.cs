@@ -11,8 +11,11 @@ public sealed class EmailNotSentException(string message, Exception inner) : Exc
 /// <summary>Hands e-mails to the configured SMTP server (MailKit), one connection per message.</summary>
 public sealed class EmailSender(IOptions<SmtpOptions> options, ILogger<EmailSender> logger)
 {
-    /// <summary>Returns once the server has accepted the message; throws <see cref="EmailNotSentException"/> otherwise.</summary>
-    public async Task SendAsync(string to, string subject, string body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns once the server has accepted the message; throws <see cref="EmailNotSentException"/>
+    /// otherwise. A <paramref name="messageId"/> given marks repeats of one message as such.
+    /// </summary>
+    public async Task SendAsync(string to, string subject, string body, CancellationToken cancellationToken, string? messageId = null)
     {
         var smtp = options.Value;
         var message = new MimeMessage();
@@ -20,6 +23,10 @@ public sealed class EmailSender(IOptions<SmtpOptions> options, ILogger<EmailSend
         message.To.Add(MailboxAddress.Parse(to));
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = body };
+        if (messageId is not null)
+        {
+            message.MessageId = messageId;
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(smtp.Timeout);

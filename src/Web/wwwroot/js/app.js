@@ -1,6 +1,7 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
-// role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/rota, #/admin,
-// #/case/{id}, #/channels, the user's own channels, and #/reset/{token}, the page a password-reset link
+// role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/rota, #/escalation, #/admin,
+// #/case/{id}, #/channels, the user's own channels, #/ack/{token}, the page a notification's link opens
+// after sign-in, and #/reset/{token}, the page a password-reset link
 // opens, signed in or not).
 
 import { h } from './dom.js';
@@ -18,7 +19,9 @@ import { mountCase } from './views/caseDetail.js';
 import { mountAdmin } from './views/admin.js';
 import { mountReset } from './views/reset.js';
 import { mountRota } from './views/rota.js';
+import { mountEscalation } from './views/escalation.js';
 import { mountChannels } from './views/channels.js';
+import { mountAck } from './views/ack.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
 // (the bootstrap admin): every other view works on the agency's own feed.
@@ -28,6 +31,7 @@ const Views = {
   intake: { roles: ['HotlineOperator', 'LawEnforcementOfficer'], label: 'view.intake', mount: mountIntake },
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
   rota: { roles: ['AgencyCoordinator'], label: 'view.rota', mount: mountRota },
+  escalation: { roles: ['AgencyCoordinator'], label: 'view.escalation', mount: mountEscalation },
   admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
 
@@ -147,8 +151,11 @@ function route({ focus = false } = {}) {
     return;
   }
   const caseMatch = /^#\/case\/(.+)$/.exec(location.hash);
+  const ackMatch = /^#\/ack\/([A-Za-z0-9_-]+)$/.exec(location.hash);
   const view = currentView();
-  if (caseMatch && ctx.me.agency) {
+  if (ackMatch) {
+    unmount = mountAck(main, ackMatch[1]);
+  } else if (caseMatch && ctx.me.agency) {
     unmount = mountCase(main, ctx, decodeURIComponent(caseMatch[1]));
   } else if (location.hash === '#/channels') {
     unmount = mountChannels(main, ctx);

@@ -129,6 +129,48 @@ function linkIfVisible(caseId) {
   return holder;
 }
 
+// Which items' notification logs are open: a card is redrawn on every change of the feed.
+const openLogs = new Set();
+window.addEventListener('session', () => openLogs.clear());
+
+function logEntry(entry, timeZone) {
+  const args = { to: entry.to, time: dateTime(entry.at, timeZone), level: entry.level + 1, attempt: entry.attempt };
+  switch (entry.outcome) {
+    case 'sent':
+      return t(entry.level === 0 ? 'notifications.sent' : 'notifications.escalated', args);
+    case 'failed':
+      return t('notifications.failed', args);
+    case 'no channel':
+      return t('notifications.noChannel', args);
+    default:
+      return t('notifications.nobody', args);
+  }
+}
+
+/** "e-mailed a***@… 02:41 · escalated to b***@… 02:56": who was notified of an item that needs acknowledgement, read when opened. */
+function notificationLog(item, ctx) {
+  if (!item.requiresAck) {
+    return null;
+  }
+  const line = h('p', { class: 'notification-log' });
+  const load = () => get(`/api/alerts/${encodeURIComponent(item.id)}/notifications`).then((log) => {
+    line.textContent = log.length ? log.map((entry) => logEntry(entry, ctx.timeZone)).join(' · ') : t('notifications.none');
+  }, (error) => {
+    line.textContent = problemMessage(error);
+  });
+  const details = h('details', { class: 'notifications', open: openLogs.has(item.id) },
+    h('summary', { dataset: { focusKey: `log-${item.id}` } }, t('notifications.title')), line);
+  details.addEventListener('toggle', () => {
+    if (details.open) {
+      openLogs.add(item.id);
+      load();
+    } else {
+      openLogs.delete(item.id);
+    }
+  });
+  return details;
+}
+
 export function itemCard(item, ctx, { actions = null, extraClass = '' } = {}) {
   const classes = ['card', 'feed-item', extraClass];
   if (isOverdue(item)) {
@@ -146,7 +188,8 @@ export function itemCard(item, ctx, { actions = null, extraClass = '' } = {}) {
     item.type === 'PossibleReTrafficking' && item.data?.newCaseId ? h('p', {}, linkIfVisible(item.data.newCaseId)) : null,
     h('p', { class: 'meta' }, dateTime(item.occurredAt, ctx.timeZone)),
     actions,
-    ackControls(item, ctx));
+    ackControls(item, ctx),
+    notificationLog(item, ctx));
 }
 
 /** Replaces a list's items keeping keyboard focus on the same control when it still exists. */
