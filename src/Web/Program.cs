@@ -20,6 +20,7 @@ builder.Services.AddCommitteeApi(builder.Configuration);
 var app = builder.Build();
 app.UseCoordinationWeb();
 app.MapAuthApi();
+app.MapSecondFactorApi();
 app.MapUserAdminApi();
 app.MapAgencyApi();
 app.MapDutyRotaApi();

@@ -15,10 +15,11 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Coordination.Web.Auth;
 
-public sealed record TokenRequest(string? Username, string? Password);
+public sealed record TokenRequest(string? Username, string? Password, string? Otp = null);
 
 public sealed record TokenResponse(
-    string AccessToken, DateTimeOffset ExpiresAt, string Username, string? AgencyId, IReadOnlyList<string> Roles, string DisplayName, string Language);
+    string AccessToken, DateTimeOffset ExpiresAt, string Username, string? AgencyId, IReadOnlyList<string> Roles, string DisplayName, string Language,
+    bool MfaEnrolmentRequired = false);
 
 public sealed record CreateUserRequest(string? Username, string? Password, string? DisplayName, string? AgencyId, IReadOnlyList<string?>? Roles, string? Language);
 
@@ -37,6 +38,7 @@ public static partial class AuthApi
             .ValidateOnStart();
 
         services.AddSingleton<UserAccounts>();
+        services.AddSingleton<SecondFactors>();
         services.AddSingleton<AccountAccess>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
@@ -103,8 +105,8 @@ public static partial class AuthApi
     /// disabled or locked account — so the answer tells an attacker nothing about the account.
     /// </summary>
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueToken(
-        TokenRequest request, UserAccounts users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options, TokenIssuer tokens,
-        TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
+        TokenRequest request, UserAccounts users, SecondFactors secondFactors, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
+        TokenIssuer tokens, TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var username = errors.Text("username", request.Username, 64);
@@ -145,13 +147,30 @@ public static partial class AuthApi
             return InvalidCredentials();
         }
 
+        var factor = await secondFactors.StatusAsync(user.Username, cancellationToken);
+        if (factor.Enrolled)
+        {
+            if (string.IsNullOrWhiteSpace(request.Otp))
+            {
+                // The password was right: saying a code is needed tells nothing the password did not.
+                return SecondFactorApi.CodeRequired();
+            }
+
+            if (request.Otp.Length > 32 || !await secondFactors.VerifyAsync(user.Username, request.Otp, cancellationToken))
+            {
+                await users.RecordFailedSignInAsync(user.Username, auth.FailedSignInsBeforeLockout, now + auth.LockoutDuration, cancellationToken);
+                return InvalidCredentials();
+            }
+        }
+
         await users.RecordSignInAsync(user.Username, cancellationToken);
-        return TypedResults.Ok(tokens.Issue(user, now));
+        return TypedResults.Ok(tokens.Issue(user, now, enrolmentOnly: SecondFactorApi.MustEnrol(auth, user, factor)));
     }
 
     /// <summary>A new short-lived token for an active account, within the session the password began.</summary>
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        HttpContext http, UserAccounts users, TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, UserAccounts users, SecondFactors secondFactors, TokenIssuer tokens, IOptions<AuthOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var sessionStart = TokenIssuer.SessionStartOf(http.User);
         if (sessionStart is null || sessionStart + options.Value.SessionLifetime <= clock.GetUtcNow())
@@ -165,7 +184,8 @@ public static partial class AuthApi
             return InvalidCredentials();
         }
 
-        return TypedResults.Ok(tokens.Issue(user, sessionStart.Value));
+        var factor = await secondFactors.StatusAsync(user.Username, cancellationToken);
+        return TypedResults.Ok(tokens.Issue(user, sessionStart.Value, enrolmentOnly: SecondFactorApi.MustEnrol(options.Value, user, factor)));
     }
 
     private static Task<Results<Ok<UserView>, ProblemHttpResult>> Disable(

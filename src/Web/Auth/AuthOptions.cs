@@ -54,6 +54,17 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Whether every account that can read personal data (the case workers' roles) signs in with a second
+    /// factor. One that has none yet is let in only to enrol one (<c>#/mfa</c>, <c>POST /api/me/mfa/totp</c>).
+    /// An account that has enrolled always needs its code, whatever this says.
+    /// </summary>
+    public bool RequireMfa { get; set; }
+
+    /// <summary>The issuer an authenticator app shows beside the account.</summary>
+    [Required]
+    public string MfaIssuer { get; set; } = "Coordination";
+
     public byte[] KeyBytes()
     {
         try

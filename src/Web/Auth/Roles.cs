@@ -68,4 +68,10 @@ public static class CoordinationClaims
     /// a change of roles) could not be told from one issued before.
     /// </summary>
     public const string IssuedAtMilliseconds = "iat_ms";
+
+    /// <summary>
+    /// Present (value <c>enrol</c>) on the token of an account that must enrol a second factor before
+    /// anything else (<see cref="AuthOptions.RequireMfa"/>): it reaches only its own account and the enrolment.
+    /// </summary>
+    public const string MfaEnrolment = "mfa_enrol";
 }

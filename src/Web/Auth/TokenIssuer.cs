@@ -14,7 +14,8 @@ namespace Coordination.Web.Auth;
 /// </summary>
 public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider clock)
 {
-    public TokenResponse Issue(UserRecord user, DateTimeOffset sessionStart)
+    /// <summary>A token for <paramref name="user"/>; with <paramref name="enrolmentOnly"/>, one that reaches only the second factor's enrolment.</summary>
+    public TokenResponse Issue(UserRecord user, DateTimeOffset sessionStart, bool enrolmentOnly = false)
     {
         var auth = options.Value;
         var now = clock.GetUtcNow();
@@ -33,6 +34,11 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
         }
 
         claims.AddRange(user.Roles.Select(r => new Claim(CoordinationClaims.Role, r)));
+        if (enrolmentOnly)
+        {
+            claims.Add(new Claim(CoordinationClaims.MfaEnrolment, "enrol"));
+        }
+
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),
@@ -43,7 +49,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
             Expires = expires.UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(auth.KeyBytes()), SecurityAlgorithms.HmacSha256),
         });
-        return new TokenResponse(token, expires, user.Username, user.AgencyId, user.Roles, user.DisplayName, user.Language);
+        return new TokenResponse(token, expires, user.Username, user.AgencyId, user.Roles, user.DisplayName, user.Language, enrolmentOnly);
     }
 
     /// <summary>When the session of <paramref name="user"/> began, from its token; null when the token does not say.</summary>

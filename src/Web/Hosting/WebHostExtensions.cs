@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Coordination.Contracts.Common;
 using Coordination.ServiceDefaults;
+using Coordination.Web.Auth;
 using Coordination.Web.Errors;
 using Coordination.Web.Observability;
 using Coordination.Web.RateLimits;
@@ -89,6 +90,7 @@ public static class WebHostExtensions
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseSecondFactorEnrolmentGate();
         app.UseRateLimiter();
         app.UseDashboardConnectionCaps();
         app.MapOpenApi();

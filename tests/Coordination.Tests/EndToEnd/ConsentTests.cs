@@ -50,7 +50,7 @@ public sealed class ConsentTests(SystemFixture fixture)
 
         timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
         var recorded = timeline.Single(e => e!["type"]!.GetValue<string>() == "ConsentChanged")!;
-        Assert.Equal("consul", recorded["username"]!.GetValue<string>());
+        Assert.Equal(field.Id("consul"), recorded["username"]!.GetValue<string>());
         Assert.Contains("referral yes, data sharing no, research no", recorded["note"]!.GetValue<string>(), StringComparison.Ordinal);
         var audit = (await field.Admin.GetAsync($"/api/audit?caseId={caseId}")).Expect(HttpStatusCode.OK).Json!.AsArray();
         Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "case.consent.changed");
@@ -129,7 +129,7 @@ public sealed class ConsentTests(SystemFixture fixture)
         var opened = (await consul.PostAsync("/api/cases", alone)).Expect(HttpStatusCode.Created).Json!;
         Assert.Equal(shelter, opened["referrals"]![0]!["toAgencyId"]!.GetValue<string>());
         Assert.Equal("BestInterestsOfChild", opened["consent"]!["override"]!.GetValue<string>());
-        Assert.Equal("consul", opened["consent"]!["recordedBy"]!.GetValue<string>());
+        Assert.Equal(field.Id("consul"), opened["consent"]!["recordedBy"]!.GetValue<string>());
 
         // Her mother is found and consents for her: recorded with who she is, which the shelter does not see while it has not accepted.
         var caseId = opened["id"]!.GetValue<string>();

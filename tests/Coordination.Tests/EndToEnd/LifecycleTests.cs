@@ -239,11 +239,12 @@ public sealed class LifecycleTests(SystemFixture fixture)
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
         var caseId = (await consul.PostAsync("/api/cases", Field.Flag("Consent Test", "F", 1990, "TJ", "TR", field.Region("Sughd"), ["Shelter"], urgency: "Routine")))
             .Expect(HttpStatusCode.Created).Json!["id"]!.GetValue<string>();
-        Assert.Equal("Consent Test", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
-
-        // A pending referral records no consent; once accepted, the agency may record its withdrawal.
+        // Pending, the agency does not see the person and records no consent; once accepted, it sees
+        // the person (who consented to sharing) and may record the withdrawal.
+        Assert.Null((await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]);
         (await worker.PostAsync($"/api/cases/{caseId}/events", new { type = "ConsentWithdrawn" })).ExpectProblem(HttpStatusCode.Forbidden);
         (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
+        Assert.Equal("Consent Test", (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!["person"]!["fullName"]!.GetValue<string>());
         (await worker.PostAsync($"/api/cases/{caseId}/events", new { type = "ConsentWithdrawn", note = "asked by the person" })).Expect(HttpStatusCode.OK);
 
         var pseudonymous = (await worker.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK);

@@ -45,13 +45,17 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.DoesNotContain(s.Passport, json, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(s.Phone, json, StringComparison.OrdinalIgnoreCase);
 
-        // The receiving agency is now involved and sees the person; the case and its timeline are durable.
+        // The receiving agency is now involved and sees the case, pseudonymous until it accepts; the case and its timeline are durable.
         var seen = await s.Case(flagged.Id).Get(Scenario.Staff(shelter));
         Assert.NotNull(seen);
-        Assert.Equal(s.FullName, seen.Person?.FullName);
+        Assert.Null(seen.Person);
         var timeline = await s.Case(flagged.Id).Timeline(Scenario.Staff(post));
         Assert.Equal(new[] { CaseEventType.Flagged, CaseEventType.Referred }, timeline.Select(e => e.Type));
         Assert.Equal(new[] { 1, 2 }, timeline.Select(e => e.Seq));
+
+        // Once it accepts, it sees who the person is, who consented to sharing.
+        await s.Case(flagged.Id).AnswerReferral("r1", accept: true, null, Scenario.Staff(shelter));
+        Assert.Equal(s.FullName, (await s.Case(flagged.Id).Get(Scenario.Staff(shelter)))!.Person?.FullName);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     this.title = problem?.title ?? '';
     this.detail = problem?.detail ?? '';
     this.errors = problem?.errors ?? {};
+    // What a sign-in still needs: 'code' (a second factor) or 'enrol' (to enrol one first).
+    this.mfa = problem?.mfa ?? null;
   }
 
   get isNetwork() {

@@ -1,6 +1,6 @@
 // The dashboard shell: sign-in, the header (agency, live indicator, sound, language), the
 // role-based view switch and hash routing (#/consular, #/ngo, #/intake, #/committee, #/rota, #/escalation, #/admin,
-// #/case/{id}, #/channels, the user's own channels, #/ack/{token}, the page a notification's link opens
+// #/case/{id}, #/channels, the user's own channels, #/mfa, their two-step sign-in, #/ack/{token}, the page a notification's link opens
 // after sign-in, and #/reset/{token}, the page a password-reset link
 // opens, signed in or not).
 
@@ -21,6 +21,7 @@ import { mountReset } from './views/reset.js';
 import { mountRota } from './views/rota.js';
 import { mountEscalation } from './views/escalation.js';
 import { mountChannels } from './views/channels.js';
+import { mountMfa } from './views/mfa.js';
 import { mountAck } from './views/ack.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
@@ -153,7 +154,10 @@ function route({ focus = false } = {}) {
   const caseMatch = /^#\/case\/(.+)$/.exec(location.hash);
   const ackMatch = /^#\/ack\/([A-Za-z0-9_-]+)$/.exec(location.hash);
   const view = currentView();
-  if (ackMatch) {
+  if (ctx.enrolmentOnly || location.hash === '#/mfa') {
+    // An account that must enrol a second factor first is let in only here; enrolled, it signs in again with a code.
+    unmount = mountMfa(main, ctx, { required: ctx.enrolmentOnly, onEnrolled: () => ctx.enrolmentOnly && ctx.notify(t('mfa.signInAgain')) });
+  } else if (ackMatch) {
     unmount = mountAck(main, ackMatch[1]);
   } else if (caseMatch && ctx.me.agency) {
     unmount = mountCase(main, ctx, decodeURIComponent(caseMatch[1]));
@@ -215,6 +219,7 @@ function renderHeader() {
   document.getElementById('user-name').textContent = ctx?.me.displayName ?? '';
   document.getElementById('sign-out').hidden = !signedIn;
   document.getElementById('channels-link').hidden = !signedIn;
+  document.getElementById('mfa-link').hidden = !signedIn;
   document.getElementById('sound-control').hidden = !signedIn || !ctx.agency;
   connection.hidden = !signedIn || !ctx.agency;
   soundToggle.checked = signedIn && soundEnabled(ctx.me.username);
@@ -238,6 +243,12 @@ async function enter() {
   }
 
   setLanguage(preferredLanguage(me.username, me.language));
+  if (session()?.mfaEnrolmentRequired) {
+    ctx = { me, agency: null, agencies: new Map(), store: new FeedCache(), timeZone: me.agency?.timeZone ?? 'UTC', notify, enrolmentOnly: true };
+    renderHeader();
+    route();
+    return;
+  }
   const agencies = new Map();
   try {
     for (const agency of await get('/api/agencies')) {
