@@ -25,6 +25,7 @@ app.MapUserAdminApi();
 app.MapAgencyApi();
 app.MapDutyRotaApi();
 app.MapEscalationApi();
+app.MapWebhookApi();
 app.MapChannelApi();
 app.MapNotificationApi();
 app.MapCaseApi();

@@ -187,7 +187,7 @@ public static class EscalationApi
             members.Values.OrderBy(m => m.DisplayName, StringComparer.CurrentCulture).ToList());
 
     /// <summary>Null when the caller is an administrator or a user of agency <paramref name="id"/>; otherwise the refusal.</summary>
-    private static ProblemHttpResult? Readable(HttpContext http, string id) =>
+    internal static ProblemHttpResult? Readable(HttpContext http, string id) =>
         http.User.IsInRole(Roles.Admin) ? null : http.User.ToActor(http) switch
         {
             null => FeedApi.NoAgency(),

@@ -21,7 +21,7 @@ public sealed class EscalationPageTests(BrowserFixture fixture)
         await coordinator.SignInAsync(field.Id("escalation-coordinator"));
         await coordinator.Page.Locator("#view-switch a[href='#/escalation']").ClickAsync();
         await Expect(coordinator.Page.Locator("h1")).ToHaveTextAsync("Escalation");
-        await Expect(coordinator.Page.Locator(".escalation .hint").Last).ToContainTextAsync("Asia/Bishkek");
+        await Expect(coordinator.Page.Locator(".escalation")).ToContainTextAsync("Asia/Bishkek");
 
         await coordinator.Page.Locator("#escalation-add-level").ClickAsync();
         await coordinator.Page.Locator("#escalation-add-level").ClickAsync();
@@ -44,5 +44,16 @@ public sealed class EscalationPageTests(BrowserFixture fixture)
         Assert.Equal("00:15:00", stored["levels"]![1]!["after"]!.GetValue<string>());
         Assert.Equal("22:00", stored["quietHours"]!["from"]!.GetValue<string>());
         await Expect(coordinator.Input("levels[1].notify")).ToHaveValueAsync($"user:{deputy}");
+
+        // The gateway's webhook: the secret goes in and is never shown again.
+        await coordinator.Input("url").FillAsync("https://sms-gateway.example.org/coordination");
+        await coordinator.Input("secret").FillAsync("a-long-shared-secret-for-the-gateway");
+        var hooked = await coordinator.SubmitAsync(coordinator.Page.Locator("#webhook-form > [type=submit]"), "PUT", $"/api/agencies/{ngo}/webhook");
+        Assert.Equal((int)HttpStatusCode.OK, hooked.Status);
+        await Expect(coordinator.Page.Locator("#webhook-status")).ToHaveTextAsync("A secret is set. It is never shown again; enter it whenever you save the address.");
+        await Expect(coordinator.Input("secret")).ToHaveValueAsync(string.Empty);
+        var webhook = (await coordinatorApi.GetAsync($"/api/agencies/{ngo}/webhook")).Expect(HttpStatusCode.OK);
+        Assert.DoesNotContain("a-long-shared-secret", webhook.Body, StringComparison.Ordinal);
+        Assert.True(webhook.Json!["secretSet"]!.GetValue<bool>());
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Coordination.Contracts.Accounts;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
@@ -41,6 +40,8 @@ public sealed class NotifyClusterFixture : IAsyncLifetime
             ["Coordination:Smtp:Host"] = "127.0.0.1",
             ["Coordination:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Coordination:Notify:DashboardUrl"] = DashboardUrl,
+            // A webhook's retries come quickly here; the backoff's doubling is the pipeline's own.
+            ["Coordination:Notify:WebhookBackoff"] = "00:00:00.050",
         };
     }
 }
@@ -56,21 +57,20 @@ public sealed class NotifyClusterCollection : ICollectionFixture<NotifyClusterFi
 public sealed partial class EscalationNotificationTests(NotifyClusterFixture fixture)
 {
     private static readonly TimeZoneInfo Bishkek = TimeZoneInfo.FindSystemTimeZoneById("Asia/Bishkek");
-    private static readonly string[] EveryDay = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
     private NotifyClusterFixture.Cluster Cluster => fixture.Grains;
 
     [Fact]
     public async Task A_critical_alert_at_night_emails_the_person_on_duty_then_the_deputy_who_acknowledges_through_the_link_and_nothing_more_is_sent()
     {
-        var ngo = await NgoAsync("night");
-        var secretariat = await NgoAsync("secretariat");
-        await PolicyAsync(ngo.Id, new EscalationPolicy(
+        var ngo = await NotifyWorld.NgoAsync(Cluster, "night");
+        var secretariat = await NotifyWorld.NgoAsync(Cluster, "secretariat");
+        await NotifyWorld.PolicyAsync(Cluster, ngo.Id, new EscalationPolicy(
             [new(TimeSpan.Zero, EscalationLevel.OnDuty), new(TimeSpan.FromMinutes(15), $"user:{ngo.Deputy}"), new(TimeSpan.FromMinutes(30), $"agency:{secretariat.Id}")],
             new QuietHours("22:00", "07:00")));
         MoveTo(new TimeOnly(2, 40));
 
-        var item = await RaiseAsync(ngo.Id, Urgency.Critical);
+        var item = await NotifyWorld.RaiseAsync(Cluster, ngo.Id, Urgency.Critical);
         var first = Assert.Single(await fixture.Inbox.WaitForAsync(ngo.OnDutyAddress));
         var text = await fixture.Inbox.PlainTextAsync(first);
         Assert.Contains(item.CaseId!, first.Subject, StringComparison.Ordinal);
@@ -122,14 +122,14 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
     [Fact]
     public async Task Quiet_hours_hold_a_routine_alert_until_morning_while_a_critical_one_goes_at_once()
     {
-        var ngo = await NgoAsync("quiet");
-        await PolicyAsync(ngo.Id, new EscalationPolicy([new(TimeSpan.Zero, EscalationLevel.OnDuty)], new QuietHours("22:00", "07:00")));
+        var ngo = await NotifyWorld.NgoAsync(Cluster, "quiet");
+        await NotifyWorld.PolicyAsync(Cluster, ngo.Id, new EscalationPolicy([new(TimeSpan.Zero, EscalationLevel.OnDuty)], new QuietHours("22:00", "07:00")));
         MoveTo(new TimeOnly(23, 0));
 
-        var routine = await RaiseAsync(ngo.Id, Urgency.Routine);
+        var routine = await NotifyWorld.RaiseAsync(Cluster, ngo.Id, Urgency.Routine);
         var morning = NextLocal(new TimeOnly(7, 0));
-        await EventuallyAsync(async () => await NotifyAtAsync(routine.Id) == morning);
-        var critical = await RaiseAsync(ngo.Id, Urgency.Critical);
+        await NotifyWorld.EventuallyAsync(async () => await NotifyAtAsync(routine.Id) == morning);
+        var critical = await NotifyWorld.RaiseAsync(Cluster, ngo.Id, Urgency.Critical);
         var atOnce = Assert.Single(await fixture.Inbox.WaitForAsync(ngo.OnDutyAddress));
         Assert.Contains(critical.CaseId!, atOnce.Subject, StringComparison.Ordinal);
 
@@ -147,20 +147,20 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
     [Fact]
     public async Task A_level_whose_person_has_no_verified_address_is_recorded_and_the_next_level_goes_on_time()
     {
-        var ngo = await NgoAsync("unreachable", deputyVerified: false);
-        await PolicyAsync(ngo.Id, new EscalationPolicy(
+        var ngo = await NotifyWorld.NgoAsync(Cluster, "unreachable", deputyVerified: false);
+        await NotifyWorld.PolicyAsync(Cluster, ngo.Id, new EscalationPolicy(
             [new(TimeSpan.Zero, $"user:{ngo.Deputy}"), new(TimeSpan.FromMinutes(5), EscalationLevel.OnDuty)], null));
 
-        var item = await RaiseAsync(ngo.Id, Urgency.Urgent);
+        var item = await NotifyWorld.RaiseAsync(Cluster, ngo.Id, Urgency.Urgent);
         var links = Cluster.Client.GetGrain<INotificationsGrain>(0);
-        await EventuallyAsync(async () => (await links.Log(ngo.Id, item.Id))!.Count == 1);
+        await NotifyWorld.EventuallyAsync(async () => (await links.Log(ngo.Id, item.Id))!.Count == 1);
         Assert.Equal("no channel", (await links.Log(ngo.Id, item.Id))![0].Outcome);
         Assert.Empty(await fixture.Inbox.MessagesToAsync(ngo.DeputyAddress));
 
         Cluster.Clock.Advance(TimeSpan.FromMinutes(5));
         await Cluster.Client.GetGrain<IAgencyFeedGrain>(ngo.Id).CatchUp();
         Assert.Single(await fixture.Inbox.WaitForAsync(ngo.OnDutyAddress));
-        await EventuallyAsync(async () => (await links.Log(ngo.Id, item.Id))!.Count == 2);
+        await NotifyWorld.EventuallyAsync(async () => (await links.Log(ngo.Id, item.Id))!.Count == 2);
     }
 
     /// <summary>
@@ -194,61 +194,6 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
         Assert.Null(finished.Attempt);
     }
 
-    private sealed record Ngo(string Id, string OnDuty, string Deputy, string OnDutyAddress, string DeputyAddress);
-
-    /// <summary>An NGO in Bishkek's time zone whose on-duty person is on duty around the clock, and a deputy; both with addresses.</summary>
-    private async Task<Ngo> NgoAsync(string name, bool deputyVerified = true)
-    {
-        var id = $"{name}-{Guid.NewGuid():N}"[..30];
-        await Cluster.Client.GetGrain<IAgencyDirectoryGrain>(0).Create(
-            new Agency(id, $"NGO {name}", AgencyKind.Ngo, "KG", null, "Naryn", "Asia/Bishkek", ["Naryn"], [], [AgencyService.Shelter]));
-        var onDuty = $"{id}-duty";
-        var deputy = $"{id}-deputy";
-        var accounts = Cluster.Client.GetGrain<IAccountsGrain>(0);
-        foreach (var (username, display) in new[] { (onDuty, "Aida Karimova"), (deputy, "Bakyt Osmonov") })
-        {
-            Assert.True(await accounts.TryCreate(new UserRecord(username, "not-a-hash", display, id, ["NgoCaseworker"], "en", false)));
-        }
-
-        var ngo = new Ngo(id, onDuty, deputy, $"{onDuty}@ngo.example.org", $"{deputy}@ngo.example.org");
-        await AddressAsync(onDuty, ngo.OnDutyAddress, verified: true);
-        await AddressAsync(deputy, ngo.DeputyAddress, deputyVerified);
-        await Cluster.Client.GetGrain<IDutyRotaGrain>(id).Replace(
-            new DutyRota([new DutyShift(EveryDay, "00:00", "00:00", onDuty)], []), new Actor("coordinator", id));
-        return ngo;
-    }
-
-    private Task PolicyAsync(string agencyId, EscalationPolicy policy) =>
-        Cluster.Client.GetGrain<IEscalationPolicyGrain>(agencyId).Replace(policy, new Actor("coordinator", agencyId));
-
-    /// <summary>A verified (or merely entered) address, as a user's verification leaves it.</summary>
-    private async Task AddressAsync(string username, string address, bool verified)
-    {
-        await using var connection = new NpgsqlConnection(Cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO user_channels (username, email, email_verified_at) VALUES (@user, @email, @verified)", connection);
-        command.Parameters.AddWithValue("user", username);
-        command.Parameters.AddWithValue("email", address);
-        command.Parameters.AddWithValue("verified", verified ? Cluster.Clock.GetUtcNow() : DBNull.Value);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Raises a pickup for a new case in the agency's feed, its summary naming the person as a case's item may.</summary>
-    private async Task<FeedItem> RaiseAsync(string agencyId, Urgency urgency)
-    {
-        var caseId = $"KG-2026-{Random.Shared.Next(100_000, 999_999)}";
-        var feed = Cluster.Client.GetGrain<IAgencyFeedGrain>(agencyId);
-        var now = Cluster.Clock.GetUtcNow();
-        await feed.Deliver(new FeedDelivery(agencyId, Guid.NewGuid(), now, [],
-        [
-            new NewFeedItem(agencyId, $"pickup:{caseId}", FeedItemType.PickupRequested, FeedItemKind.Alert, caseId, null, null,
-                "Pickup of Aida Karimova at FRU 06:10", urgency, RequiresAck: true, CausedByAgencyId: null, new Dictionary<string, string>()),
-        ]));
-        await feed.CatchUp();
-        return (await feed.Since(0, 1000)).Single(i => i.CaseId == caseId);
-    }
-
     private async Task<DateTimeOffset?> NotifyAtAsync(Guid itemId)
     {
         await using var connection = new NpgsqlConnection(Cluster.ConnectionString);
@@ -266,16 +211,6 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
         var now = TimeZoneInfo.ConvertTime(Cluster.Clock.GetUtcNow(), Bishkek);
         var at = new DateTimeOffset(now.Date + time.ToTimeSpan(), now.Offset);
         return (at > now ? at : at.AddDays(1)).ToUniversalTime();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
-            await Task.Delay(100);
-        }
     }
 
     [GeneratedRegex("#/ack/([A-Za-z0-9_-]{43})")]

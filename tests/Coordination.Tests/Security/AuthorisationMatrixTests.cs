@@ -371,6 +371,11 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
             levels = new[] { new { after = "soon", notify = "OnDuty" } },
         }),
         ["GET /api/agencies/{id}/escalation"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/escalation"),
+        ["PUT /api/agencies/{id}/webhook"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/agencies/{t.World.ReferredNgo}/webhook", new
+        {
+            url = "not an address", secret = "a-long-enough-shared-secret",
+        }),
+        ["GET /api/agencies/{id}/webhook"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/webhook"),
     };
 
     /// <summary>The matrices of docs/security.md: (endpoint, column, expected) for every cell.</summary>

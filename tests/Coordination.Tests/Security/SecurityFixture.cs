@@ -53,7 +53,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         [
             "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "feed_outbox", "idempotent_requests", "audit_log",
             "orleansstorage", // committees' action plans
-            "duty_rotas", "user_channels", "escalation_policies", "notifications", "notification_log", "ack_links",
+            "duty_rotas", "user_channels", "escalation_policies", "notifications", "notification_log", "ack_links", "agency_webhooks",
         ];
         var snapshot = new Dictionary<string, string>();
         await using var connection = new NpgsqlConnection(System.ConnectionString);

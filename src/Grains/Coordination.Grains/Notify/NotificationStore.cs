@@ -172,6 +172,44 @@ public static class NotificationStore
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Records one try in the log only (a webhook's tries, before the attempt's outcome).</summary>
+    public static async Task AppendLogAsync(
+        NpgsqlDataSource db, Guid itemId, int level, string recipient, string channel, string maskedTo, int attempt, string outcome,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(
+            "INSERT INTO notification_log (item_id, at, level, channel, recipient, masked_to, attempt, outcome) " +
+            "VALUES (@item, @at, @level, @channel, @recipient, @to, @attempt, @outcome)");
+        command.Parameters.AddWithValue("item", itemId);
+        command.Parameters.AddWithValue("at", now.UtcDateTime);
+        command.Parameters.AddWithValue("level", level);
+        command.Parameters.AddWithValue("channel", channel);
+        command.Parameters.AddWithValue("recipient", recipient);
+        command.Parameters.AddWithValue("to", maskedTo);
+        command.Parameters.AddWithValue("attempt", attempt);
+        command.Parameters.AddWithValue("outcome", outcome);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Finishes a claim with its outcome when <paramref name="final"/>; otherwise frees it for the next attempt.</summary>
+    public static async Task SettleClaimAsync(
+        NpgsqlDataSource db, Guid itemId, int level, string recipient, string channel, string outcome, bool final, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand(final
+            ? "UPDATE notifications SET outcome = @outcome WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel"
+            : "UPDATE notifications SET claimed_at = '-infinity' WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel");
+        if (final)
+        {
+            command.Parameters.AddWithValue("outcome", outcome);
+        }
+
+        command.Parameters.AddWithValue("item", itemId);
+        command.Parameters.AddWithValue("level", level);
+        command.Parameters.AddWithValue("recipient", recipient);
+        command.Parameters.AddWithValue("channel", channel);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The item's notification log, oldest first; null when the agency's feed has no such item.</summary>
     public static async Task<IReadOnlyList<NotificationAttempt>?> LogAsync(NpgsqlDataSource db, string agencyId, Guid itemId)
     {

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Contracts.Notify;
+using Coordination.Grains.Agencies;
 using Coordination.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,17 +19,20 @@ namespace Coordination.Grains.Notify;
 /// Sends one item's escalation levels (key: the item id). The feed hands it a level when due; it
 /// sends the level if the item is still unacknowledged and the level due (quiet hours may hold it),
 /// claiming each notification in the database before it leaves, so that a level is sent once even
-/// when a silo dies in the middle; then tells the feed when the next level is due. Off the feed's
-/// path: the feed never waits for a mail server.
+/// when a silo dies in the middle; then tells the feed when the next level is due. Each level goes
+/// by e-mail to its person and, when the agency it concerns has one, to its webhook. Off the feed's
+/// path: the feed never waits for a mail server or a gateway.
 /// </summary>
 public sealed class NotificationWalkGrain(
     NpgsqlDataSource db,
     EmailSender email,
+    WebhookSender webhooks,
     IOptions<NotifyOptions> options,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     ILogger<NotificationWalkGrain> logger) : Grain, INotificationWalkGrain
 {
     public const string Email = "email";
+    public const string Webhook = "webhook";
 
     public async Task Walk(string agencyId, int level)
     {
@@ -68,7 +73,10 @@ public sealed class NotificationWalkGrain(
             return;
         }
 
-        if (await SendAsync(agencyId, item, level, policy.Levels[level], zone) is { } retryAt)
+        var recipient = await RecipientAsync(agencyId, policy.Levels[level]);
+        var emailRetry = await SendAsync(agencyId, item, level, recipient, zone);
+        var webhookRetry = await PostAsync(agencyId, item, level, policy.Levels[level], recipient);
+        if (new[] { emailRetry, webhookRetry }.Where(r => r is not null).Min() is { } retryAt)
         {
             await feed.NotificationWalked(itemId, level, level, retryAt);
             return;
@@ -107,10 +115,10 @@ public sealed class NotificationWalkGrain(
     }
 
     /// <summary>Sends the level by e-mail to its person; the time to try again when it failed and tries remain, otherwise null.</summary>
-    private async Task<DateTimeOffset?> SendAsync(string agencyId, NotifiedItem item, int level, EscalationLevel target, TimeZoneInfo zone)
+    private async Task<DateTimeOffset?> SendAsync(string agencyId, NotifiedItem item, int level, string? person, TimeZoneInfo zone)
     {
         var settings = options.Value;
-        var recipient = await RecipientAsync(agencyId, target) ?? string.Empty;
+        var recipient = person ?? string.Empty;
         var claim = await NotificationStore.ClaimAsync(db, agencyId, item.Id, level, recipient, Email, clock.GetUtcNow(), settings.ClaimLease, CancellationToken.None);
         if (claim.Finished)
         {
@@ -156,6 +164,61 @@ public sealed class NotificationWalkGrain(
         return null;
     }
 
+    /// <summary>
+    /// POSTs the level to the webhook of the agency it concerns (the other agency of an
+    /// <c>agency:{id}</c> level, otherwise the item's), if it has one; each try is logged. The time to
+    /// try again when every try failed and attempts remain, otherwise null.
+    /// </summary>
+    private async Task<DateTimeOffset?> PostAsync(string agencyId, NotifiedItem item, int level, EscalationLevel target, string? person)
+    {
+        var settings = options.Value;
+        var hookAgency = target.Notify.StartsWith(EscalationLevel.AgencyPrefix, StringComparison.Ordinal)
+            ? target.Notify[EscalationLevel.AgencyPrefix.Length..]
+            : agencyId;
+        if (await AgencyWebhookStore.LoadAsync(db, hookAgency) is not { } webhook)
+        {
+            return null;
+        }
+
+        var key = $"{Webhook}:{hookAgency}";
+        var claim = await NotificationStore.ClaimAsync(db, agencyId, item.Id, level, key, Webhook, clock.GetUtcNow(), settings.ClaimLease, CancellationToken.None);
+        if (claim.Finished)
+        {
+            return null;
+        }
+
+        if (claim.Attempt is not { } attempt)
+        {
+            return claim.HeldUntil;
+        }
+
+        var link = person is null ? null : await NotificationStore.NewAckLinkAsync(db, agencyId, item.Id, person, clock.GetUtcNow(), CancellationToken.None);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookPayload(
+            $"{item.Id:N}.{level}.{Webhook}", agencyId, item.Id, item.CaseId, item.TaskId, item.Type, item.Urgency, item.OccurredAt, item.Deadline,
+            level, person, link is null ? null : AckUrl(link)), CoordinationJson.Options);
+        var host = new Uri(webhook.Url).Host;
+        // Tries are numbered on from those of earlier attempts, so the log reads 1, 2, 3, … across them.
+        var tries = (attempt - 1) * (settings.WebhookRetries + 1);
+        var delivered = await Task.Run(() => webhooks.PostAsync(webhook.Url, webhook.Secret, body,
+            outcome => NotificationStore.AppendLogAsync(db, item.Id, level, key, Webhook, host, Interlocked.Increment(ref tries), outcome, clock.GetUtcNow(), CancellationToken.None),
+            CancellationToken.None));
+        if (delivered)
+        {
+            await NotificationStore.SettleClaimAsync(db, item.Id, level, key, Webhook, "delivered", final: true, CancellationToken.None);
+            logger.LogInformation("Notification level {Level} of item {ItemId} of agency {AgencyId} delivered to the webhook of {HookAgencyId}",
+                level, item.Id, agencyId, hookAgency);
+            return null;
+        }
+
+        var final = attempt >= settings.Attempts;
+        await NotificationStore.SettleClaimAsync(db, item.Id, level, key, Webhook, "failed", final, CancellationToken.None);
+        logger.LogWarning("Notification level {Level} of item {ItemId} of agency {AgencyId} not delivered to the webhook of {HookAgencyId} (attempt {Attempt})",
+            level, item.Id, agencyId, hookAgency, attempt);
+        return final ? null : clock.GetUtcNow() + settings.RetryEvery;
+    }
+
+    private string AckUrl(string token) => $"{options.Value.DashboardUrl.TrimEnd('/')}/#/ack/{token}";
+
     private Task RecordAsync(Guid itemId, int level, string recipient, string maskedTo, int attempt, string outcome, bool final) =>
         NotificationStore.RecordAsync(db, itemId, level, recipient, Email, maskedTo, attempt, outcome, final, clock.GetUtcNow(), CancellationToken.None);
 
@@ -181,7 +244,7 @@ public sealed class NotificationWalkGrain(
     {
         var reference = item.CaseId ?? item.TaskId ?? item.Id.ToString();
         string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + $" ({zone.Id})";
-        var link = $"{options.Value.DashboardUrl.TrimEnd('/')}/#/ack/{token}";
+        var link = AckUrl(token);
         var subject = $"[{item.Urgency}] {item.Type} {reference}" + (item.Deadline is { } d ? $" - acknowledge by {Local(d)}" : string.Empty);
         var body = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"Coordination alert for agency {agencyId} (escalation level {level + 1}), not yet acknowledged.\n\n")
@@ -207,3 +270,8 @@ public sealed class NotificationWalkGrain(
         return at <= 0 ? "***" : $"{address[0]}***{address[at..]}";
     }
 }
+
+/// <summary>The JSON a webhook receives (docs/webhooks.md): ids, type, urgency, times, the recipient's username and link; no personal data.</summary>
+public sealed record WebhookPayload(
+    string NotificationId, string AgencyId, Guid ItemId, string? CaseId, string? TaskId, FeedItemType Type, Urgency Urgency,
+    DateTimeOffset RaisedAt, DateTimeOffset? Deadline, int Level, string? Recipient, string? AckUrl);

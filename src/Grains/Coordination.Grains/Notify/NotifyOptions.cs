@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Coordination.Grains.Notify;
 
@@ -26,9 +30,36 @@ public sealed class NotifyOptions
     /// <summary>How many times a level's notification is tried before its outcome is "failed" and the walk goes on.</summary>
     public int Attempts { get; set; } = 5;
 
+    /// <summary>Within one attempt, how many more times a webhook POST is tried after a failed try.</summary>
+    public int WebhookRetries { get; set; } = 3;
+
+    /// <summary>The wait before a webhook's first retry, doubling (with jitter) for each next one.</summary>
+    public TimeSpan WebhookBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one try of a webhook POST may take before it counts as failed.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     internal static void Add(IServiceCollection services, IConfiguration configuration)
     {
         const string variables = "Coordination__Notify__";
+        services.TryAddSingleton<WebhookSender>();
+        services.AddTransient<WebhookAttempts>();
+        // Retries outside, the timeout of one try inside them, and each try reported innermost.
+        var webhooks = services.AddHttpClient(WebhookSender.ClientName);
+        webhooks.AddResilienceHandler("webhook", (pipeline, context) =>
+        {
+            var notify = context.ServiceProvider.GetRequiredService<IOptions<NotifyOptions>>().Value;
+            pipeline
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = notify.WebhookRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = notify.WebhookBackoff,
+                })
+                .AddTimeout(notify.WebhookTimeout);
+        });
+        webhooks.AddHttpMessageHandler<WebhookAttempts>();
         services.AddOptions<NotifyOptions>()
             .Bind(configuration.GetSection(Section))
             .Validate(o => Uri.TryCreate(o.DashboardUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0 && url.Fragment.Length == 0,
@@ -36,6 +67,9 @@ public sealed class NotifyOptions
             .Validate(o => o.ClaimLease > TimeSpan.Zero, $"{Section}:ClaimLease must be a positive TimeSpan such as 00:02:00 ({variables}ClaimLease).")
             .Validate(o => o.RetryEvery > TimeSpan.Zero, $"{Section}:RetryEvery must be a positive TimeSpan such as 00:01:00 ({variables}RetryEvery).")
             .Validate(o => o.Attempts is >= 1 and <= 20, $"{Section}:Attempts must be a whole number from 1 to 20 ({variables}Attempts).")
+            .Validate(o => o.WebhookRetries is >= 1 and <= 10, $"{Section}:WebhookRetries must be a whole number from 1 to 10 ({variables}WebhookRetries).")
+            .Validate(o => o.WebhookBackoff > TimeSpan.Zero, $"{Section}:WebhookBackoff must be a positive TimeSpan such as 00:00:02 ({variables}WebhookBackoff).")
+            .Validate(o => o.WebhookTimeout > TimeSpan.Zero, $"{Section}:WebhookTimeout must be a positive TimeSpan such as 00:00:10 ({variables}WebhookTimeout).")
             .ValidateOnStart();
     }
 }

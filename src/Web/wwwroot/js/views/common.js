@@ -135,6 +135,9 @@ window.addEventListener('session', () => openLogs.clear());
 
 function logEntry(entry, timeZone) {
   const args = { to: entry.to, time: dateTime(entry.at, timeZone), level: entry.level + 1, attempt: entry.attempt };
+  if (entry.channel === 'webhook') {
+    return t(entry.outcome === 'delivered' ? 'notifications.delivered' : 'notifications.webhookFailed', args);
+  }
   switch (entry.outcome) {
     case 'sent':
       return t(entry.level === 0 ? 'notifications.sent' : 'notifications.escalated', args);

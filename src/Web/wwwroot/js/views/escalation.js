@@ -1,9 +1,10 @@
 // The coordinator's escalation policy: whom an unacknowledged item notifies after how long, and the
-// quiet hours that hold all but Critical items until morning, saved whole (PUT /api/agencies/{id}/escalation).
+// quiet hours that hold all but Critical items until morning, saved whole (PUT /api/agencies/{id}/escalation);
+// and the agency's webhook for SMS and messenger gateways (PUT /api/agencies/{id}/webhook), whose secret is never shown.
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { request } from '../api.js';
+import { get, request } from '../api.js';
 import { field, select, textInput, formSummary, showProblem, clearErrors } from '../forms.js';
 import { section, loadPage } from './common.js';
 
@@ -36,6 +37,35 @@ function readForm(form) {
   const from = form.elements['quietHours.from'].value;
   const to = form.elements['quietHours.to'].value;
   return { levels, quietHours: from || to ? { from, to } : null };
+}
+
+function webhookSection(agencyId, ctx) {
+  const path = `/api/agencies/${encodeURIComponent(agencyId)}/webhook`;
+  const status = h('p', { class: 'hint', id: 'webhook-status' });
+  const url = h('input', { type: 'url', autocomplete: 'off' });
+  const secret = h('input', { type: 'password', autocomplete: 'new-password' });
+  const form = h('form', { class: 'form', novalidate: true, id: 'webhook-form' }, formSummary(),
+    h('p', { class: 'hint' }, t('webhook.hint')), status,
+    field('url', t('webhook.url'), url),
+    field('secret', t('webhook.secret'), secret),
+    h('button', { type: 'submit', class: 'button' }, t('webhook.save')));
+  const show = (hook) => {
+    url.value = hook.url ?? '';
+    secret.value = '';
+    status.textContent = hook.secretSet ? t('webhook.secretSet') : '';
+  };
+  get(path).then(show, (error) => showProblem(form, error));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      show(await request('PUT', path, url.value ? { url: url.value, secret: secret.value } : { url: null }));
+      ctx.notify(t('webhook.saved'));
+    } catch (error) {
+      showProblem(form, error);
+    }
+  });
+  return section('webhook.title', form);
 }
 
 export function mountEscalation(container, ctx) {
@@ -84,7 +114,8 @@ export function mountEscalation(container, ctx) {
     container.replaceChildren(h('div', { class: 'dashboard escalation' },
       h('h1', { class: 'view-title' }, t('view.escalation')),
       h('p', { class: 'hint' }, t('escalation.intro')),
-      form));
+      form,
+      webhookSection(agencyId, ctx)));
   };
 
   return loadPage(container, 'escalation', 'view.escalation', `/api/agencies/${encodeURIComponent(agencyId)}/escalation`, render);
