@@ -7,6 +7,7 @@ using Coordination.Web.Export;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
 using Coordination.Web.Notify;
+using Coordination.Web.Places;
 using Coordination.Web.Statistics;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ app.UseCoordinationWeb();
 app.MapAuthApi();
 app.MapUserAdminApi();
 app.MapAgencyApi();
+app.MapPlaceApi();
 app.MapDutyRotaApi();
 app.MapChannelApi();
 app.MapCaseApi();

@@ -37,6 +37,7 @@ public static partial class CaseApi
         group.MapPost("/{id:caseId}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id:caseId}/travel/delay", DelayTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
         group.MapPost("/{id:caseId}/corrections", Correct).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/events", RecordEvent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/followups/{n}", RecordFollowUp).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
@@ -178,6 +179,18 @@ public static partial class CaseApi
         }
 
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).BookTravel(travel, RequireActor(http)));
+    }
+
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> DelayTravel(
+        string id, DelayRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
+    {
+        var errors = new RequestErrors();
+        if (request.ToArrival(errors, clock) is not { } arrival)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).DelayTravel(arrival, RequireActor(http)));
     }
 
     private static async Task<Results<Ok<CaseView>, ValidationProblem>> Correct(string id, CorrectionRequest request, HttpContext http, IClusterClient cluster)

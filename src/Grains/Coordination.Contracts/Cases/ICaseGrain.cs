@@ -29,6 +29,14 @@ public interface ICaseGrain : IGrainWithStringKey
     Task<CaseView> BookTravel(Travel travel, Actor actor);
 
     /// <summary>
+    /// Moves the arrival of the journey under way (booked or departed) to <paramref name="scheduledArrival"/>:
+    /// the pickup agency gets PickupUpdated, and every deadline tied to the arrival moves with it. The
+    /// same arrival again changes nothing.
+    /// </summary>
+    [Alias("DelayTravel")]
+    Task<CaseView> DelayTravel(DateTimeOffset scheduledArrival, Actor actor);
+
+    /// <summary>
     /// Records a lifecycle or consent event; <see cref="CaseEventType.Closed"/> needs <paramref name="reason"/>, every other type refuses one.
     /// <see cref="CaseEventType.ReintegrationStarted"/> takes an optional <paramref name="plan"/> and schedules the follow-ups.
     /// </summary>

@@ -19,6 +19,7 @@ public enum FeedItemType
     FollowUpDue,
     PossibleReTrafficking,
     CaseReported,
+    PickupUpdated,
 }
 
 [GenerateSerializer]
