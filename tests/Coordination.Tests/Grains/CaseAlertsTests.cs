@@ -65,14 +65,20 @@ public sealed class CaseAlertsTests
         Assert.All(updates, u => Assert.Equal("case-updated:KG-2026-000042:7", u.DedupeKey));
     }
 
+    /// <summary>A person met (or withdrawn) needs no pickup reminder, nor the arrival watch's alerts at the pickup agency and the post.</summary>
+    private static readonly string[] ArrivalSettled =
+    [
+        "kg-airport-team pickup:KG-2026-000042:", "kg-airport-team arrival-not-confirmed:KG-2026-000042:", $"{Post} arrival-not-confirmed:KG-2026-000042:",
+    ];
+
     public static TheoryData<CaseEventType, string[]> Settlements() => new()
     {
-        { CaseEventType.Arrived, ["kg-airport-team pickup:KG-2026-000042:"] },
-        { CaseEventType.ReceivedByAgency, ["kg-airport-team pickup:KG-2026-000042:"] },
+        { CaseEventType.Arrived, [.. ArrivalSettled] },
+        { CaseEventType.ReceivedByAgency, [.. ArrivalSettled] },
         {
             CaseEventType.Withdrawn,
             [
-                "kg-airport-team pickup:KG-2026-000042:", $"{Shelter} referral:KG-2026-000042:", "kg-ngo-osh referral:KG-2026-000042:",
+                .. ArrivalSettled, $"{Shelter} referral:KG-2026-000042:", "kg-ngo-osh referral:KG-2026-000042:",
                 $"{Post} no-receiver:KG-2026-000042:",
             ]
         },

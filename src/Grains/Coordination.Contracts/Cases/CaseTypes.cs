@@ -68,6 +68,7 @@ public enum CaseEventType
     FollowUpDue,
     FollowUpRecorded,
     TravelDelayed,
+    ArrivalNotConfirmed,
 }
 
 /// <summary>
@@ -190,7 +191,8 @@ public sealed record Referral(
 /// The journey home. By <see cref="TravelMode.Air"/> (the default, as every journey stored before the
 /// others existed): a flight between IATA airports. By road or rail: an optional train or bus
 /// <see cref="Reference"/> between two places of the directory (border crossings, stations), and no
-/// flight or airports.
+/// flight or airports. <see cref="ArrivalWatchRaised"/>: the arrival watch has raised ArrivalNotConfirmed
+/// for this <see cref="ScheduledArrival"/> (a delay watches the new one anew).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Travel")]
 public sealed record Travel(
@@ -204,7 +206,8 @@ public sealed record Travel(
     [property: Id(7)] TravelMode Mode = TravelMode.Air,
     [property: Id(8)] string? Reference = null,
     [property: Id(9)] string? DeparturePlace = null,
-    [property: Id(10)] string? ArrivalPlace = null)
+    [property: Id(10)] string? ArrivalPlace = null,
+    [property: Id(11)] bool ArrivalWatchRaised = false)
 {
     /// <summary>Where the journey starts: the departure place by road or rail, the airport by air.</summary>
     [JsonIgnore]

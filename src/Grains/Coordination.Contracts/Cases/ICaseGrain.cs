@@ -50,10 +50,19 @@ public interface ICaseGrain : IGrainWithStringKey
 
     /// <summary>
     /// Sends the FollowUpDue item of every follow-up whose time has come (the system calls this, see
-    /// FollowUpWakeUps); returns how many. Idempotent: a follow-up is raised once.
+    /// CaseWakeUps); returns how many. Idempotent: a follow-up is raised once.
     /// </summary>
     [Alias("RaiseDueFollowUps")]
     Task<int> RaiseDueFollowUps();
+
+    /// <summary>
+    /// Raises ArrivalNotConfirmed to the pickup agency, the consular post and the escorting agencies
+    /// once the journey's scheduled arrival plus the grace has passed with neither Arrived nor a delay
+    /// recorded (the system calls this, see CaseWakeUps); returns how many agencies were told.
+    /// Idempotent: once per scheduled arrival.
+    /// </summary>
+    [Alias("RaiseArrivalNotConfirmed")]
+    Task<int> RaiseArrivalNotConfirmed();
 
     /// <summary>
     /// Corrects the case's facts (home region, birth year, needs) for a reason; a correction that

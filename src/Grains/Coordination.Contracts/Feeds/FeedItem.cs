@@ -20,6 +20,7 @@ public enum FeedItemType
     PossibleReTrafficking,
     CaseReported,
     PickupUpdated,
+    ArrivalNotConfirmed,
 }
 
 [GenerateSerializer]

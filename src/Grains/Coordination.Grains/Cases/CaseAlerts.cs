@@ -204,6 +204,31 @@ public static class CaseAlerts
     }
 
     /// <summary>
+    /// Nobody recorded the arrival of a journey (nor a delay) by its scheduled arrival plus the grace:
+    /// a Critical alert to each agency concerned, once per scheduled arrival (its key names it), caused
+    /// by no agency so that its escalation stays with the recipient. Settled once the arrival is recorded.
+    /// </summary>
+    public static NewFeedItem ArrivalNotConfirmed(CaseView c, Journey journey, string agencyId, string timeZone)
+    {
+        var travel = journey.Travel;
+        var local = TimeZoneInfo.ConvertTime(travel.ScheduledArrival, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
+        var data = new Dictionary<string, string>
+        {
+            ["caseId"] = c.Id,
+            ["scheduledArrival"] = travel.ScheduledArrival.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
+            ["timeZone"] = timeZone,
+        };
+        journey.AddTo(data);
+        return new NewFeedItem(agencyId, ArrivalWatchKeys(c.Id) + travel.ScheduledArrival.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            FeedItemType.ArrivalNotConfirmed, FeedItemKind.Alert, c.Id, null, null,
+            $"Arrival of {c.Id} not confirmed: {journey.Describe()} was due {Journey.LocalArrival(local)} ({timeZone}); record the arrival or a delay",
+            Urgency.Critical, RequiresAck: true, null, data);
+    }
+
+    /// <summary>Settles every ArrivalNotConfirmed alert of the case at one agency.</summary>
+    public static FeedSettlement SettlesArrivalWatch(string caseId, string agencyId, string by) => new(agencyId, ArrivalWatchKeys(caseId), by);
+
+    /// <summary>
     /// What a delay tells: the pickup agency a PickupUpdated with the new arrival and checkpoints that
     /// replaces its earlier pickup items (settled, so they no longer escalate at the old times), and
     /// every other involved agency the news.
@@ -214,20 +239,30 @@ public static class CaseAlerts
         var updates = UpdatesFor(delayed, e, exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]]).ToList();
         if (pickup is null)
         {
-            return (updates, []);
+            return (updates, ArrivalWatchSettled(delayed, actor.Username));
         }
 
-        return ([PickupRequested(delayed, journey, pickup, delayed.Version, previous), .. updates], [SettlesPickups(delayed.Id, pickup.Id, actor.Username)]);
+        return ([PickupRequested(delayed, journey, pickup, delayed.Version, previous), .. updates],
+            [SettlesPickups(delayed.Id, pickup.Id, actor.Username), .. ArrivalWatchSettled(delayed, actor.Username)]);
     }
 
     /// <summary>The news of an event for every involved agency but <paramref name="exclude"/> (who did it, or heard of it otherwise).</summary>
     public static IEnumerable<NewFeedItem> UpdatesFor(CaseView c, CaseEvent e, IReadOnlyCollection<string> exclude) =>
         CaseAccess.Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseUpdated(c, e, a));
 
-    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
+    /// <summary>The ArrivalNotConfirmed alerts of the case, settled at every agency the watch tells.</summary>
+    private static FeedSettlement[] ArrivalWatchSettled(CaseView c, string by) =>
+        [.. CaseArrivalWatch.Recipients(c).Select(a => SettlesArrivalWatch(c.Id, a, by))];
+
+    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder nor arrival alert, a withdrawn case no referral.</summary>
     public static FeedSettlement[] SettledBy(CaseView c, CaseEventType type, string by)
     {
         var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { SettlesPickups(c.Id, pickup, by) } : [];
+        if (c.Travel is not null && type is CaseEventType.Arrived or CaseEventType.ReceivedByAgency or CaseEventType.Withdrawn)
+        {
+            pickups = [.. pickups, .. ArrivalWatchSettled(c, by)];
+        }
+
         return type switch
         {
             CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
@@ -261,6 +296,8 @@ public static class CaseAlerts
     private static string ReferralKey(string caseId, string referralId) => ReferralKeys(caseId) + referralId;
 
     private static string PickupKeys(string caseId) => $"pickup:{caseId}:";
+
+    private static string ArrivalWatchKeys(string caseId) => $"arrival-not-confirmed:{caseId}:";
 
     private static string FollowUpKey(string caseId, int number) => $"follow-up:{caseId}:{number.ToString(CultureInfo.InvariantCulture)}";
 

@@ -55,6 +55,28 @@ public sealed partial class CaseGrain
         return CaseViews.ForCommand(_stored.Case!);
     }
 
+    public async Task<int> RaiseArrivalNotConfirmed()
+    {
+        var now = clock.GetUtcNow();
+        if (_stored.Case is not { } current || !CaseArrivalWatch.IsDue(current, now, arrivalOptions.Value.Grace))
+        {
+            return 0;
+        }
+
+        var next = CaseArrivalWatch.Raised(current, now);
+        var journey = await JourneyAsync(next.Travel!);
+        var recipients = CaseArrivalWatch.Recipients(next);
+        var zone = journey.Arrival?.TimeZone ?? (await Directory.Get(next.FlaggedByAgencyId))?.TimeZone ?? "UTC";
+        var events = new List<CaseEvent>
+        {
+            new(_stored.LastEventSeq + 1, CaseEventType.ArrivalNotConfirmed, now, next.FlaggedByAgencyId, "system",
+                $"{journey.Describe()} was due {next.Travel!.ScheduledArrival.UtcDateTime:yyyy-MM-dd HH:mm}Z; nobody recorded the arrival or a delay"),
+        };
+        await SaveAsync(next, events, recipients.Select(a => CaseAlerts.ArrivalNotConfirmed(next, journey, a, zone)).ToList(), now);
+        logger.LogWarning("Case {CaseId}: arrival not confirmed {Grace} after it was due; {Agencies} agencies told", CaseId, arrivalOptions.Value.Grace, recipients.Count);
+        return recipients.Count;
+    }
+
     /// <summary>The journey with the places of the directory it names.</summary>
     private async Task<Journey> JourneyAsync(Travel travel)
     {

@@ -23,6 +23,7 @@ public sealed partial class CaseGrain(
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<FollowUpOptions> followUpOptions,
     IOptions<AckOptions> ackOptions,
+    IOptions<ArrivalOptions> arrivalOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
     private readonly StoredCase _stored = new(db, codec, logger);

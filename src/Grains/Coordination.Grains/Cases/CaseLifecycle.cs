@@ -325,14 +325,14 @@ public static class CaseLifecycle
             throw DomainException.Conflict($"Case {current.Id} has no journey under way whose arrival could move (it is {current.Status}).");
         }
 
-        var moved = travel with { ScheduledArrival = scheduledArrival };
+        var moved = travel with { ScheduledArrival = scheduledArrival, ArrivalWatchRaised = false };
         RequireArrivalInRange(moved);
         return current with { Travel = moved, UpdatedAt = now, Version = current.Version + 1 };
     }
 
     /// <summary>The same booking again: nothing changes, nobody is alerted twice.</summary>
     public static bool IsSameBooking(CaseView current, Travel travel) =>
-        current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel;
+        current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null, ArrivalWatchRaised = false } == travel;
 
     /// <summary>
     /// Refuses an arrival outside the product's years. The edge holds arrivals to a window around

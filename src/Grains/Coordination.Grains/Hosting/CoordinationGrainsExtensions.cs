@@ -46,6 +46,7 @@ public static class CoordinationGrainsExtensions
 
         services.AddCommitteeGrains(configuration);
         services.AddFollowUps(configuration);
+        services.AddArrivalWatch(configuration);
         SmtpOptions.Add(services, configuration);
         ChannelOptions.Add(services, configuration);
         services.TryAddSingleton<EmailSender>();

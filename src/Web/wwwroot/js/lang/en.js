@@ -573,6 +573,7 @@ export const messages = {
   'travel.delay.arrival': 'New arrival (local time) *',
   'travel.delay.submit': 'Move the arrival',
   'travel.delay.done': 'The arrival of {id} has moved; the pickup agency is told.',
+  'arrival.notConfirmed': 'Arrival not confirmed: {journey} was due {at}. Record the arrival or a delay.',
 };
 
 export const enums = {
@@ -624,6 +625,7 @@ export const enums = {
     AckOverdue: 'Acknowledgement overdue', TaskAssigned: 'Task assigned', TaskUpdated: 'Task updated', TaskOverdue: 'Task overdue',
     FollowUpDue: 'Follow-up due', PossibleReTrafficking: 'Possible re-trafficking', CaseReported: 'Case reported to verify',
     PickupUpdated: 'Pickup moved',
+    ArrivalNotConfirmed: 'Arrival not confirmed',
   },
   CaseEventType: {
     Flagged: 'Flagged', Referred: 'Referred', ReferralAccepted: 'Referral accepted', ReferralDeclined: 'Referral declined',
@@ -633,5 +635,6 @@ export const enums = {
     Closed: 'Closed', Withdrawn: 'Withdrawn', Reopened: 'Reopened', ConsentWithdrawn: 'Consent withdrawn', ConsentGiven: 'Consent given', Corrected: 'Facts corrected',
     FollowUpDue: 'Follow-up due', FollowUpRecorded: 'Follow-up recorded',
     TravelDelayed: 'Arrival delayed',
+    ArrivalNotConfirmed: 'Arrival not confirmed',
   },
 };

@@ -571,6 +571,7 @@ export const messages = {
   'travel.delay.arrival': 'Жаңа келу уақыты (жергілікті) *',
   'travel.delay.submit': 'Келуді ауыстыру',
   'travel.delay.done': '{id} бойынша келу ауыстырылды; қарсы алатын ұйымға хабарланды.',
+  'arrival.notConfirmed': 'Келу расталмады: {journey} {at} күтілген. Келуді немесе кешігуді белгілеңіз.',
 };
 
 export const enums = {
@@ -622,6 +623,7 @@ export const enums = {
     AckOverdue: 'Растау мерзімі өтті', TaskAssigned: 'Тапсырма берілді', TaskUpdated: 'Тапсырма жаңартылды', TaskOverdue: 'Тапсырма мерзімі өтті',
     FollowUpDue: 'Бақылау мерзімі келді', PossibleReTrafficking: 'Қайта саудалану ықтималдығы', CaseReported: 'Тексеру үшін хабарланған іс',
     PickupUpdated: 'Қарсы алу ауыстырылды',
+    ArrivalNotConfirmed: 'Келу расталмады',
   },
   CaseEventType: {
     Flagged: 'Белгіленді', Referred: 'Жолдама берілді', ReferralAccepted: 'Жолдама қабылданды', ReferralDeclined: 'Жолдамадан бас тартылды',
@@ -631,5 +633,6 @@ export const enums = {
     Closed: 'Жабылды', Withdrawn: 'Кері қайтарылды', Reopened: 'Қайта ашылды', ConsentWithdrawn: 'Келісім кері қайтарылды', ConsentGiven: 'Келісім берілді', Corrected: 'Деректер түзетілді',
     FollowUpDue: 'Бақылау мерзімі келді', FollowUpRecorded: 'Бақылау жазылды',
     TravelDelayed: 'Келу кешігеді',
+    ArrivalNotConfirmed: 'Келу расталмады',
   },
 };

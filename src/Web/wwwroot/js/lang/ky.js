@@ -571,6 +571,7 @@ export const messages = {
   'travel.delay.arrival': 'Жаңы келүү убактысы (жергиликтүү) *',
   'travel.delay.submit': 'Келүүнү жылдыруу',
   'travel.delay.done': '{id} боюнча келүү жылдырылды; тосуп алуучу уюмга билдирилди.',
+  'arrival.notConfirmed': 'Келүү ырасталган жок: {journey} {at} күтүлгөн. Келүүнү же кечигүүнү белгилеңиз.',
 };
 
 export const enums = {
@@ -622,6 +623,7 @@ export const enums = {
     AckOverdue: 'Тастыктоо мөөнөтү өттү', TaskAssigned: 'Тапшырма дайындалды', TaskUpdated: 'Тапшырма жаңыланды', TaskOverdue: 'Тапшырманын мөөнөтү өттү',
     FollowUpDue: 'Көзөмөлдүн мөөнөтү келди', PossibleReTrafficking: 'Кайра сатылуу мүмкүнчүлүгү', CaseReported: 'Текшерүү үчүн билдирилген иш',
     PickupUpdated: 'Тосуп алуу жылдырылды',
+    ArrivalNotConfirmed: 'Келүү ырасталган жок',
   },
   CaseEventType: {
     Flagged: 'Белгиленди', Referred: 'Жолдомо берилди', ReferralAccepted: 'Жолдомо кабыл алынды', ReferralDeclined: 'Жолдомодон баш тартылды',
@@ -631,5 +633,6 @@ export const enums = {
     Closed: 'Жабылды', Withdrawn: 'Кайтарылып алынды', Reopened: 'Кайра ачылды', ConsentWithdrawn: 'Макулдук кайтарылып алынды', ConsentGiven: 'Макулдук берилди', Corrected: 'Маалыматтар оңдолду',
     FollowUpDue: 'Көзөмөлдүн мөөнөтү келди', FollowUpRecorded: 'Көзөмөл жазылды',
     TravelDelayed: 'Келүү кечигет',
+    ArrivalNotConfirmed: 'Келүү ырасталган жок',
   },
 };

@@ -573,6 +573,7 @@ export const messages = {
   'travel.delay.arrival': 'Новое время прибытия (местное) *',
   'travel.delay.submit': 'Перенести прибытие',
   'travel.delay.done': 'Прибытие по {id} перенесено; встречающая организация уведомлена.',
+  'arrival.notConfirmed': 'Прибытие не подтверждено: {journey} ожидалось {at}. Отметьте прибытие или задержку.',
 };
 
 export const enums = {
@@ -624,6 +625,7 @@ export const enums = {
     AckOverdue: 'Подтверждение просрочено', TaskAssigned: 'Назначена задача', TaskUpdated: 'Задача обновлена', TaskOverdue: 'Задача просрочена',
     FollowUpDue: 'Срок контроля', PossibleReTrafficking: 'Возможная повторная торговля людьми', CaseReported: 'Сообщено о деле для проверки',
     PickupUpdated: 'Встреча перенесена',
+    ArrivalNotConfirmed: 'Прибытие не подтверждено',
   },
   CaseEventType: {
     Flagged: 'Дело открыто', Referred: 'Направлено', ReferralAccepted: 'Направление принято', ReferralDeclined: 'Направление отклонено',
@@ -633,5 +635,6 @@ export const enums = {
     Closed: 'Закрыто', Withdrawn: 'Отозвано', Reopened: 'Открыто повторно', ConsentWithdrawn: 'Согласие отозвано', ConsentGiven: 'Согласие дано', Corrected: 'Сведения исправлены',
     FollowUpDue: 'Наступил срок контроля', FollowUpRecorded: 'Контроль записан',
     TravelDelayed: 'Прибытие задерживается',
+    ArrivalNotConfirmed: 'Прибытие не подтверждено',
   },
 };

@@ -571,6 +571,7 @@ export const messages = {
   'travel.delay.arrival': 'Вақти нави расидан (маҳаллӣ) *',
   'travel.delay.submit': 'Интиқоли вақти расидан',
   'travel.delay.done': 'Расидан барои {id} интиқол ёфт; ташкилоти пешвозгиранда огоҳ шуд.',
+  'arrival.notConfirmed': 'Расидан тасдиқ нашуд: {journey} бояд {at} мерасид. Расидан ё таъхирро қайд кунед.',
 };
 
 export const enums = {
@@ -622,6 +623,7 @@ export const enums = {
     AckOverdue: 'Мӯҳлати тасдиқ гузашт', TaskAssigned: 'Вазифа супорида шуд', TaskUpdated: 'Вазифа нав шуд', TaskOverdue: 'Мӯҳлати вазифа гузашт',
     FollowUpDue: 'Мӯҳлати назорат расид', PossibleReTrafficking: 'Эҳтимоли дубора қурбони савдо шудан', CaseReported: 'Парванда барои тасдиқ хабар дода шуд',
     PickupUpdated: 'Пешвоз интиқол ёфт',
+    ArrivalNotConfirmed: 'Расидан тасдиқ нашуд',
   },
   CaseEventType: {
     Flagged: 'Қайд шуд', Referred: 'Равона шуд', ReferralAccepted: 'Равонкунӣ қабул шуд', ReferralDeclined: 'Равонкунӣ рад шуд',
@@ -631,5 +633,6 @@ export const enums = {
     Closed: 'Пӯшида шуд', Withdrawn: 'Бозхонда шуд', Reopened: 'Аз нав кушода шуд', ConsentWithdrawn: 'Розигӣ бозхонда шуд', ConsentGiven: 'Розигӣ дода шуд', Corrected: 'Маълумот ислоҳ шуд',
     FollowUpDue: 'Мӯҳлати назорат расид', FollowUpRecorded: 'Назорат қайд шуд',
     TravelDelayed: 'Расидан таъхир дорад',
+    ArrivalNotConfirmed: 'Расидан тасдиқ нашуд',
   },
 };

@@ -571,6 +571,7 @@ export const messages = {
   'travel.delay.arrival': 'Täze geliş wagty (ýerli) *',
   'travel.delay.submit': 'Gelşi süýşürmek',
   'travel.delay.done': '{id} boýunça geliş süýşürildi; garşylaýan gurama habar berildi.',
+  'arrival.notConfirmed': 'Geliş tassyklanmady: {journey} {at} garaşylýardy. Gelşi ýa-da gijikmäni belläň.',
 };
 
 export const enums = {
@@ -622,6 +623,7 @@ export const enums = {
     AckOverdue: 'Tassyklamagyň möhleti geçdi', TaskAssigned: 'Ýumuş berildi', TaskUpdated: 'Ýumuş täzelendi', TaskOverdue: 'Ýumşuň möhleti geçdi',
     FollowUpDue: 'Gözegçiligiň möhleti geldi', PossibleReTrafficking: 'Ýene-de adam söwdasynyň pidasy bolmagy ähtimal', CaseReported: 'Barlamak üçin habar berlen iş',
     PickupUpdated: 'Garşylamak süýşürildi',
+    ArrivalNotConfirmed: 'Geliş tassyklanmady',
   },
   CaseEventType: {
     Flagged: 'Bellendi', Referred: 'Ugrukdyryldy', ReferralAccepted: 'Ugrukdyrma kabul edildi', ReferralDeclined: 'Ugrukdyrma ret edildi',
@@ -631,5 +633,6 @@ export const enums = {
     Closed: 'Ýapyldy', Withdrawn: 'Yzyna alyndy', Reopened: 'Gaýtadan açyldy', ConsentWithdrawn: 'Razylyk yzyna alyndy', ConsentGiven: 'Razylyk berildi', Corrected: 'Maglumatlar düzedildi',
     FollowUpDue: 'Gözegçiligiň möhleti geldi', FollowUpRecorded: 'Gözegçilik ýazyldy',
     TravelDelayed: 'Geliş gijikýär',
+    ArrivalNotConfirmed: 'Geliş tassyklanmady',
   },
 };

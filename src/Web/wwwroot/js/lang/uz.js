@@ -571,6 +571,7 @@ export const messages = {
   'travel.delay.arrival': 'Yangi kelish vaqti (mahalliy) *',
   'travel.delay.submit': 'Kelish vaqtini koʻchirish',
   'travel.delay.done': '{id} boʻyicha kelish koʻchirildi; kutib oluvchi tashkilotga xabar berildi.',
+  'arrival.notConfirmed': 'Kelish tasdiqlanmadi: {journey} {at} da kutilgan edi. Kelishni yoki kechikishni qayd eting.',
 };
 
 export const enums = {
@@ -622,6 +623,7 @@ export const enums = {
     AckOverdue: 'Tasdiqlash muddati oʻtdi', TaskAssigned: 'Vazifa topshirildi', TaskUpdated: 'Vazifa yangilandi', TaskOverdue: 'Vazifa muddati oʻtdi',
     FollowUpDue: 'Kuzatuv muddati keldi', PossibleReTrafficking: 'Yana odam savdosi qurboni boʻlish ehtimoli', CaseReported: 'Tekshirish uchun xabar qilingan ish',
     PickupUpdated: 'Kutib olish koʻchirildi',
+    ArrivalNotConfirmed: 'Kelish tasdiqlanmadi',
   },
   CaseEventType: {
     Flagged: 'Belgilandi', Referred: 'Yoʻllandi', ReferralAccepted: 'Yoʻllanma qabul qilindi', ReferralDeclined: 'Yoʻllanma rad etildi',
@@ -631,5 +633,6 @@ export const enums = {
     Closed: 'Yopildi', Withdrawn: 'Qaytarib olindi', Reopened: 'Qayta ochildi', ConsentWithdrawn: 'Rozilik qaytarib olindi', ConsentGiven: 'Rozilik berildi', Corrected: 'Maʼlumotlar tuzatildi',
     FollowUpDue: 'Kuzatuv muddati keldi', FollowUpRecorded: 'Kuzatuv qayd etildi',
     TravelDelayed: 'Kelish kechikmoqda',
+    ArrivalNotConfirmed: 'Kelish tasdiqlanmadi',
   },
 };

@@ -75,6 +75,8 @@ export function summarize(item, ctx) {
     case 'PickupUpdated':
       return (item.type === 'PickupUpdated' ? `${t('travel.delayed')}: ` : '') + journeyText(d, ctx) +
         `. ${t('travel.arrives', { at: dateTime(d.scheduledArrival, d.timeZone || ctx.timeZone, { zoneName: true }) })}`;
+    case 'ArrivalNotConfirmed':
+      return t('arrival.notConfirmed', { journey: journeyText(d, ctx), at: dateTime(d.scheduledArrival, d.timeZone || ctx.timeZone, { zoneName: true }) });
     case 'ReferralAccepted':
       return `${e('FeedItemType', item.type)}: ${agencyName(ctx, d.toAgencyId)}`;
     case 'ReferralDeclined':
