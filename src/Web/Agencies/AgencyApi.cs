@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Coordination.Contracts.Agencies;
-using Coordination.Contracts.Common;
 using Coordination.Contracts.Places;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
@@ -70,14 +68,14 @@ public static partial class AgencyApi
         }
 
         var change = points is null ? edit : edit with { Airports = points.Airports, ArrivalPoints = points.All };
-        return await cluster.GetGrain<IAgencyDirectoryGrain>(0).Update(change, Admin(http)).WaitAsync(cancellationToken) is { } agency
+        return await cluster.GetGrain<IAgencyDirectoryGrain>(0).Update(change, http.User.ToAdministrator(http)).WaitAsync(cancellationToken) is { } agency
             ? TypedResults.Ok(agency)
             : NotFound(id);
     }
 
     private static async Task<Results<Ok<Agency>, ProblemHttpResult>> SetActive(
         string id, bool active, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken) =>
-        await cluster.GetGrain<IAgencyDirectoryGrain>(0).SetActive(id, active, Admin(http)).WaitAsync(cancellationToken) is { } agency
+        await cluster.GetGrain<IAgencyDirectoryGrain>(0).SetActive(id, active, http.User.ToAdministrator(http)).WaitAsync(cancellationToken) is { } agency
             ? TypedResults.Ok(agency)
             : NotFound(id);
 
@@ -137,12 +135,6 @@ public static partial class AgencyApi
     }
 
     private sealed record ArrivalPointsEdit(IReadOnlyList<string> All, IReadOnlyList<string> Airports);
-
-    /// <summary>The administrator as the audit log records them; the bootstrap admin belongs to no agency.</summary>
-    private static Actor Admin(HttpContext http) => new(
-        http.User.FindFirstValue(CoordinationClaims.Username) ?? string.Empty,
-        http.User.FindFirstValue(CoordinationClaims.Agency) ?? string.Empty,
-        http.Connection.RemoteIpAddress?.ToString());
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(title: "Not found", detail: $"Agency '{id}' was not found.", statusCode: StatusCodes.Status404NotFound);

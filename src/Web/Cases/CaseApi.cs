@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
@@ -254,12 +253,7 @@ public static partial class CaseApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        // An administrator need not belong to an agency; the audit log then records none.
-        var admin = new Actor(
-            http.User.FindFirstValue(CoordinationClaims.Username)!,
-            http.User.FindFirstValue(CoordinationClaims.Agency) ?? string.Empty,
-            http.Connection.RemoteIpAddress?.ToString());
-        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).ErasePersonalData(reason!, admin));
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).ErasePersonalData(reason!, http.User.ToAdministrator(http)));
     }
 
     private static Actor RequireActor(HttpContext http) =>

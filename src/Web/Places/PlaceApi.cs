@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
-using Coordination.Contracts.Common;
 using Coordination.Contracts.Places;
 using Coordination.Web.Auth;
 using Coordination.Web.Errors;
@@ -37,11 +35,8 @@ public static partial class PlaceApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var actor = new Actor(
-            http.User.FindFirstValue(CoordinationClaims.Username) ?? string.Empty,
-            http.User.FindFirstValue(CoordinationClaims.Agency) ?? string.Empty,
-            http.Connection.RemoteIpAddress?.ToString());
-        var place = await cluster.GetGrain<IPlaceDirectoryGrain>(0).Create(new Place(code!, name!, kind!.Value, country!, timeZone!), actor).WaitAsync(cancellationToken);
+        var place = await cluster.GetGrain<IPlaceDirectoryGrain>(0)
+            .Create(new Place(code!, name!, kind!.Value, country!, timeZone!), http.User.ToAdministrator(http)).WaitAsync(cancellationToken);
         return TypedResults.Created($"/api/places/{place.Code}", place);
     }
 

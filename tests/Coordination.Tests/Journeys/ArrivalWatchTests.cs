@@ -19,10 +19,8 @@ public sealed class ArrivalWatchTests(ArrivalClusterFixture fixture)
     public async Task An_arrival_nobody_records_by_arrival_plus_grace_alerts_the_pickup_agency_the_post_and_the_escort_once_and_a_delay_moves_it()
     {
         var s = new Scenario(fixture);
-        var places = s.Client.GetGrain<IPlaceDirectoryGrain>(0);
-        var admin = new Actor("admin", string.Empty);
-        var korday = await places.Create(new Place($"KORDAY-{s.Suffix.ToUpperInvariant()}", "Korday – Ak-Zhol", PlaceKind.BorderCrossing, "KZ", "Asia/Almaty"), admin);
-        var bishkek = await places.Create(new Place($"BISHKEK-2-{s.Suffix.ToUpperInvariant()}", "Bishkek-2", PlaceKind.RailStation, "KG", "Asia/Bishkek"), admin);
+        var korday = await s.RegisterPlace("KORDAY", "Korday – Ak-Zhol", PlaceKind.BorderCrossing, "KZ", "Asia/Almaty");
+        var bishkek = await s.RegisterPlace("BISHKEK-2", "Bishkek-2", PlaceKind.RailStation, "KG", "Asia/Bishkek");
         var post = await s.Post("kg-post", "KG");
         var ngo = await s.Directory.Create(new Agency($"kg-station-ngo-{s.Suffix}", "NGO at Bishkek-2", AgencyKind.Ngo, "KG", null, "Bishkek",
             "Asia/Bishkek", [s.Region("Chui")], [], [AgencyService.Shelter], ArrivalPoints: [bishkek.Code]));

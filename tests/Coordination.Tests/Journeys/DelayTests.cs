@@ -18,10 +18,8 @@ public sealed class DelayTests(GrainClusterFixture fixture)
     public async Task A_train_delayed_by_three_hours_moves_the_pickup_and_its_checkpoints()
     {
         var s = new Scenario(fixture);
-        var places = s.Client.GetGrain<IPlaceDirectoryGrain>(0);
-        var admin = new Actor("admin", string.Empty);
-        var almaty = await places.Create(new Place($"ALMATY-2-{s.Suffix.ToUpperInvariant()}", "Almaty-2", PlaceKind.RailStation, "KZ", "Asia/Almaty"), admin);
-        var tashkent = await places.Create(new Place($"TASHKENT-{s.Suffix.ToUpperInvariant()}", "Tashkent", PlaceKind.RailStation, "UZ", "Asia/Tashkent"), admin);
+        var almaty = await s.RegisterPlace("ALMATY-2", "Almaty-2", PlaceKind.RailStation, "KZ", "Asia/Almaty");
+        var tashkent = await s.RegisterPlace("TASHKENT", "Tashkent", PlaceKind.RailStation, "UZ", "Asia/Tashkent");
         var post = await s.Post("uz-post", "UZ");
         var ngo = await s.Directory.Create(new Agency($"uz-station-ngo-{s.Suffix}", "NGO at Tashkent station", AgencyKind.Ngo, "UZ", null, "Tashkent",
             "Asia/Tashkent", [s.Region("Tashkent")], [], [AgencyService.Shelter], ArrivalPoints: [tashkent.Code]));

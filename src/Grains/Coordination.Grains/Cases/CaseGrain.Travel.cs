@@ -66,7 +66,10 @@ public sealed partial class CaseGrain
         var next = CaseArrivalWatch.Raised(current, now);
         var journey = await JourneyAsync(next.Travel!);
         var recipients = CaseArrivalWatch.Recipients(next);
-        var zone = journey.Arrival?.TimeZone ?? (await Directory.Get(next.FlaggedByAgencyId))?.TimeZone ?? "UTC";
+        // The arrival place's zone, as the pickup request shows it; for an airport without an entry, the pickup agency's (else the post's).
+        var zone = journey.Arrival?.TimeZone
+            ?? (await Directory.Get(next.Travel!.PickupAgencyId ?? next.FlaggedByAgencyId) ?? await Directory.Get(next.FlaggedByAgencyId))?.TimeZone
+            ?? "UTC";
         var events = new List<CaseEvent>
         {
             new(_stored.LastEventSeq + 1, CaseEventType.ArrivalNotConfirmed, now, next.FlaggedByAgencyId, "system",

@@ -63,7 +63,7 @@ public sealed record Journey(Travel Travel, Place? Departure, Place? Arrival)
         data["arrivalPlaceName"] = NameOf(Arrival, Travel.ArrivalPoint);
     }
 
-    /// <summary>The scheduled arrival in <paramref name="zone"/>, as a pickup request shows it.</summary>
+    /// <summary>An arrival already converted to the zone it is read in, as a pickup request and the arrival watch write it.</summary>
     public static string LocalArrival(DateTimeOffset local) => local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static string NameOf(Place? place, string code) => place?.Name ?? code;
