@@ -7,6 +7,7 @@ using Coordination.Web.Export;
 using Coordination.Web.Feeds;
 using Coordination.Web.Hosting;
 using Coordination.Web.Notify;
+using Coordination.Web.Places;
 using Coordination.Web.Statistics;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ app.MapAuthApi();
 app.MapSecondFactorApi();
 app.MapUserAdminApi();
 app.MapAgencyApi();
+app.MapPlaceApi();
 app.MapDutyRotaApi();
 app.MapEscalationApi();
 app.MapWebhookApi();

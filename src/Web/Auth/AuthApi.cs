@@ -290,6 +290,12 @@ public static partial class AuthApi
         return username is null || agency is null ? null : new Actor(username, agency, http.Connection.RemoteIpAddress?.ToString());
     }
 
+    /// <summary>An administrator as the audit log records them: one need not belong to an agency, and the log then records none.</summary>
+    public static Actor ToAdministrator(this ClaimsPrincipal user, HttpContext http) => new(
+        user.FindFirstValue(CoordinationClaims.Username) ?? string.Empty,
+        user.FindFirstValue(CoordinationClaims.Agency) ?? string.Empty,
+        http.Connection.RemoteIpAddress?.ToString());
+
     [GeneratedRegex(@"^[a-z0-9._-]{3,64}\z")]
     private static partial Regex UsernamePattern();
 }

@@ -39,6 +39,9 @@ public static class Roles
 
     public static readonly string[] CaseOpeners = [.. OpensCasesFor.Keys];
 
+    /// <summary>Who registers places (border crossings, stations) in the directory: administrators for now; a country's administrator may join them.</summary>
+    public static readonly string[] PlaceRegistrars = [Admin];
+
     /// <summary>The roles that belong to an agency of one kind only.</summary>
     public static readonly IReadOnlyDictionary<string, AgencyKind> AgencyKindOf = new Dictionary<string, AgencyKind>(StringComparer.Ordinal)
     {

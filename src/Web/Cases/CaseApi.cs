@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
@@ -37,6 +36,7 @@ public static partial class CaseApi
         group.MapPost("/{id:caseId}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id:caseId}/travel/delay", DelayTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
         group.MapPost("/{id:caseId}/corrections", Correct).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPost("/{id:caseId}/events", RecordEvent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
         group.MapPut("/{id:caseId}/consent", ChangeConsent).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers)).WithIdempotency();
@@ -181,6 +181,18 @@ public static partial class CaseApi
         return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).BookTravel(travel, RequireActor(http)));
     }
 
+    private static async Task<Results<Ok<CaseView>, ValidationProblem>> DelayTravel(
+        string id, DelayRequest request, HttpContext http, IClusterClient cluster, TimeProvider clock)
+    {
+        var errors = new RequestErrors();
+        if (request.ToArrival(errors, clock) is not { } arrival)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).DelayTravel(arrival, RequireActor(http)));
+    }
+
     private static async Task<Results<Ok<CaseView>, ValidationProblem>> Correct(string id, CorrectionRequest request, HttpContext http, IClusterClient cluster)
     {
         var errors = new RequestErrors();
@@ -260,12 +272,7 @@ public static partial class CaseApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        // An administrator need not belong to an agency; the audit log then records none.
-        var admin = new Actor(
-            http.User.FindFirstValue(CoordinationClaims.Username)!,
-            http.User.FindFirstValue(CoordinationClaims.Agency) ?? string.Empty,
-            http.Connection.RemoteIpAddress?.ToString());
-        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).ErasePersonalData(reason!, admin));
+        return TypedResults.Ok(await cluster.GetGrain<ICaseGrain>(id).ErasePersonalData(reason!, http.User.ToAdministrator(http)));
     }
 
     private static Actor RequireActor(HttpContext http) =>

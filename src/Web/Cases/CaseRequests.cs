@@ -32,8 +32,13 @@ public sealed record DeclineRequest(string? Reason);
 
 public sealed record ErasureRequest(string? Reason);
 
+/// <summary>A journey home: by air (the default) a flight between airports; by road or rail an optional train or bus reference between places of the directory.</summary>
 public sealed record TravelRequest(
-    string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument);
+    string? FlightNumber, string? DepartureAirport, string? ArrivalAirport, DateTimeOffset? ScheduledArrival, string? Escort, string? TravelDocument,
+    TravelMode? Mode = null, string? Reference = null, string? DeparturePlace = null, string? ArrivalPlace = null);
+
+/// <summary>The new arrival of a journey under way.</summary>
+public sealed record DelayRequest(DateTimeOffset? ScheduledArrival);
 
 public sealed record CorrectionRequest(string? HomeRegion, int? BirthYear, IReadOnlyList<Need?>? Needs, string? Reason, int? ExpectedVersion);
 
@@ -136,11 +141,44 @@ public static partial class CaseRequests
         return errors.Any ? null : new Consent(referral, dataSharing, research, givenBy, guardian, request.Override, scope?.Trim());
     }
 
+    /// <summary>
+    /// The journey, its fields checked for its mode: a flight's number and airports by air, places of
+    /// the directory's shape by road or rail (the case grain checks that the directory holds them),
+    /// and the fields of the other modes refused rather than ignored.
+    /// </summary>
     public static Travel? ToTravel(this TravelRequest request, RequestErrors errors, TimeProvider clock)
     {
-        var flight = errors.Pattern("flightNumber", request.FlightNumber?.Trim(), FlightPattern(), "A flight number such as TK 345 or KC912.");
-        var from = errors.Airport("departureAirport", request.DepartureAirport);
-        var to = errors.Airport("arrivalAirport", request.ArrivalAirport);
+        var mode = request.Mode ?? TravelMode.Air;
+        string? flight = null, from = null, to = null, reference = null, departurePlace = null, arrivalPlace = null;
+        if (mode == TravelMode.Air)
+        {
+            flight = errors.Pattern("flightNumber", request.FlightNumber?.Trim(), FlightPattern(), "A flight number such as TK 345 or KC912.");
+            from = errors.Airport("departureAirport", request.DepartureAirport);
+            to = errors.Airport("arrivalAirport", request.ArrivalAirport);
+            if (from is not null && from == to)
+            {
+                errors.Add("arrivalAirport", "Must differ from the departure airport.");
+            }
+
+            RefuseOtherMode(errors, "reference", request.Reference, mode);
+            RefuseOtherMode(errors, "departurePlace", request.DeparturePlace, mode);
+            RefuseOtherMode(errors, "arrivalPlace", request.ArrivalPlace, mode);
+        }
+        else
+        {
+            reference = errors.Text("reference", request.Reference, 20, required: false);
+            departurePlace = errors.Pattern("departurePlace", request.DeparturePlace?.Trim(), PlacePattern(), PlaceExplanation);
+            arrivalPlace = errors.Pattern("arrivalPlace", request.ArrivalPlace?.Trim(), PlacePattern(), PlaceExplanation);
+            if (departurePlace is not null && departurePlace == arrivalPlace)
+            {
+                errors.Add("arrivalPlace", "Must differ from the departure place.");
+            }
+
+            RefuseOtherMode(errors, "flightNumber", request.FlightNumber, mode);
+            RefuseOtherMode(errors, "departureAirport", request.DepartureAirport, mode);
+            RefuseOtherMode(errors, "arrivalAirport", request.ArrivalAirport, mode);
+        }
+
         var arrival = errors.Required("scheduledArrival", request.ScheduledArrival);
         if (arrival is { } at && Instants.RefuseScheduledArrival(at, clock.GetUtcNow()) is { } refusal)
         {
@@ -149,12 +187,33 @@ public static partial class CaseRequests
 
         var escort = errors.Text("escort", request.Escort, 200);
         var document = errors.Text("travelDocument", request.TravelDocument, 200);
-        if (from is not null && from == to)
+        return errors.Any
+            ? null
+            : new Travel(flight, from, to, arrival!.Value.ToUniversalTime(), escort!, document!, null, mode, reference, departurePlace, arrivalPlace);
+    }
+
+    public static DateTimeOffset? ToArrival(this DelayRequest request, RequestErrors errors, TimeProvider clock)
+    {
+        var arrival = errors.Required("scheduledArrival", request.ScheduledArrival);
+        if (arrival is { } at && Instants.RefuseScheduledArrival(at, clock.GetUtcNow()) is { } refusal)
         {
-            errors.Add("arrivalAirport", "Must differ from the departure airport.");
+            errors.Add("scheduledArrival", refusal);
         }
 
-        return errors.Any ? null : new Travel(flight!, from!, to!, arrival!.Value.ToUniversalTime(), escort!, document!, null);
+        return errors.Any ? null : arrival!.Value.ToUniversalTime();
+    }
+
+    private const string PlaceExplanation = "The code of a place of the directory (GET /api/places), e.g. ALMATY-2.";
+
+    /// <summary>A field of another mode of travel is refused, so a client that mixes them up learns it.</summary>
+    private static void RefuseOtherMode(RequestErrors errors, string field, string? value, TravelMode mode)
+    {
+        if (value is not null)
+        {
+            errors.Add(field, mode == TravelMode.Air
+                ? "Only for a journey by road or rail (mode Road or Rail)."
+                : $"Only for a flight; a journey by {mode.ToString().ToLowerInvariant()} names departurePlace and arrivalPlace.");
+        }
     }
 
     /// <summary>The facts given (null: unchanged) and the reason; the case grain checks them against the case.</summary>
@@ -205,4 +264,7 @@ public static partial class CaseRequests
 
     [GeneratedRegex(@"^[A-Z0-9]{2}[ ]?[0-9]{1,4}[A-Z]?\z")]
     private static partial Regex FlightPattern();
+
+    [GeneratedRegex(@"^[A-Z0-9-]{3,32}\z")]
+    private static partial Regex PlacePattern();
 }

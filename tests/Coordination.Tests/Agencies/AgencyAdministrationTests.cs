@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Coordination.Contracts.Feeds;
 using Coordination.Tests.Infrastructure;
 using Coordination.Tests.Security;
 
@@ -81,7 +82,7 @@ public sealed class AgencyAdministrationTests(SecurityFixture fixture)
 
         var update = Assert.Single(await AgencyAuditAsync(started, shelter));
         Assert.Equal("agency.update", update["action"]!.GetValue<string>());
-        Assert.Equal(["name", "servesRegions", "airports", "services"], update["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(["name", "servesRegions", "airports", "arrivalPoints", "services"], update["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
 
         // Bad input, an unknown service, an identity field, or an unknown agency: a clear 4xx that changes nothing.
         foreach (var (body, field) in new (object Body, string Field)[]
@@ -111,6 +112,62 @@ public sealed class AgencyAdministrationTests(SecurityFixture fixture)
             () => World.Admin.SendAsync(HttpMethod.Put, $"/api/agencies/{World.Field.Id("never-created")}", new { name = "Shelter", timeZone = "Asia/Bishkek" }),
             HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Arrival_points_name_airports_and_places_and_airports_stay_their_air_only_alias()
+    {
+        var region = World.Field.Region("Arrivals");
+        var station = await World.Field.PlaceAsync("BISHKEK-2", "Bishkek-2 railway station", "RailStation", "KG", "Asia/Bishkek");
+        var ngo = await World.Field.AgencyAsync("meets-trains", new
+        {
+            name = "NGO meeting planes and trains", kind = "Ngo", country = "KG", city = "Bishkek", timeZone = "Asia/Bishkek",
+            servesRegions = new[] { region }, arrivalPoints = new[] { "FRU", station }, services = new[] { "Shelter" },
+        });
+        Assert.Equal(["FRU"], Strings(Listed(await ListAsync(), ngo)["airports"]));
+        Assert.Equal(["FRU", station], Strings(Listed(await ListAsync(), ngo)["arrivalPoints"]));
+
+        // A flight to an airport among the arrival points is met by the agency, as with airports before.
+        var flagged = await FlagAsync("Arrives By Air", region);
+        var caseId = flagged["id"]!.GetValue<string>();
+        (await World.Consul.PostAsync($"/api/cases/{caseId}/travel", new
+        {
+            flightNumber = "TK 345", departureAirport = "IST", arrivalAirport = "FRU", scheduledArrival = DateTimeOffset.UtcNow.AddDays(3),
+            escort = "IOM Istanbul", travelDocument = "Certificate of return",
+        })).Expect(HttpStatusCode.OK);
+        using var worker = await World.Field.UserAsync("trains-worker", ngo, "NgoCaseworker");
+        Assert.Single((await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>(),
+            i => i.CaseId == caseId && i.Type == FeedItemType.PickupRequested);
+
+        // An older client writes airports alone: the airports change, the station stays.
+        var edited = (await World.Admin.SendAsync(HttpMethod.Put, $"/api/agencies/{ngo}", new
+        {
+            name = "NGO meeting planes and trains", timeZone = "Asia/Bishkek", servesRegions = new[] { region }, airports = new[] { "OSS" }, services = new[] { "Shelter" },
+        })).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(["OSS"], Strings(edited["airports"]));
+        Assert.Equal(["OSS", station], Strings(edited["arrivalPoints"]));
+
+        // Arrival points replace every point, airports among them.
+        edited = (await World.Admin.SendAsync(HttpMethod.Put, $"/api/agencies/{ngo}", new
+        {
+            name = "NGO meeting planes and trains", timeZone = "Asia/Bishkek", servesRegions = new[] { region }, arrivalPoints = new[] { station }, services = new[] { "Shelter" },
+        })).Expect(HttpStatusCode.OK).Json!;
+        Assert.Empty(edited["airports"]!.AsArray());
+        Assert.Equal([station], Strings(Listed(await ListAsync(), ngo)["arrivalPoints"]));
+
+        foreach (var (body, field) in new (object Body, string Field)[]
+                 {
+                     (new { name = "N", timeZone = "Asia/Bishkek", arrivalPoints = new[] { World.Field.PlaceCode("NOWHERE") } }, "arrivalPoints[0]"),
+                     (new { name = "N", timeZone = "Asia/Bishkek", arrivalPoints = new[] { "fru" } }, "arrivalPoints[0]"),
+                     (new { name = "N", timeZone = "Asia/Bishkek", arrivalPoints = new[] { station }, airports = new[] { "FRU" } }, "airports"),
+                 })
+        {
+            var refused = await fixture.RefusedWithoutChangeAsync(
+                () => World.Admin.SendAsync(HttpMethod.Put, $"/api/agencies/{ngo}", body), HttpStatusCode.BadRequest);
+            Assert.True(refused.Json!["errors"]!.AsObject().ContainsKey(field), $"{field}: {refused.Body}");
+        }
+    }
+
+    private static List<string> Strings(JsonNode? array) => array!.AsArray().Select(a => a!.GetValue<string>()).ToList();
 
     private async Task<JsonNode> FlagAsync(string fullName, string region) =>
         (await World.Consul.PostAsync("/api/cases", Field.Flag(fullName, "F", 1990, "KG", "TR", region, ["Shelter", "Legal"])))

@@ -86,13 +86,14 @@ public sealed class AdminPageTests(BrowserFixture fixture)
 
         await admin.Input("timeZone").FillAsync("Asia/Bishkek");
         await admin.Input("name").FillAsync("Karakol crisis centre");
-        await admin.Input("airports").FillAsync("ikU");
+        await admin.Input("arrivalPoints").FillAsync("ikU");
         var saved = await admin.SubmitAsync(admin.Page.Locator("#agency-form [type=submit]"), "PUT", $"/api/agencies/{id}");
         Assert.Equal((int)HttpStatusCode.OK, saved.Status);
         await Expect(Row(admin, id)).ToContainTextAsync("Karakol crisis centre");
 
         var listed = (await field.Admin.GetAsync("/api/agencies")).Expect(HttpStatusCode.OK).Json!.AsArray().Single(a => a!["id"]!.GetValue<string>() == id)!;
         Assert.Equal(["IKU"], listed["airports"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["IKU"], listed["arrivalPoints"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal("Ngo", listed["kind"]!.GetValue<string>());
     }
 

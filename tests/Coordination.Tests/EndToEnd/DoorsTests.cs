@@ -84,7 +84,14 @@ public sealed class DoorsTests(SystemFixture fixture)
         var field = await Field.CreateAsync(fixture.System);
         var almaty = field.Region("Almaty");
         var post = await field.AgencyAsync("uz-ala", Field.ConsularPost("UZ", "KZ", almaty, "Asia/Almaty"));
-        var ngo = await field.AgencyAsync("uz-sam", Field.Receiving("Ngo", "UZ", "Samarkand", "Asia/Samarkand", [field.Region("Samarkand")], [], ["Shelter", "Medical"]));
+        var almaty2 = await field.PlaceAsync("ALMATY-2", "Almaty-2", "RailStation", "KZ", "Asia/Almaty");
+        var tashkent = await field.PlaceAsync("TASHKENT", "Tashkent Central", "RailStation", "UZ", "Asia/Tashkent");
+        // The NGO of Samarkand meets its returnees off the train in Tashkent.
+        var ngo = await field.AgencyAsync("uz-sam", new
+        {
+            name = "Samarkand NGO", kind = "Ngo", country = "UZ", city = "Samarkand", timeZone = "Asia/Samarkand",
+            servesRegions = new[] { field.Region("Samarkand") }, arrivalPoints = new[] { tashkent }, services = new[] { "Shelter", "Medical" },
+        });
         var police = await field.AgencyAsync("kz-police", new { name = "Almaty police, migration unit", kind = "LawEnforcement", country = "KZ", city = "Almaty", timeZone = "Asia/Almaty" });
         using var consul = await field.UserAsync("consul", post, "ConsularOfficer");
         using var worker = await field.UserAsync("worker", ngo, "NgoCaseworker");
@@ -117,6 +124,26 @@ public sealed class DoorsTests(SystemFixture fixture)
         var listed = (await officer.GetAsync("/api/cases")).Expect(HttpStatusCode.OK).Json!.AsArray();
         Assert.Equal(cases.Order(), listed.Select(c => c!["id"]!.GetValue<string>()).Order());
         Assert.All(listed, c => Assert.Equal(police, c!["reportedByAgencyId"]!.GetValue<string>()));
+
+        // The post sends the three men home by the night train from Almaty-2, due in Tashkent at 07:00 Tashkent time:
+        // the NGO meeting arrivals at the station gets each pickup with the arrival in the station's time zone.
+        var arrival = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(3).AddHours(2), TimeSpan.Zero);
+        foreach (var caseId in cases)
+        {
+            (await consul.PostAsync($"/api/cases/{caseId}/travel", new
+            {
+                mode = "Rail", reference = "0377", departurePlace = almaty2, arrivalPlace = tashkent, scheduledArrival = arrival,
+                escort = "IOM Almaty", travelDocument = "Certificate of return",
+            })).Expect(HttpStatusCode.OK);
+            var pickup = await ngoDashboard.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.PickupRequested);
+            Assert.True(pickup.RequiresAck);
+            Assert.Equal(("Rail", "0377", "Almaty-2", "Tashkent Central"),
+                (pickup.Data["mode"], pickup.Data["reference"], pickup.Data["departurePlaceName"], pickup.Data["arrivalPlaceName"]));
+            Assert.Equal("Asia/Tashkent", pickup.Data["timeZone"]);
+            Assert.Equal($"{arrival:yyyy-MM-dd}T07:00:00+05:00", pickup.Data["scheduledArrivalLocal"]);
+            Assert.Contains("07:00 (Asia/Tashkent)", pickup.Summary, StringComparison.Ordinal);
+            Assert.DoesNotContain("Raid", pickup.Summary + string.Join(" ", pickup.Data.Values), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

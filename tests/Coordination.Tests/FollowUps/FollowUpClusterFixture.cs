@@ -25,7 +25,7 @@ public sealed class FollowUpClusterFixture() : InProcessClusterFixture(new DateT
     };
 
     /// <summary>The silo's wake-ups, which the tests run at the instants they choose.</summary>
-    public FollowUpWakeUps WakeUps => SiloServices.GetRequiredService<FollowUpWakeUps>();
+    public CaseWakeUps WakeUps => SiloServices.GetRequiredService<CaseWakeUps>();
 
     /// <summary>Moves the clock forward to <paramref name="instant"/>; tests only ever move it forwards.</summary>
     public void AdvanceTo(DateTimeOffset instant)

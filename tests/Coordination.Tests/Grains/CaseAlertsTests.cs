@@ -30,7 +30,7 @@ public sealed class CaseAlertsTests
         var booked = before with { Status = CaseStatus.TravelBooked, Travel = Flight(pickup: Shelter), Version = 5 };
         var e = new CaseEvent(5, CaseEventType.TravelBooked, Later, Post, "consul", "KC 912 IST-FRU");
 
-        var (feed, settled) = CaseAlerts.TravelBooked(before, booked, e, AgencyNamed(Shelter, airports: ["FRU"]), Staff(Post));
+        var (feed, settled) = CaseAlerts.TravelBooked(before, booked, e, new Journey(booked.Travel!, null, null), AgencyNamed(Shelter, airports: ["FRU"]), Staff(Post));
 
         Assert.Equal(
             new[] { (Shelter, FeedItemType.PickupRequested, "pickup:KG-2026-000042:v5"), ("kg-ngo-osh", FeedItemType.CaseUpdated, "case-updated:KG-2026-000042:5") },
@@ -46,7 +46,7 @@ public sealed class CaseAlertsTests
         var rebooked = before with { Travel = Flight("TK 346"), Version = 5 };
         var e = new CaseEvent(5, CaseEventType.TravelBooked, Later, Post, "consul", "TK 346 IST-FRU");
 
-        var (feed, settled) = CaseAlerts.TravelBooked(before, rebooked, e, null, Staff(Post));
+        var (feed, settled) = CaseAlerts.TravelBooked(before, rebooked, e, new Journey(rebooked.Travel!, null, null), null, Staff(Post));
 
         var item = Assert.Single(feed);
         Assert.Equal((Post, FeedItemType.NoReceivingAgency, "no-receiver:KG-2026-000042:pickup-v5"), (item.AgencyId, item.Type, item.DedupeKey));
@@ -65,14 +65,20 @@ public sealed class CaseAlertsTests
         Assert.All(updates, u => Assert.Equal("case-updated:KG-2026-000042:7", u.DedupeKey));
     }
 
+    /// <summary>A person met (or withdrawn) needs no pickup reminder, nor the arrival watch's alerts at the pickup agency and the post.</summary>
+    private static readonly string[] ArrivalSettled =
+    [
+        "kg-airport-team pickup:KG-2026-000042:", "kg-airport-team arrival-not-confirmed:KG-2026-000042:", $"{Post} arrival-not-confirmed:KG-2026-000042:",
+    ];
+
     public static TheoryData<CaseEventType, string[]> Settlements() => new()
     {
-        { CaseEventType.Arrived, ["kg-airport-team pickup:KG-2026-000042:"] },
-        { CaseEventType.ReceivedByAgency, ["kg-airport-team pickup:KG-2026-000042:"] },
+        { CaseEventType.Arrived, [.. ArrivalSettled] },
+        { CaseEventType.ReceivedByAgency, [.. ArrivalSettled] },
         {
             CaseEventType.Withdrawn,
             [
-                "kg-airport-team pickup:KG-2026-000042:", $"{Shelter} referral:KG-2026-000042:", "kg-ngo-osh referral:KG-2026-000042:",
+                .. ArrivalSettled, $"{Shelter} referral:KG-2026-000042:", "kg-ngo-osh referral:KG-2026-000042:",
                 $"{Post} no-receiver:KG-2026-000042:",
             ]
         },

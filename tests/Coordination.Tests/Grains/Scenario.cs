@@ -2,6 +2,7 @@ using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
+using Coordination.Contracts.Places;
 using Coordination.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
@@ -52,6 +53,10 @@ public sealed class Scenario(InProcessClusterFixture fixture)
         string name, string country, string[] regions, AgencyService[] services,
         AgencyKind kind = AgencyKind.Ngo, string[]? airports = null, string timeZone = "Asia/Dushanbe") =>
         Directory.Create(new Agency($"{name}-{Suffix}", name, kind, country, null, null, timeZone, regions, airports ?? [], services));
+
+    /// <summary>Registers a place of the directory under a code only this scenario uses (places are global).</summary>
+    public Task<Place> RegisterPlace(string code, string name, PlaceKind kind, string country, string timeZone) =>
+        Client.GetGrain<IPlaceDirectoryGrain>(0).Create(new Place($"{code}-{Suffix.ToUpperInvariant()}", name, kind, country, timeZone), new Actor("admin", string.Empty));
 
     public Task<Agency> Unrelated(string name) =>
         Directory.Create(new Agency($"{name}-{Suffix}", name, AgencyKind.Ministry, "UZ", null, "Tashkent", "Asia/Tashkent", [], [], []));

@@ -314,6 +314,8 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["PUT /api/agencies/{id}"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/agencies/no-such-agency", ValidAgencyEdit),
         ["POST /api/agencies/{id}/deactivate"] = (_, c) => c.PostAsync("/api/agencies/no-such-agency/deactivate", null),
         ["POST /api/agencies/{id}/activate"] = (_, c) => c.PostAsync("/api/agencies/no-such-agency/activate", null),
+        ["GET /api/places"] = (_, c) => c.GetAsync("/api/places"),
+        ["POST /api/places"] = (_, c) => c.PostRawAsync("/api/places", "{}"),
         ["POST /api/users"] = (_, c) => c.PostRawAsync("/api/users", "{}"),
         ["POST /api/users/{username}/disable"] = (_, c) => c.PostAsync("/api/users/nobody-at-all/disable", null),
         ["POST /api/users/{username}/enable"] = (_, c) => c.PostAsync("/api/users/nobody-at-all/enable", null),
@@ -333,6 +335,8 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/cases/{id}/referrals/{referralId}/decline"] = (t, c) =>
             c.PostAsync($"/api/cases/{t.World.CaseId}/referrals/{t.World.DeclinedReferral}/decline", new { reason = "no capacity" }),
         ["POST /api/cases/{id}/travel"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/travel", t.World.Travel),
+        // The arrival the journey has already: the post may, and it changes nothing.
+        ["POST /api/cases/{id}/travel/delay"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/travel/delay", new { scheduledArrival = t.World.ScheduledArrival }),
         ["POST /api/cases/{id}/corrections"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/corrections", StaleCorrection),
         ["POST /api/cases/{id}/events"] = (t, c) => c.PostAsync($"/api/cases/{t.World.CaseId}/events", new { type = "Verified", expectedVersion = 999_999 }),
         ["PUT /api/cases/{id}/consent"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/cases/{t.World.CaseId}/consent", NarrowerConsent),

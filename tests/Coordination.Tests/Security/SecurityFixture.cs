@@ -53,7 +53,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         [
             "agencies", "users", "cases", "case_events", "feed_items", "feed_heads", "feed_outbox", "idempotent_requests", "audit_log",
             "orleansstorage", // committees' action plans
-            "duty_rotas", "user_channels", "escalation_policies", "notifications", "notification_log", "ack_links", "agency_webhooks",
+            "duty_rotas", "user_channels", "escalation_policies", "notifications", "notification_log", "ack_links", "agency_webhooks", "places", "user_second_factors",
         ];
         var snapshot = new Dictionary<string, string>();
         await using var connection = new NpgsqlConnection(System.ConnectionString);
@@ -136,6 +136,9 @@ public sealed class SecurityWorld
     public Guid ReferredAgencyItem { get; private set; }
 
     public object Travel { get; private set; } = null!;
+
+    /// <summary>When the case's journey home arrives, as booked.</summary>
+    public DateTimeOffset ScheduledArrival { get; private set; }
 
     /// <summary>Where only the relations case's pickup agency meets arrivals.</summary>
     public const string RelationsAirport = "ZRL";
@@ -232,10 +235,11 @@ public sealed class SecurityWorld
         ReferredAgencyItem = (await ReferredWorker.GetAsync("/api/feed")).Expect(HttpStatusCode.OK).As<List<FeedItem>>()
             .Single(i => i.CaseId == CaseId && i.Type == FeedItemType.ReferralReceived).Id;
 
+        ScheduledArrival = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(20).AddHours(5), TimeSpan.Zero);
         Travel = new
         {
             flightNumber = "KC 117", departureAirport = "IST", arrivalAirport = "OSS",
-            scheduledArrival = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(20).AddHours(5), TimeSpan.Zero),
+            scheduledArrival = ScheduledArrival,
             escort = "IOM Istanbul", travelDocument = "Certificate of return",
         };
         var booked = (await Consul.PostAsync($"/api/cases/{CaseId}/travel", Travel)).Expect(HttpStatusCode.OK).Json!;

@@ -32,7 +32,10 @@ public enum AgencyService
 /// An organisation taking part: a consular post abroad, a receiving NGO or shelter, a committee.
 /// <see cref="Country"/> is the state it belongs to; <see cref="HostCountry"/> where a post sits abroad.
 /// <see cref="DeactivatedAt"/> is set while it is out of automatic routing (e.g. a shelter that closed);
-/// null, as in every agency stored before it existed, means active.
+/// null, as in every agency stored before it existed, means active. <see cref="ArrivalPoints"/> are where
+/// it meets arrivals: IATA airport codes and codes of the places directory (border crossings,
+/// stations); <see cref="Airports"/> are the airports among them, the air-only alias of older
+/// clients. Agencies stored before arrival points existed have null, read as their airports.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Agency")]
 public sealed record Agency(
@@ -46,9 +49,16 @@ public sealed record Agency(
     [property: Id(7)] IReadOnlyList<string> ServesRegions,
     [property: Id(8)] IReadOnlyList<string> Airports,
     [property: Id(9)] IReadOnlyList<AgencyService> Services,
-    [property: Id(10)] DateTimeOffset? DeactivatedAt = null)
+    [property: Id(10)] DateTimeOffset? DeactivatedAt = null,
+    [property: Id(11)] IReadOnlyList<string>? ArrivalPoints = null)
 {
     public bool Active => DeactivatedAt is null;
+
+    /// <summary>Whether the agency meets arrivals at <paramref name="point"/>, an airport or a place of the directory.</summary>
+    public bool MeetsArrivalsAt(string point) => (ArrivalPoints ?? Airports).Contains(point, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The arrival points that are places of the directory rather than airports.</summary>
+    public IEnumerable<string> ArrivalPlaces() => (ArrivalPoints ?? Airports).Except(Airports, StringComparer.Ordinal);
 
     /// <summary>Agencies that receive and assist returning persons at home.</summary>
     [JsonIgnore]
@@ -58,7 +68,10 @@ public sealed record Agency(
         ServesRegions.Count == 0 || ServesRegions.Any(r => string.Equals(r, homeRegion, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>The fields of an agency an administrator may change after creating it.</summary>
+/// <summary>
+/// The fields of an agency an administrator may change after creating it. <see cref="ArrivalPoints"/>
+/// null: the edit named only <see cref="Airports"/>, and the places among the agency's arrival points stay.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.AgencyEdit")]
 public sealed record AgencyEdit(
     [property: Id(0)] string Id,
@@ -67,7 +80,8 @@ public sealed record AgencyEdit(
     [property: Id(3)] string TimeZone,
     [property: Id(4)] IReadOnlyList<string> ServesRegions,
     [property: Id(5)] IReadOnlyList<string> Airports,
-    [property: Id(6)] IReadOnlyList<AgencyService> Services);
+    [property: Id(6)] IReadOnlyList<AgencyService> Services,
+    [property: Id(7)] IReadOnlyList<string>? ArrivalPoints = null);
 
 /// <summary>The registry of agencies, one per deployment (key 0).</summary>
 [Alias("Coordination.IAgencyDirectoryGrain")]

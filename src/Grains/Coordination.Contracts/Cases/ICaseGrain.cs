@@ -29,6 +29,14 @@ public interface ICaseGrain : IGrainWithStringKey
     Task<CaseView> BookTravel(Travel travel, Actor actor);
 
     /// <summary>
+    /// Moves the arrival of the journey under way (booked or departed) to <paramref name="scheduledArrival"/>:
+    /// the pickup agency gets PickupUpdated, and every deadline tied to the arrival moves with it. The
+    /// same arrival again changes nothing.
+    /// </summary>
+    [Alias("DelayTravel")]
+    Task<CaseView> DelayTravel(DateTimeOffset scheduledArrival, Actor actor);
+
+    /// <summary>
     /// Records a lifecycle or consent event; <see cref="CaseEventType.Closed"/> needs <paramref name="reason"/>, every other type refuses one.
     /// <see cref="CaseEventType.ReintegrationStarted"/> takes an optional <paramref name="plan"/> and schedules the follow-ups.
     /// </summary>
@@ -50,10 +58,19 @@ public interface ICaseGrain : IGrainWithStringKey
 
     /// <summary>
     /// Sends the FollowUpDue item of every follow-up whose time has come (the system calls this, see
-    /// FollowUpWakeUps); returns how many. Idempotent: a follow-up is raised once.
+    /// CaseWakeUps); returns how many. Idempotent: a follow-up is raised once.
     /// </summary>
     [Alias("RaiseDueFollowUps")]
     Task<int> RaiseDueFollowUps();
+
+    /// <summary>
+    /// Raises ArrivalNotConfirmed to the pickup agency, the consular post and the escorting agencies
+    /// once the journey's scheduled arrival plus the grace has passed with neither Arrived nor a delay
+    /// recorded (the system calls this, see CaseWakeUps); returns how many agencies were told.
+    /// Idempotent: once per scheduled arrival.
+    /// </summary>
+    [Alias("RaiseArrivalNotConfirmed")]
+    Task<int> RaiseArrivalNotConfirmed();
 
     /// <summary>
     /// Corrects the case's facts (home region, birth year, needs) for a reason; a correction that

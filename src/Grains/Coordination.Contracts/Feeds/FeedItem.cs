@@ -19,6 +19,8 @@ public enum FeedItemType
     FollowUpDue,
     PossibleReTrafficking,
     CaseReported,
+    PickupUpdated,
+    ArrivalNotConfirmed,
 }
 
 [GenerateSerializer]

@@ -77,6 +77,7 @@ public sealed class AgencyDirectoryGrain(
         {
             Name = edit.Name, City = edit.City, TimeZone = edit.TimeZone,
             ServesRegions = edit.ServesRegions, Airports = edit.Airports, Services = edit.Services,
+            ArrivalPoints = edit.ArrivalPoints ?? [.. edit.Airports, .. current.ArrivalPlaces()],
         };
         var fields = ChangedFields(current, edited);
         if (fields.Length == 0)
@@ -131,6 +132,7 @@ public sealed class AgencyDirectoryGrain(
             ("timeZone", before.TimeZone != after.TimeZone),
             ("servesRegions", !before.ServesRegions.SequenceEqual(after.ServesRegions)),
             ("airports", !before.Airports.SequenceEqual(after.Airports)),
+            ("arrivalPoints", !(before.ArrivalPoints ?? before.Airports).SequenceEqual(after.ArrivalPoints ?? after.Airports)),
             ("services", !before.Services.SequenceEqual(after.Services)),
         }.Where(f => f.Changed).Select(f => f.Field).ToArray();
 }

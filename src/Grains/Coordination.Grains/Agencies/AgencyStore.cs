@@ -18,7 +18,8 @@ public static class AgencyStore
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            agencies.Add(JsonSerializer.Deserialize<Agency>(reader.GetString(0), CoordinationJson.Options)!);
+            var agency = JsonSerializer.Deserialize<Agency>(reader.GetString(0), CoordinationJson.Options)!;
+            agencies.Add(agency with { ArrivalPoints = agency.ArrivalPoints ?? agency.Airports });
         }
 
         return agencies;

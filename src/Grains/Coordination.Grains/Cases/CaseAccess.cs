@@ -203,6 +203,7 @@ public static class CaseAccess
             {
                 CaseEventType.Referred => May(CaseAction.Refer) && CaseLifecycle.IsOpen(c.Status),
                 CaseEventType.TravelBooked => May(CaseAction.BookTravel) && c.Route == CaseRoute.Return && CaseLifecycle.TravelBookable.Contains(c.Status),
+                CaseEventType.TravelDelayed => May(CaseAction.BookTravel) && c.Travel is not null && CaseLifecycle.Travelling.Contains(c.Status),
                 CaseEventType.Corrected => May(CaseAction.Correct),
                 CaseEventType.ConsentChanged => May(CaseAction.NarrowConsent),
                 _ => CaseLifecycle.IsRecordable(type) && May(CaseAction.Record(type)) && CaseLifecycle.Changes(c, type),

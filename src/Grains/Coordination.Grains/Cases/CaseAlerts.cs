@@ -79,22 +79,33 @@ public static class CaseAlerts
             c.Urgency, RequiresAck: false, null, data);
     }
 
-    public static NewFeedItem PickupRequested(CaseView c, Travel travel, Agency pickup, int version)
+    /// <summary>
+    /// The pickup request to the agency meeting the journey: the arrival in the arrival place's time
+    /// zone (the agency's for an airport without an entry), and checkpoints 24 and 2 hours before it.
+    /// <paramref name="movedFrom"/>: the arrival a delay moved, which makes it a PickupUpdated.
+    /// </summary>
+    public static NewFeedItem PickupRequested(CaseView c, Journey journey, Agency pickup, int version, DateTimeOffset? movedFrom = null)
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(pickup.TimeZone);
-        var local = TimeZoneInfo.ConvertTime(travel.ScheduledArrival, zone);
+        var travel = journey.Travel;
+        var timeZone = journey.ArrivalTimeZone(pickup);
+        var local = TimeZoneInfo.ConvertTime(travel.ScheduledArrival, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
         var data = Profile(c);
-        data["flightNumber"] = travel.FlightNumber;
-        data["departureAirport"] = travel.DepartureAirport;
-        data["arrivalAirport"] = travel.ArrivalAirport;
+        journey.AddTo(data);
         data["scheduledArrival"] = travel.ScheduledArrival.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
         data["scheduledArrivalLocal"] = local.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
-        data["timeZone"] = pickup.TimeZone;
+        data["timeZone"] = timeZone;
         data["escort"] = travel.Escort;
-        return new NewFeedItem(pickup.Id, PickupKeys(c.Id) + $"v{version}", FeedItemType.PickupRequested, FeedItemKind.Task,
-            c.Id, null, null,
-            $"Pickup {c.Id}: flight {travel.FlightNumber} from {travel.DepartureAirport} arrives {travel.ArrivalAirport} " +
-            $"{local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({pickup.TimeZone}); {Who(c)}",
+        if (movedFrom is { } previous)
+        {
+            data["previousScheduledArrival"] = previous.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+        }
+
+        var what = travel.Mode == TravelMode.Air
+            ? $"flight {travel.FlightNumber} from {travel.DepartureAirport} arrives {travel.ArrivalAirport}"
+            : $"{data["mode"]}{(travel.Reference is null ? string.Empty : $" {travel.Reference}")} from {data["departurePlaceName"]} arrives {data["arrivalPlaceName"]}";
+        return new NewFeedItem(pickup.Id, PickupKeys(c.Id) + $"v{version}", movedFrom is null ? FeedItemType.PickupRequested : FeedItemType.PickupUpdated,
+            FeedItemKind.Task, c.Id, null, null,
+            $"Pickup {c.Id}{(movedFrom is null ? string.Empty : " moved")}: {what} {Journey.LocalArrival(local)} ({timeZone}); {Who(c)}",
             c.Urgency, RequiresAck: true, c.FlaggedByAgencyId, data,
             Checkpoints: [travel.ScheduledArrival - TimeSpan.FromHours(24), travel.ScheduledArrival - TimeSpan.FromHours(2)]);
     }
@@ -178,29 +189,80 @@ public static class CaseAlerts
         : NoReceivingAgency(routing.Case, routing.NoMatchReason!, $"v{routing.Case.Version}");
 
     /// <summary>
-    /// What a booked flight tells: the pickup request to the agency that meets it (or the flagging
+    /// What a booked journey tells: the pickup request to the agency that meets it (or the flagging
     /// post that nobody does), the news to every other involved agency, and the pickup request of a
     /// previous booking settled.
     /// </summary>
     public static (IReadOnlyList<NewFeedItem> Feed, FeedSettlement[] Settled) TravelBooked(
-        CaseView before, CaseView booked, CaseEvent e, Agency? pickup, Actor actor)
+        CaseView before, CaseView booked, CaseEvent e, Journey journey, Agency? pickup, Actor actor)
     {
-        var travel = booked.Travel!;
         var request = pickup is not null
-            ? PickupRequested(booked, travel, pickup, booked.Version)
-            : NoReceivingAgency(booked, $"no agency meets arrivals at {travel.ArrivalAirport}", $"pickup-v{booked.Version}");
+            ? PickupRequested(booked, journey, pickup, booked.Version)
+            : NoReceivingAgency(booked, $"no agency meets arrivals at {journey.Travel.ArrivalPoint}", $"pickup-v{booked.Version}");
         var superseded = before.Travel?.PickupAgencyId is { } previous ? new[] { SettlesPickups(before.Id, previous, actor.Username) } : [];
         return ([request, .. UpdatesFor(booked, e, exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]])], superseded);
+    }
+
+    /// <summary>
+    /// Nobody recorded the arrival of a journey (nor a delay) by its scheduled arrival plus the grace:
+    /// a Critical alert to each agency concerned, once per scheduled arrival (its key names it), caused
+    /// by no agency so that its escalation stays with the recipient. Settled once the arrival is recorded.
+    /// </summary>
+    public static NewFeedItem ArrivalNotConfirmed(CaseView c, Journey journey, string agencyId, string timeZone)
+    {
+        var travel = journey.Travel;
+        var local = TimeZoneInfo.ConvertTime(travel.ScheduledArrival, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
+        var data = new Dictionary<string, string>
+        {
+            ["caseId"] = c.Id,
+            ["scheduledArrival"] = travel.ScheduledArrival.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture),
+            ["timeZone"] = timeZone,
+        };
+        journey.AddTo(data);
+        return new NewFeedItem(agencyId, ArrivalWatchKeys(c.Id) + travel.ScheduledArrival.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            FeedItemType.ArrivalNotConfirmed, FeedItemKind.Alert, c.Id, null, null,
+            $"Arrival of {c.Id} not confirmed: {journey.Describe()} was due {Journey.LocalArrival(local)} ({timeZone}); record the arrival or a delay",
+            Urgency.Critical, RequiresAck: true, null, data);
+    }
+
+    /// <summary>Settles every ArrivalNotConfirmed alert of the case at one agency.</summary>
+    public static FeedSettlement SettlesArrivalWatch(string caseId, string agencyId, string by) => new(agencyId, ArrivalWatchKeys(caseId), by);
+
+    /// <summary>
+    /// What a delay tells: the pickup agency a PickupUpdated with the new arrival and checkpoints that
+    /// replaces its earlier pickup items (settled, so they no longer escalate at the old times), and
+    /// every other involved agency the news.
+    /// </summary>
+    public static (IReadOnlyList<NewFeedItem> Feed, FeedSettlement[] Settled) TravelDelayed(
+        CaseView delayed, CaseEvent e, Journey journey, Agency? pickup, DateTimeOffset previous, Actor actor)
+    {
+        var updates = UpdatesFor(delayed, e, exclude: [actor.AgencyId, .. pickup is null ? Array.Empty<string>() : [pickup.Id]]).ToList();
+        if (pickup is null)
+        {
+            return (updates, ArrivalWatchSettled(delayed, actor.Username));
+        }
+
+        return ([PickupRequested(delayed, journey, pickup, delayed.Version, previous), .. updates],
+            [SettlesPickups(delayed.Id, pickup.Id, actor.Username), .. ArrivalWatchSettled(delayed, actor.Username)]);
     }
 
     /// <summary>The news of an event for every involved agency but <paramref name="exclude"/> (who did it, or heard of it otherwise).</summary>
     public static IEnumerable<NewFeedItem> UpdatesFor(CaseView c, CaseEvent e, IReadOnlyCollection<string> exclude) =>
         CaseAccess.Involved(c).Where(a => !exclude.Contains(a)).Select(a => CaseUpdated(c, e, a));
 
-    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder, a withdrawn case no referral.</summary>
+    /// <summary>The ArrivalNotConfirmed alerts of the case, settled at every agency the watch tells.</summary>
+    private static FeedSettlement[] ArrivalWatchSettled(CaseView c, string by) =>
+        [.. CaseArrivalWatch.Recipients(c).Select(a => SettlesArrivalWatch(c.Id, a, by))];
+
+    /// <summary>Open alerts an event makes moot: a person met at the airport needs no pickup reminder nor arrival alert, a withdrawn case no referral.</summary>
     public static FeedSettlement[] SettledBy(CaseView c, CaseEventType type, string by)
     {
         var pickups = c.Travel?.PickupAgencyId is { } pickup ? new[] { SettlesPickups(c.Id, pickup, by) } : [];
+        if (c.Travel is not null && type is CaseEventType.Arrived or CaseEventType.ReceivedByAgency or CaseEventType.Withdrawn)
+        {
+            pickups = [.. pickups, .. ArrivalWatchSettled(c, by)];
+        }
+
         return type switch
         {
             CaseEventType.Arrived or CaseEventType.ReceivedByAgency => pickups,
@@ -234,6 +296,8 @@ public static class CaseAlerts
     private static string ReferralKey(string caseId, string referralId) => ReferralKeys(caseId) + referralId;
 
     private static string PickupKeys(string caseId) => $"pickup:{caseId}:";
+
+    private static string ArrivalWatchKeys(string caseId) => $"arrival-not-confirmed:{caseId}:";
 
     private static string FollowUpKey(string caseId, int number) => $"follow-up:{caseId}:{number.ToString(CultureInfo.InvariantCulture)}";
 

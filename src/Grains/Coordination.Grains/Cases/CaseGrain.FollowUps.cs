@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Coordination.Grains.Cases;
 
-/// <summary>The case grain's reintegration follow-ups: recorded by the agency, raised when due (<see cref="CaseFollowUps"/>, <see cref="FollowUpWakeUps"/>).</summary>
+/// <summary>The case grain's reintegration follow-ups: recorded by the agency, raised when due (<see cref="CaseFollowUps"/>, <see cref="CaseWakeUps"/>).</summary>
 public sealed partial class CaseGrain
 {
     public async Task<CaseView> RecordFollowUp(int number, FollowUpOutcome outcome, string? note, Actor actor)

@@ -23,6 +23,7 @@ public sealed partial class CaseGrain(
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<FollowUpOptions> followUpOptions,
     IOptions<AckOptions> ackOptions,
+    IOptions<ArrivalOptions> arrivalOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
     private readonly StoredCase _stored = new(db, codec, logger);
@@ -164,30 +165,6 @@ public sealed partial class CaseGrain(
         var settled = new[] { CaseAlerts.SettlesReferral(CaseId, referralId, actor.AgencyId, actor.Username) };
         await SaveAsync(next, events, feed, now, settled);
         logger.LogInformation("Referral {ReferralId} of case {CaseId} {Answer} by {AgencyId}", referralId, CaseId, answered.Status, actor.AgencyId);
-        return CaseViews.ForCommand(_stored.Case!);
-    }
-
-    public async Task<CaseView> BookTravel(Travel travel, Actor actor)
-    {
-        var current = Require(CaseAction.BookTravel, actor);
-        CaseLifecycle.RequireTravelBookable(current);
-        if (CaseLifecycle.IsSameBooking(current, travel))
-        {
-            return CaseViews.ForCommand(current);
-        }
-
-        CaseLifecycle.RequireArrivalInRange(travel);
-        CaseViews.RefuseIdentifying(current, actor, "escort", travel.Escort);
-        CaseViews.RefuseIdentifying(current, actor, "travelDocument", travel.TravelDocument);
-
-        var now = clock.GetUtcNow();
-        var pickup = ReferralRouter.PickupAgency(current.Citizenship, current.HomeRegion, travel.ArrivalAirport, await Directory.List(), current.Referrals);
-        var booked = travel with { PickupAgencyId = pickup?.Id };
-        var next = CaseLifecycle.TravelBooked(current, booked, now);
-        var events = Events(CaseEventType.TravelBooked, actor, now, $"{travel.FlightNumber} {travel.DepartureAirport}-{travel.ArrivalAirport}");
-        var (feed, superseded) = CaseAlerts.TravelBooked(current, next, events[0], pickup, actor);
-        await SaveAsync(next, events, feed, now, superseded);
-        logger.LogInformation("Travel booked for case {CaseId}, arrival {Airport}, pickup {AgencyId}", CaseId, travel.ArrivalAirport, pickup?.Id);
         return CaseViews.ForCommand(_stored.Case!);
     }
 

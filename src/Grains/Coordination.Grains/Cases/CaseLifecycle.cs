@@ -320,9 +320,29 @@ public static class CaseLifecycle
         }
     }
 
+    /// <summary>The statuses of a journey under way, whose arrival a delay may move.</summary>
+    public static readonly CaseStatus[] Travelling = [CaseStatus.TravelBooked, CaseStatus.InTransit];
+
+    /// <summary>The arrival the journey under way already has: a delay to it changes nothing.</summary>
+    public static bool IsSameArrival(CaseView current, DateTimeOffset scheduledArrival) =>
+        Travelling.Contains(current.Status) && current.Travel?.ScheduledArrival == scheduledArrival;
+
+    /// <summary>The case with its journey's arrival moved; refused while no journey is under way.</summary>
+    public static CaseView Delayed(CaseView current, DateTimeOffset scheduledArrival, DateTimeOffset now)
+    {
+        if (current.Travel is not { } travel || !Travelling.Contains(current.Status))
+        {
+            throw DomainException.Conflict($"Case {current.Id} has no journey under way whose arrival could move (it is {current.Status}).");
+        }
+
+        var moved = travel with { ScheduledArrival = scheduledArrival, ArrivalWatchRaised = false };
+        RequireArrivalInRange(moved);
+        return current with { Travel = moved, UpdatedAt = now, Version = current.Version + 1 };
+    }
+
     /// <summary>The same booking again: nothing changes, nobody is alerted twice.</summary>
     public static bool IsSameBooking(CaseView current, Travel travel) =>
-        current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null } == travel;
+        current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null, ArrivalWatchRaised = false } == travel;
 
     /// <summary>
     /// Refuses an arrival outside the product's years. The edge holds arrivals to a window around

@@ -136,11 +136,11 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark) " +
-                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark)")
+                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark, arrival_watch_at) " +
+                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark, @arrivalWatch)")
             : OneRoundTrip.Require(
                 "UPDATE cases SET status = @status, urgency = @urgency, route = @route, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
-                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, " +
+                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, arrival_watch_at = @arrivalWatch, " +
                 // The retention period runs from the case's first ending until it reopens or its personal data is erased.
                 "retention_from = CASE WHEN @retained THEN coalesce(retention_from, @updated) END " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
@@ -157,6 +157,7 @@ public static class CaseStore
         write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
         write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
+        write.Parameters.AddWithValue("arrivalWatch", NpgsqlDbType.TimestampTz, (object?)CaseArrivalWatch.Watched(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)PersonMark(c) ?? DBNull.Value);
         write.Parameters.AddWithValue("retained", !CaseLifecycle.IsOpen(c.Status) && c.PersonalDataErasedAt is null);
         batch.BatchCommands.Add(write);
@@ -247,7 +248,6 @@ public static class CaseStore
     /// <inheritdoc cref="PersonMark(CaseView)"/>
     public static string? PersonMark(string citizenship, Person? person) => PersonIdentity.NameMark(citizenship, person?.FullName, person?.BirthYear);
 
-    /// <summary>The cases with a follow-up due by <paramref name="now"/> and not raised yet, longest due first.</summary>
     /// <summary>The cases whose personal data has been kept since their closure or withdrawal at or before <paramref name="cutoff"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<string>> PastRetentionAsync(NpgsqlDataSource db, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
     {
@@ -258,11 +258,19 @@ public static class CaseStore
         return await IdsAsync(command, cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<string>> FollowUpsDueAsync(NpgsqlDataSource db, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The cases to wake by <paramref name="now"/>: a follow-up due and not raised yet, or a watched arrival
+    /// more than <paramref name="grace"/> past with nothing recorded; longest due first.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WakeUpsDueAsync(NpgsqlDataSource db, DateTimeOffset now, TimeSpan grace, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "SELECT id FROM cases WHERE next_follow_up_at <= @now ORDER BY next_follow_up_at LIMIT @limit");
+            "SELECT id FROM (SELECT id, next_follow_up_at AS due FROM cases WHERE next_follow_up_at <= @now " +
+            "UNION ALL SELECT id, arrival_watch_at + @grace FROM cases WHERE arrival_watch_at <= @watchedBefore) w " +
+            "GROUP BY id ORDER BY min(due) LIMIT @limit");
         command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.AddWithValue("grace", grace);
+        command.Parameters.AddWithValue("watchedBefore", (now - grace).UtcDateTime);
         command.Parameters.AddWithValue("limit", limit);
         return await IdsAsync(command, cancellationToken);
     }

@@ -19,7 +19,7 @@ public sealed class FollowUpOptions
     /// <summary>Local time, in the receiving agency's time zone, at which a follow-up falls due.</summary>
     public TimeSpan At { get; set; } = TimeSpan.FromHours(9);
 
-    /// <summary>How often each silo looks for follow-ups that have fallen due (<see cref="FollowUpWakeUps"/>): how late one can be.</summary>
+    /// <summary>How often each silo looks for follow-ups that have fallen due and arrivals nobody confirmed (<see cref="CaseWakeUps"/>): how late one can be.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The months of <see cref="After"/>.</summary>
@@ -55,8 +55,8 @@ public static class FollowUpExtensions
             .Validate(o => o.CheckEvery > TimeSpan.Zero,
                 $"{FollowUpOptions.Section}:{nameof(FollowUpOptions.CheckEvery)} must be a positive TimeSpan such as 00:01:00 (environment variable Coordination__FollowUp__CheckEvery).")
             .ValidateOnStart();
-        services.TryAddSingleton<FollowUpWakeUps>();
-        services.AddHostedService(sp => sp.GetRequiredService<FollowUpWakeUps>());
+        services.TryAddSingleton<CaseWakeUps>();
+        services.AddHostedService(sp => sp.GetRequiredService<CaseWakeUps>());
         return services;
     }
 }

@@ -161,11 +161,11 @@ public static class ReferralRouter
     }
 
     /// <summary>
-    /// The agency that meets arrivals at an airport: one already helping the case first, then one
+    /// The agency that meets arrivals at an airport or place: one already helping the case first, then one
     /// that names the person's home region, then a country-wide one, then any other. A deactivated
     /// agency meets only the arrivals of cases it still holds an open referral of.
     /// </summary>
-    public static Agency? PickupAgency(string citizenship, string homeRegion, string arrivalAirport, IEnumerable<Agency> agencies, IReadOnlyList<Referral> referrals)
+    public static Agency? PickupAgency(string citizenship, string homeRegion, string arrivalPoint, IEnumerable<Agency> agencies, IReadOnlyList<Referral> referrals)
     {
         int Rank(Agency a)
         {
@@ -181,7 +181,7 @@ public static class ReferralRouter
         return agencies
             .Where(a => a.IsReceiving
                 && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
-                && a.Airports.Contains(arrivalAirport, StringComparer.OrdinalIgnoreCase)
+                && a.MeetsArrivalsAt(arrivalPoint)
                 && (a.Active || Rank(a) < 2)
                 && !referrals.Any(r => r.ToAgencyId == a.Id && r.Status == ReferralStatus.Declined))
             .OrderBy(Rank)

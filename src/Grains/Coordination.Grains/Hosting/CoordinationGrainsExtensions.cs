@@ -47,6 +47,7 @@ public static class CoordinationGrainsExtensions
         services.AddCommitteeGrains(configuration);
         services.AddFollowUps(configuration);
         services.AddRetention(configuration);
+        services.AddArrivalWatch(configuration);
         SmtpOptions.Add(services, configuration);
         ChannelOptions.Add(services, configuration);
         NotifyOptions.Add(services, configuration);

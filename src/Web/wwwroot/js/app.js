@@ -257,9 +257,17 @@ async function enter() {
   } catch {
     // names fall back to ids
   }
+  const places = new Map();
+  try {
+    for (const place of await get('/api/places')) {
+      places.set(place.code, place);
+    }
+  } catch {
+    // place names fall back to codes
+  }
 
   const store = new FeedCache();
-  ctx = { me, agency: me.agency, agencies, store, timeZone: me.agency?.timeZone ?? 'UTC', notify };
+  ctx = { me, agency: me.agency, agencies, places, store, timeZone: me.agency?.timeZone ?? 'UTC', notify };
   store.subscribe(announceNewItems);
   renderHeader();
   route();

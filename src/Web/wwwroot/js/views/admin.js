@@ -1,6 +1,6 @@
 // The administrator's page: the agency directory, with create, edit, and deactivate/activate
-// (which takes an agency out of automatic routing for new referrals, or back in), and the users
-// (users.js).
+// (which takes an agency out of automatic routing for new referrals, or back in), the users
+// (users.js) and the places (places.js).
 
 import { h } from '../dom.js';
 import { t, e, enumValues, country } from '../i18n.js';
@@ -9,11 +9,13 @@ import { field, choiceGroup, textInput, select, formSummary, problemMessage, che
 import { section } from './common.js';
 import { bindDraft, RetryKey, upperCaseOnChange } from './formState.js';
 import { usersSection } from './users.js';
+import { placesSection } from './places.js';
 import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
 
 const IdPattern = /^[a-z0-9-]{3,64}$/;
 const CountryPattern = /^[A-Z]{2}$/;
 const AirportPattern = /^[A-Z]{3}$/;
+const PlacePattern = /^[A-Z0-9-]{3,32}$/;
 const Kinds = ['ConsularPost', 'Ngo', 'Shelter', 'Hotline', 'Committee', 'Ministry', 'LawEnforcement', 'InternationalOrganization'];
 
 let retryKey = new RetryKey();
@@ -27,8 +29,13 @@ function splitList(text) {
   return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function validate(d, creating) {
-  const airports = splitList(d.airports);
+/** An arrival point is an IATA airport code or the code of a place of the directory. */
+function isArrivalPoint(point, places) {
+  return PlacePattern.test(point) && (places.has(point) || AirportPattern.test(point));
+}
+
+function validate(d, creating, places) {
+  const points = splitList(d.arrivalPoints);
   return collect({
     id: creating ? [check.required(d.id), check.pattern(d.id, IdPattern, 'admin.error.id')] : [],
     name: [check.required(d.name), check.maxLength(d.name, 200)],
@@ -37,7 +44,7 @@ function validate(d, creating) {
     hostCountry: creating ? [check.pattern(d.hostCountry, CountryPattern, 'error.country')] : [],
     city: [check.maxLength(d.city, 100)],
     timeZone: [check.required(d.timeZone)],
-    airports: [airports.some((a) => !AirportPattern.test(a)) ? t('error.airport') : null],
+    arrivalPoints: [points.some((p) => !isArrivalPoint(p, places)) ? t('admin.error.arrivalPoint') : null],
   });
 }
 
@@ -48,7 +55,7 @@ function toRequest(d, creating) {
     city: optional(d.city),
     timeZone: d.timeZone.trim(),
     servesRegions: splitList(d.servesRegions),
-    airports: splitList(d.airports),
+    arrivalPoints: splitList(d.arrivalPoints),
     services: d.services ?? [],
   };
   return creating
@@ -57,7 +64,7 @@ function toRequest(d, creating) {
 }
 
 /** The create form (agency null) or the edit form of an agency; identity fields only when creating. */
-function agencyForm(agency, onSaved, onCancel) {
+function agencyForm(agency, places, onSaved, onCancel) {
   const creating = !agency;
   const v = (value) => value ?? '';
   const form = h('form', { class: 'agency-form', id: 'agency-form', novalidate: true },
@@ -78,14 +85,15 @@ function agencyForm(agency, onSaved, onCancel) {
       field('city', t('admin.field.city'), textInput({ value: v(agency?.city), maxlength: '100' })),
       field('timeZone', t('admin.field.timeZone'), textInput({ value: v(agency?.timeZone), maxlength: '64' }), { hint: t('admin.hint.timeZone') })),
     field('servesRegions', t('admin.field.regions'), textInput({ value: (agency?.servesRegions ?? []).join(', ') }), { hint: t('admin.hint.regions') }),
-    field('airports', t('admin.field.airports'), upperCaseOnChange(textInput({ value: (agency?.airports ?? []).join(', ') })), { hint: t('admin.hint.airports') }),
+    field('arrivalPoints', t('admin.field.arrivalPoints'),
+      upperCaseOnChange(textInput({ value: (agency?.arrivalPoints ?? agency?.airports ?? []).join(', ') })), { hint: t('admin.hint.arrivalPoints') }),
     choiceGroup('services', t('admin.field.services'), 'checkbox', enumValues('AgencyService').map((s) => [s, e('AgencyService', s)]), agency?.services ?? []),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'button primary' }, creating ? t('admin.create.submit') : t('admin.edit.submit')),
       h('button', { type: 'button', class: 'button secondary', onclick: onCancel }, t('admin.cancel'))));
 
   const draft = {};
-  bindDraft(form, draft, () => validate(draft, creating), async () => {
+  bindDraft(form, draft, () => validate(draft, creating, places), async () => {
     const saved = await saveCreateOrEdit(form, retryKey, creating, '/api/agencies', `/api/agencies/${encodeURIComponent(agency?.id)}`, toRequest(draft, creating));
     if (saved) {
       onSaved(saved, creating ? t('admin.created', { name: saved.name }) : t('admin.saved', { name: saved.name }));
@@ -129,6 +137,7 @@ export function mountAdmin(container, ctx) {
   const count = h('p', { class: 'hint', id: 'agency-count', 'aria-live': 'polite' });
   const filterInput = textInput({ id: 'agency-filter', value: filter });
   const users = usersSection(ctx);
+  const places = placesSection(ctx);
 
   const remember = (list) => {
     agencies = list;
@@ -199,7 +208,7 @@ export function mountAdmin(container, ctx) {
       : []));
     const editedAgency = editing && editing !== 'new' ? agencies.find((a) => a.id === editing) : null;
     formHost.replaceChildren(...(editing
-      ? [agencyForm(editedAgency, (_, text) => done(text), () => { editing = null; render(); })]
+      ? [agencyForm(editedAgency, ctx.places, (_, text) => done(text), () => { editing = null; render(); })]
       : [h('button', {
         type: 'button', class: 'button primary', id: 'agency-create',
         onclick: () => { editing = 'new'; confirming = null; message = null; render(); formHost.querySelector('h3')?.focus(); },
@@ -222,11 +231,13 @@ export function mountAdmin(container, ctx) {
         ['admin.col.name', 'admin.col.kind', 'admin.col.country', 'admin.col.regions', 'admin.col.active', 'admin.col.actions'], body),
       confirmHost,
       formHost),
-    users.element));
+    users.element,
+    places.element));
   render();
   reload();
   return () => {
     disposed = true;
     users.dispose();
+    places.dispose();
   };
 }

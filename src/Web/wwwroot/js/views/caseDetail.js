@@ -9,7 +9,7 @@ import { get } from '../api.js';
 import { problemMessage } from '../forms.js';
 import { badge, urgencyBadge, agencyName, renderKeyed } from './common.js';
 import { referralItems, referralForm } from './caseReferral.js';
-import { travelInfo, travelForm } from './caseTravel.js';
+import { travelInfo, travelForm, delayForm } from './caseTravel.js';
 import { hasSteps, stepsForm } from './caseActions.js';
 import { hasReintegration, reintegration } from './reintegration.js';
 import { closeForm } from './caseClose.js';
@@ -81,6 +81,7 @@ export function mountCase(container, ctx, caseId) {
   const close = formPanel('case-close', t('close.title'), (c) => closeForm(c, ctx, changed));
   const correct = formPanel('case-correct', t('correct.title'), (c) => correctionForm(c, ctx, changed));
   const consent = formPanel('case-consent-panel', t('consent.change'), (c) => consentForm(c, ctx, changed));
+  const delay = formPanel('case-delay', t('travel.delay.title'), (c) => delayForm(c, ctx, changed));
   // The reintegration panel brings its own heading, and is rebuilt like the forms: its forms may hold typed input.
   const reintegrationHost = h('section', { class: 'panel', id: 'case-reintegration', 'aria-labelledby': 'h-case-reintegration', hidden: true });
   let reintegrationShownFor = null;
@@ -99,6 +100,7 @@ export function mountCase(container, ctx, caseId) {
         close.host),
       h('div', { class: 'column' },
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-travel' }, h('h2', { id: 'h-case-travel' }, t('case.travel')), travelHost, travelFormHost),
+        delay.host,
         correct.host,
         consent.host,
         h('section', { class: 'panel', 'aria-labelledby': 'h-case-timeline' }, h('h2', { id: 'h-case-timeline' }, t('case.timeline')), timeline)))));
@@ -127,6 +129,7 @@ export function mountCase(container, ctx, caseId) {
     close.update(offers(c, 'Closed') ? c.version : null, c);
     correct.update(offers(c, 'Corrected') ? c.version : null, c);
     consent.update(offers(c, 'ConsentChanged') ? c.version : null, c);
+    delay.update(isConsul && offers(c, 'TravelDelayed') ? c.version : null, c);
     const reintegrationFor = hasReintegration(c) ? c.version : null;
     if (reintegrationFor !== reintegrationShownFor) {
       reintegrationShownFor = reintegrationFor;

@@ -41,6 +41,27 @@ export function profile(data) {
   return parts.join(', ');
 }
 
+/** A place of the directory by its name (its code when the directory does not know it). */
+function placeName(ctx, code) {
+  return ctx.places?.get(code)?.name ?? code;
+}
+
+/**
+ * How a journey reads: "Flight TK 345, IST → FRU", or "Rail 0123: Almaty-2 → Tashkent" from a
+ * journey (a case's travel) or a pickup request's data (which carries the places' names).
+ */
+export function journeyText(j, ctx) {
+  if (!j.mode || j.mode === 'Air') {
+    return t('travel.flight', { flight: j.flightNumber, from: j.departureAirport, to: j.arrivalAirport });
+  }
+  return t('travel.journey', {
+    mode: e('TravelMode', j.mode),
+    reference: j.reference ? ` ${j.reference}` : '',
+    from: j.departurePlaceName ?? placeName(ctx, j.departurePlace),
+    to: j.arrivalPlaceName ?? placeName(ctx, j.arrivalPlace),
+  });
+}
+
 /** The item's summary in the reader's language; the server's English summary is the fallback. */
 export function summarize(item, ctx) {
   const d = item.data ?? {};
@@ -51,8 +72,11 @@ export function summarize(item, ctx) {
         (services.length ? `. ${t('referral.services', { services: list(services) })}` : '');
     }
     case 'PickupRequested':
-      return t('travel.flight', { flight: d.flightNumber, from: d.departureAirport, to: d.arrivalAirport }) +
+    case 'PickupUpdated':
+      return (item.type === 'PickupUpdated' ? `${t('travel.delayed')}: ` : '') + journeyText(d, ctx) +
         `. ${t('travel.arrives', { at: dateTime(d.scheduledArrival, d.timeZone || ctx.timeZone, { zoneName: true }) })}`;
+    case 'ArrivalNotConfirmed':
+      return t('arrival.notConfirmed', { journey: journeyText(d, ctx), at: dateTime(d.scheduledArrival, d.timeZone || ctx.timeZone, { zoneName: true }) });
     case 'ReferralAccepted':
       return `${e('FeedItemType', item.type)}: ${agencyName(ctx, d.toAgencyId)}`;
     case 'ReferralDeclined':

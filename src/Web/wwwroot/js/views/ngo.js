@@ -4,13 +4,13 @@
 
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
-import { itemCard, renderKeyed, section, caseLink, ackControls, isOverdue, urgencyBadge, profile, followFeed } from './common.js';
+import { itemCard, renderKeyed, section, caseLink, ackControls, isOverdue, urgencyBadge, profile, followFeed, journeyText } from './common.js';
 import { caseListPanel } from './caseListPanel.js';
 import { referralActions } from './referrals.js';
 import { taskProgressAction } from './taskProgress.js';
 import { intakeForm } from './intake.js';
 
-const Handled = new Set(['ReferralReceived', 'PickupRequested']);
+const Handled = new Set(['ReferralReceived', 'PickupRequested', 'PickupUpdated']);
 
 function arrivalCard(item, ctx) {
   const d = item.data ?? {};
@@ -26,9 +26,9 @@ function arrivalCard(item, ctx) {
     h('div', { class: 'card-head' },
       h('time', { class: 'arrival-time', datetime: d.scheduledArrival }, dateTime(d.scheduledArrival, zone)),
       urgencyBadge(item.urgency),
+      item.type === 'PickupUpdated' ? h('span', { class: 'badge overdue' }, t('travel.delayed')) : null,
       caseLink(item.caseId)),
-    h('p', { class: 'summary' },
-      t('travel.flight', { flight: d.flightNumber, from: d.departureAirport, to: d.arrivalAirport })),
+    h('p', { class: 'summary' }, journeyText(d, ctx)),
     h('p', { class: 'meta' }, `${profile(d)} · ${d.escort ?? ''}`),
     ackControls(item, ctx));
 }
@@ -75,7 +75,14 @@ export function mountNgo(container, ctx) {
       }))
       : [h('li', { class: 'empty' }, t('ngo.noReferrals'))]);
 
-    const pickups = items.filter((i) => i.type === 'PickupRequested')
+    // A delay's update replaces the case's earlier pickup on the board: the latest item of each case stands.
+    const latest = new Map();
+    for (const item of items.filter((i) => i.type === 'PickupRequested' || i.type === 'PickupUpdated')) {
+      if (!latest.has(item.caseId) || latest.get(item.caseId).seq < item.seq) {
+        latest.set(item.caseId, item);
+      }
+    }
+    const pickups = [...latest.values()]
       .sort((a, b) => new Date(a.data?.scheduledArrival) - new Date(b.data?.scheduledArrival));
     renderKeyed(arrivals, pickups.length ? pickups.map((item) => arrivalCard(item, ctx)) : [h('li', { class: 'empty' }, t('ngo.noArrivals'))]);
 
