@@ -130,7 +130,10 @@ public static class DutyRotaApi
         return from is null || to is null || username is null ? null : new RotaOverride(from.Value, to.Value, username);
     }
 
-    private static string? Time(RequestErrors errors, string field, string? text)
+    private static string? Time(RequestErrors errors, string field, string? text) => TimeOfDay(errors, field, text, "09:00 or 18:30");
+
+    /// <summary>A required time of day as rotas and quiet hours write it (<see cref="DutyShift.TimeFormat"/>); <paramref name="examples"/> in the error.</summary>
+    internal static string? TimeOfDay(RequestErrors errors, string field, string? text, string examples)
     {
         if (errors.Required(field, text) is null)
         {
@@ -139,7 +142,7 @@ public static class DutyRotaApi
 
         if (!DutyShift.TryParseTime(text, out _))
         {
-            errors.Add(field, $"A time of day as {DutyShift.TimeFormat}, e.g. 09:00 or 18:30.");
+            errors.Add(field, $"A time of day as {DutyShift.TimeFormat}, e.g. {examples}.");
             return null;
         }
 

@@ -166,21 +166,7 @@ public static class EscalationApi
         return from is null || to is null ? null : new QuietHours(from, to);
     }
 
-    private static string? Time(RequestErrors errors, string field, string? text)
-    {
-        if (errors.Required(field, text) is null)
-        {
-            return null;
-        }
-
-        if (!DutyShift.TryParseTime(text, out _))
-        {
-            errors.Add(field, $"A time of day as {DutyShift.TimeFormat}, e.g. 22:00 or 07:00.");
-            return null;
-        }
-
-        return text;
-    }
+    private static string? Time(RequestErrors errors, string field, string? text) => DutyRotaApi.TimeOfDay(errors, field, text, "22:00 or 07:00");
 
     private static EscalationResponse Response(EscalationPolicyView view, IReadOnlyDictionary<string, RotaMember> members) =>
         new(view.AgencyId, view.TimeZone, view.Levels, view.QuietHours,

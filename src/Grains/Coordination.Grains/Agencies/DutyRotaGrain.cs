@@ -23,7 +23,7 @@ public sealed class DutyRotaGrain(
     /// <summary>Loads inside the call, not in OnActivateAsync, for the reason <see cref="AgencyDirectoryGrain"/> gives.</summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        _rota ??= await DutyRotaStore.LoadAsync(db, this.GetPrimaryKeyString());
+        _rota ??= await DutyRotaStore.Rotas.LoadAsync(db, this.GetPrimaryKeyString());
         try
         {
             await context.Invoke();
@@ -54,7 +54,7 @@ public sealed class DutyRotaGrain(
         }.Where(f => f.Changed).Select(f => f.Field).ToArray();
         if (fields.Length > 0)
         {
-            await DutyRotaStore.SaveAsync(db, agencyId, rota, clock.GetUtcNow(), NewAuditEntry.By(actor, [], "agency.rota", fields, agencyId));
+            await DutyRotaStore.Rotas.SaveAsync(db, agencyId, rota, clock.GetUtcNow(), NewAuditEntry.By(actor, [], "agency.rota", fields, agencyId));
             _rota = rota;
             logger.LogInformation("Duty rota of {AgencyId} changed by {Username}: {Fields}", agencyId, actor.Username, fields);
         }

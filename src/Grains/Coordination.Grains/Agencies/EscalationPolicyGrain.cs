@@ -23,7 +23,7 @@ public sealed class EscalationPolicyGrain(
     /// <summary>Loads inside the call, not in OnActivateAsync, for the reason <see cref="AgencyDirectoryGrain"/> gives.</summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        _policy ??= await EscalationPolicyStore.LoadAsync(db, this.GetPrimaryKeyString());
+        _policy ??= await EscalationPolicyStore.Policies.LoadAsync(db, this.GetPrimaryKeyString());
         try
         {
             await context.Invoke();
@@ -54,7 +54,7 @@ public sealed class EscalationPolicyGrain(
         }.Where(f => f.Changed).Select(f => f.Field).ToArray();
         if (fields.Length > 0)
         {
-            await EscalationPolicyStore.SaveAsync(db, agencyId, policy, clock.GetUtcNow(), NewAuditEntry.By(actor, [], "agency.escalation", fields, agencyId));
+            await EscalationPolicyStore.Policies.SaveAsync(db, agencyId, policy, clock.GetUtcNow(), NewAuditEntry.By(actor, [], "agency.escalation", fields, agencyId));
             _policy = policy;
             logger.LogInformation("Escalation policy of {AgencyId} changed by {Username}: {Fields}", agencyId, actor.Username, fields);
             try

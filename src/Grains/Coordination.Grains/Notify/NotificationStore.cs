@@ -144,6 +144,32 @@ public static class NotificationStore
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Settlement(itemId, level, recipient, channel, outcome, final));
+        batch.BatchCommands.Add(LogEntry(itemId, level, recipient, channel, maskedTo, attempt, outcome, now));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records one try in the log only (a webhook's tries, before the attempt's outcome).</summary>
+    public static async Task AppendLogAsync(
+        NpgsqlDataSource db, Guid itemId, int level, string recipient, string channel, string maskedTo, int attempt, string outcome,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(LogEntry(itemId, level, recipient, channel, maskedTo, attempt, outcome, now));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Finishes a claim with its outcome when <paramref name="final"/>; otherwise frees it for the next attempt.</summary>
+    public static async Task SettleClaimAsync(
+        NpgsqlDataSource db, Guid itemId, int level, string recipient, string channel, string outcome, bool final, CancellationToken cancellationToken)
+    {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Settlement(itemId, level, recipient, channel, outcome, final));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Settlement(Guid itemId, int level, string recipient, string channel, string outcome, bool final)
+    {
         var claim = new NpgsqlBatchCommand(final
             ? "UPDATE notifications SET outcome = @outcome WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel"
             : "UPDATE notifications SET claimed_at = '-infinity' WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel");
@@ -156,7 +182,11 @@ public static class NotificationStore
         claim.Parameters.AddWithValue("level", level);
         claim.Parameters.AddWithValue("recipient", recipient);
         claim.Parameters.AddWithValue("channel", channel);
-        batch.BatchCommands.Add(claim);
+        return claim;
+    }
+
+    private static NpgsqlBatchCommand LogEntry(Guid itemId, int level, string recipient, string channel, string maskedTo, int attempt, string outcome, DateTimeOffset now)
+    {
         var log = new NpgsqlBatchCommand(
             "INSERT INTO notification_log (item_id, at, level, channel, recipient, masked_to, attempt, outcome) " +
             "VALUES (@item, @at, @level, @channel, @recipient, @to, @attempt, @outcome)");
@@ -168,46 +198,7 @@ public static class NotificationStore
         log.Parameters.AddWithValue("to", maskedTo);
         log.Parameters.AddWithValue("attempt", attempt);
         log.Parameters.AddWithValue("outcome", outcome);
-        batch.BatchCommands.Add(log);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Records one try in the log only (a webhook's tries, before the attempt's outcome).</summary>
-    public static async Task AppendLogAsync(
-        NpgsqlDataSource db, Guid itemId, int level, string recipient, string channel, string maskedTo, int attempt, string outcome,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(
-            "INSERT INTO notification_log (item_id, at, level, channel, recipient, masked_to, attempt, outcome) " +
-            "VALUES (@item, @at, @level, @channel, @recipient, @to, @attempt, @outcome)");
-        command.Parameters.AddWithValue("item", itemId);
-        command.Parameters.AddWithValue("at", now.UtcDateTime);
-        command.Parameters.AddWithValue("level", level);
-        command.Parameters.AddWithValue("channel", channel);
-        command.Parameters.AddWithValue("recipient", recipient);
-        command.Parameters.AddWithValue("to", maskedTo);
-        command.Parameters.AddWithValue("attempt", attempt);
-        command.Parameters.AddWithValue("outcome", outcome);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Finishes a claim with its outcome when <paramref name="final"/>; otherwise frees it for the next attempt.</summary>
-    public static async Task SettleClaimAsync(
-        NpgsqlDataSource db, Guid itemId, int level, string recipient, string channel, string outcome, bool final, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(final
-            ? "UPDATE notifications SET outcome = @outcome WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel"
-            : "UPDATE notifications SET claimed_at = '-infinity' WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel");
-        if (final)
-        {
-            command.Parameters.AddWithValue("outcome", outcome);
-        }
-
-        command.Parameters.AddWithValue("item", itemId);
-        command.Parameters.AddWithValue("level", level);
-        command.Parameters.AddWithValue("recipient", recipient);
-        command.Parameters.AddWithValue("channel", channel);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return log;
     }
 
     /// <summary>The item's notification log, oldest first; null when the agency's feed has no such item.</summary>
