@@ -24,23 +24,43 @@ public static partial class AgencyApi
     public static WebApplication MapAgencyApi(this WebApplication app)
     {
         var group = app.MapGroup("/api/agencies").WithTags("Agencies").RequireAuthorization();
-        group.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithIdempotency();
-        group.MapGet("/", async (IClusterClient cluster) => TypedResults.Ok(await cluster.GetGrain<IAgencyDirectoryGrain>(0).List()));
-        group.MapPut("/{id}", Update).RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        group.MapPost("/{id}/deactivate", (string id, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken) =>
-            SetActive(id, false, http, cluster, cancellationToken)).RequireAuthorization(p => p.RequireRole(Roles.Admin));
-        group.MapPost("/{id}/activate", (string id, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken) =>
-            SetActive(id, true, http, cluster, cancellationToken)).RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        group.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithIdempotency();
+        group.MapGet("/", List);
+        group.MapPut("/{id}", Update).RequireAuthorization(p => p.RequireRole(Roles.Administrators));
+        group.MapPost("/{id}/deactivate", (string id, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken) =>
+            SetActive(id, false, http, users, cluster, cancellationToken)).RequireAuthorization(p => p.RequireRole(Roles.Administrators));
+        group.MapPost("/{id}/activate", (string id, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken) =>
+            SetActive(id, true, http, users, cluster, cancellationToken)).RequireAuthorization(p => p.RequireRole(Roles.Administrators));
         return app;
     }
 
-    private static async Task<Results<Created<Agency>, ValidationProblem>> Create(CreateAgencyRequest request, IClusterClient cluster)
+    /// <summary>Every agency, for everyone but a country administrator, who sees its own country's only.</summary>
+    private static async Task<Ok<IReadOnlyList<Agency>>> List(HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
     {
+        var all = await cluster.GetGrain<IAgencyDirectoryGrain>(0).List().WaitAsync(cancellationToken);
+        if (!http.User.IsInRole(Roles.CountryAdmin))
+        {
+            return TypedResults.Ok(all);
+        }
+
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<Agency>>(all.Where(reach.Covers).ToList());
+    }
+
+    private static async Task<Results<Created<Agency>, ValidationProblem>> Create(
+        CreateAgencyRequest request, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
         var places = await PlacesAsync(cluster);
         var errors = new RequestErrors();
         var id = errors.Pattern("id", request.Id, IdPattern(), "3–64 characters: lower-case letters, digits and '-'.");
         var kind = errors.Required("kind", request.Kind);
         var country = errors.Country("country", request.Country);
+        if (country is not null && !reach.IsGlobal && country != reach.Country)
+        {
+            errors.Add("country", $"A country administrator of {reach.Country} creates agencies of {reach.Country} only.");
+        }
+
         var hostCountry = errors.Country("hostCountry", request.HostCountry, required: false);
         var edit = Editable(errors, id ?? string.Empty, request.Name, request.City, request.TimeZone, request.ServesRegions, request.Airports, request.Services);
         var points = ArrivalPoints(errors, request.ArrivalPoints, request.Airports is not null, edit.Airports, places);
@@ -56,8 +76,13 @@ public static partial class AgencyApi
     }
 
     private static async Task<Results<Ok<Agency>, ValidationProblem, ProblemHttpResult>> Update(
-        string id, UpdateAgencyRequest request, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+        string id, UpdateAgencyRequest request, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
     {
+        if (!await ReachesAsync(id, http, users, cluster, cancellationToken))
+        {
+            return NotFound(id);
+        }
+
         var places = await PlacesAsync(cluster);
         var errors = new RequestErrors();
         var edit = Editable(errors, id, request.Name, request.City, request.TimeZone, request.ServesRegions, request.Airports, request.Services);
@@ -74,10 +99,18 @@ public static partial class AgencyApi
     }
 
     private static async Task<Results<Ok<Agency>, ProblemHttpResult>> SetActive(
-        string id, bool active, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken) =>
-        await cluster.GetGrain<IAgencyDirectoryGrain>(0).SetActive(id, active, http.User.ToAdministrator(http)).WaitAsync(cancellationToken) is { } agency
+        string id, bool active, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken) =>
+        await ReachesAsync(id, http, users, cluster, cancellationToken)
+        && await cluster.GetGrain<IAgencyDirectoryGrain>(0).SetActive(id, active, http.User.ToAdministrator(http)).WaitAsync(cancellationToken) is { } agency
             ? TypedResults.Ok(agency)
             : NotFound(id);
+
+    /// <summary>Whether the caller administers the agency: another country's is answered as if it did not exist.</summary>
+    private static async Task<bool> ReachesAsync(string id, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
+        return reach.IsGlobal || reach.Covers(await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(id).WaitAsync(cancellationToken));
+    }
 
     /// <summary>The fields create and edit share, validated the same way for both.</summary>
     private static AgencyEdit Editable(

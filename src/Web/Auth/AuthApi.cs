@@ -21,11 +21,13 @@ public sealed record TokenResponse(
     string AccessToken, DateTimeOffset ExpiresAt, string Username, string? AgencyId, IReadOnlyList<string> Roles, string DisplayName, string Language,
     bool MfaEnrolmentRequired = false);
 
-public sealed record CreateUserRequest(string? Username, string? Password, string? DisplayName, string? AgencyId, IReadOnlyList<string?>? Roles, string? Language);
+public sealed record CreateUserRequest(
+    string? Username, string? Password, string? DisplayName, string? AgencyId, IReadOnlyList<string?>? Roles, string? Language, string? Country = null);
 
-public sealed record MeView(string Username, string DisplayName, IReadOnlyList<string> Roles, string Language, Agency? Agency);
+/// <summary>The signed-in user; <see cref="Country"/> is the country a country administrator administers.</summary>
+public sealed record MeView(string Username, string DisplayName, IReadOnlyList<string> Roles, string Language, Agency? Agency, string? Country = null);
 
-public sealed record UserView(string Username, string DisplayName, string? AgencyId, IReadOnlyList<string> Roles, string Language, bool Disabled = false);
+public sealed record UserView(string Username, string DisplayName, string? AgencyId, IReadOnlyList<string> Roles, string Language, bool Disabled = false, string? Country = null);
 
 public static partial class AuthApi
 {
@@ -93,9 +95,9 @@ public static partial class AuthApi
     {
         app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy).WithTags("Auth");
         app.MapPost("/api/auth/refresh", Refresh).RequireAuthorization().WithTags("Auth");
-        app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth").WithIdempotency();
-        app.MapPost("/api/users/{username}/disable", Disable).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth");
-        app.MapPost("/api/users/{username}/enable", Enable).RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Auth");
+        app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithTags("Auth").WithIdempotency();
+        app.MapPost("/api/users/{username}/disable", Disable).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithTags("Auth");
+        app.MapPost("/api/users/{username}/enable", Enable).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithTags("Auth");
         app.MapGet("/api/me", Me).RequireAuthorization().WithTags("Auth");
         return app;
     }
@@ -189,21 +191,21 @@ public static partial class AuthApi
     }
 
     private static Task<Results<Ok<UserView>, ProblemHttpResult>> Disable(
-        string username, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
+        string username, HttpContext http, UserAccounts users, IClusterClient cluster, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
         TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken) =>
-        SetDisabledAsync(username, true, http, users, access, dashboards, audit, clock, logs, cancellationToken);
+        SetDisabledAsync(username, true, http, users, cluster, access, dashboards, audit, clock, logs, cancellationToken);
 
     private static Task<Results<Ok<UserView>, ProblemHttpResult>> Enable(
-        string username, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
+        string username, HttpContext http, UserAccounts users, IClusterClient cluster, AccountAccess access, DashboardConnections dashboards, AuditStore audit,
         TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken) =>
-        SetDisabledAsync(username, false, http, users, access, dashboards, audit, clock, logs, cancellationToken);
+        SetDisabledAsync(username, false, http, users, cluster, access, dashboards, audit, clock, logs, cancellationToken);
 
     /// <summary>
     /// Disabling takes effect at once on this host — the account's next request is refused and its
     /// open dashboards are closed — and on other hosts within <see cref="AuthOptions.AccessCheckInterval"/>.
     /// </summary>
     private static async Task<Results<Ok<UserView>, ProblemHttpResult>> SetDisabledAsync(
-        string username, bool disabled, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards,
+        string username, bool disabled, HttpContext http, UserAccounts users, IClusterClient cluster, AccountAccess access, DashboardConnections dashboards,
         AuditStore audit, TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var admin = http.User.FindFirstValue(CoordinationClaims.Username)!;
@@ -212,9 +214,15 @@ public static partial class AuthApi
             throw DomainException.Conflict("You cannot disable your own account.");
         }
 
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
+        if (!reach.IsGlobal && !await reach.CoversAsync(await users.FindAsync(username, cancellationToken), cluster))
+        {
+            return UserNotFound(username);
+        }
+
         if (!await users.SetDisabledAsync(username, disabled, clock.GetUtcNow(), cancellationToken))
         {
-            return TypedResults.Problem(title: "Not found", detail: $"User '{username}' was not found.", statusCode: StatusCodes.Status404NotFound);
+            return UserNotFound(username);
         }
 
         access.Forget(username);
@@ -224,8 +232,11 @@ public static partial class AuthApi
             "Account {Username} {Change} by {Admin}; {Connections} dashboard connections closed", username, disabled ? "disabled" : "enabled", admin, closed);
 
         var user = (await users.FindAsync(username, cancellationToken))!;
-        return TypedResults.Ok(new UserView(user.Username, user.DisplayName, user.AgencyId, user.Roles, user.Language, user.Disabled));
+        return TypedResults.Ok(UserAdminApi.View(user));
     }
+
+    private static ProblemHttpResult UserNotFound(string username) =>
+        TypedResults.Problem(title: "Not found", detail: $"User '{username}' was not found.", statusCode: StatusCodes.Status404NotFound);
 
     private static ProblemHttpResult InvalidCredentials() =>
         TypedResults.Problem(
@@ -239,9 +250,10 @@ public static partial class AuthApi
         new PasswordHasher<UserRecord>().HashPassword(Nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
     private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, UserAccounts users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
+        CreateUserRequest request, HttpContext http, UserAccounts users, IPasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
         IClusterClient cluster, CancellationToken cancellationToken)
     {
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
         var errors = new RequestErrors();
         var username = errors.Pattern("username", request.Username, UsernamePattern(), "3–64 characters: lower-case letters, digits, '.', '_' or '-'.");
         var password = errors.Required("password", request.Password);
@@ -253,20 +265,20 @@ public static partial class AuthApi
             }
         }
 
-        var (displayName, roles, language, agencyId) = await UserFields.ReadAsync(errors, request.DisplayName, request.Roles, request.Language, request.AgencyId, cluster);
+        var (displayName, roles, language, agencyId, country) = await UserFields.ReadAsync(
+            errors, request.DisplayName, request.Roles, request.Language, request.AgencyId, request.Country, reach, cluster);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var user = new UserRecord(username!, string.Empty, displayName!, agencyId, roles, language, false);
+        var user = new UserRecord(username!, string.Empty, displayName!, agencyId, roles, language, false, Country: country);
         if (!await users.TryCreateAsync(user with { PasswordHash = hasher.HashPassword(user, password!) }, cancellationToken))
         {
             throw DomainException.Conflict($"User '{username}' already exists.");
         }
 
-        var view = new UserView(user.Username, user.DisplayName, user.AgencyId, user.Roles, user.Language);
-        return TypedResults.Created($"/api/users/{user.Username}", view);
+        return TypedResults.Created($"/api/users/{user.Username}", UserAdminApi.View(user));
     }
 
     /// <summary>The signed-in user and their agency, for a dashboard to render itself.</summary>
@@ -279,7 +291,7 @@ public static partial class AuthApi
         }
 
         var agency = user.AgencyId is null ? null : await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(user.AgencyId);
-        return TypedResults.Ok(new MeView(user.Username, user.DisplayName, user.Roles, user.Language, agency));
+        return TypedResults.Ok(new MeView(user.Username, user.DisplayName, user.Roles, user.Language, agency, user.Country));
     }
 
     /// <summary>The caller as the grains know it; null when the user belongs to no agency (e.g. the bootstrap admin).</summary>

@@ -5,6 +5,9 @@ namespace Coordination.Web.Auth;
 public static class Roles
 {
     public const string Admin = "Admin";
+
+    /// <summary>Administers the agencies and users of one country; of no agency. Created by the global <see cref="Admin"/> only.</summary>
+    public const string CountryAdmin = "CountryAdmin";
     public const string ConsularOfficer = "ConsularOfficer";
     public const string NgoCaseworker = "NgoCaseworker";
     public const string CommitteeSecretary = "CommitteeSecretary";
@@ -22,7 +25,7 @@ public static class Roles
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Admin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst, AgencyCoordinator, HotlineOperator, LawEnforcementOfficer,
+        Admin, CountryAdmin, ConsularOfficer, NgoCaseworker, CommitteeSecretary, CommitteeMember, Analyst, AgencyCoordinator, HotlineOperator, LawEnforcementOfficer,
     };
 
     /// <summary>
@@ -40,7 +43,7 @@ public static class Roles
     public static readonly string[] CaseOpeners = [.. OpensCasesFor.Keys];
 
     /// <summary>Who registers places (border crossings, stations) in the directory: administrators for now; a country's administrator may join them.</summary>
-    public static readonly string[] PlaceRegistrars = [Admin];
+    public static readonly string[] PlaceRegistrars = [Admin, CountryAdmin];
 
     /// <summary>The roles that belong to an agency of one kind only.</summary>
     public static readonly IReadOnlyDictionary<string, AgencyKind> AgencyKindOf = new Dictionary<string, AgencyKind>(StringComparer.Ordinal)
@@ -51,6 +54,9 @@ public static class Roles
 
     /// <summary>The roles that work on cases and may see the people in them: hotlines and police follow the cases they reported.</summary>
     public static readonly string[] CaseWorkers = [ConsularOfficer, NgoCaseworker, HotlineOperator, LawEnforcementOfficer];
+
+    /// <summary>The roles that administer agencies and users, each within its <see cref="AdminReach"/>.</summary>
+    public static readonly string[] Administrators = [Admin, CountryAdmin];
 
     public static readonly IReadOnlyList<string> Languages = ["en", "ru", "ky", "kk", "tg", "uz", "tk"];
 }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Coordination.Web.Auth;
 
-public sealed record UpdateUserRequest(string? DisplayName, string? AgencyId, IReadOnlyList<string?>? Roles, string? Language);
+public sealed record UpdateUserRequest(string? DisplayName, string? AgencyId, IReadOnlyList<string?>? Roles, string? Language, string? Country = null);
 
 public sealed record PasswordResetLink(string Url, DateTimeOffset ExpiresAt);
 
@@ -24,8 +24,9 @@ public sealed record PasswordResetDone(string Username);
 /// <summary>The fields of an account an administrator sets, read and checked the same way on creation and on edit.</summary>
 public static class UserFields
 {
-    public static async Task<(string? DisplayName, string[] Roles, string Language, string? AgencyId)> ReadAsync(
-        RequestErrors errors, string? displayName, IReadOnlyList<string?>? roles, string? language, string? agencyId, IClusterClient cluster)
+    public static async Task<(string? DisplayName, string[] Roles, string Language, string? AgencyId, string? Country)> ReadAsync(
+        RequestErrors errors, string? displayName, IReadOnlyList<string?>? roles, string? language, string? agencyId, string? country,
+        AdminReach reach, IClusterClient cluster)
     {
         var name = errors.Text("displayName", displayName, 200);
         var roleList = errors.List("roles", roles, Roles.All.Count);
@@ -39,15 +40,38 @@ public static class UserFields
             errors.Add("roles", $"'{role}' is not a role; roles are {string.Join(", ", Roles.All)}.");
         }
 
+        foreach (var role in roleList.Where(r => Roles.All.Contains(r) && !reach.MayGrant(r)).Distinct(StringComparer.Ordinal))
+        {
+            errors.Add("roles", $"Only the global administrator gives the role {role}.");
+        }
+
         var lang = language ?? "en";
         if (!Roles.Languages.Contains(lang))
         {
             errors.Add("language", $"One of {string.Join(", ", Roles.Languages)}.");
         }
 
-        var agency = errors.Text("agencyId", agencyId, 64, required: !(roleList.Count == 1 && roleList[0] == Roles.Admin));
+        // A country administrator is that alone, of a country and of no agency; no one else has a country.
+        var countryAdmin = roleList.Contains(Roles.CountryAdmin, StringComparer.Ordinal);
+        if (countryAdmin && roleList.Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            errors.Add("roles", $"{Roles.CountryAdmin} is a role on its own.");
+        }
+
+        var validCountry = countryAdmin ? errors.Country("country", country) : null;
+        if (!countryAdmin && country is not null)
+        {
+            errors.Add("country", $"Only a {Roles.CountryAdmin} has a country; the others have it from their agency.");
+        }
+
+        if (countryAdmin && agencyId is not null)
+        {
+            errors.Add("agencyId", $"A {Roles.CountryAdmin} belongs to no agency.");
+        }
+
+        var agency = countryAdmin ? null : errors.Text("agencyId", agencyId, 64, required: !(roleList.Count == 1 && roleList[0] == Roles.Admin));
         var found = agency is null ? null : await cluster.GetGrain<IAgencyDirectoryGrain>(0).Get(agency);
-        if (agency is not null && found is null)
+        if (agency is not null && !reach.Covers(found))
         {
             errors.Add("agencyId", $"Agency '{agency}' does not exist.");
         }
@@ -60,7 +84,7 @@ public static class UserFields
             }
         }
 
-        return (name, roleList.Distinct(StringComparer.Ordinal).ToArray(), lang, agency);
+        return (name, roleList.Distinct(StringComparer.Ordinal).ToArray(), lang, agency, validCountry);
     }
 }
 
@@ -74,7 +98,7 @@ public static class UserAdminApi
 {
     public static WebApplication MapUserAdminApi(this WebApplication app)
     {
-        var users = app.MapGroup("/api/users").WithTags("Auth").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        var users = app.MapGroup("/api/users").WithTags("Auth").RequireAuthorization(p => p.RequireRole(Roles.Administrators));
         users.MapGet("/", List);
         users.MapPut("/{username}", Update);
         users.MapPost("/{username}/password-reset", IssueReset);
@@ -82,8 +106,19 @@ public static class UserAdminApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<UserView>>> List(UserAccounts users, CancellationToken cancellationToken) =>
-        TypedResults.Ok<IReadOnlyList<UserView>>((await users.ListAsync(cancellationToken)).Select(View).ToList());
+    /// <summary>The accounts the caller administers: a country administrator's list holds its country's users only.</summary>
+    private static async Task<Ok<IReadOnlyList<UserView>>> List(HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
+        var all = await users.ListAsync(cancellationToken);
+        if (!reach.IsGlobal)
+        {
+            var agencies = (await cluster.GetGrain<IAgencyDirectoryGrain>(0).List()).Where(reach.Covers).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            all = all.Where(u => u.AgencyId is not null && agencies.Contains(u.AgencyId)).ToList();
+        }
+
+        return TypedResults.Ok<IReadOnlyList<UserView>>(all.Select(View).ToList());
+    }
 
     /// <summary>
     /// Changes a user's name, agency, roles or language. A change of agency or roles ends the user's
@@ -93,8 +128,16 @@ public static class UserAdminApi
         string username, UpdateUserRequest request, HttpContext http, UserAccounts users, AccountAccess access, DashboardConnections dashboards,
         AuditStore audit, IClusterClient cluster, TimeProvider clock, ILoggerFactory logs, CancellationToken cancellationToken)
     {
+        // Outside the caller's reach is as if it did not exist, before anything is said of the request.
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
+        if (await users.FindAsync(username, cancellationToken) is not { } before || !await reach.CoversAsync(before, cluster))
+        {
+            return NotFound(username);
+        }
+
         var errors = new RequestErrors();
-        var (displayName, roles, language, agencyId) = await UserFields.ReadAsync(errors, request.DisplayName, request.Roles, request.Language, request.AgencyId, cluster);
+        var (displayName, roles, language, agencyId, country) = await UserFields.ReadAsync(
+            errors, request.DisplayName, request.Roles, request.Language, request.AgencyId, request.Country, reach, cluster);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -106,18 +149,13 @@ public static class UserAdminApi
             throw DomainException.Conflict("You cannot take the Admin role from your own account.");
         }
 
-        if (await users.FindAsync(username, cancellationToken) is not { } before)
-        {
-            return NotFound(username);
-        }
-
-        if (!await users.UpdateAsync(new UserEdit(username, displayName!, agencyId, roles, language), clock.GetUtcNow(), cancellationToken))
+        if (!await users.UpdateAsync(new UserEdit(username, displayName!, agencyId, roles, language, country), clock.GetUtcNow(), cancellationToken))
         {
             return NotFound(username);
         }
 
         // The same test as the store's UPDATE, which revoked the tokens on it (roles compared in order, as arrays).
-        var revoked = before.AgencyId != agencyId || !before.Roles.SequenceEqual(roles, StringComparer.Ordinal);
+        var revoked = before.AgencyId != agencyId || !before.Roles.SequenceEqual(roles, StringComparer.Ordinal) || before.Country != country;
         var closed = 0;
         if (revoked)
         {
@@ -128,15 +166,16 @@ public static class UserAdminApi
         await audit.AppendAccountEventAsync(http, "user.update", username, cancellationToken);
         logs.CreateLogger(typeof(UserAdminApi)).LogInformation(
             "Account {Username} changed by {Admin}; sessions ended: {Revoked}, {Connections} dashboard connections closed", username, admin, revoked, closed);
-        return TypedResults.Ok(View(before with { DisplayName = displayName!, AgencyId = agencyId, Roles = roles, Language = language }));
+        return TypedResults.Ok(View(before with { DisplayName = displayName!, AgencyId = agencyId, Roles = roles, Language = language, Country = country }));
     }
 
     /// <summary>Issues a new one-time link for the user to choose a password, replacing any earlier link.</summary>
     private static async Task<Results<Created<PasswordResetLink>, ProblemHttpResult>> IssueReset(
-        string username, HttpContext http, UserAccounts users, AuditStore audit, IOptions<AuthOptions> options, TimeProvider clock,
+        string username, HttpContext http, UserAccounts users, IClusterClient cluster, AuditStore audit, IOptions<AuthOptions> options, TimeProvider clock,
         ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        if (await users.FindAsync(username, cancellationToken) is not { } user)
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
+        if (await users.FindAsync(username, cancellationToken) is not { } user || !await reach.CoversAsync(user, cluster))
         {
             return NotFound(username);
         }
@@ -207,7 +246,7 @@ public static class UserAdminApi
         return TypedResults.Ok(new PasswordResetDone(user.Username));
     }
 
-    private static UserView View(UserRecord user) => new(user.Username, user.DisplayName, user.AgencyId, user.Roles, user.Language, user.Disabled);
+    public static UserView View(UserRecord user) => new(user.Username, user.DisplayName, user.AgencyId, user.Roles, user.Language, user.Disabled, user.Country);
 
     private static ProblemHttpResult NotFound(string username) =>
         TypedResults.Problem(title: "Not found", detail: $"User '{username}' was not found.", statusCode: StatusCodes.Status404NotFound);

@@ -9,7 +9,10 @@ namespace Coordination.Web.Places;
 
 public sealed record CreatePlaceRequest(string? Code, string? Name, PlaceKind? Kind, string? Country, string? TimeZone);
 
-/// <summary>The directory of places: registered by <see cref="Roles.PlaceRegistrars"/>, read by every signed-in user.</summary>
+/// <summary>
+/// The directory of places: registered by <see cref="Roles.PlaceRegistrars"/> (a country administrator
+/// registers its own country's), read by every signed-in user.
+/// </summary>
 public static partial class PlaceApi
 {
     public static WebApplication MapPlaceApi(this WebApplication app)
@@ -22,14 +25,20 @@ public static partial class PlaceApi
     }
 
     private static async Task<Results<Created<Place>, ValidationProblem>> Create(
-        CreatePlaceRequest request, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+        CreatePlaceRequest request, HttpContext http, UserAccounts users, IClusterClient cluster, CancellationToken cancellationToken)
     {
+        var reach = await AdminReach.OfAsync(http.User, users, cancellationToken);
         var errors = new RequestErrors();
         var code = errors.Pattern("code", request.Code?.Trim(), CodePattern(), "3–32 capital letters, digits and '-', e.g. KORDAY-AKZHOL.");
         var name = errors.Text("name", request.Name, 200);
         var kind = errors.Required("kind", request.Kind);
         var country = errors.Country("country", request.Country);
         var timeZone = errors.TimeZone("timeZone", request.TimeZone);
+        if (country is not null && !reach.IsGlobal && country != reach.Country)
+        {
+            errors.Add("country", $"A country administrator of {reach.Country} registers places of {reach.Country} only.");
+        }
+
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

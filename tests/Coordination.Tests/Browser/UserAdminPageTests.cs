@@ -102,4 +102,58 @@ public sealed class UserAdminPageTests(BrowserFixture fixture)
         await using var user = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
         await user.SignInAsync(username);
     }
+
+    [Fact]
+    public async Task The_administrator_makes_a_country_administrator_whose_page_shows_and_manages_its_own_country_only()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var kgNgo = await field.AgencyAsync("talas-ca-ngo", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [field.Region("Talas")], [], ["Shelter"]));
+        var tjNgo = await field.AgencyAsync("khujand-ca-ngo", Field.Receiving("Ngo", "TJ", "Khujand", "Asia/Dushanbe", [field.Region("Sughd")], [], ["Shelter"]));
+        var countryAdmin = field.Id("kg-country-admin");
+
+        await using (var admin = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl))
+        {
+            await admin.SignInAsAdministratorAsync(fixture.System.AdminPassword);
+            await admin.Page.Locator("#user-create").ClickAsync();
+            await admin.Input("username").FillAsync(countryAdmin);
+            await admin.Input("password").FillAsync(Field.Password);
+            await admin.Input("displayName").FillAsync("KG administrator");
+            await admin.Choice("roles", "CountryAdmin").CheckAsync();
+            // A country administrator needs its country: the page says so before sending anything.
+            await admin.Page.Locator("#user-form [type=submit]").ClickAsync();
+            await Expect(admin.Error("country")).ToBeVisibleAsync();
+            await admin.Input("country").FillAsync("KG");
+            var created = await admin.SubmitAsync(admin.Page.Locator("#user-form [type=submit]"), "POST", "/api/users");
+            Assert.Equal((int)HttpStatusCode.Created, created.Status);
+        }
+
+        await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await page.Input("username").FillAsync(countryAdmin);
+        await page.Input("password").FillAsync(Field.Password);
+        await page.Input("password").PressAsync("Enter");
+        await Expect(page.Page.Locator("#admin-country")).ToBeVisibleAsync();
+        await Expect(page.Page.Locator($"#admin-agencies tbody tr[data-agency-id='{kgNgo}']")).ToBeVisibleAsync();
+        await Expect(page.Page.Locator($"#admin-agencies tbody tr[data-agency-id='{tjNgo}']")).ToHaveCountAsync(0);
+
+        // A new agency is of its own country, which it cannot change.
+        await page.Page.Locator("#agency-create").ClickAsync();
+        await Expect(page.Input("country")).ToHaveValueAsync("KG");
+        await Expect(page.Input("country")).ToHaveAttributeAsync("readonly", "");
+        await page.Page.Locator("#agency-form [type=button]").ClickAsync();
+
+        // It creates a caseworker of its country's NGO, and cannot make anyone an administrator.
+        var username = field.Id("talas-caseworker");
+        await page.Page.Locator("#user-create").ClickAsync();
+        await Expect(page.Choice("roles", "Admin")).ToHaveCountAsync(0);
+        await Expect(page.Choice("roles", "CountryAdmin")).ToHaveCountAsync(0);
+        await page.Input("username").FillAsync(username);
+        await page.Input("password").FillAsync(Field.Password);
+        await page.Input("displayName").FillAsync("Talas caseworker");
+        await page.Input("agencyId").SelectOptionAsync(kgNgo);
+        await page.Choice("roles", "NgoCaseworker").CheckAsync();
+        var made = await page.SubmitAsync(page.Page.Locator("#user-form [type=submit]"), "POST", "/api/users");
+        Assert.Equal((int)HttpStatusCode.Created, made.Status);
+        await page.Page.Locator("#user-filter").FillAsync(username);
+        await Expect(page.Page.Locator($"#admin-users tbody tr[data-username='{username}']")).ToContainTextAsync("Talas caseworker");
+    }
 }

@@ -13,16 +13,18 @@ public sealed record UserRecord(
     [property: Id(4)] string[] Roles,
     [property: Id(5)] string Language,
     [property: Id(6)] bool Disabled,
-    [property: Id(7)] DateTimeOffset? LockedUntil = null);
+    [property: Id(7)] DateTimeOffset? LockedUntil = null,
+    [property: Id(8)] string? Country = null);
 
-/// <summary>What an administrator may change of an account: everything but its name and password.</summary>
+/// <summary>What an administrator may change of an account: everything but its name and password. <see cref="Country"/> is a country administrator's only.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.UserEdit")]
 public sealed record UserEdit(
     [property: Id(0)] string Username,
     [property: Id(1)] string DisplayName,
     [property: Id(2)] string? AgencyId,
     [property: Id(3)] string[] Roles,
-    [property: Id(4)] string Language);
+    [property: Id(4)] string Language,
+    [property: Id(5)] string? Country = null);
 
 /// <summary>What every authenticated request checks of its account: disabled, or tokens issued before an instant revoked.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.AccountStanding")]
@@ -73,7 +75,7 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<UserRecord>> List();
 
     /// <summary>
-    /// Changes an account's name, agency, roles and language. A change of agency or roles revokes the
+    /// Changes an account's name, agency, roles, language and country. A change of agency, roles or country revokes the
     /// tokens issued until <paramref name="now"/>, which carry the old ones. False when there is no such user.
     /// </summary>
     [Alias("Update")]

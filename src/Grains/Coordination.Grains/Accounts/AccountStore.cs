@@ -7,7 +7,7 @@ namespace Coordination.Grains.Accounts;
 /// <summary>The SQL of user accounts (the <c>users</c> table), in one place.</summary>
 public static class AccountStore
 {
-    private const string UserColumns = "username, password_hash, display_name, agency_id, roles, language, disabled, locked_until";
+    private const string UserColumns = "username, password_hash, display_name, agency_id, roles, language, disabled, locked_until, country";
 
     public static async Task<UserRecord?> FindAsync(NpgsqlDataSource db, string username, CancellationToken cancellationToken = default)
     {
@@ -40,7 +40,7 @@ public static class AccountStore
         {
             users.Add(new UserRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.GetBoolean(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return users;
@@ -63,14 +63,15 @@ public static class AccountStore
     public static async Task<bool> TryCreateAsync(NpgsqlDataSource db, UserRecord user, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "INSERT INTO users (username, password_hash, display_name, agency_id, roles, language) " +
-            "VALUES (@username, @hash, @display, @agency, @roles, @language) ON CONFLICT (username) DO NOTHING");
+            "INSERT INTO users (username, password_hash, display_name, agency_id, roles, language, country) " +
+            "VALUES (@username, @hash, @display, @agency, @roles, @language, @country) ON CONFLICT (username) DO NOTHING");
         command.Parameters.AddWithValue("username", user.Username);
         command.Parameters.AddWithValue("hash", user.PasswordHash);
         command.Parameters.AddWithValue("display", user.DisplayName);
         command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)user.AgencyId ?? DBNull.Value);
         command.Parameters.AddWithValue("roles", user.Roles);
         command.Parameters.AddWithValue("language", user.Language);
+        command.Parameters.AddWithValue("country", NpgsqlDbType.Text, (object?)user.Country ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -116,14 +117,16 @@ public static class AccountStore
     public static async Task<bool> UpdateAsync(NpgsqlDataSource db, UserEdit edit, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            "UPDATE users SET display_name = @display, agency_id = @agency, roles = @roles, language = @language, " +
-            "tokens_valid_after = CASE WHEN agency_id IS DISTINCT FROM @agency OR roles <> @roles THEN @now ELSE tokens_valid_after END " +
+            "UPDATE users SET display_name = @display, agency_id = @agency, roles = @roles, language = @language, country = @country, " +
+            "tokens_valid_after = CASE WHEN agency_id IS DISTINCT FROM @agency OR roles <> @roles OR country IS DISTINCT FROM @country " +
+            "THEN @now ELSE tokens_valid_after END " +
             "WHERE username = @username");
         command.Parameters.AddWithValue("username", edit.Username);
         command.Parameters.AddWithValue("display", edit.DisplayName);
         command.Parameters.AddWithValue("agency", NpgsqlDbType.Text, (object?)edit.AgencyId ?? DBNull.Value);
         command.Parameters.AddWithValue("roles", edit.Roles);
         command.Parameters.AddWithValue("language", edit.Language);
+        command.Parameters.AddWithValue("country", NpgsqlDbType.Text, (object?)edit.Country ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

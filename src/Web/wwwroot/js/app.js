@@ -25,7 +25,7 @@ import { mountMfa } from './views/mfa.js';
 import { mountAck } from './views/ack.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
-// (the bootstrap admin): every other view works on the agency's own feed.
+// (the bootstrap admin, a country administrator): every other view works on the agency's own feed.
 const Views = {
   consular: { roles: ['ConsularOfficer'], label: 'view.consular', mount: mountConsular },
   ngo: { roles: ['NgoCaseworker'], label: 'view.ngo', mount: mountNgo },
@@ -33,7 +33,7 @@ const Views = {
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
   rota: { roles: ['AgencyCoordinator'], label: 'view.rota', mount: mountRota },
   escalation: { roles: ['AgencyCoordinator'], label: 'view.escalation', mount: mountEscalation },
-  admin: { roles: ['Admin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
+  admin: { roles: ['Admin', 'CountryAdmin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
 
 const DeadlineCheckMs = 30_000;

@@ -63,8 +63,8 @@ function toRequest(d, creating) {
     : editable;
 }
 
-/** The create form (agency null) or the edit form of an agency; identity fields only when creating. */
-function agencyForm(agency, places, onSaved, onCancel) {
+/** The create form (agency null) or the edit form; a country administrator's new agencies are of its own country (fixedCountry). */
+function agencyForm(agency, places, fixedCountry, onSaved, onCancel) {
   const creating = !agency;
   const v = (value) => value ?? '';
   const form = h('form', { class: 'agency-form', id: 'agency-form', novalidate: true },
@@ -77,7 +77,9 @@ function agencyForm(agency, places, onSaved, onCancel) {
       : h('p', { class: 'hint' }, t('admin.edit.identity', { id: agency.id, kind: t(`admin.kind.${agency.kind}`), country: country(agency.country) })),
     creating
       ? h('div', { class: 'row' },
-        field('country', t('admin.field.country'), upperCaseOnChange(textInput({ maxlength: '2', autocapitalize: 'characters' })), { hint: t('hint.country') }),
+        field('country', t('admin.field.country'), fixedCountry
+          ? textInput({ value: fixedCountry, readonly: true })
+          : upperCaseOnChange(textInput({ maxlength: '2', autocapitalize: 'characters' })), { hint: fixedCountry ? t('admin.hint.ownCountry') : t('hint.country') }),
         field('hostCountry', t('admin.field.hostCountry'), upperCaseOnChange(textInput({ maxlength: '2', autocapitalize: 'characters' })), { hint: t('admin.hint.hostCountry') }))
       : null,
     field('name', t('admin.field.name'), textInput({ value: v(agency?.name), maxlength: '200' })),
@@ -208,7 +210,7 @@ export function mountAdmin(container, ctx) {
       : []));
     const editedAgency = editing && editing !== 'new' ? agencies.find((a) => a.id === editing) : null;
     formHost.replaceChildren(...(editing
-      ? [agencyForm(editedAgency, ctx.places, (_, text) => done(text), () => { editing = null; render(); })]
+      ? [agencyForm(editedAgency, ctx.places, ctx.me.country ?? null, (_, text) => done(text), () => { editing = null; render(); })]
       : [h('button', {
         type: 'button', class: 'button primary', id: 'agency-create',
         onclick: () => { editing = 'new'; confirming = null; message = null; render(); formHost.querySelector('h3')?.focus(); },
@@ -222,6 +224,7 @@ export function mountAdmin(container, ctx) {
 
   container.replaceChildren(h('div', { class: 'dashboard admin' },
     h('h1', { class: 'view-title' }, t('admin.title')),
+    ctx.me.country ? h('p', { class: 'hint', id: 'admin-country' }, t('admin.countryScope', { country: country(ctx.me.country) })) : null,
     section('admin.agencies.title',
       h('p', { class: 'hint' }, t('admin.agencies.intro')),
       field('filter', t('admin.filter'), filterInput),

@@ -1,16 +1,19 @@
 // The administrator's users section: the accounts, with create, edit (name, agency, roles,
-// language), disable/enable, and a one-time password-reset link to hand to the user.
+// language), disable/enable, and a one-time password-reset link to hand to the user. A country
+// administrator gets the same section for its own country's users, without the administrators' roles.
 
 import { h } from '../dom.js';
-import { t, languages, languageName, dateTime } from '../i18n.js';
+import { t, languages, languageName, dateTime, country } from '../i18n.js';
 import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, problemMessage, check, collect } from '../forms.js';
 import { section, agencyName } from './common.js';
-import { bindDraft, RetryKey } from './formState.js';
+import { bindDraft, RetryKey, upperCaseOnChange } from './formState.js';
 import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
 
-const Roles = ['Admin', 'ConsularOfficer', 'NgoCaseworker', 'HotlineOperator', 'LawEnforcementOfficer', 'CommitteeSecretary', 'CommitteeMember', 'Analyst', 'AgencyCoordinator'];
+const Roles = ['Admin', 'CountryAdmin', 'ConsularOfficer', 'NgoCaseworker', 'HotlineOperator', 'LawEnforcementOfficer', 'CommitteeSecretary', 'CommitteeMember', 'Analyst', 'AgencyCoordinator'];
+const AdministratorRoles = ['Admin', 'CountryAdmin'];
 const UsernamePattern = /^[a-z0-9._-]{3,64}$/;
+const CountryPattern = /^[A-Z]{2}$/;
 
 let retryKey = new RetryKey();
 
@@ -20,12 +23,14 @@ window.addEventListener('session', () => {
 
 function validate(d, creating) {
   const adminOnly = d.roles.length === 1 && d.roles[0] === 'Admin';
+  const countryAdmin = d.roles.includes('CountryAdmin');
   return collect({
     username: creating ? [check.required(d.username), check.pattern(d.username, UsernamePattern, 'users.error.username')] : [],
     password: creating ? [check.required(d.password)] : [],
     displayName: [check.required(d.displayName), check.maxLength(d.displayName, 200)],
     roles: [d.roles.length ? null : t('users.error.roles')],
-    agencyId: adminOnly ? [] : [check.required(d.agencyId)],
+    agencyId: adminOnly || countryAdmin ? [] : [check.required(d.agencyId)],
+    country: countryAdmin ? [check.required(d.country), check.pattern(d.country, CountryPattern, 'error.country')] : [],
   });
 }
 
@@ -33,6 +38,9 @@ function validate(d, creating) {
 function userForm(user, ctx, onSaved, onCancel) {
   const creating = !user;
   const agencies = [...ctx.agencies.values()].sort((a, b) => a.name.localeCompare(b.name));
+  // Only the global administrator gives the administrators' roles (and so a country).
+  const global = ctx.me.roles.includes('Admin');
+  const roles = global ? Roles : Roles.filter((r) => !AdministratorRoles.includes(r));
   const form = h('form', { class: 'user-form', id: 'user-form', novalidate: true },
     h('h3', { tabindex: '-1' }, creating ? t('users.create.title') : t('users.edit.title', { name: user.displayName })),
     formSummary(),
@@ -46,7 +54,11 @@ function userForm(user, ctx, onSaved, onCancel) {
       field('agencyId', t('users.field.agency'),
         select([['', t('users.noAgency')], ...agencies.map((a) => [a.id, a.name])], user?.agencyId ?? ''), { hint: t('users.hint.agency') }),
       field('language', t('users.field.language'), select(languages.map((l) => [l, languageName(l)]), user?.language ?? 'en'))),
-    choiceGroup('roles', t('users.field.roles'), 'checkbox', Roles.map((r) => [r, t(`users.role.${r}`)]), user?.roles ?? []),
+    choiceGroup('roles', t('users.field.roles'), 'checkbox', roles.map((r) => [r, t(`users.role.${r}`)]), user?.roles ?? []),
+    global
+      ? field('country', t('users.field.country'), upperCaseOnChange(textInput({ value: user?.country ?? '', maxlength: '2', autocapitalize: 'characters' })),
+        { hint: t('users.hint.country') })
+      : null,
     creating ? null : h('p', { class: 'hint' }, t('users.edit.sessions')),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'button primary' }, creating ? t('users.create.submit') : t('users.edit.submit')),
@@ -56,8 +68,9 @@ function userForm(user, ctx, onSaved, onCancel) {
   bindDraft(form, draft, () => validate(draft, creating), async () => {
     const editable = {
       displayName: draft.displayName.trim(),
-      agencyId: draft.agencyId || null,
+      agencyId: draft.roles.includes('CountryAdmin') ? null : draft.agencyId || null,
       roles: draft.roles,
+      country: draft.roles.includes('CountryAdmin') ? draft.country.trim() : null,
       language: draft.language,
     };
     const body = creating ? { username: draft.username.trim(), password: draft.password, ...editable } : editable;
@@ -162,7 +175,7 @@ export function usersSection(ctx) {
   const row = (user) =>
     h('tr', { dataset: { username: user.username, disabled: String(user.disabled) } },
       h('th', { scope: 'row' }, user.displayName, h('br'), h('span', { class: 'hint' }, user.username)),
-      h('td', {}, user.agencyId ? agencyName(ctx, user.agencyId) : t('users.noAgency')),
+      h('td', {}, user.agencyId ? agencyName(ctx, user.agencyId) : user.country ? t('users.ofCountry', { country: country(user.country) }) : t('users.noAgency')),
       h('td', {}, user.roles.map((r) => t(`users.role.${r}`)).join(', ')),
       h('td', {}, languageName(user.language)),
       h('td', {}, h('span', { class: `badge ${user.disabled ? 'referral-declined' : 'referral-accepted'}` },
