@@ -161,6 +161,8 @@ public sealed class FaultTests(ITestOutputHelper output)
         var feed = (await worker.GetAsync("/api/feed?after=0")).Expect(HttpStatusCode.OK).As<List<FeedItem>>();
         var referral = feed.Single(i => i.CaseId == caseId);
         (await worker.PostAsync($"/api/alerts/{referral.Id}/ack", null)).Expect(HttpStatusCode.OK);
+        // Accepted, the agency sees who the person is (she consented to sharing), when the read can be audited.
+        (await worker.PostAsync($"/api/cases/{caseId}/referrals/r1/accept", null)).Expect(HttpStatusCode.OK);
         var (committee, secretary) = await Plans.CommitteeWithSecretaryAsync(field, "committee", "KG", "Asia/Bishkek");
 
         await postgres.StopServerAsync();
