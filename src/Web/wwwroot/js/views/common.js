@@ -221,10 +221,15 @@ export function itemCard(item, ctx, { actions = null, extraClass = '' } = {}) {
 
 /** Replaces a list's items keeping keyboard focus on the same control when it still exists. */
 export function renderKeyed(container, nodes) {
-  const focused = document.activeElement?.closest?.('[data-focus-key]');
+  const active = document.activeElement;
+  const focused = active?.closest?.('[data-focus-key]');
   const key = container.contains(focused) ? focused.dataset.focusKey : null;
+  const inside = active && active !== container && container.contains(active) ? active : null;
   container.replaceChildren(...nodes);
-  if (key) {
+  // A control kept across redraws (a form a card holds open) is moved, not rebuilt: moving it loses focus.
+  if (inside && container.contains(inside)) {
+    inside.focus();
+  } else if (key) {
     container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
   }
 }
