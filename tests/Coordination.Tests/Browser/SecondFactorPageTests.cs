@@ -30,6 +30,8 @@ public sealed class SecondFactorPageTests(BrowserFixture fixture)
         await worker.Input("code").FillAsync(new Totp(key).ComputeTotp(now));
         await worker.Page.Locator("#mfa-confirm [type=submit]").ClickAsync();
         await Expect(worker.Page.Locator("#mfa-recovery-codes li")).ToHaveCountAsync(10);
+        await Expect(worker.Page.Locator("#mfa-status")).ToContainTextAsync("Recovery codes left: 10");
+        await Expect(worker.Page.Locator("#mfa-begin")).ToBeHiddenAsync();
         await worker.ScreenshotsAsync("mfa-enrolled");
 
         // Signing in again: the password, then the app's code.

@@ -41,6 +41,9 @@ export function mountMfa(container, ctx, { required = false, onEnrolled = () => 
         clearErrors(form);
         try {
           const confirmed = await post('/api/me/mfa/totp/verify', { code: form.elements.code.value.trim() });
+          statusLine.textContent = t('mfa.enrolled', { since: dateTime(new Date().toISOString(), ctx.timeZone), left: confirmed.recoveryCodes.length });
+          statusLine.classList.remove('notice');
+          begin.hidden = true;
           host.replaceChildren(
             h('h3', {}, t('mfa.recoveryTitle')),
             h('p', { class: 'notice', role: 'status' }, t('mfa.recoveryHint')),
