@@ -36,6 +36,7 @@ public sealed class ErasureTests(SecurityFixture fixture)
         Assert.DoesNotContain("Erasable", state);
         Assert.DoesNotContain("protectedPassportNumber", state);
         Assert.DoesNotContain("protectedPhone", state);
+        Assert.DoesNotContain("protectedFullName", state);
 
         var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Json!.AsArray();
         Assert.Equal("PersonalDataErased", timeline[^1]!["type"]!.GetValue<string>());

@@ -35,14 +35,15 @@ public sealed class CaseSeeder(string connectionString, CaseStateCodec? codec = 
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at) " +
-            "VALUES (@id, @citizenship, @status, 'seed-post', ARRAY['seed-post'], @version, @state, @created, @updated)", connection, transaction))
+            "INSERT INTO cases (id, citizenship, status, flagged_by, agencies, version, state, created_at, updated_at, state_format) " +
+            "VALUES (@id, @citizenship, @status, 'seed-post', ARRAY['seed-post'], @version, @state, @created, @updated, @format)", connection, transaction))
         {
             insert.Parameters.AddWithValue("id", caseId);
             insert.Parameters.AddWithValue("citizenship", person.Citizenship);
             insert.Parameters.AddWithValue("status", status.ToString());
             insert.Parameters.AddWithValue("version", timeline.Length);
             insert.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec?.Serialize(view) ?? JsonSerializer.Serialize(view, CoordinationJson.Options));
+            insert.Parameters.AddWithValue("format", codec is null ? (short)1 : CaseStateCodec.Format);
             insert.Parameters.AddWithValue("created", flaggedAt.UtcDateTime);
             insert.Parameters.AddWithValue("updated", timeline[^1].At.UtcDateTime);
             await insert.ExecuteNonQueryAsync();

@@ -22,7 +22,9 @@ public sealed partial class StatisticsStoreTests
     public async Task The_cohort_says_what_the_stored_cases_say_with_passports_decrypted_and_endings_as_of_the_period_end()
     {
         var connectionString = await TestDatabase.CreateMigratedAsync("statstore");
-        var codec = new CaseStateCodec(new EphemeralDataProtectionProvider());
+        await using var db = CoordinationDatabase.CreateDataSource(connectionString);
+        var keyRing = new EphemeralDataProtectionProvider();
+        var codec = new CaseStateCodec(keyRing, new PersonMarkKey(db, keyRing));
         var seeder = new CaseSeeder(connectionString, codec);
         var asel = new Person("Asel Bekova", Sex.F, 1990, "KG", "AB 123", "+996 555 000 111");
         await seeder.SeedAsync("KG-2025-000001", asel, "RU", ExploitationType.Labour,
@@ -34,8 +36,8 @@ public sealed partial class StatisticsStoreTests
         await seeder.SeedAsync("KG-2025-000004", asel, "RU", ExploitationType.Labour, (CaseEventType.Flagged, March.AddMonths(1)));
         await seeder.SeedAsync("TJ-2025-000001", asel with { Citizenship = "TJ" }, "RU", ExploitationType.Labour, (CaseEventType.Flagged, March.AddDays(1)));
 
-        await using var db = CoordinationDatabase.CreateDataSource(connectionString);
         Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM cases WHERE state::text LIKE '%AB 123%'"));
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM cases WHERE state::text LIKE '%Bekova%'"));
 
         var march = new ReportingPeriod(March, March.AddMonths(1));
         var cohort = (await StatisticsStore.FlaggedInAsync(db, codec, new StatisticsQuery("KG", march))).OrderBy(c => c.CaseId, StringComparer.Ordinal).ToList();

@@ -28,7 +28,7 @@ public sealed class CaseIntakeGrain(
         var opening = CaseDoors.Open(command, caller!, needsPost ? await directory.List() : null);
 
         var prefix = $"{command.Person.Citizenship}-{clock.GetUtcNow().Year}";
-        var intake = await CaseStore.ReadIntakeAsync(db, codec, actor.AgencyId, idempotencyKey, prefix, CaseStore.PersonMark(command.Person.Citizenship, command.Person));
+        var intake = await CaseStore.ReadIntakeAsync(db, codec, actor.AgencyId, idempotencyKey, prefix, await codec.PersonMarkAsync(command.Person.Citizenship, command.Person));
         if (intake.Previous is { } previous)
         {
             return await FlagIdempotency.ReplayAsync(GrainFactory, previous, requestHash, actor);

@@ -63,7 +63,7 @@ public static class CaseStore
     /// <summary>
     /// What a flag needs before its case exists, in one round trip: the key as an earlier request used
     /// it and the case it created (then no number is drawn), or else a new case number; and the cases
-    /// marked like its person (<see cref="PersonMark"/>), for the re-trafficking signal.
+    /// marked like its person (<see cref="CaseStateCodec.PersonMarkAsync"/>), for the re-trafficking signal.
     /// </summary>
     public static async Task<Intake> ReadIntakeAsync(
         NpgsqlDataSource db, CaseStateCodec codec, string agencyId, string? key, string prefix, string? personMark, CancellationToken cancellationToken = default)
@@ -136,11 +136,11 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark, arrival_watch_at) " +
-                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark, @arrivalWatch)")
+                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark, arrival_watch_at, state_format) " +
+                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark, @arrivalWatch, @format)")
             : OneRoundTrip.Require(
                 "UPDATE cases SET status = @status, urgency = @urgency, route = @route, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
-                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, arrival_watch_at = @arrivalWatch, " +
+                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, arrival_watch_at = @arrivalWatch, state_format = @format, " +
                 // The retention period runs from the case's first ending until it reopens or its personal data is erased.
                 "retention_from = CASE WHEN @retained THEN coalesce(retention_from, @updated) END " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
@@ -158,7 +158,8 @@ public static class CaseStore
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
         write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("arrivalWatch", NpgsqlDbType.TimestampTz, (object?)CaseArrivalWatch.Watched(c)?.UtcDateTime ?? DBNull.Value);
-        write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)PersonMark(c) ?? DBNull.Value);
+        write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)await codec.PersonMarkAsync(c.Citizenship, c.Person, cancellationToken) ?? DBNull.Value);
+        write.Parameters.AddWithValue("format", CaseStateCodec.Format);
         write.Parameters.AddWithValue("retained", !CaseLifecycle.IsOpen(c.Status) && c.PersonalDataErasedAt is null);
         batch.BatchCommands.Add(write);
 
@@ -241,12 +242,6 @@ public static class CaseStore
 
         return events;
     }
-
-    /// <summary>The mark a case's row is found by when its person is flagged again (<see cref="PersonIdentity.NameMark"/>).</summary>
-    public static string? PersonMark(CaseView c) => PersonMark(c.Citizenship, c.Person);
-
-    /// <inheritdoc cref="PersonMark(CaseView)"/>
-    public static string? PersonMark(string citizenship, Person? person) => PersonIdentity.NameMark(citizenship, person?.FullName, person?.BirthYear);
 
     /// <summary>The cases whose personal data has been kept since their closure or withdrawal at or before <paramref name="cutoff"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<string>> PastRetentionAsync(NpgsqlDataSource db, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)

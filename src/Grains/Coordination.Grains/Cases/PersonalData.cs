@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
+using Coordination.Grains.Statistics;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Coordination.Grains.Cases;
@@ -21,15 +23,23 @@ public sealed class PersonalDataOptions
 }
 
 /// <summary>
-/// The case's JSON state as stored in <c>cases.state</c>: the person's passport number and phone,
-/// and the name of a guardian who gave consent,
-/// are encrypted with ASP.NET Core Data Protection (keys outside the database), under their own
-/// property names so that no reader of the column mistakes ciphertext for a number. The grains are
-/// the only writers and readers of the column, so callers with the right to see a case get it in
-/// clear text and nobody else ever sees either.
+/// The case's JSON state as stored in <c>cases.state</c>: the person's full name, passport number and
+/// phone, and the name of a guardian who gave consent, are encrypted with ASP.NET Core Data
+/// Protection (keys outside the database), under their own property names so that no reader of the
+/// column mistakes ciphertext for a name or a number. The grains are the only writers and readers of
+/// the column, so callers with the right to see a case get it in clear text and nobody else ever
+/// sees any of them. The row's person mark, by which a person's earlier cases are found, is keyed
+/// (<see cref="PersonMarkAsync"/>).
 /// </summary>
-public sealed class CaseStateCodec(IDataProtectionProvider provider)
+public sealed class CaseStateCodec(IDataProtectionProvider provider, PersonMarkKey markKey)
 {
+    /// <summary>
+    /// The layout of <c>cases.state</c> this codec writes (column <c>state_format</c>): 2 = names sealed
+    /// and keyed person marks. Rows of an older layout are read as they are and rewritten by
+    /// <see cref="CaseStateUpgrade"/>.
+    /// </summary>
+    public const short Format = 2;
+
     public const string Purpose = "Coordination.Cases.Person.v1";
     public const string ProtectedPassportNumber = "protectedPassportNumber";
     public const string ProtectedPhone = "protectedPhone";
@@ -46,6 +56,7 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
         var state = JsonSerializer.SerializeToNode(c, CoordinationJson.Options)!.AsObject();
         if (state["person"] is JsonObject person)
         {
+            Seal(person, FullName, ProtectedFullName);
             Seal(person, PassportNumber, ProtectedPassportNumber);
             Seal(person, Phone, ProtectedPhone);
         }
@@ -63,6 +74,7 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
         var state = JsonNode.Parse(json)!.AsObject();
         if (state["person"] is JsonObject person)
         {
+            Open(person, ProtectedFullName, FullName);
             Open(person, ProtectedPassportNumber, PassportNumber);
             Open(person, ProtectedPhone, Phone);
         }
@@ -85,6 +97,17 @@ public sealed class CaseStateCodec(IDataProtectionProvider provider)
 
         return state.Deserialize<CaseView>(CoordinationJson.Options)!;
     }
+
+    /// <summary>
+    /// What a case's row is found by when its person is flagged again: an HMAC-SHA256, under the
+    /// cluster's <see cref="PersonMarkKey"/>, of the person's name key (<see cref="PersonIdentity.NameKey"/>:
+    /// citizenship, normalised name, birth year). Equal names give equal marks; without the key ring
+    /// nobody can tell whose they are. Null without a name (an erased person is never matched).
+    /// </summary>
+    public async ValueTask<string?> PersonMarkAsync(string citizenship, Person? person, CancellationToken cancellationToken = default) =>
+        PersonIdentity.NameKey(citizenship, person?.FullName, person?.BirthYear) is { } key
+            ? Convert.ToHexStringLower(HMACSHA256.HashData(await markKey.GetAsync(cancellationToken), Encoding.UTF8.GetBytes(key)))
+            : null;
 
     private void Seal(JsonObject owner, string clear, string sealedName)
     {

@@ -65,7 +65,8 @@ public static class CoordinationGrainsExtensions
         $"{AckOptions.Section}:{key} must be a positive TimeSpan such as 00:15:00 (environment variable {AckOptions.Section.Replace(":", "__")}__{key}).";
 
     /// <summary>
-    /// Data Protection for the person's passport number and phone in <c>cases.state</c>. Every silo
+    /// Data Protection for the person's name, passport number and phone in <c>cases.state</c>, and the
+    /// secret of the person marks (<see cref="PersonMarkKey"/>). Every silo
     /// must read the same key ring, so the application name is fixed rather than derived from the
     /// install path, and the keys live in the configured directory (created owner-only). Without a
     /// directory Data Protection uses its default location, which suits tests only; the silo host
@@ -83,6 +84,9 @@ public static class CoordinationGrainsExtensions
             protection.PersistKeysToFileSystem(directory);
         }
 
+        services.TryAddSingleton<PersonMarkKey>();
         services.TryAddSingleton<CaseStateCodec>();
+        services.TryAddSingleton<CaseStateUpgrade>();
+        services.AddHostedService(sp => sp.GetRequiredService<CaseStateUpgrade>());
     }
 }

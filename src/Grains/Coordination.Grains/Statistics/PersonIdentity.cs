@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Coordination.Grains.Statistics;
@@ -46,13 +45,6 @@ public static class PersonIdentity
         var name = folded.ToString().Trim();
         return name.Length == 0 ? null : $"{citizenship}|{name}|{birthYear.Value.ToString(CultureInfo.InvariantCulture)}";
     }
-
-    /// <summary>
-    /// What a case's row is looked up by to find the person's other cases: a hash of <see cref="NameKey"/>
-    /// (equal names give equal marks; the row holds the name in clear anyway). Null without a name.
-    /// </summary>
-    public static string? NameMark(string citizenship, string? fullName, int? birthYear) =>
-        NameKey(citizenship, fullName, birthYear) is { } key ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) : null;
 
     /// <summary>The marks of a case's person, as <see cref="Persons"/> compares them.</summary>
     public static PersonMarks MarksOf(string citizenship, string? fullName, int? birthYear, string? passportNumber) =>
