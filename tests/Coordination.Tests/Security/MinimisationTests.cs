@@ -100,7 +100,7 @@ public sealed class MinimisationTests(SecurityFixture fixture)
         // In the database, names, passports and phones exist only encrypted: no table holds any of them in clear.
         foreach (var secret in secrets)
         {
-            Assert.Empty(await TablesContainingAsync(secret));
+            Assert.Empty(await fixture.TablesContainingAsync(secret));
         }
 
         // The ciphertext is really theirs: the silos' key ring opens it (the erased case has none left).
@@ -170,35 +170,6 @@ public sealed class MinimisationTests(SecurityFixture fixture)
     private static IEnumerable<string> NameParts(Seeded person) => [person.FullName, .. person.FullName.Split(' ')];
 
     private static string Digits(string phone) => new(phone.Where(char.IsAsciiDigit).ToArray());
-
-    /// <summary>The tables of the database with a row whose text contains <paramref name="secret"/>.</summary>
-    private async Task<IReadOnlyList<string>> TablesContainingAsync(string secret)
-    {
-        await using var connection = new NpgsqlConnection(fixture.System.ConnectionString);
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var containing = new List<string>();
-        foreach (var table in tables)
-        {
-            await using var search = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM \"{table}\" t WHERE strpos(lower(t::text), lower(@secret)) > 0)", connection);
-            search.Parameters.AddWithValue("secret", secret);
-            if ((bool)(await search.ExecuteScalarAsync())!)
-            {
-                containing.Add(table);
-            }
-        }
-
-        return containing;
-    }
 }
 
 /// <summary>Walks a case through its lifecycle by the public API.</summary>

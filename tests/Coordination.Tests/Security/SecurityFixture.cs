@@ -84,6 +84,35 @@ public sealed class SecurityFixture : IAsyncLifetime
         DataProtectionProvider.Create(new DirectoryInfo(System.KeyDirectory), b => b.SetApplicationName(CoordinationGrainsExtensions.ApplicationName))
             .CreateProtector(CaseStateCodec.Purpose);
 
+    /// <summary>The tables of the database with a row whose text contains <paramref name="secret"/>.</summary>
+    public async Task<IReadOnlyList<string>> TablesContainingAsync(string secret)
+    {
+        await using var connection = new NpgsqlConnection(System.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var containing = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var search = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM \"{table}\" t WHERE strpos(lower(t::text), lower(@secret)) > 0)", connection);
+            search.Parameters.AddWithValue("secret", secret);
+            if ((bool)(await search.ExecuteScalarAsync())!)
+            {
+                containing.Add(table);
+            }
+        }
+
+        return containing;
+    }
+
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(System.ConnectionString);
