@@ -8,7 +8,7 @@ public sealed record IndicatorRequest(string? Name, string? Unit, decimal? Basel
 
 public sealed record TaskRequest(string? Title, ActionPlanArea? Area, string? OwnerAgencyId, DateOnly? DueDate, IndicatorRequest? Indicator);
 
-public sealed record TaskUpdateRequest(ActionPlanTaskStatus? Status, decimal? IndicatorValue, string? Note, DateOnly? DueDate);
+public sealed record TaskUpdateRequest(ActionPlanTaskStatus? Status, decimal? IndicatorValue, string? Note, DateOnly? DueDate, string? OwnerAgencyId = null);
 
 public sealed record MemberRequest(string? AgencyId);
 
@@ -68,12 +68,13 @@ public static class CommitteeRequests
         var note = errors.Text("note", request.Note, 2000, required: false);
         var value = Number(errors, "indicatorValue", request.IndicatorValue, required: false);
         var due = Date(errors, "dueDate", request.DueDate, required: false);
-        if (request.Status is null && value is null && note is null && due is null && !errors.Any)
+        var owner = errors.Text("ownerAgencyId", request.OwnerAgencyId, 64, required: false);
+        if (request.Status is null && value is null && note is null && due is null && owner is null && !errors.Any)
         {
-            errors.Add("status", "Give at least one of status, indicatorValue, note or dueDate.");
+            errors.Add("status", "Give at least one of status, indicatorValue, note, dueDate or ownerAgencyId.");
         }
 
-        return errors.Any ? null : new ActionPlanTaskUpdate(request.Status, value, note, due);
+        return errors.Any ? null : new ActionPlanTaskUpdate(request.Status, value, note, due, owner);
     }
 
     public static NewMeeting? ToMeeting(this MeetingRequest request, RequestErrors errors, IReadOnlySet<string> agencies)

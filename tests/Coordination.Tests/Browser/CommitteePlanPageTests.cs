@@ -12,11 +12,12 @@ namespace Coordination.Tests.Browser;
 public sealed class CommitteePlanPageTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task A_secretary_adds_a_task_edits_it_on_the_board_and_exports_and_imports_the_plan_as_csv()
+    public async Task A_secretary_adds_a_task_edits_and_reassigns_it_on_the_board_and_exports_and_imports_the_plan_as_csv()
     {
         var field = await Field.CreateAsync(fixture.System);
         var region = field.Region("Talas");
         var ngo = await field.AgencyAsync("talas-plan-ngo", Field.Receiving("Ngo", "KG", "Talas", "Asia/Bishkek", [region], [], ["Shelter"]));
+        var ministry = await field.AgencyAsync("talas-plan-ministry", Plans.Agency("Ministry", "Ministry of Labour (Talas office)", "KG", "Asia/Bishkek"));
         var (committee, api) = await Plans.CommitteeWithSecretaryAsync(field, "kg-plan-page", "KG", "Asia/Bishkek");
         using var secretaryApi = api;
         var due = DateTime.UtcNow.Date.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -50,6 +51,15 @@ public sealed class CommitteePlanPageTests(BrowserFixture fixture)
         Assert.Equal((int)HttpStatusCode.OK, edited.Status);
         await Expect(card).ToHaveAttributeAsync("data-status", "Blocked");
         await page.ScreenshotsAsync("committee-plan-secretary");
+
+        // Reassigned on its card: the owner picker lists the agencies, and the card names the new owner.
+        await card.Locator("[data-action=edit-task]").ClickAsync();
+        await card.Locator("[data-field=ownerAgencyId] select").SelectOptionAsync(ministry);
+        await page.ScreenshotsAsync("committee-task-reassign");
+        var reassigned = await page.SubmitAsync(card.Locator("[type=submit]"), "PATCH", $"/api/committees/{committee}/tasks/{taskId}");
+        Assert.Equal((int)HttpStatusCode.OK, reassigned.Status);
+        await Expect(card).ToContainTextAsync("Ministry of Labour (Talas office)");
+        Assert.Equal(ministry, (await secretaryApi.GetAsync($"/api/committees/{committee}/tasks/{taskId}")).Expect(HttpStatusCode.OK).Json!["ownerAgencyId"]!.GetValue<string>());
 
         // Exported as CSV: the task is a row of it.
         var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.Locator("#plan-export").ClickAsync());

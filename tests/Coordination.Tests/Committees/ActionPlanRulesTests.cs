@@ -104,16 +104,16 @@ public sealed class ActionPlanRulesTests
     [Fact]
     public void The_owner_or_the_secretary_updates_a_task_but_only_the_secretary_moves_its_due_date()
     {
-        var (_, task) = PlanWithTask();
+        var (plan, task) = PlanWithTask();
         var done = new ActionPlanTaskUpdate(ActionPlanTaskStatus.Done, null, null, null);
         var moved = new ActionPlanTaskUpdate(null, null, null, new DateOnly(2026, 2, 2));
 
-        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.Update(task, done, PlanAccess.OwnTasks, new Actor("u", "kg-mfa"), Monday, Week)));
-        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.Update(task, done, PlanAccess.Committee, new Actor("u", Committee), Monday, Week)));
-        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.Update(task, moved, PlanAccess.OwnTasks, OwnerStaff, Monday, Week)));
-        Assert.Equal(DomainErrorKind.Validation, Refusal(() => ActionPlanRules.Update(task, new(null, 5, null, null), PlanAccess.OwnTasks, OwnerStaff, Monday, Week)));
+        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.Update(plan, Committee, task, done, null, PlanAccess.OwnTasks, new Actor("u", "kg-mfa"), Monday, Week)));
+        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.Update(plan, Committee, task, done, null, PlanAccess.Committee, new Actor("u", Committee), Monday, Week)));
+        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.Update(plan, Committee, task, moved, null, PlanAccess.OwnTasks, OwnerStaff, Monday, Week)));
+        Assert.Equal(DomainErrorKind.Validation, Refusal(() => ActionPlanRules.Update(plan, Committee, task, new(null, 5, null, null), null, PlanAccess.OwnTasks, OwnerStaff, Monday, Week)));
 
-        var change = ActionPlanRules.Update(task, moved, PlanAccess.Secretary, Secretary, Monday.AddHours(1), Week);
+        var change = ActionPlanRules.Update(plan, Committee, task, moved, null, PlanAccess.Secretary, Secretary, Monday.AddHours(1), Week);
 
         Assert.Equal(new TaskChange(2, TaskChangeKind.Updated, Monday.AddHours(1), Committee, "secretary", null, null, new DateOnly(2026, 2, 2), null), change);
         Assert.Equal(new DateOnly(2026, 2, 2), task.DueDate);
@@ -123,18 +123,46 @@ public sealed class ActionPlanRulesTests
     [Fact]
     public void An_update_that_changes_nothing_is_not_recorded_and_a_done_task_is_no_longer_chased()
     {
-        var (_, task) = PlanWithTask(new Indicator("Shelter places", "places", 0, 30));
+        var (plan, task) = PlanWithTask(new Indicator("Shelter places", "places", 0, 30));
 
-        Assert.Null(ActionPlanRules.Update(task, new(ActionPlanTaskStatus.NotStarted, null, null, new DateOnly(2026, 1, 9)), PlanAccess.Secretary, Secretary, Monday, Week));
+        Assert.Null(ActionPlanRules.Update(plan, Committee, task, new(ActionPlanTaskStatus.NotStarted, null, null, new DateOnly(2026, 1, 9)), null, PlanAccess.Secretary, Secretary, Monday, Week));
         Assert.Single(task.History);
 
-        var change = ActionPlanRules.Update(task, new(ActionPlanTaskStatus.Done, 30, "opened", null), PlanAccess.OwnTasks, OwnerStaff, Monday, Week);
+        var change = ActionPlanRules.Update(plan, Committee, task, new(ActionPlanTaskStatus.Done, 30, "opened", null), null, PlanAccess.OwnTasks, OwnerStaff, Monday, Week);
 
         Assert.Equal(new TaskChange(2, TaskChangeKind.Updated, Monday, Owner, "worker", ActionPlanTaskStatus.Done, 30, null, "opened"), change);
         Assert.Equal(ActionPlanTaskStatus.Done, task.Status);
         Assert.Equal(30m, task.IndicatorValue);
         Assert.Null(task.NextOverdueAt);
         Assert.True(ActionPlanRules.SettlesAssignment(task, Committee));
+    }
+
+    [Fact]
+    public void Only_the_secretary_reassigns_a_task_to_an_existing_agency_of_the_country_which_becomes_a_member_and_is_chased_in_its_time_zone()
+    {
+        var (plan, task) = PlanWithTask();
+        var agencies = new Dictionary<string, Agency>(Agencies)
+        {
+            ["kg-police"] = Agency("kg-police", "KG") with { TimeZone = "Asia/Almaty" },
+            ["uz-police"] = Agency("uz-police", "UZ"),
+        };
+        var reassign = new ActionPlanTaskUpdate(null, null, null, null, "kg-police");
+
+        Assert.Null(ActionPlanRules.NewOwner(task, new ActionPlanTaskUpdate(null, null, "same owner", null, Owner), PlanAccess.OwnTasks, agencies, "KG"));
+        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.NewOwner(task, reassign, PlanAccess.OwnTasks, agencies, "KG")));
+        Assert.Equal(DomainErrorKind.Forbidden, Refusal(() => ActionPlanRules.NewOwner(task, reassign, PlanAccess.Committee, agencies, "KG")));
+        Assert.Equal(DomainErrorKind.Validation, Refusal(() => ActionPlanRules.NewOwner(task, reassign with { OwnerAgencyId = "nobody" }, PlanAccess.Secretary, agencies, "KG")));
+        Assert.Equal(DomainErrorKind.Validation, Refusal(() => ActionPlanRules.NewOwner(task, reassign with { OwnerAgencyId = "uz-police" }, PlanAccess.Secretary, agencies, "KG")));
+
+        var owner = ActionPlanRules.NewOwner(task, reassign, PlanAccess.Secretary, agencies, "KG");
+        var change = ActionPlanRules.Update(plan, Committee, task, reassign, owner, PlanAccess.Secretary, Secretary, Monday, Week);
+
+        Assert.Equal(new TaskChange(2, TaskChangeKind.Updated, Monday, Committee, "secretary", null, null, null, null, "kg-police"), change);
+        Assert.Equal("kg-police", task.OwnerAgencyId);
+        Assert.Equal("Asia/Almaty", task.OwnerTimeZone);
+        Assert.Contains("kg-police", plan.MemberAgencies);
+        Assert.True(ActionPlanRules.SettlesAssignment(task, "kg-police"));
+        Assert.False(ActionPlanRules.SettlesAssignment(task, Owner));
     }
 
     [Fact]

@@ -50,7 +50,8 @@ public sealed record ActionPlanTaskUpdate(
     [property: Id(0)] ActionPlanTaskStatus? Status,
     [property: Id(1)] decimal? IndicatorValue,
     [property: Id(2)] string? Note,
-    [property: Id(3)] DateOnly? DueDate);
+    [property: Id(3)] DateOnly? DueDate,
+    [property: Id(4)] string? OwnerAgencyId = null);
 
 [GenerateSerializer]
 public enum TaskChangeKind
@@ -73,7 +74,8 @@ public sealed record TaskChange(
     [property: Id(5)] ActionPlanTaskStatus? Status,
     [property: Id(6)] decimal? IndicatorValue,
     [property: Id(7)] DateOnly? DueDate,
-    [property: Id(8)] string? Note);
+    [property: Id(8)] string? Note,
+    [property: Id(9)] string? OwnerAgencyId = null);
 
 /// <summary>An indicator with its latest reported value and how far it has come from baseline to target.</summary>
 [GenerateSerializer, Immutable, Alias("Coordination.IndicatorProgress")]

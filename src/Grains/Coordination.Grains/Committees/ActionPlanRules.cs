@@ -158,11 +158,44 @@ public static class ActionPlanRules
     }
 
     /// <summary>
-    /// Applies an update to the task and records it in its history; null when it changes nothing.
-    /// The owner agency or the secretary updates a task, only the secretary moves its due date, and
-    /// only a task with an indicator takes a value.
+    /// The agency a task is to be reassigned to, when the update reassigns it: null when it names no
+    /// owner or the owner the task has. Only the secretary reassigns; the new owner must exist and be
+    /// of the committee's country, as any owner must (<see cref="RequireOwners"/>).
     /// </summary>
-    public static TaskChange? Update(PlanTaskState task, ActionPlanTaskUpdate update, PlanAccess access, Actor actor, DateTimeOffset now, WorkingWeek week)
+    public static Agency? NewOwner(PlanTaskState task, ActionPlanTaskUpdate update, PlanAccess access, IReadOnlyDictionary<string, Agency> agencies, string country)
+    {
+        if (update.OwnerAgencyId is not { } ownerId || ownerId == task.OwnerAgencyId)
+        {
+            return null;
+        }
+
+        if (access != PlanAccess.Secretary)
+        {
+            throw DomainException.Forbidden("Only the committee's secretary reassigns a task.");
+        }
+
+        if (!agencies.TryGetValue(ownerId, out var owner))
+        {
+            throw DomainException.Invalid("ownerAgencyId", $"Agency '{ownerId}' does not exist.");
+        }
+
+        if (owner.Country != country)
+        {
+            throw DomainException.Invalid("ownerAgencyId", $"Agency '{ownerId}' is of {owner.Country}, not {country}: tasks of a committee of {country} are owned by agencies of {country}.");
+        }
+
+        return owner;
+    }
+
+    /// <summary>
+    /// Applies an update to the task and records it in its history; null when it changes nothing.
+    /// The owner agency or the secretary updates a task, only the secretary moves its due date or
+    /// reassigns it (<paramref name="newOwner"/>, from <see cref="NewOwner"/>: the new owner becomes a
+    /// member and the overdue chase follows it), and only a task with an indicator takes a value.
+    /// </summary>
+    public static TaskChange? Update(
+        CommitteeState plan, string committeeId, PlanTaskState task, ActionPlanTaskUpdate update, Agency? newOwner, PlanAccess access, Actor actor,
+        DateTimeOffset now, WorkingWeek week)
     {
         if (access != PlanAccess.Secretary && task.OwnerAgencyId != actor.AgencyId)
         {
@@ -181,14 +214,24 @@ public static class ActionPlanRules
 
         var status = update.Status is { } s && s != task.Status ? s : (ActionPlanTaskStatus?)null;
         var due = update.DueDate is { } d && d != task.DueDate ? d : (DateOnly?)null;
-        if (status is null && due is null && update.IndicatorValue is null && update.Note is null)
+        if (status is null && due is null && update.IndicatorValue is null && update.Note is null && newOwner is null)
         {
             return null;
         }
 
         var change = new TaskChange(task.History.Count + 1, TaskChangeKind.Updated, now, actor.AgencyId, actor.Username,
-            status, update.IndicatorValue, due, update.Note);
+            status, update.IndicatorValue, due, update.Note, newOwner?.Id);
         task.History.Add(change);
+        if (newOwner is not null)
+        {
+            task.OwnerAgencyId = newOwner.Id;
+            task.OwnerTimeZone = newOwner.TimeZone;
+            if (newOwner.Id != committeeId && !plan.MemberAgencies.Contains(newOwner.Id))
+            {
+                plan.MemberAgencies.Add(newOwner.Id);
+            }
+        }
+
         task.Status = status ?? task.Status;
         task.IndicatorValue = update.IndicatorValue ?? task.IndicatorValue;
         task.DueDate = due ?? task.DueDate;

@@ -12,7 +12,12 @@ namespace Coordination.Grains.Committees;
 /// </summary>
 public static class CommitteeAlerts
 {
-    public static NewFeedItem TaskAssigned(string committeeId, string committeeName, PlanTaskState task)
+    /// <summary>
+    /// A task given to its owner, to acknowledge. A task reassigned later is a new assignment of the
+    /// same task, so its key carries the change that made it (<paramref name="reassignment"/>): an
+    /// agency that gets a task back after it was taken away is told again.
+    /// </summary>
+    public static NewFeedItem TaskAssigned(string committeeId, string committeeName, PlanTaskState task, int? reassignment = null)
     {
         var data = Describe(committeeId, task);
         data["area"] = task.Area.ToString();
@@ -29,7 +34,8 @@ public static class CommitteeAlerts
             data["meetingId"] = task.MeetingId;
         }
 
-        return new NewFeedItem(task.OwnerAgencyId, $"{Prefix(committeeId, task)}assigned", FeedItemType.TaskAssigned, FeedItemKind.Task,
+        var key = reassignment is { } seq ? $"{Prefix(committeeId, task)}assigned:{seq.ToString(CultureInfo.InvariantCulture)}" : $"{Prefix(committeeId, task)}assigned";
+        return new NewFeedItem(task.OwnerAgencyId, key, FeedItemType.TaskAssigned, FeedItemKind.Task,
             null, committeeId, task.Id, $"{committeeName}: new task {task.Id} \"{task.Title}\" due {Date(task.DueDate)}",
             Urgency.Routine, RequiresAck: true, CausedByAgencyId: committeeId, data);
     }
@@ -38,8 +44,12 @@ public static class CommitteeAlerts
     public static List<NewFeedItem> Assignments(string committeeId, string committeeName, IEnumerable<PlanTaskState> tasks) =>
         tasks.Where(t => t.Status != ActionPlanTaskStatus.Done).Select(t => TaskAssigned(committeeId, committeeName, t)).ToList();
 
-    /// <summary>A change to a task, for the committee's feed and, when someone else made it, the owner's.</summary>
-    public static IEnumerable<NewFeedItem> TaskUpdated(string committeeId, string committeeName, PlanTaskState task, TaskChange change, ActionPlanTaskStatus previous)
+    /// <summary>
+    /// A change to a task, for the committee's feed and, when someone else made it, the owner's — and,
+    /// when the task was reassigned, the feed of the owner it was taken from.
+    /// </summary>
+    public static IEnumerable<NewFeedItem> TaskUpdated(
+        string committeeId, string committeeName, PlanTaskState task, TaskChange change, ActionPlanTaskStatus previous, string previousOwner)
     {
         var data = Describe(committeeId, task);
         data["status"] = task.Status.ToString();
@@ -69,8 +79,19 @@ public static class CommitteeAlerts
             parts.Add("note");
         }
 
+        if (change.OwnerAgencyId is not null)
+        {
+            data["previousOwnerAgencyId"] = previousOwner;
+            parts.Add($"reassigned from {previousOwner} to {task.OwnerAgencyId}");
+        }
+
         var summary = $"{committeeName}: task {task.Id} \"{task.Title}\" updated by {change.AgencyId}: {string.Join(", ", parts)}";
-        var recipients = new[] { committeeId, change.AgencyId == task.OwnerAgencyId ? null : task.OwnerAgencyId };
+        var recipients = new[]
+        {
+            committeeId,
+            change.AgencyId == task.OwnerAgencyId ? null : task.OwnerAgencyId,
+            change.OwnerAgencyId is not null && change.AgencyId != previousOwner ? previousOwner : null,
+        };
         return recipients.OfType<string>().Distinct(StringComparer.Ordinal).Select(recipient => new NewFeedItem(
             recipient, $"{Prefix(committeeId, task)}updated:{change.Seq}", FeedItemType.TaskUpdated, FeedItemKind.Info,
             null, committeeId, task.Id, summary, Urgency.Routine, RequiresAck: false, CausedByAgencyId: change.AgencyId, data));
@@ -92,7 +113,11 @@ public static class CommitteeAlerts
 
     /// <summary>Settles the owner's assignment of the task, if still open: only TaskAssigned asks for acknowledgement.</summary>
     public static FeedSettlement Settles(string committeeId, PlanTaskState task, string username) =>
-        new(task.OwnerAgencyId, Prefix(committeeId, task), username);
+        Settles(committeeId, task.OwnerAgencyId, task, username);
+
+    /// <summary>Settles <paramref name="ownerAgencyId"/>'s assignment of the task: the owner's own, or that of the owner a reassignment took it from.</summary>
+    public static FeedSettlement Settles(string committeeId, string ownerAgencyId, PlanTaskState task, string username) =>
+        new(ownerAgencyId, Prefix(committeeId, task), username);
 
     private static string Prefix(string committeeId, PlanTaskState task) => $"task:{committeeId}:{task.Id}:";
 

@@ -129,16 +129,29 @@ public sealed class CommitteeGrain(
         var access = await AuthorizeAsync(caller);
         var task = ActionPlanRules.Visible(Current, CommitteeId, taskId, caller, access);
         var previous = task.Status;
-        if (ActionPlanRules.Update(task, update, access, caller.Actor, clock.GetUtcNow(), _week) is not { } change)
+        var previousOwner = task.OwnerAgencyId;
+        var committee = await CommitteeAsync();
+        var newOwner = update.OwnerAgencyId is null
+            ? null
+            : ActionPlanRules.NewOwner(task, update, access, (await Directory.List()).ToDictionary(a => a.Id, StringComparer.Ordinal), committee.Country);
+        if (ActionPlanRules.Update(Current, CommitteeId, task, update, newOwner, access, caller.Actor, clock.GetUtcNow(), _week) is not { } change)
         {
             return await ViewAsync(task);
         }
 
-        var settled = ActionPlanRules.SettlesAssignment(task, caller.Actor.AgencyId)
-            ? new[] { CommitteeAlerts.Settles(CommitteeId, task, caller.Actor.Username) }
+        // A reassigned task's assignment is the new owner's to answer: the old one's stops escalating.
+        var settled = newOwner is not null || ActionPlanRules.SettlesAssignment(task, caller.Actor.AgencyId)
+            ? new[] { CommitteeAlerts.Settles(CommitteeId, previousOwner, task, caller.Actor.Username) }
             : [];
-        await CommitAsync(CommitteeAlerts.TaskUpdated(CommitteeId, (await CommitteeAsync()).Name, task, change, previous).ToList(), key: null, settled);
-        logger.LogInformation("Committee {CommitteeId}: task {TaskId} updated by {AgencyId}, status {Status}", CommitteeId, taskId, caller.Actor.AgencyId, task.Status);
+        var feed = CommitteeAlerts.TaskUpdated(CommitteeId, committee.Name, task, change, previous, previousOwner).ToList();
+        if (newOwner is not null && task.Status != ActionPlanTaskStatus.Done)
+        {
+            feed.Add(CommitteeAlerts.TaskAssigned(CommitteeId, committee.Name, task, reassignment: change.Seq));
+        }
+
+        await CommitAsync(feed, key: null, settled);
+        logger.LogInformation("Committee {CommitteeId}: task {TaskId} updated by {AgencyId}, status {Status}, owner {OwnerAgencyId}",
+            CommitteeId, taskId, caller.Actor.AgencyId, task.Status, task.OwnerAgencyId);
         return await ViewAsync(task);
     }
 

@@ -130,6 +130,8 @@ export const messages = {
   'task.indicator.hint': 'Baseline {baseline}, target {target} {unit}.',
   'task.note': 'Note for the committee',
   'task.note.hint': 'What was done, or what holds the task up.',
+  'task.owner.hint': 'Choosing another agency reassigns the task: it is told and asked to acknowledge, and the previous owner is told it no longer has it.',
+  'task.reassigned': '{title}: reassigned from {from} to {to}',
   'task.submit': 'Send progress',
   'task.reported': 'Progress on “{title}” sent: {status}.',
   'task.error.number': 'A number, e.g. 12 or 3.5.',

@@ -130,6 +130,8 @@ export const messages = {
   'task.indicator.hint': 'Исходное значение {baseline}, цель {target} {unit}.',
   'task.note': 'Примечание для комитета',
   'task.note.hint': 'Что сделано или что мешает выполнению задачи.',
+  'task.owner.hint': 'Выбор другой организации передаёт ей задачу: её уведомят и попросят подтвердить, а прежнему исполнителю сообщат, что задача больше не его.',
+  'task.reassigned': '{title}: передана от {from} к {to}',
   'task.submit': 'Отправить',
   'task.reported': 'Ход работы по задаче «{title}» отправлен: {status}.',
   'task.error.number': 'Число, например 12 или 3,5.',

@@ -130,6 +130,8 @@ export const messages = {
   'task.indicator.hint': 'Başlangyç baha {baseline}, maksat {target} {unit}.',
   'task.note': 'Komitet üçin bellik',
   'task.note.hint': 'Näme edildi ýa-da tabşyryga näme päsgel berýär.',
+  'task.owner.hint': 'Başga guramany saýlamak tabşyrygy oňa berýär: oňa habar berilýär we tassyklamak soralýar, öňki ýerine ýetirijä bolsa tabşyrygyň indi onuňky däldigi habar berilýär.',
+  'task.reassigned': '{title}: {from} guramasyndan {to} guramasyna berildi',
   'task.submit': 'Ibermek',
   'task.reported': '«{title}» tabşyrygynyň ýerine ýetirilişi iberildi: {status}.',
   'task.error.number': 'San, meselem 12 ýa-da 3,5.',

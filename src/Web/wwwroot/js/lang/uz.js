@@ -130,6 +130,8 @@ export const messages = {
   'task.indicator.hint': 'Boshlangʻich qiymat {baseline}, maqsad {target} {unit}.',
   'task.note': 'Qoʻmita uchun izoh',
   'task.note.hint': 'Nima bajarildi yoki vazifaga nima toʻsqinlik qilmoqda.',
+  'task.owner.hint': 'Boshqa tashkilotni tanlash vazifani unga topshiradi: unga xabar beriladi va tasdiqlash soʻraladi, avvalgi ijrochiga esa vazifa endi unda emasligi aytiladi.',
+  'task.reassigned': '{title}: {from} dan {to} ga topshirildi',
   'task.submit': 'Yuborish',
   'task.reported': '«{title}» vazifasining bajarilishi yuborildi: {status}.',
   'task.error.number': 'Son, masalan 12 yoki 3,5.',

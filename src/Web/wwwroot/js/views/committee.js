@@ -233,7 +233,7 @@ export function mountCommittee(container, ctx) {
     try {
       const plan = await get(`/api/committees/${encodeURIComponent(committeeId)}/plan`);
       if (alive) {
-        renderKeyed(boardEl, [board(plan, ctx, secretary ? (task) => taskEditControl(committeeId, task, loadPlan) : null)]);
+        renderKeyed(boardEl, [board(plan, ctx, secretary ? (task) => taskEditControl(ctx, committeeId, task, loadPlan) : null)]);
         overdueEl.replaceChildren(overdueList(plan, ctx));
       }
     } catch (error) {

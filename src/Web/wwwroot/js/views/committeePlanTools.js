@@ -1,6 +1,6 @@
 // The committee secretary's tools on the plan board: a new task (with its indicator), the plan
-// exported as CSV and a CSV plan imported, and each task's status, due date, indicator value and
-// note edited on its card. Members see the board only.
+// exported as CSV and a CSV plan imported, and each task's status, due date, owner, indicator value
+// and note edited on its card. Members see the board only.
 
 import { h } from '../dom.js';
 import { t, e, enumValues } from '../i18n.js';
@@ -39,9 +39,15 @@ function validateTask(d) {
   });
 }
 
+/** The agencies that may own a task of the committee, as [id, name] choices: any but another committee. */
+function ownerChoices(ctx, committeeId) {
+  return [...ctx.agencies.values()].filter((a) => a.kind !== 'Committee' || a.id === committeeId)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((a) => [a.id, a.name]);
+}
+
 function newTaskForm(ctx, committeeId, onDone, onCancel) {
-  const owners = [...ctx.agencies.values()].filter((a) => a.kind !== 'Committee' || a.id === committeeId)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const owners = ownerChoices(ctx, committeeId);
   const form = h('form', { class: 'task-form', id: 'task-form', novalidate: true },
     h('h3', { tabindex: '-1' }, t('plan.new.title')),
     formSummary(),
@@ -49,7 +55,7 @@ function newTaskForm(ctx, committeeId, onDone, onCancel) {
     h('div', { class: 'row' },
       field('area', t('plan.field.area'), select([['', t('flag.choose')], ...enumValues('ActionPlanArea').map((a) => [a, e('ActionPlanArea', a)])], '')),
       field('dueDate', t('plan.field.due'), h('input', { type: 'date' }))),
-    field('ownerAgencyId', t('plan.field.owner'), select([['', t('flag.choose')], ...owners.map((a) => [a.id, a.name])], '')),
+    field('ownerAgencyId', t('plan.field.owner'), select([['', t('flag.choose')], ...owners], '')),
     h('fieldset', { class: 'field' },
       h('legend', {}, t('plan.field.indicator')),
       h('div', { class: 'row' },
@@ -164,14 +170,15 @@ export function planTools(ctx, committeeId, reload) {
     importForm(committeeId, done));
 }
 
-/** The secretary's "edit" control on a task card: status, due date, indicator value and note. */
-export function taskEditControl(committeeId, task, reload) {
+/** The secretary's "edit" control on a task card: status, due date, owner (to reassign it), indicator value and note. */
+export function taskEditControl(ctx, committeeId, task, reload) {
   const host = h('div', { class: 'task-edit' });
   const button = h('button', {
     type: 'button', class: 'button secondary', dataset: { action: 'edit-task' },
     'aria-label': t('plan.edit.label', { title: task.title }),
     onclick: () => {
-      host.replaceChildren(progressForm({ committeeId, taskId: task.id }, task, () => reload(), () => host.replaceChildren(button), { dueDate: true }));
+      host.replaceChildren(progressForm({ committeeId, taskId: task.id }, task, () => reload(), () => host.replaceChildren(button),
+        { dueDate: true, owners: ownerChoices(ctx, committeeId) }));
       host.querySelector('select')?.focus();
     },
   }, t('plan.edit'));

@@ -94,7 +94,9 @@ export function summarize(item, ctx) {
     case 'TaskOverdue':
       return t('task.overdue', { title: d.title, due: day(d.dueDate), days: d.daysOverdue, status: e('ActionPlanTaskStatus', d.status) });
     case 'TaskUpdated':
-      return `${d.title}: ${e('ActionPlanTaskStatus', d.status)} (${agencyName(ctx, d.byAgencyId)})`;
+      return d.previousOwnerAgencyId
+        ? t('task.reassigned', { title: d.title, from: agencyName(ctx, d.previousOwnerAgencyId), to: agencyName(ctx, d.ownerAgencyId) })
+        : `${d.title}: ${e('ActionPlanTaskStatus', d.status)} (${agencyName(ctx, d.byAgencyId)})`;
     default:
       return item.summary;
   }

@@ -23,15 +23,17 @@ function taskUrl(item) {
 }
 
 /**
- * The form of a task's progress: status, indicator value and note, and (for the committee's secretary,
- * `dueDate`) the due date; `item` names the task (`committeeId`, `taskId`).
+ * The form of a task's progress: status, indicator value and note, and for the committee's secretary
+ * (`dueDate`, `owners`: [id, name] pairs) the due date and the owner agency, to reassign the task;
+ * `item` names the task (`committeeId`, `taskId`).
  */
-export function progressForm(item, task, onDone, onCancel, { dueDate = false } = {}) {
+export function progressForm(item, task, onDone, onCancel, { dueDate = false, owners = null } = {}) {
   const indicator = task.indicator;
   const form = h('form', { class: 'task-progress-form', novalidate: true },
     formSummary(),
     field('status', t('task.status'), select(enumValues('ActionPlanTaskStatus').map((s) => [s, e('ActionPlanTaskStatus', s)]), task.status)),
     dueDate ? field('dueDate', t('plan.field.due'), h('input', { type: 'date', value: task.dueDate })) : null,
+    owners ? field('ownerAgencyId', t('plan.field.owner'), select(owners, task.ownerAgencyId), { hint: t('task.owner.hint') }) : null,
     indicator
       ? field('indicatorValue', t('task.indicator', { name: indicator.name, unit: indicator.unit }),
         textInput({ inputmode: 'decimal', value: indicator.value ?? '' }),
@@ -53,6 +55,7 @@ export function progressForm(item, task, onDone, onCancel, { dueDate = false } =
       indicatorValue: value,
       note: NotePattern.test(draft.note ?? '') ? draft.note.trim() : null,
       dueDate: dueDate && draft.dueDate && draft.dueDate !== task.dueDate ? draft.dueDate : null,
+      ownerAgencyId: owners && draft.ownerAgencyId && draft.ownerAgencyId !== task.ownerAgencyId ? draft.ownerAgencyId : null,
     };
     const saved = await submitted(form, () => request('PATCH', taskUrl(item), body));
     if (saved) {
