@@ -55,7 +55,7 @@ public static class WebHostExtensions
             o.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Texts.ProblemTexts.Apply);
         builder.Services.AddExceptionHandler<ProblemHandling>();
         builder.Services.AddSignalR().AddJsonProtocol(o => CoordinationJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>

@@ -45,27 +45,32 @@ public sealed class TranslationTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task The_servers_common_validation_messages_are_shown_in_the_users_language_with_their_values_and_others_as_written()
+    public async Task The_dashboard_asks_the_server_for_problems_in_the_language_the_user_reads()
     {
         var field = await Field.CreateAsync(fixture.System);
         await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await page.SignInAsync("admin", fixture.System.AdminPassword);
         var shown = await page.Page.EvaluateAsync<string[]>("""
             async () => {
-              const { setLanguage, serverMessage } = await import('/js/i18n.js');
-              const texts = ['Required.', 'At most 200 characters.', "'Wizard' is not one of Routine, Urgent, Critical.", 'Must differ from what it was.'];
+              const { setLanguage } = await import('/js/i18n.js');
+              const { request } = await import('/js/api.js');
               const shown = [];
               for (const lang of ['ky', 'tk', 'en']) {
                 setLanguage(lang);
-                shown.push(...texts.map(serverMessage));
+                try {
+                  await request('POST', '/api/agencies', {});
+                } catch (error) {
+                  shown.push(error.title, error.errors.name[0]);
+                }
               }
               return shown;
             }
             """);
         Assert.Equal(
         [
-            "Милдеттүү талаа.", "Эң көп 200 белги.", "«Wizard» уруксат берилген маанилердин бири эмес: Routine, Urgent, Critical.", "Must differ from what it was.",
-            "Hökmany.", "Iň köp 200 belgi.", "«Wizard» rugsat berlen bahalaryň biri däl: Routine, Urgent, Critical.", "Must differ from what it was.",
-            "Required.", "At most 200 characters.", "'Wizard' is not one of Routine, Urgent, Critical.", "Must differ from what it was.",
+            "Бир же бир нече текшерүү катасы кетти.", "Милдеттүү талаа.",
+            "Bir ýa-da birnäçe barlag ýalňyşlygy ýüze çykdy.", "Hökmany meýdança.",
+            "One or more validation errors occurred.", "Required.",
         ], shown);
     }
 }

@@ -1,6 +1,7 @@
 // The HTTP side of the public contract (api.md): bearer token, JSON, problem details.
 
 import { session, signOut } from './session.js';
+import { language } from './i18n.js';
 
 /** A failed request: an RFC 9457 problem (status > 0) or a network failure (status 0). */
 export class ApiError extends Error {
@@ -24,7 +25,8 @@ export class ApiError extends Error {
  * A body is sent as JSON, or as it is with its `contentType` (e.g. a CSV plan).
  */
 export async function request(method, path, body, { headers = {}, anonymous = false, contentType = null, text: asText = false } = {}) {
-  const init = { method, headers: { Accept: asText ? '*/*' : 'application/json', ...headers } };
+  // The server answers problems (validation messages, refusals) in the language the user reads.
+  const init = { method, headers: { Accept: asText ? '*/*' : 'application/json', 'Accept-Language': language(), ...headers } };
   const token = session()?.accessToken;
   if (!anonymous && token) {
     init.headers.Authorization = `Bearer ${token}`;

@@ -2,7 +2,7 @@
 // details `errors` map (field → messages) onto them. Errors never clear what was typed.
 
 import { h, uid } from './dom.js';
-import { t, serverMessage } from './i18n.js';
+import { t } from './i18n.js';
 
 /**
  * A labelled control. `name` is the field's path in the request (e.g. "person.fullName"), which is
@@ -86,7 +86,8 @@ export function showErrors(form, errors, generalMessage) {
   for (const [key, messages] of Object.entries(errors ?? {})) {
     const wrapper = wrappers.find((w) => w.dataset.field.toLowerCase() === key.toLowerCase())
       ?? wrappers.find((w) => key.toLowerCase().startsWith(`${w.dataset.field.toLowerCase()}[`));
-    const texts = (Array.isArray(messages) ? messages : [messages]).map(serverMessage);
+    // The server writes them in the language the user reads (api.js sends it as Accept-Language).
+    const texts = Array.isArray(messages) ? messages : [messages];
     if (!wrapper) {
       general.push(...texts.map((text) => `${key}: ${text}`));
       continue;

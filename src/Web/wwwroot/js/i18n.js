@@ -20,19 +20,6 @@ const fallbackTag = 'ru-RU';
 const messages = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [lang, table.messages]));
 const enums = Object.fromEntries(Object.entries(tables).map(([lang, table]) => [lang, table.enums]));
 
-// The server's common validation messages (src/Web/Errors/RequestErrors.cs) and the message each
-// is shown as, its numbers carried over; anything else is shown as the server wrote it.
-const serverMessages = [
-  [/^Required\.$/, 'error.required'],
-  [/^At most (?<max>\d+) characters\.$/, 'error.tooLong'],
-  [/^At most (?<max>\d+) entries\.$/, 'error.tooMany'],
-  [/^Must not contain control characters\.$/, 'error.controlCharacters'],
-  [/^Between (?<from>\S+) and (?<to>\S+)\.$/, 'error.between'],
-  [/^'(?<value>[^']*)' is not one of (?<allowed>.+)\.$/, 'error.notOneOf'],
-  [/^'(?<code>[^']*)' is not an ISO 3166-1 country code\.$/, 'error.countryCode'],
-  [/^'(?<zone>[^']*)' is not a known IANA time zone, e\.g\. Asia\/Bishkek\.$/, 'error.timeZone'],
-];
-
 export const languages = Object.keys(tables);
 
 // Each language by its own name, as the language switch of index.html shows it.
@@ -72,16 +59,6 @@ export function e(type, value) {
 
 export function enumValues(type) {
   return Object.keys(enums.en[type]);
-}
-
-export function serverMessage(text) {
-  for (const [pattern, key] of serverMessages) {
-    const match = pattern.exec(text);
-    if (match) {
-      return t(key, match.groups);
-    }
-  }
-  return text;
 }
 
 const localeData = new Map();
