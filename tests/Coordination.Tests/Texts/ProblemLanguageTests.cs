@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Coordination.Tests.Infrastructure;
-using Coordination.Web.Texts;
 
 namespace Coordination.Tests.Texts;
 
@@ -16,15 +15,17 @@ namespace Coordination.Tests.Texts;
 public sealed class ProblemLanguageTests(Security.SecurityFixture fixture)
 {
     [Fact]
-    public void A_known_text_is_translated_with_its_values_and_any_other_stays_as_it_is()
+    public async Task A_translated_message_keeps_its_values_and_an_untranslated_one_stays_as_written()
     {
-        var russian = ServerTexts.For("ru");
-        Assert.Equal("Не более 200 символов.", ProblemTexts.Translate("At most 200 characters.", russian));
-        Assert.Equal("Организация «kg-nobody» не существует.", ProblemTexts.Translate("Agency 'kg-nobody' does not exist.", russian));
-        Assert.Equal("Дело KG-2026-000001 в версии 4, а не 3.", ProblemTexts.Translate("Case KG-2026-000001 is at version 4, not 3.", russian));
-        Assert.Equal("A message nobody translated.", ProblemTexts.Translate("A message nobody translated.", russian));
-        Assert.Equal("At most 200 characters.", ProblemTexts.Translate("At most 200 characters.", ServerTexts.For("en")));
-        Assert.Equal("Эң көп 200 белги.", ProblemTexts.Translate("At most 200 characters.", ServerTexts.For("ky")));
+        using var http = Client("ru");
+        using var response = await http.PostAsJsonAsync("/api/cases", new
+        {
+            person = new { fullName = new string('A', 300), sex = "F", birthYear = 1990, citizenship = "KG" },
+            currentCountry = "TR",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!;
+        Assert.Equal("Не более 200 символов.", errors["person.fullName"]![0]!.GetValue<string>());
     }
 
     [Theory]
@@ -35,10 +36,7 @@ public sealed class ProblemLanguageTests(Security.SecurityFixture fixture)
     [InlineData("fr-FR", "Required.", "Not found")]
     public async Task A_refused_request_is_answered_in_the_language_of_its_accept_language(string language, string required, string notFound)
     {
-        var token = fixture.World.Consul.Token!;
-        using var http = new HttpClient { BaseAddress = fixture.System.WebUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        using var http = Client(language);
         var expectedLanguage = language.Length == 2 ? language : "en";
 
         // A flag without a person: a validation problem naming the field, in that language.
@@ -54,5 +52,13 @@ public sealed class ProblemLanguageTests(Security.SecurityFixture fixture)
         var absent = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!;
         Assert.Equal(notFound, absent["title"]!.GetValue<string>());
         Assert.Contains("KG-2026-999999", absent["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private HttpClient Client(string language)
+    {
+        var http = new HttpClient { BaseAddress = fixture.System.WebUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.World.Consul.Token!);
+        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        return http;
     }
 }
