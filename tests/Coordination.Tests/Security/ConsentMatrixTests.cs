@@ -13,7 +13,8 @@ namespace Coordination.Tests.Security;
 /// consent (the person's, a guardian's, a legal representative's, an override, none) and every state
 /// of a referral (pending, accepted, declined), each agency sees the person — over HTTP in the case,
 /// the case list and a command's answer — exactly when <see cref="CaseAccess"/>'s rule says, and the
-/// guardian's name with it; and over SignalR, in the feeds, the logs and the database in clear, nobody
+/// guardian's name with it, from the pending referral to the case's closure; and over SignalR, in the
+/// feeds, the timeline, statistics, the research export, the logs and the database in clear, nobody
 /// ever meets the name, passport, phone or guardian's name, whatever the consent.
 /// </summary>
 [Collection("security")]
@@ -37,6 +38,8 @@ public sealed class ConsentMatrixTests(SecurityFixture fixture)
         new("none", "Nurlanova", 1992, new { referral = false, dataSharing = false, research = false, givenBy = "Self" }, false, false, null),
     ];
 
+    private const string Period = "from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z";
+
     public static TheoryData<string> VariantNames() => [.. Variants.Select(v => v.Name)];
 
     [Theory]
@@ -48,7 +51,7 @@ public sealed class ConsentMatrixTests(SecurityFixture fixture)
         var f = world.Field;
         var region = f.Region($"Consent {variant.Name}");
         // The first covers more of the needs, so routing refers the case to it; the second gets a referral by hand.
-        var first = await f.AgencyAsync($"kg-consent-a-{variant.Name}", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [region], [], ["ShelterMinors", "Shelter", "Legal"]));
+        var first = await f.AgencyAsync($"kg-consent-a-{variant.Name}", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [region], ["IKU"], ["ShelterMinors", "Shelter", "Legal"]));
         var second = await f.AgencyAsync($"kg-consent-b-{variant.Name}", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [region], [], ["ShelterMinors", "Shelter"]));
         using var firstWorker = await f.UserAsync($"consent-a-{variant.Name}", first, "NgoCaseworker");
         using var secondWorker = await f.UserAsync($"consent-b-{variant.Name}", second, "NgoCaseworker");
@@ -98,6 +101,10 @@ public sealed class ConsentMatrixTests(SecurityFixture fixture)
             (await secondWorker.PostAsync($"/api/cases/{caseId}/referrals/{secondReferral}/decline", new { reason = "no place" })).Expect(HttpStatusCode.OK);
             await ExpectNotInvolvedAsync(secondWorker, caseId);
             await consulHub.WaitForAsync(i => i.CaseId == caseId && i.Type == FeedItemType.ReferralDeclined);
+
+            // The rest of the lifecycle, home and closed, by the post and the agency that accepted.
+            await CaseLifecycle.CloseAsync(consul, firstWorker, caseId, "IKU");
+            await ExpectSeesAsync(firstWorker, caseId, Sees(CaseRelation.AcceptedReceiver, variant), variant);
         }
 
         // Nothing that identifies the person or the guardian went anywhere but to those reads.
@@ -109,6 +116,9 @@ public sealed class ConsentMatrixTests(SecurityFixture fixture)
             (await firstWorker.GetAsync("/api/feed?limit=1000")).Expect(HttpStatusCode.OK).Body,
             (await secondWorker.GetAsync("/api/feed?limit=1000")).Expect(HttpStatusCode.OK).Body);
         var timeline = (await consul.GetAsync($"/api/cases/{caseId}/timeline")).Expect(HttpStatusCode.OK).Body;
+        var analyst = world.Caller("post: Analyst");
+        var statistics = (await analyst.GetAsync($"/api/statistics?country=KG&{Period}")).Expect(HttpStatusCode.OK).Body;
+        var export = (await analyst.GetAsync($"/api/statistics/export.csv?country=KG&{Period}&k=5")).Expect(HttpStatusCode.OK).Body;
         var logs = fixture.System.AllLogs();
         if (variant.Referred)
         {
@@ -121,6 +131,8 @@ public sealed class ConsentMatrixTests(SecurityFixture fixture)
             Assert.DoesNotContain(secret, since, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, feeds, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, timeline, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(secret, statistics, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(secret, export, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(secret, logs, StringComparison.OrdinalIgnoreCase);
             Assert.Empty(await fixture.TablesContainingAsync(secret));
         }
