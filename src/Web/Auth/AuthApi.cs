@@ -95,9 +95,9 @@ public static partial class AuthApi
     {
         app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy).WithTags("Auth");
         app.MapPost("/api/auth/refresh", Refresh).RequireAuthorization().WithTags("Auth");
-        app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithTags("Auth").WithIdempotency();
-        app.MapPost("/api/users/{username}/disable", Disable).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithTags("Auth");
-        app.MapPost("/api/users/{username}/enable", Enable).RequireAuthorization(p => p.RequireRole(Roles.Administrators)).WithTags("Auth");
+        app.MapPost("/api/users", CreateUser).RequireAuthorization(p => p.RequireRole(Roles.UserManagers)).WithTags("Auth").WithIdempotency();
+        app.MapPost("/api/users/{username}/disable", Disable).RequireAuthorization(p => p.RequireRole(Roles.UserManagers)).WithTags("Auth");
+        app.MapPost("/api/users/{username}/enable", Enable).RequireAuthorization(p => p.RequireRole(Roles.UserManagers)).WithTags("Auth");
         app.MapGet("/api/me", Me).RequireAuthorization().WithTags("Auth");
         return app;
     }

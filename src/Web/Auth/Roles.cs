@@ -58,6 +58,9 @@ public static class Roles
     /// <summary>The roles that administer agencies and users, each within its <see cref="AdminReach"/>.</summary>
     public static readonly string[] Administrators = [Admin, CountryAdmin];
 
+    /// <summary>The roles that manage users, each within its <see cref="AdminReach"/>: an agency's coordinator its own agency's.</summary>
+    public static readonly string[] UserManagers = [Admin, CountryAdmin, AgencyCoordinator];
+
     public static readonly IReadOnlyList<string> Languages = ["en", "ru", "ky", "kk", "tg", "uz", "tk"];
 }
 

@@ -98,7 +98,7 @@ public static class UserAdminApi
 {
     public static WebApplication MapUserAdminApi(this WebApplication app)
     {
-        var users = app.MapGroup("/api/users").WithTags("Auth").RequireAuthorization(p => p.RequireRole(Roles.Administrators));
+        var users = app.MapGroup("/api/users").WithTags("Auth").RequireAuthorization(p => p.RequireRole(Roles.UserManagers));
         users.MapGet("/", List);
         users.MapPut("/{username}", Update);
         users.MapPost("/{username}/password-reset", IssueReset);

@@ -49,7 +49,7 @@ public sealed class TranslationTests(BrowserFixture fixture)
     {
         var field = await Field.CreateAsync(fixture.System);
         await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
-        await page.SignInAsync("admin", fixture.System.AdminPassword);
+        await page.SignInAsAdministratorAsync(fixture.System.AdminPassword);
         var shown = await page.Page.EvaluateAsync<string[]>("""
             async () => {
               const { setLanguage } = await import('/js/i18n.js');

@@ -156,4 +156,38 @@ public sealed class UserAdminPageTests(BrowserFixture fixture)
         await page.Page.Locator("#user-filter").FillAsync(username);
         await Expect(page.Page.Locator($"#admin-users tbody tr[data-username='{username}']")).ToContainTextAsync("Talas caseworker");
     }
+
+    [Fact]
+    public async Task An_agency_coordinator_adds_a_colleague_of_its_own_agency_on_the_team_page()
+    {
+        var field = await Field.CreateAsync(fixture.System);
+        var ngo = await field.AgencyAsync("naryn-team-ngo", Field.Receiving("Ngo", "KG", "Naryn", "Asia/Bishkek", [field.Region("Naryn")], [], ["Shelter"]));
+        var otherNgo = await field.AgencyAsync("osh-team-ngo", Field.Receiving("Ngo", "KG", "Osh", "Asia/Bishkek", [field.Region("Osh")], [], ["Shelter"]));
+        using var coordinatorApi = await field.UserAsync("naryn-coordinator", ngo, "AgencyCoordinator", "NgoCaseworker");
+        using var otherApi = await field.UserAsync("osh-worker", otherNgo, "NgoCaseworker");
+
+        await using var page = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
+        await page.SignInAsync(field.Id("naryn-coordinator"));
+        await page.Page.Locator("#view-switch a[href='#/team']").ClickAsync();
+        await Expect(page.Page.Locator("#team-scope")).ToBeVisibleAsync();
+        await Expect(page.Page.Locator($"#admin-users tbody tr[data-username='{field.Id("naryn-coordinator")}']")).ToBeVisibleAsync();
+        await Expect(page.Page.Locator($"#admin-users tbody tr[data-username='{field.Id("osh-worker")}']")).ToHaveCountAsync(0);
+
+        // Its own agency is the only one to choose, and no administrator's role is offered.
+        var username = field.Id("naryn-newcomer");
+        await page.Page.Locator("#user-create").ClickAsync();
+        await Expect(page.Choice("roles", "Admin")).ToHaveCountAsync(0);
+        await Expect(page.Choice("roles", "CountryAdmin")).ToHaveCountAsync(0);
+        await Expect(page.Input("agencyId").Locator("option")).ToHaveCountAsync(1);
+        await page.Input("username").FillAsync(username);
+        await page.Input("password").FillAsync(Field.Password);
+        await page.Input("displayName").FillAsync("Naryn newcomer");
+        await page.Choice("roles", "NgoCaseworker").CheckAsync();
+        await page.ScreenshotsAsync("team-page-coordinator");
+        var made = await page.SubmitAsync(page.Page.Locator("#user-form [type=submit]"), "POST", "/api/users");
+        Assert.Equal((int)HttpStatusCode.Created, made.Status);
+        await Expect(page.Page.Locator($"#admin-users tbody tr[data-username='{username}']")).ToContainTextAsync("Naryn newcomer");
+        var stored = (await coordinatorApi.GetAsync("/api/users")).Expect(HttpStatusCode.OK).Json!.AsArray().Single(u => u!["username"]!.GetValue<string>() == username)!;
+        Assert.Equal(ngo, stored["agencyId"]!.GetValue<string>());
+    }
 }

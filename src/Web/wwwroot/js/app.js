@@ -20,6 +20,7 @@ import { mountAdmin } from './views/admin.js';
 import { mountReset } from './views/reset.js';
 import { mountRota } from './views/rota.js';
 import { mountEscalation } from './views/escalation.js';
+import { mountTeam } from './views/users.js';
 import { mountChannels } from './views/channels.js';
 import { mountMfa } from './views/mfa.js';
 import { mountAck } from './views/ack.js';
@@ -33,6 +34,7 @@ const Views = {
   committee: { roles: ['CommitteeSecretary', 'CommitteeMember', 'Analyst'], label: 'view.committee', mount: mountCommittee },
   rota: { roles: ['AgencyCoordinator'], label: 'view.rota', mount: mountRota },
   escalation: { roles: ['AgencyCoordinator'], label: 'view.escalation', mount: mountEscalation },
+  team: { roles: ['AgencyCoordinator'], label: 'view.team', mount: mountTeam },
   admin: { roles: ['Admin', 'CountryAdmin'], label: 'view.admin', mount: mountAdmin, withoutAgency: true },
 };
 

@@ -1,6 +1,7 @@
 // The administrator's users section: the accounts, with create, edit (name, agency, roles,
 // language), disable/enable, and a one-time password-reset link to hand to the user. A country
-// administrator gets the same section for its own country's users, without the administrators' roles.
+// administrator gets the same section for its own country's users, without the administrators' roles;
+// an agency's coordinator gets it as the page "Our team", for its own agency's users only.
 
 import { h } from '../dom.js';
 import { t, languages, languageName, dateTime, country } from '../i18n.js';
@@ -37,7 +38,10 @@ function validate(d, creating) {
 /** The create form (user null) or the edit form of a user; the username and password only when creating. */
 function userForm(user, ctx, onSaved, onCancel) {
   const creating = !user;
-  const agencies = [...ctx.agencies.values()].sort((a, b) => a.name.localeCompare(b.name));
+  // An agency's coordinator manages its own agency's users only: the server refuses any other agency.
+  const administrator = ctx.me.roles.some((r) => AdministratorRoles.includes(r));
+  const agencies = [...ctx.agencies.values()].filter((a) => administrator || a.id === ctx.me.agency?.id)
+    .sort((a, b) => a.name.localeCompare(b.name));
   // Only the global administrator gives the administrators' roles (and so a country).
   const global = ctx.me.roles.includes('Admin');
   const roles = global ? Roles : Roles.filter((r) => !AdministratorRoles.includes(r));
@@ -52,7 +56,8 @@ function userForm(user, ctx, onSaved, onCancel) {
     field('displayName', t('users.field.displayName'), textInput({ value: user?.displayName ?? '', maxlength: '200' })),
     h('div', { class: 'row' },
       field('agencyId', t('users.field.agency'),
-        select([['', t('users.noAgency')], ...agencies.map((a) => [a.id, a.name])], user?.agencyId ?? ''), { hint: t('users.hint.agency') }),
+        select([...(administrator ? [['', t('users.noAgency')]] : []), ...agencies.map((a) => [a.id, a.name])], user?.agencyId ?? (administrator ? '' : ctx.me.agency?.id)),
+        { hint: t('users.hint.agency') }),
       field('language', t('users.field.language'), select(languages.map((l) => [l, languageName(l)]), user?.language ?? 'en'))),
     choiceGroup('roles', t('users.field.roles'), 'checkbox', roles.map((r) => [r, t(`users.role.${r}`)]), user?.roles ?? []),
     global
@@ -219,4 +224,14 @@ export function usersSection(ctx) {
   render();
   reload();
   return { element, dispose: () => { disposed = true; } };
+}
+
+/** An agency coordinator's page "Our team": the users section, for the agency's own users. */
+export function mountTeam(container, ctx) {
+  const users = usersSection(ctx);
+  container.replaceChildren(h('div', { class: 'dashboard team' },
+    h('h1', { class: 'view-title' }, t('team.title', { agency: ctx.me.agency.name })),
+    h('p', { class: 'hint', id: 'team-scope' }, t('team.intro')),
+    users.element));
+  return () => users.dispose();
 }
