@@ -131,8 +131,11 @@ public sealed class CountryAdminTests(SecurityFixture fixture)
             Assert.Contains(key, refused.Json!["errors"]!.AsObject().Select(e => e.Key));
         }
 
-        // No one but an administrator reaches users' administration at all.
-        await fixture.RefusedWithoutChangeAsync(() => World.Caller("referred: AgencyCoordinator").PostAsync("/api/users", Request("ca-by-coordinator")), HttpStatusCode.Forbidden);
+        // An agency's coordinator manages its own agency's users, but gives no administrator's role; a caseworker manages no one.
+        var byCoordinator = await fixture.RefusedWithoutChangeAsync(
+            () => World.Caller("referred: AgencyCoordinator").PostAsync("/api/users", Request("ca-by-coordinator")), HttpStatusCode.BadRequest);
+        Assert.Contains("roles", byCoordinator.Json!["errors"]!.AsObject().Select(e => e.Key));
+        await fixture.RefusedWithoutChangeAsync(() => World.ReferredWorker.PostAsync("/api/users", Request("ca-by-worker")), HttpStatusCode.Forbidden);
     }
 
     private static System.Text.Json.Nodes.JsonObject With(object agency, string id)
