@@ -75,13 +75,17 @@ public enum CaseEventType
     ReferralWithheld,
     TravelDelayed,
     ArrivalNotConfirmed,
+
+    /// <summary>A pending referral went unanswered past its answer deadline: it expired like a decline with reason "no answer".</summary>
+    ReferralExpired,
 }
 
 /// <summary>
 /// Where a referral stands. <see cref="Rerouted"/>: withdrawn before its agency answered, because a
-/// correction of the case's facts routes the case to another agency.
+/// correction of the case's facts routes the case to another agency. <see cref="Expired"/>: not answered
+/// by its answer deadline; it counts as a decline with reason "no answer".
 /// </summary>
-[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined, Rerouted }
+[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined, Rerouted, Expired }
 
 /// <summary>
 /// Why a case was closed. A returnee who declines services on arrival is <see cref="ServicesDeclined"/>,
@@ -177,6 +181,13 @@ public sealed record CaseOpening(
     [property: Id(2)] string? ReporterAgencyId,
     [property: Id(3)] IdentificationChannel IdentifiedBy);
 
+/// <summary>
+/// One referral of a case to a receiving agency. <see cref="At"/>: when it was made, then when it was
+/// answered, expired or re-routed. <see cref="AnswerBy"/>: while pending, when it expires unless the
+/// agency answers (null on referrals stored before expiry existed: see <c>ReferralExpiry.AnswerBy</c>).
+/// <see cref="ByAgencyId"/>: the agency that made it, which hears when it expires (null on older
+/// referrals: the case's opening agency, as for the router's).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Referral")]
 public sealed record Referral(
     [property: Id(0)] string Id,
@@ -185,7 +196,9 @@ public sealed record Referral(
     [property: Id(3)] ReferralStatus Status,
     [property: Id(4)] string? Reason,
     [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string? Note);
+    [property: Id(6)] string? Note,
+    [property: Id(7)] DateTimeOffset? AnswerBy = null,
+    [property: Id(8)] string? ByAgencyId = null);
 
 /// <summary>How the person travels home: by air between airports, by road or rail between places of the directory.</summary>
 [GenerateSerializer] public enum TravelMode { Air, Road, Rail }

@@ -40,6 +40,11 @@ public static class CaseAlerts
         var data = Profile(c);
         data["referralId"] = referral.Id;
         data["services"] = string.Join(",", referral.Services);
+        if (referral.AnswerBy is { } answerBy)
+        {
+            data["answerBy"] = answerBy.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+        }
+
         if (referral.Note is not null)
         {
             data["note"] = referral.Note;

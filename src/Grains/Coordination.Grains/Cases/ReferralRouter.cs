@@ -74,8 +74,11 @@ public static class ReferralRouter
         return best.Agency is null ? null : (best.Agency, best.Covered);
     }
 
-    /// <summary>Refers the case to the best matching receiving agency not in <paramref name="excluded"/>, if there is one.</summary>
-    public static Routing Refer(CaseView c, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now)
+    /// <summary>
+    /// Refers the case to the best matching receiving agency not in <paramref name="excluded"/>, if there is one;
+    /// the referral expires at <paramref name="answerBy"/> unless answered.
+    /// </summary>
+    public static Routing Refer(CaseView c, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now, DateTimeOffset? answerBy = null)
     {
         var person = c.Person!;
         var required = RequiredServices(c.Needs, c.Minor);
@@ -96,7 +99,7 @@ public static class ReferralRouter
         }
 
         var (agency, services) = match.Value;
-        var referral = new Referral(CaseLifecycle.NextReferralId(c), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        var referral = new Referral(CaseLifecycle.NextReferralId(c), agency.Id, services, ReferralStatus.Pending, null, now, null, answerBy, c.FlaggedByAgencyId);
         return new Routing(c with { Referrals = [.. c.Referrals, referral] }, referral, null);
     }
 
@@ -107,7 +110,7 @@ public static class ReferralRouter
     /// accepted it (an agency that has the person keeps them), and never to nobody: when no agency
     /// matches the corrected facts, the pending referral stays where it is.
     /// </summary>
-    public static (Routing Routing, Referral Rerouted)? Reroute(CaseView c, IEnumerable<Agency> agencies, DateTimeOffset now)
+    public static (Routing Routing, Referral Rerouted)? Reroute(CaseView c, IEnumerable<Agency> agencies, DateTimeOffset now, DateTimeOffset? answerBy = null)
     {
         if (!CaseLifecycle.IsOpen(c.Status) || c.Referrals.Any(r => r.Status == ReferralStatus.Accepted)
             || c.Referrals.LastOrDefault(r => r.Status == ReferralStatus.Pending) is not { } pending)
@@ -115,7 +118,7 @@ public static class ReferralRouter
             return null;
         }
 
-        var declined = c.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
+        var declined = c.Referrals.Where(r => r.Status is ReferralStatus.Declined or ReferralStatus.Expired).Select(r => r.ToAgencyId).ToHashSet();
         var match = Route(c.Citizenship, c.HomeRegion, c.Minor, RequiredServices(c.Needs, c.Minor), agencies, declined);
         if (match is not { } chosen || chosen.Agency.Id == pending.ToAgencyId)
         {
@@ -126,7 +129,7 @@ public static class ReferralRouter
 
         var rerouted = pending with { Status = ReferralStatus.Rerouted, Reason = "the case's facts were corrected", At = now };
         var moved = c with { Referrals = c.Referrals.Select(r => r.Id == pending.Id ? rerouted : r).ToList() };
-        var referral = new Referral(CaseLifecycle.NextReferralId(moved), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        var referral = new Referral(CaseLifecycle.NextReferralId(moved), agency.Id, services, ReferralStatus.Pending, null, now, null, answerBy, pending.ByAgencyId ?? c.FlaggedByAgencyId);
         return (new Routing(moved with { Referrals = [.. moved.Referrals, referral] }, referral, null), rerouted);
     }
 

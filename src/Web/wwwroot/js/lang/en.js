@@ -372,6 +372,9 @@ export const messages = {
   'referral.accepted': 'Referral of {id} accepted.',
   'referral.declined': 'Referral of {id} declined.',
   'referral.services': 'Services: {services}',
+  'referral.answerBy': 'Answer by {at}',
+  'referral.by': 'Referred by {agency}',
+  'referral.expiredSummary': '{agency} did not answer by {at}; the case was offered to the next agency',
 
   'travel.title': 'Book travel',
   'travel.flightNumber': 'Flight number *',
@@ -691,7 +694,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Best interests of the child', LifeThreatening: 'Threat to life' },
   ReferralBasis: { Consent: 'The person\'s consent', BestInterestsOfChild: 'Override: best interests of the child', LifeThreatening: 'Override: threat to life', Withheld: 'Not referred: no consent' },
   CaseRoute: { Return: 'Return home', Internal: 'Internal (in the home country)' },
-  ReferralStatus: { Pending: 'Awaiting answer', Accepted: 'Accepted', Declined: 'Declined', Rerouted: 'Re-routed after a correction' },
+  ReferralStatus: { Pending: 'Awaiting answer', Accepted: 'Accepted', Declined: 'Declined', Rerouted: 'Re-routed after a correction', Expired: 'Expired: no answer' },
   ClosureReason: {
     Reintegrated: 'Reintegrated', ServicesDeclined: 'Services declined', LostContact: 'Lost contact',
     TransferredToOtherProgramme: 'Transferred to another programme', Deceased: 'Deceased', Other: 'Other',
@@ -710,6 +713,7 @@ export const enums = {
     FollowUpDue: 'Follow-up due', PossibleReTrafficking: 'Possible re-trafficking', CaseReported: 'Case reported to verify',
     PickupUpdated: 'Pickup moved',
     ArrivalNotConfirmed: 'Arrival not confirmed',
+    ReferralExpired: 'Referral expired',
   },
   CaseEventType: {
     Flagged: 'Flagged', Referred: 'Referred', ReferralAccepted: 'Referral accepted', ReferralDeclined: 'Referral declined',
@@ -721,5 +725,6 @@ export const enums = {
     ConsentChanged: 'Consent recorded anew', ReferralWithheld: 'Not referred: no referral consent',
     TravelDelayed: 'Arrival delayed',
     ArrivalNotConfirmed: 'Arrival not confirmed',
+    ReferralExpired: 'Referral expired',
   },
 };

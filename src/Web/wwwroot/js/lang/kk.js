@@ -370,6 +370,9 @@ export const messages = {
   'referral.accepted': '{id} бойынша жолдама қабылданды.',
   'referral.declined': '{id} бойынша жолдамадан бас тартылды.',
   'referral.services': 'Қызметтер: {services}',
+  'referral.answerBy': '{at} дейін жауап беріңіз',
+  'referral.by': 'Жолдаған: {agency}',
+  'referral.expiredSummary': '{agency} {at} дейін жауап бермеді; іс келесі ұйымға ұсынылды',
 
   'travel.title': 'Сапарды брондау',
   'travel.flightNumber': 'Рейс нөмірі *',
@@ -689,7 +692,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Баланың мүддесі', LifeThreatening: 'Өмірге қауіп' },
   ReferralBasis: { Consent: 'Адамның келісімі', BestInterestsOfChild: 'Келісімсіз: баланың мүддесі', LifeThreatening: 'Келісімсіз: өмірге қауіп', Withheld: 'Жіберілмеді: келісім жоқ' },
   CaseRoute: { Return: 'Үйге қайтару', Internal: 'Ішкі (өз елінде)' },
-  ReferralStatus: { Pending: 'Жауап күтілуде', Accepted: 'Қабылданды', Declined: 'Бас тартылды', Rerouted: 'Түзетуден кейін қайта бағытталды' },
+  ReferralStatus: { Pending: 'Жауап күтілуде', Accepted: 'Қабылданды', Declined: 'Бас тартылды', Rerouted: 'Түзетуден кейін қайта бағытталды', Expired: 'Мерзімі өтті: жауап жоқ' },
   ClosureReason: {
     Reintegrated: 'Реинтеграцияланды', ServicesDeclined: 'Қызметтерден бас тартты', LostContact: 'Байланыс үзілді',
     TransferredToOtherProgramme: 'Басқа бағдарламаға берілді', Deceased: 'Қайтыс болды', Other: 'Басқа',
@@ -708,6 +711,7 @@ export const enums = {
     FollowUpDue: 'Бақылау мерзімі келді', PossibleReTrafficking: 'Қайта саудалану ықтималдығы', CaseReported: 'Тексеру үшін хабарланған іс',
     PickupUpdated: 'Қарсы алу ауыстырылды',
     ArrivalNotConfirmed: 'Келу расталмады',
+    ReferralExpired: 'Жолдаманың мерзімі өтті',
   },
   CaseEventType: {
     Flagged: 'Белгіленді', Referred: 'Жолдама берілді', ReferralAccepted: 'Жолдама қабылданды', ReferralDeclined: 'Жолдамадан бас тартылды',
@@ -719,5 +723,6 @@ export const enums = {
     ConsentChanged: 'Келісім қайта жазылды', ReferralWithheld: 'Жіберілмеді: жолдамаға келісім жоқ',
     TravelDelayed: 'Келу кешігеді',
     ArrivalNotConfirmed: 'Келу расталмады',
+    ReferralExpired: 'Жолдаманың мерзімі өтті',
   },
 };

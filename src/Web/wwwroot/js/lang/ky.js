@@ -370,6 +370,9 @@ export const messages = {
   'referral.accepted': '{id} боюнча жолдомо кабыл алынды.',
   'referral.declined': '{id} боюнча жолдомодон баш тартылды.',
   'referral.services': 'Кызматтар: {services}',
+  'referral.answerBy': '{at} чейин жооп бериңиз',
+  'referral.by': 'Жолдогон: {agency}',
+  'referral.expiredSummary': '{agency} {at} чейин жооп берген жок; иш кийинки уюмга сунушталды',
 
   'travel.title': 'Сапарды брондоо',
   'travel.flightNumber': 'Рейстин номери *',
@@ -689,7 +692,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Баланын жогорку кызыкчылыгы', LifeThreatening: 'Өмүргө коркунуч' },
   ReferralBasis: { Consent: 'Адамдын макулдугу', BestInterestsOfChild: 'Макулдуксуз: баланын жогорку кызыкчылыгы', LifeThreatening: 'Макулдуксуз: өмүргө коркунуч', Withheld: 'Жөнөтүлгөн жок: макулдук жок' },
   CaseRoute: { Return: 'Үйгө кайтуу', Internal: 'Ички (өз өлкөсүндө)' },
-  ReferralStatus: { Pending: 'Жооп күтүлүүдө', Accepted: 'Кабыл алынды', Declined: 'Баш тартылды', Rerouted: 'Оңдоодон кийин кайра багытталды' },
+  ReferralStatus: { Pending: 'Жооп күтүлүүдө', Accepted: 'Кабыл алынды', Declined: 'Баш тартылды', Rerouted: 'Оңдоодон кийин кайра багытталды', Expired: 'Мөөнөтү өттү: жооп жок' },
   ClosureReason: {
     Reintegrated: 'Реинтеграцияланды', ServicesDeclined: 'Кызматтардан баш тартты', LostContact: 'Байланыш үзүлдү',
     TransferredToOtherProgramme: 'Башка программага өткөрүлдү', Deceased: 'Каза болду', Other: 'Башка',
@@ -708,6 +711,7 @@ export const enums = {
     FollowUpDue: 'Көзөмөлдүн мөөнөтү келди', PossibleReTrafficking: 'Кайра сатылуу мүмкүнчүлүгү', CaseReported: 'Текшерүү үчүн билдирилген иш',
     PickupUpdated: 'Тосуп алуу жылдырылды',
     ArrivalNotConfirmed: 'Келүү ырасталган жок',
+    ReferralExpired: 'Жолдомонун мөөнөтү өттү',
   },
   CaseEventType: {
     Flagged: 'Белгиленди', Referred: 'Жолдомо берилди', ReferralAccepted: 'Жолдомо кабыл алынды', ReferralDeclined: 'Жолдомодон баш тартылды',
@@ -719,5 +723,6 @@ export const enums = {
     ConsentChanged: 'Макулдук кайра жазылды', ReferralWithheld: 'Жөнөтүлгөн жок: жолдомого макулдук жок',
     TravelDelayed: 'Келүү кечигет',
     ArrivalNotConfirmed: 'Келүү ырасталган жок',
+    ReferralExpired: 'Жолдомонун мөөнөтү өттү',
   },
 };

@@ -372,6 +372,9 @@ export const messages = {
   'referral.accepted': 'Направление по делу {id} принято.',
   'referral.declined': 'Направление по делу {id} отклонено.',
   'referral.services': 'Услуги: {services}',
+  'referral.answerBy': 'Ответить до {at}',
+  'referral.by': 'Направило: {agency}',
+  'referral.expiredSummary': '{agency} не ответило до {at}; дело предложено следующей организации',
 
   'travel.title': 'Забронировать поездку',
   'travel.flightNumber': 'Номер рейса *',
@@ -691,7 +694,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Наилучшие интересы ребёнка', LifeThreatening: 'Угроза жизни' },
   ReferralBasis: { Consent: 'Согласие лица', BestInterestsOfChild: 'Без согласия: наилучшие интересы ребёнка', LifeThreatening: 'Без согласия: угроза жизни', Withheld: 'Не направлено: нет согласия' },
   CaseRoute: { Return: 'Возвращение домой', Internal: 'Внутреннее (в своей стране)' },
-  ReferralStatus: { Pending: 'Ожидает ответа', Accepted: 'Принято', Declined: 'Отклонено', Rerouted: 'Перенаправлено после исправления' },
+  ReferralStatus: { Pending: 'Ожидает ответа', Accepted: 'Принято', Declined: 'Отклонено', Rerouted: 'Перенаправлено после исправления', Expired: 'Истекло: нет ответа' },
   ClosureReason: {
     Reintegrated: 'Реинтегрирован(а)', ServicesDeclined: 'Отказ от услуг', LostContact: 'Связь потеряна',
     TransferredToOtherProgramme: 'Передан(а) в другую программу', Deceased: 'Умер(ла)', Other: 'Другое',
@@ -710,6 +713,7 @@ export const enums = {
     FollowUpDue: 'Срок контроля', PossibleReTrafficking: 'Возможная повторная торговля людьми', CaseReported: 'Сообщено о деле для проверки',
     PickupUpdated: 'Встреча перенесена',
     ArrivalNotConfirmed: 'Прибытие не подтверждено',
+    ReferralExpired: 'Срок направления истёк',
   },
   CaseEventType: {
     Flagged: 'Дело открыто', Referred: 'Направлено', ReferralAccepted: 'Направление принято', ReferralDeclined: 'Направление отклонено',
@@ -721,5 +725,6 @@ export const enums = {
     ConsentChanged: 'Согласие записано заново', ReferralWithheld: 'Не направлено: нет согласия на направление',
     TravelDelayed: 'Прибытие задерживается',
     ArrivalNotConfirmed: 'Прибытие не подтверждено',
+    ReferralExpired: 'Срок направления истёк',
   },
 };

@@ -370,6 +370,9 @@ export const messages = {
   'referral.accepted': 'Равонкунии {id} қабул шуд.',
   'referral.declined': 'Равонкунии {id} рад шуд.',
   'referral.services': 'Хизматрасониҳо: {services}',
+  'referral.answerBy': 'То {at} ҷавоб диҳед',
+  'referral.by': 'Равонкунанда: {agency}',
+  'referral.expiredSummary': '{agency} то {at} ҷавоб надод; парванда ба ташкилоти навбатӣ пешниҳод шуд',
 
   'travel.title': 'Фармоиши сафар',
   'travel.flightNumber': 'Рақами парвоз *',
@@ -689,7 +692,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Манфиати беҳтарини кӯдак', LifeThreatening: 'Таҳдид ба ҳаёт' },
   ReferralBasis: { Consent: 'Розигии шахс', BestInterestsOfChild: 'Бе розигӣ: манфиати беҳтарини кӯдак', LifeThreatening: 'Бе розигӣ: таҳдид ба ҳаёт', Withheld: 'Равона нашуд: розигӣ нест' },
   CaseRoute: { Return: 'Бозгашт ба ватан', Internal: 'Дохилӣ (дар кишвари худ)' },
-  ReferralStatus: { Pending: 'Интизори ҷавоб', Accepted: 'Қабул шуд', Declined: 'Рад шуд', Rerouted: 'Пас аз ислоҳ аз нав равона шуд' },
+  ReferralStatus: { Pending: 'Интизори ҷавоб', Accepted: 'Қабул шуд', Declined: 'Рад шуд', Rerouted: 'Пас аз ислоҳ аз нав равона шуд', Expired: 'Мӯҳлат гузашт: ҷавоб нест' },
   ClosureReason: {
     Reintegrated: 'Реинтегратсия шуд', ServicesDeclined: 'Аз хизматрасониҳо даст кашид', LostContact: 'Тамос қатъ шуд',
     TransferredToOtherProgramme: 'Ба барномаи дигар супорида шуд', Deceased: 'Вафот кард', Other: 'Дигар',
@@ -708,6 +711,7 @@ export const enums = {
     FollowUpDue: 'Мӯҳлати назорат расид', PossibleReTrafficking: 'Эҳтимоли дубора қурбони савдо шудан', CaseReported: 'Парванда барои тасдиқ хабар дода шуд',
     PickupUpdated: 'Пешвоз интиқол ёфт',
     ArrivalNotConfirmed: 'Расидан тасдиқ нашуд',
+    ReferralExpired: 'Мӯҳлати равонкунӣ гузашт',
   },
   CaseEventType: {
     Flagged: 'Қайд шуд', Referred: 'Равона шуд', ReferralAccepted: 'Равонкунӣ қабул шуд', ReferralDeclined: 'Равонкунӣ рад шуд',
@@ -719,5 +723,6 @@ export const enums = {
     ConsentChanged: 'Розигӣ аз нав сабт шуд', ReferralWithheld: 'Равона нашуд: розигӣ ба равона нест',
     TravelDelayed: 'Расидан таъхир дорад',
     ArrivalNotConfirmed: 'Расидан тасдиқ нашуд',
+    ReferralExpired: 'Мӯҳлати равонкунӣ гузашт',
   },
 };

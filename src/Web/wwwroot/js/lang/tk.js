@@ -370,6 +370,9 @@ export const messages = {
   'referral.accepted': '{id} boýunça ugrukdyrma kabul edildi.',
   'referral.declined': '{id} boýunça ugrukdyrma ret edildi.',
   'referral.services': 'Hyzmatlar: {services}',
+  'referral.answerBy': '{at} çenli jogap beriň',
+  'referral.by': 'Ugrukdyran: {agency}',
+  'referral.expiredSummary': '{agency} {at} çenli jogap bermedi; iş indiki gurama hödürlendi',
 
   'travel.title': 'Sapary bronlamak',
   'travel.flightNumber': 'Reýsiň belgisi *',
@@ -689,7 +692,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Çaganyň iň gowy bähbitleri', LifeThreatening: 'Ömre howp' },
   ReferralBasis: { Consent: 'Adamyň razylygy', BestInterestsOfChild: 'Razylyksyz: çaganyň bähbitleri', LifeThreatening: 'Razylyksyz: ömre howp', Withheld: 'Iberilmedi: razylyk ýok' },
   CaseRoute: { Return: 'Öýe gaýtmak', Internal: 'Içerki (öz ýurdunda)' },
-  ReferralStatus: { Pending: 'Jogaba garaşylýar', Accepted: 'Kabul edildi', Declined: 'Ret edildi', Rerouted: 'Düzedişden soň täzeden ugrukdyryldy' },
+  ReferralStatus: { Pending: 'Jogaba garaşylýar', Accepted: 'Kabul edildi', Declined: 'Ret edildi', Rerouted: 'Düzedişden soň täzeden ugrukdyryldy', Expired: 'Möhleti geçdi: jogap ýok' },
   ClosureReason: {
     Reintegrated: 'Reintegrasiýa edildi', ServicesDeclined: 'Hyzmatlardan ýüz öwürdi', LostContact: 'Aragatnaşyk kesildi',
     TransferredToOtherProgramme: 'Başga maksatnama geçirildi', Deceased: 'Aradan çykdy', Other: 'Başga',
@@ -708,6 +711,7 @@ export const enums = {
     FollowUpDue: 'Gözegçiligiň möhleti geldi', PossibleReTrafficking: 'Ýene-de adam söwdasynyň pidasy bolmagy ähtimal', CaseReported: 'Barlamak üçin habar berlen iş',
     PickupUpdated: 'Garşylamak süýşürildi',
     ArrivalNotConfirmed: 'Geliş tassyklanmady',
+    ReferralExpired: 'Ugrukdyrmanyň möhleti geçdi',
   },
   CaseEventType: {
     Flagged: 'Bellendi', Referred: 'Ugrukdyryldy', ReferralAccepted: 'Ugrukdyrma kabul edildi', ReferralDeclined: 'Ugrukdyrma ret edildi',
@@ -719,5 +723,6 @@ export const enums = {
     ConsentChanged: 'Razylyk täzeden ýazyldy', ReferralWithheld: 'Iberilmedi: ugrukdyrma razylygy ýok',
     TravelDelayed: 'Geliş gijikýär',
     ArrivalNotConfirmed: 'Geliş tassyklanmady',
+    ReferralExpired: 'Ugrukdyrmanyň möhleti geçdi',
   },
 };

@@ -370,6 +370,9 @@ export const messages = {
   'referral.accepted': '{id} boʻyicha yoʻllanma qabul qilindi.',
   'referral.declined': '{id} boʻyicha yoʻllanma rad etildi.',
   'referral.services': 'Xizmatlar: {services}',
+  'referral.answerBy': '{at} gacha javob bering',
+  'referral.by': 'Yoʻllagan: {agency}',
+  'referral.expiredSummary': '{agency} {at} gacha javob bermadi; ish keyingi tashkilotga taklif qilindi',
 
   'travel.title': 'Safarni band qilish',
   'travel.flightNumber': 'Reys raqami *',
@@ -689,7 +692,7 @@ export const enums = {
   ConsentOverride: { BestInterestsOfChild: 'Bolaning eng yaxshi manfaatlari', LifeThreatening: 'Hayotga xavf' },
   ReferralBasis: { Consent: 'Shaxsning roziligi', BestInterestsOfChild: 'Roziliksiz: bolaning manfaatlari', LifeThreatening: 'Roziliksiz: hayotga xavf', Withheld: 'Yuborilmadi: rozilik yoʻq' },
   CaseRoute: { Return: 'Uyga qaytish', Internal: 'Ichki (oʻz mamlakatida)' },
-  ReferralStatus: { Pending: 'Javob kutilmoqda', Accepted: 'Qabul qilindi', Declined: 'Rad etildi', Rerouted: 'Tuzatishdan soʻng qayta yoʻnaltirildi' },
+  ReferralStatus: { Pending: 'Javob kutilmoqda', Accepted: 'Qabul qilindi', Declined: 'Rad etildi', Rerouted: 'Tuzatishdan soʻng qayta yoʻnaltirildi', Expired: 'Muddati oʻtdi: javob yoʻq' },
   ClosureReason: {
     Reintegrated: 'Reintegratsiya qilindi', ServicesDeclined: 'Xizmatlardan voz kechdi', LostContact: 'Aloqa uzildi',
     TransferredToOtherProgramme: 'Boshqa dasturga oʻtkazildi', Deceased: 'Vafot etdi', Other: 'Boshqa',
@@ -708,6 +711,7 @@ export const enums = {
     FollowUpDue: 'Kuzatuv muddati keldi', PossibleReTrafficking: 'Yana odam savdosi qurboni boʻlish ehtimoli', CaseReported: 'Tekshirish uchun xabar qilingan ish',
     PickupUpdated: 'Kutib olish koʻchirildi',
     ArrivalNotConfirmed: 'Kelish tasdiqlanmadi',
+    ReferralExpired: 'Yoʻllanma muddati oʻtdi',
   },
   CaseEventType: {
     Flagged: 'Belgilandi', Referred: 'Yoʻllandi', ReferralAccepted: 'Yoʻllanma qabul qilindi', ReferralDeclined: 'Yoʻllanma rad etildi',
@@ -719,5 +723,6 @@ export const enums = {
     ConsentChanged: 'Rozilik qaytadan qayd etildi', ReferralWithheld: 'Yuborilmadi: yoʻllanmaga rozilik yoʻq',
     TravelDelayed: 'Kelish kechikmoqda',
     ArrivalNotConfirmed: 'Kelish tasdiqlanmadi',
+    ReferralExpired: 'Yoʻllanma muddati oʻtdi',
   },
 };

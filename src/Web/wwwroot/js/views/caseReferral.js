@@ -1,4 +1,5 @@
-// The referrals of a case: each with its status (answerable by the agency it went to), and the
+// The referrals of a case: each with its status, who made it and, while pending, the time by which it
+// must be answered before it expires (answerable by the agency it went to), and the
 // opening post's form to refer the case by hand to another agency, the picker offering only the
 // agencies the routing rules accept.
 
@@ -27,7 +28,9 @@ export function referralItems(c, ctx, reload) {
     h('p', { class: 'summary' }, t('referral.services', { services: r.services.length ? list(r.services.map((s) => e('AgencyService', s))) : t('none') })),
     r.reason ? h('p', {}, r.reason) : null,
     r.note ? h('p', {}, r.note) : null,
+    r.byAgencyId ? h('p', { class: 'meta referral-by' }, t('referral.by', { agency: agencyName(ctx, r.byAgencyId) })) : null,
     h('p', { class: 'meta' }, dateTime(r.at, ctx.timeZone)),
+    r.status === 'Pending' && r.answerBy ? h('p', { class: 'deadline answer-by' }, t('referral.answerBy', { at: dateTime(r.answerBy, ctx.timeZone) })) : null,
     r.status === 'Pending' && r.toAgencyId === ctx.agency.id ? referralActions(ctx, c.id, r.id, reload) : null));
 }
 
