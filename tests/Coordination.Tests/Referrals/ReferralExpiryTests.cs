@@ -31,7 +31,7 @@ public sealed class ReferralExpiryTests(ReferralClusterFixture fixture)
 
         // The first agency acknowledges the alert (it shows the deadline) but never answers.
         var alert = Assert.Single(await s.Feed(first), i => i.Type == FeedItemType.ReferralReceived);
-        Assert.Equal(deadline.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), alert.Data["answerBy"]);
+        Assert.Equal(deadline, DateTimeOffset.Parse(alert.Data["answerBy"], System.Globalization.CultureInfo.InvariantCulture));
         await s.FeedOf(first).Acknowledge(alert.Id, "aigul");
 
         fixture.AdvanceTo(deadline - TimeSpan.FromMinutes(1));

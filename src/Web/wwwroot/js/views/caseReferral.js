@@ -26,7 +26,7 @@ export function referralItems(c, ctx, reload) {
       h('span', { class: 'item-type' }, t('case.referralTo', { agency: agencyName(ctx, r.toAgencyId) })),
       badge(e('ReferralStatus', r.status), `referral-${r.status.toLowerCase()}`)),
     h('p', { class: 'summary' }, t('referral.services', { services: r.services.length ? list(r.services.map((s) => e('AgencyService', s))) : t('none') })),
-    r.reason ? h('p', {}, r.reason) : null,
+    r.reason && r.status !== 'Expired' ? h('p', {}, r.reason) : null,
     r.note ? h('p', {}, r.note) : null,
     r.byAgencyId ? h('p', { class: 'meta referral-by' }, t('referral.by', { agency: agencyName(ctx, r.byAgencyId) })) : null,
     h('p', { class: 'meta' }, dateTime(r.at, ctx.timeZone)),
