@@ -41,8 +41,7 @@ public sealed class ReferralExpiryPageTests(ReferralSystemFixture fixture)
         var view = (await consulApi.GetAsync($"/api/cases/{caseId}")).Expect(HttpStatusCode.OK).Json!;
         Assert.Equal("Expired", view["referrals"]![0]!["status"]!.GetValue<string>());
         Assert.Equal(next, view["referrals"]![1]!["toAgencyId"]!.GetValue<string>());
-        await consul.Page.SetViewportSizeAsync(DashboardPage.Desktop.Width, DashboardPage.Desktop.Height);
-        await consul.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "referral-expired.png"), FullPage = true });
+        await consul.ScreenshotAsync("referral-expired");
 
         // The case view lists both: the expired one with its reason, the new one with its time to answer by.
         await consul.Page.GotoAsync($"/#/case/{caseId}");

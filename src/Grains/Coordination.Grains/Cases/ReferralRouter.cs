@@ -17,8 +17,8 @@ public sealed record Routing(CaseView Case, Referral? Referral, string? NoMatchR
 
 /// <summary>
 /// Chooses the receiving agency for a case. Hard rules: an active agency of the person's citizenship that
-/// receives people, serves the home region (for an internal case, failing that, the region where the person is), has not already declined, and — for a minor — offers
-/// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter). Among those, the one
+/// receives people, serves the home region (for an internal case, failing that, the region where the person is), has not already declined, — for a minor — offers
+/// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter), and is no full shelter (<see cref="IsFullShelter"/>). Among those, the one
 /// that covers most of the needed services wins, then one that names the region explicitly over a
 /// country-wide one, then the id for a stable choice.
 /// </summary>
@@ -63,7 +63,8 @@ public static class ReferralRouter
                 && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
                 && a.Serves(homeRegion)
                 && !excluded.Contains(a.Id)
-                && (!minor || a.Services.Contains(AgencyService.ShelterMinors)))
+                && (!minor || a.Services.Contains(AgencyService.ShelterMinors))
+                && !IsFullShelter(a, minor, required))
             .Select(a => (Agency: a, Covered: required.Where(a.Services.Contains).ToList()))
             .Where(c => required.Count == 0 || c.Covered.Count > 0)
             .OrderByDescending(c => c.Covered.Count)
@@ -73,6 +74,16 @@ public static class ReferralRouter
 
         return best.Agency is null ? null : (best.Agency, best.Covered);
     }
+
+    /// <summary>
+    /// A shelter without a free bed for the person's age group (minors' beds for a minor, adults' else),
+    /// which automatic routing skips: an agency of kind <see cref="AgencyKind.Shelter"/>, or one whose
+    /// shelter service the person needs, that published zero free beds. An agency that never published
+    /// its beds is never skipped for them, nor is an agency routed for other services than shelter.
+    /// </summary>
+    public static bool IsFullShelter(Agency a, bool minor, IReadOnlyList<AgencyService> required) =>
+        a.IsFullFor(minor)
+        && (a.Kind == AgencyKind.Shelter || required.Any(s => s is AgencyService.Shelter or AgencyService.ShelterMinors && a.Services.Contains(s)));
 
     /// <summary>
     /// Refers the case to the best matching receiving agency not in <paramref name="excluded"/>, if there is one;

@@ -1,7 +1,7 @@
 // The referrals of a case: each with its status, who made it and, while pending, the time by which it
 // must be answered before it expires (answerable by the agency it went to), and the
 // opening post's form to refer the case by hand to another agency, the picker offering only the
-// agencies the routing rules accept.
+// agencies the routing rules accept (a shelter without a free bed for the person is offered, marked full).
 
 import { h } from '../dom.js';
 import { t, e, enumValues, dateTime, list } from '../i18n.js';
@@ -10,6 +10,7 @@ import { field, choiceGroup, select, formSummary, check, collect } from '../form
 import { badge, agencyName } from './common.js';
 import { referralActions } from './referrals.js';
 import { submitted, bindDraft } from './formState.js';
+import { isFullFor } from './capacity.js';
 
 /** The agency kinds that receive returning persons (the server's Agency.IsReceiving). */
 const ReceivingKinds = new Set(['Ngo', 'Shelter', 'InternationalOrganization']);
@@ -56,7 +57,7 @@ export function referralForm(c, ctx, onReferred) {
       draft.toAgencyId = '';
     }
     const first = ['', agencies.length ? t('refer.chooseAgency') : t('refer.noAgency')];
-    picker.replaceChildren(...[first, ...agencies.map((a) => [a.id, a.name])]
+    picker.replaceChildren(...[first, ...agencies.map((a) => [a.id, isFullFor(a, c.minor) ? t('capacity.fullOption', { name: a.name }) : a.name])]
       .map(([value, text]) => h('option', { value, selected: value === draft.toAgencyId }, text)));
   };
   fillPicker();
