@@ -31,11 +31,41 @@ public sealed partial class CaseGrain
             settled.Add(CaseAlerts.SettlesReferral(CaseId, expired.Id, expired.ToAgencyId, "system"));
         }
 
-        // Like a decline: the case goes to the next matching agency, never back to one that declined or let it expire.
-        var system = new Actor("system", ReferralExpiry.Referrer(current, due[0]));
-        next = await RouteAsync(next, system, events, feed, now, ReferralExpiry.NotToOffer(next));
+        // An onward referral goes to the next agency for its services, from the same referrer.
+        foreach (var onward in due.Where(r => ReferralExpiry.IsOnward(current, r)))
+        {
+            next = await OfferOnwardAsync(next, onward, events, feed, now);
+        }
+
+        // Any other, like a decline: the case goes to the next matching agency, never back to one that declined or let it expire.
+        if (due.FirstOrDefault(r => !ReferralExpiry.IsOnward(current, r)) is { } routed)
+        {
+            next = await RouteAsync(next, new Actor("system", ReferralExpiry.Referrer(current, routed)), events, feed, now, ReferralExpiry.NotToOffer(next));
+        }
+
         await SaveAsync(next, events, feed, now, settled);
         logger.LogWarning("Case {CaseId}: {Count} referrals expired unanswered ({Referrals})", CaseId, due.Count, string.Join(",", due.Select(r => r.Id)));
         return due.Count;
+    }
+
+    /// <summary>
+    /// Offers the services of an expired onward referral to the next agency (<see cref="ReferralRouter.ReferOnward"/>),
+    /// within the person's referral consent; the timeline says where it went, or that none matches.
+    /// </summary>
+    private async Task<CaseView> OfferOnwardAsync(CaseView c, Referral expired, List<CaseEvent> events, List<NewFeedItem> feed, DateTimeOffset now)
+    {
+        if (!CaseConsent.AllowsReferral(c.Consent))
+        {
+            return c;
+        }
+
+        var routing = ReferralRouter.ReferOnward(c, expired, await Directory.List(), ReferralExpiry.NotToOffer(c), now, AnswerBy(c, now));
+        events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, routing.Event, now, expired.ByAgencyId!, "system", routing.Note));
+        if (routing.Referral is { } referral)
+        {
+            feed.Add(CaseAlerts.ReferralReceived(routing.Case, referral, expired.ByAgencyId!));
+        }
+
+        return routing.Case;
     }
 }

@@ -135,7 +135,16 @@ public sealed partial class CaseGrain(
             AnswerBy(current, now), actor.AgencyId);
         var next = CaseLifecycle.Referred(current, created, now);
         var settled = new[] { CaseAlerts.SettlesNoReceiver(CaseId, current.FlaggedByAgencyId, actor.Username) };
-        await SaveAsync(next, Events(CaseEventType.Referred, actor, now, $"to {target.Id}"), [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], now, settled);
+        var events = Events(CaseEventType.Referred, actor, now, $"to {target.Id}");
+        var feed = new List<NewFeedItem> { CaseAlerts.ReferralReceived(next, created, actor.AgencyId) };
+        if (actor.AgencyId != current.FlaggedByAgencyId)
+        {
+            // An onward referral by an agency that accepted the person: the opening agency hears of it.
+            feed.Add(CaseAlerts.CaseUpdated(next, events[0], current.FlaggedByAgencyId));
+        }
+
+        await SaveAsync(next, events, feed, now, settled);
+        logger.LogInformation("Case {CaseId} referred by hand to {AgencyId} by {ByAgencyId}", CaseId, target.Id, actor.AgencyId);
         return CaseViews.ForCommand(_stored.Case!);
     }
 

@@ -50,6 +50,13 @@ public static class ReferralExpiry
     public static string Referrer(CaseView c, Referral r) => r.ByAgencyId ?? c.FlaggedByAgencyId;
 
     /// <summary>
+    /// Whether <paramref name="r"/> is an onward referral: made by an agency other than the case's opening
+    /// agency (one that accepted the person). Expired, it is offered to the next agency for its own
+    /// services; any other expires like a decline, and the case is routed again for its needs.
+    /// </summary>
+    public static bool IsOnward(CaseView c, Referral r) => r.ByAgencyId is { } by && by != c.FlaggedByAgencyId;
+
+    /// <summary>
     /// The agencies routing does not offer the case to again: those that declined it or let it
     /// expire, and those that hold a pending or accepted referral of it already.
     /// </summary>

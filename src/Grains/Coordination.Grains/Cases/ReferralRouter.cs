@@ -115,6 +115,23 @@ public static class ReferralRouter
     }
 
     /// <summary>
+    /// The next agency for an onward referral nobody answered: a receiving agency of the person's country
+    /// serving the home region that covers some of <paramref name="expired"/>'s services and is not in
+    /// <paramref name="excluded"/>, referred by the same agency; the case unchanged when none does.
+    /// </summary>
+    public static Routing ReferOnward(CaseView c, Referral expired, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now, DateTimeOffset answerBy)
+    {
+        var match = Route(c.Citizenship, c.HomeRegion, c.Minor && expired.Services.Contains(AgencyService.ShelterMinors), expired.Services, agencies, excluded);
+        if (match is not { } found)
+        {
+            return new Routing(c, null, $"no other receiving agency serves {c.HomeRegion} ({c.Citizenship}) with {string.Join(", ", expired.Services)}");
+        }
+
+        var referral = new Referral(CaseLifecycle.NextReferralId(c), found.Agency.Id, found.Services, ReferralStatus.Pending, null, now, expired.Note, answerBy, expired.ByAgencyId);
+        return new Routing(c with { Referrals = [.. c.Referrals, referral] }, referral, null);
+    }
+
+    /// <summary>
     /// The case's pending referral moved to the agency that routing of the case's (corrected) facts
     /// picks now, when that is another one: the pending referral becomes <see cref="ReferralStatus.Rerouted"/>
     /// and a new pending one goes to the chosen agency. Only while the case is open and no agency has

@@ -347,6 +347,8 @@ export const messages = {
   'refer.note': 'Note',
   'refer.noteHint': 'What the agency should know. Refer to the person by the case id, never by name.',
   'refer.submit': 'Send the referral',
+  'refer.onwardTitle': 'Refer onward',
+  'refer.onwardHint': 'To another agency of the person\'s country, for services your agency does not give, within the person\'s consent. The agency sees only the case number until it accepts.',
   'refer.done': 'Case {id} referred to {agency}.',
 
   'correct.title': 'Correct the facts',

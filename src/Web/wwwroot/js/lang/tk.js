@@ -345,6 +345,8 @@ export const messages = {
   'refer.note': 'Bellik',
   'refer.noteHint': 'Gurama nämäni bilmeli. Adamy ady bilen däl-de, işiň belgisi bilen agzaň.',
   'refer.submit': 'Ugrukdyrmany ibermek',
+  'refer.onwardTitle': 'Mundan beýläk ugrukdyrmak',
+  'refer.onwardHint': 'Adamyň ýurdunyň başga guramasyna, guramaňyzyň bermeýän hyzmatlary üçin, adamyň razylygynyň çäginde. Kabul edýänçä gurama diňe işiň belgisini görýär.',
   'refer.done': '{id} işi {agency} guramasyna ugrukdyryldy.',
 
   'correct.title': 'Maglumatlary düzetmek',

@@ -345,6 +345,8 @@ export const messages = {
   'refer.note': 'Izoh',
   'refer.noteHint': 'Tashkilot nimani bilishi kerak. Shaxsni ismi bilan emas, ish raqami bilan ataing.',
   'refer.submit': 'Yoʻllanmani yuborish',
+  'refer.onwardTitle': 'Keyinga yoʻllash',
+  'refer.onwardHint': 'Shaxsning mamlakatidagi boshqa tashkilotga, tashkilotingiz koʻrsatmaydigan xizmatlar uchun, shaxsning roziligi doirasida. Qabul qilgunga qadar tashkilot faqat ish raqamini koʻradi.',
   'refer.done': '{id} ishi {agency} tashkilotiga yoʻllandi.',
 
   'correct.title': 'Maʼlumotlarni tuzatish',

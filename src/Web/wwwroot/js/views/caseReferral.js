@@ -63,6 +63,7 @@ export function referralForm(c, ctx, onReferred) {
   fillPicker();
   const form = h('form', { class: 'referral-form', novalidate: true },
     formSummary(),
+    c.flaggedByAgencyId === ctx.agency.id ? null : h('p', { class: 'hint' }, t('refer.onwardHint')),
     choiceGroup('services', t('refer.services'), 'checkbox', enumValues('AgencyService').map((s) => [s, e('AgencyService', s)]), draft.services),
     field('toAgencyId', t('refer.agency'), picker, { hint: t('refer.agencyHint') }),
     field('note', t('refer.note'), h('textarea', { rows: '2', maxlength: '1000', value: draft.note }), { hint: t('refer.noteHint') }),
