@@ -658,7 +658,7 @@ public sealed partial class DashboardTests(BrowserFixture fixture)
         await page.Input("homeRegion").FillAsync(homeRegion);
         await page.Input("location").FillAsync("Istanbul removal centre");
         await page.Input("situation").SelectOptionAsync("Detained");
-        await page.Input("exploitationType").SelectOptionAsync("Labour");
+        await page.Choice("exploitation", "Labour").CheckAsync();
         await page.Choice("needs", "Shelter").CheckAsync();
         await page.Choice("needs", "Legal").CheckAsync();
         await page.Choice("urgency", urgency).CheckAsync();

@@ -8,7 +8,12 @@ namespace Coordination.Contracts.Cases;
 
 [GenerateSerializer] public enum Situation { Detained, Shelter, Hospital, WithEmployer, Hiding, Unknown }
 
-[GenerateSerializer] public enum ExploitationType { Sexual, Labour, Domestic, ForcedMarriage, Begging, Other, Unknown }
+/// <summary>
+/// A form of exploitation, as the CTDC standard records them; a case records a set of them
+/// (<see cref="CaseView.Exploitation"/>). <see cref="ForcedCriminality"/>: forced to commit crimes,
+/// such as drug couriering.
+/// </summary>
+[GenerateSerializer] public enum ExploitationType { Sexual, Labour, Domestic, ForcedMarriage, Begging, Other, Unknown, ForcedCriminality }
 
 [GenerateSerializer] public enum Need { Shelter, Legal, Medical, Psychological, TravelDocuments, Reintegration, Escort }
 
@@ -167,7 +172,8 @@ public sealed record FlagCase(
     [property: Id(8)] Consent Consent,
     [property: Id(9)] ReportedBy? ReportedBy,
     [property: Id(10)] IdentificationChannel? IdentifiedBy = null,
-    [property: Id(11)] string? CurrentRegion = null);
+    [property: Id(11)] string? CurrentRegion = null,
+    [property: Id(12)] IReadOnlyList<ExploitationType>? Exploitation = null);
 
 /// <summary>
 /// How the intake opens a case: its route, the agency that holds it as its opening agency (the
@@ -274,7 +280,16 @@ public sealed record CaseView(
     [property: Id(25)] CaseRoute Route = CaseRoute.Return,
     [property: Id(26)] IdentificationChannel? IdentifiedBy = null,
     [property: Id(27)] string? ReportedByAgencyId = null,
-    [property: Id(28)] string? CurrentRegion = null);
+    [property: Id(28)] string? CurrentRegion = null,
+    IReadOnlyList<ExploitationType>? Exploitation = null)
+{
+    /// <summary>
+    /// The forms of exploitation the person suffered (CTDC-style, several at once), the first of them
+    /// also <see cref="ExploitationType"/>. Cases stored before it existed have their one type.
+    /// </summary>
+    [Id(29)]
+    public IReadOnlyList<ExploitationType>? Exploitation { get; init; } = Exploitation is { Count: > 0 } set ? set : [ExploitationType];
+}
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(

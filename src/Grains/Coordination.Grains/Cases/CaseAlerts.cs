@@ -26,6 +26,7 @@ public static class CaseAlerts
             ["situation"] = c.Situation.ToString(),
             ["currentCountry"] = c.CurrentCountry,
             ["exploitationType"] = c.ExploitationType.ToString(),
+            ["exploitation"] = string.Join(",", c.Exploitation ?? []),
             ["needs"] = string.Join(",", c.Needs),
             ["urgency"] = c.Urgency.ToString(),
             ["flaggedBy"] = c.FlaggedByAgencyId,

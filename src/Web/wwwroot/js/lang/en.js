@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Country where the person is now *',
   'flag.location': 'Location *',
   'flag.situation': 'Situation *',
-  'flag.exploitationType': 'Type of exploitation *',
+  'flag.exploitationType': 'Forms of exploitation (all that apply) *',
   'flag.homeRegion': 'Home region *',
   'flag.needs': 'Needs',
   'flag.urgency': 'Urgency *',
@@ -690,7 +690,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Sexual', Labour: 'Labour', Domestic: 'Domestic servitude', ForcedMarriage: 'Forced marriage',
-    Begging: 'Forced begging', Other: 'Other', Unknown: 'Unknown',
+    Begging: 'Forced begging', ForcedCriminality: 'Forced criminality (e.g. drug couriering)', Other: 'Other', Unknown: 'Unknown',
   },
   Need: {
     Shelter: 'Shelter', Legal: 'Legal aid', Medical: 'Medical aid', Psychological: 'Psychological aid',

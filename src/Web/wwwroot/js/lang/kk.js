@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Адам қазір тұрған ел *',
   'flag.location': 'Орналасқан жері *',
   'flag.situation': 'Жағдайы *',
-  'flag.exploitationType': 'Қанау түрі *',
+  'flag.exploitationType': 'Қанау түрлері (қатыстының бәрі) *',
   'flag.homeRegion': 'Елдегі облысы *',
   'flag.needs': 'Қажеттіліктер',
   'flag.urgency': 'Шұғылдығы *',
@@ -688,7 +688,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Жыныстық', Labour: 'Еңбек', Domestic: 'Үйдегі құлдық', ForcedMarriage: 'Мәжбүрлі неке',
-    Begging: 'Мәжбүрлі қайыршылық', Other: 'Басқа', Unknown: 'Белгісіз',
+    Begging: 'Мәжбүрлі қайыршылық', ForcedCriminality: 'Қылмысқа мәжбүрлеу (мыс., есірткі тасу)', Other: 'Басқа', Unknown: 'Белгісіз',
   },
   Need: {
     Shelter: 'Баспана', Legal: 'Заң көмегі', Medical: 'Медициналық көмек', Psychological: 'Психологиялық көмек',

@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Адам азыр турган өлкө *',
   'flag.location': 'Жайгашкан жери *',
   'flag.situation': 'Кырдаал *',
-  'flag.exploitationType': 'Эксплуатациянын түрү *',
+  'flag.exploitationType': 'Эксплуатациянын түрлөрү (тиешелүүнүн баары) *',
   'flag.homeRegion': 'Мекендеги облусу *',
   'flag.needs': 'Муктаждыктар',
   'flag.urgency': 'Шашылыштыгы *',
@@ -688,7 +688,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Сексуалдык', Labour: 'Эмгек', Domestic: 'Үй кулчулугу', ForcedMarriage: 'Мажбурлап никелөө',
-    Begging: 'Мажбурлап кайыр суратуу', Other: 'Башка', Unknown: 'Белгисиз',
+    Begging: 'Мажбурлап кайыр суратуу', ForcedCriminality: 'Кылмышка мажбурлоо (мис., баңгизат ташуу)', Other: 'Башка', Unknown: 'Белгисиз',
   },
   Need: {
     Shelter: 'Баш калкалоочу жай', Legal: 'Юридикалык жардам', Medical: 'Медициналык жардам', Psychological: 'Психологиялык жардам',

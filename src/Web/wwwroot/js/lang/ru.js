@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Страна нахождения *',
   'flag.location': 'Место нахождения *',
   'flag.situation': 'Положение *',
-  'flag.exploitationType': 'Вид эксплуатации *',
+  'flag.exploitationType': 'Виды эксплуатации (все подходящие) *',
   'flag.homeRegion': 'Регион проживания *',
   'flag.needs': 'Потребности',
   'flag.urgency': 'Срочность *',
@@ -690,7 +690,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Сексуальная', Labour: 'Трудовая', Domestic: 'Домашнее рабство', ForcedMarriage: 'Принудительный брак',
-    Begging: 'Принудительное попрошайничество', Other: 'Другое', Unknown: 'Неизвестно',
+    Begging: 'Принудительное попрошайничество', ForcedCriminality: 'Принуждение к преступной деятельности (напр. перевозка наркотиков)', Other: 'Другое', Unknown: 'Неизвестно',
   },
   Need: {
     Shelter: 'Приют', Legal: 'Юридическая помощь', Medical: 'Медицинская помощь', Psychological: 'Психологическая помощь',

@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Кишваре, ки шахс ҳоло дар он аст *',
   'flag.location': 'Ҷойгиршавӣ *',
   'flag.situation': 'Вазъият *',
-  'flag.exploitationType': 'Навъи истисмор *',
+  'flag.exploitationType': 'Навъҳои истисмор (ҳамаи мувофиқ) *',
   'flag.homeRegion': 'Минтақаи зодгоҳ *',
   'flag.needs': 'Эҳтиёҷот',
   'flag.urgency': 'Фаврият *',
@@ -688,7 +688,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Ҷинсӣ', Labour: 'Меҳнатӣ', Domestic: 'Ғуломии хонагӣ', ForcedMarriage: 'Издивоҷи маҷбурӣ',
-    Begging: 'Гадоии маҷбурӣ', Other: 'Дигар', Unknown: 'Номаълум',
+    Begging: 'Гадоии маҷбурӣ', ForcedCriminality: 'Маҷбур кардан ба ҷиноят (мас., интиқоли маводи мухаддир)', Other: 'Дигар', Unknown: 'Номаълум',
   },
   Need: {
     Shelter: 'Паноҳгоҳ', Legal: 'Кӯмаки ҳуқуқӣ', Medical: 'Кӯмаки тиббӣ', Psychological: 'Кӯмаки равонӣ',

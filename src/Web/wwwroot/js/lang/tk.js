@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Adamyň häzir bolýan ýurdy *',
   'flag.location': 'Ýerleşýän ýeri *',
   'flag.situation': 'Ýagdaýy *',
-  'flag.exploitationType': 'Ekspluatasiýanyň görnüşi *',
+  'flag.exploitationType': 'Ekspluatasiýanyň görnüşleri (degişlileriň hemmesi) *',
   'flag.homeRegion': 'Watandaky welaýaty *',
   'flag.needs': 'Zerurlyklar',
   'flag.urgency': 'Gyssaglylygy *',
@@ -688,7 +688,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Jynsy', Labour: 'Zähmet', Domestic: 'Öý gulçulygy', ForcedMarriage: 'Mejbury nika',
-    Begging: 'Mejbury dilegçilik', Other: 'Başga', Unknown: 'Näbelli',
+    Begging: 'Mejbury dilegçilik', ForcedCriminality: 'Jenaýata mejbur etmek (meselem, neşe daşamak)', Other: 'Başga', Unknown: 'Näbelli',
   },
   Need: {
     Shelter: 'Gaçybatalga', Legal: 'Hukuk kömegi', Medical: 'Lukmançylyk kömegi', Psychological: 'Psihologik kömek',

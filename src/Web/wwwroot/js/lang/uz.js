@@ -172,7 +172,7 @@ export const messages = {
   'flag.currentCountry': 'Shaxs hozir turgan mamlakat *',
   'flag.location': 'Joylashuvi *',
   'flag.situation': 'Vaziyat *',
-  'flag.exploitationType': 'Ekspluatatsiya turi *',
+  'flag.exploitationType': 'Ekspluatatsiya turlari (barcha mos keladiganlari) *',
   'flag.homeRegion': 'Vatandagi viloyati *',
   'flag.needs': 'Ehtiyojlar',
   'flag.urgency': 'Shoshilinchlik *',
@@ -688,7 +688,7 @@ export const enums = {
   },
   ExploitationType: {
     Sexual: 'Jinsiy', Labour: 'Mehnat', Domestic: 'Uy qulligi', ForcedMarriage: 'Majburiy nikoh',
-    Begging: 'Majburiy tilanchilik', Other: 'Boshqa', Unknown: 'Nomaʼlum',
+    Begging: 'Majburiy tilanchilik', ForcedCriminality: 'Jinoyatga majburlash (m-n, giyohvand moddalar tashish)', Other: 'Boshqa', Unknown: 'Nomaʼlum',
   },
   Need: {
     Shelter: 'Boshpana', Legal: 'Huquqiy yordam', Medical: 'Tibbiy yordam', Psychological: 'Psixologik yordam',

@@ -28,7 +28,7 @@ function details(c, ctx) {
     p?.phone ? row(t('case.phone'), p.phone) : null,
     row(t('case.location'), [c.location, c.currentRegion, country(c.currentCountry)].filter(Boolean).join(', ')),
     row(t('case.situation'), e('Situation', c.situation)),
-    row(t('case.exploitation'), e('ExploitationType', c.exploitationType)),
+    row(t('case.exploitation'), list((c.exploitation ?? [c.exploitationType]).map((x) => e('ExploitationType', x)))),
     row(t('case.needs'), c.needs.length ? list(c.needs.map((n) => e('Need', n))) : t('none')),
     row(t('case.urgency'), urgencyBadge(c.urgency)),
     row(t('case.homeRegion'), c.homeRegion),
