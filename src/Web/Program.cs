@@ -27,6 +27,7 @@ app.MapAgencyApi();
 app.MapPlaceApi();
 app.MapDutyRotaApi();
 app.MapEscalationApi();
+app.MapCapacityApi();
 app.MapWebhookApi();
 app.MapChannelApi();
 app.MapNotificationApi();

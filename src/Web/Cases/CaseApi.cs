@@ -32,7 +32,7 @@ public static partial class CaseApi
         group.MapGet("/counts", Counts).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapGet("/{id:caseId}", Get).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
         group.MapGet("/{id:caseId}/timeline", Timeline).RequireAuthorization(p => p.RequireRole(Roles.CaseWorkers));
-        group.MapPost("/{id:caseId}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();
+        group.MapPost("/{id:caseId}/referrals", Refer).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer, Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/referrals/{referralId}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/referrals/{referralId}/decline", Decline).RequireAuthorization(p => p.RequireRole(Roles.NgoCaseworker)).WithIdempotency();
         group.MapPost("/{id:caseId}/travel", BookTravel).RequireAuthorization(p => p.RequireRole(Roles.ConsularOfficer)).WithIdempotency();

@@ -24,7 +24,7 @@ public sealed record ConsentChangeRequest(ConsentRequest? Consent, int? Expected
 public sealed record FlagCaseRequest(
     PersonRequest? Person, string? CurrentCountry, string? Location, Situation? Situation, ExploitationType? ExploitationType,
     IReadOnlyList<Need?>? Needs, Urgency? Urgency, string? HomeRegion, ConsentRequest? Consent, ReportedBy? ReportedBy,
-    IdentificationChannel? IdentifiedBy = null, string? CurrentRegion = null);
+    IdentificationChannel? IdentifiedBy = null, string? CurrentRegion = null, IReadOnlyList<ExploitationType?>? Exploitation = null);
 
 public sealed record ReferralRequest(string? ToAgencyId, IReadOnlyList<AgencyService?>? Services, string? Note);
 
@@ -79,7 +79,7 @@ public static partial class CaseRequests
         var currentCountry = errors.Country("currentCountry", request.CurrentCountry);
         var location = errors.Text("location", request.Location, 200);
         var situation = errors.Required("situation", request.Situation);
-        var exploitation = errors.Required("exploitationType", request.ExploitationType);
+        var (exploitation, forms) = ExploitationOf(request, errors);
         var needs = errors.List("needs", request.Needs?.Select(n => (object?)n).ToList(), 20).Cast<Need>().ToList();
         var urgency = errors.Required("urgency", request.Urgency);
         var homeRegion = errors.Text("homeRegion", request.HomeRegion, 100);
@@ -93,7 +93,37 @@ public static partial class CaseRequests
         return new FlagCase(
             new Person(fullName!, sex!.Value, birthYear!.Value, citizenship!, passport, phone),
             currentCountry!, location!, situation!.Value, exploitation!.Value, needs, urgency!.Value, homeRegion!,
-            consent!, request.ReportedBy, request.IdentifiedBy, currentRegion);
+            consent!, request.ReportedBy, request.IdentifiedBy, currentRegion, forms);
+    }
+
+    /// <summary>
+    /// The forms of exploitation a flag records: the set <c>exploitation</c>, or — from clients that
+    /// predate it — the single <c>exploitationType</c>, or both when the single one is in the set. The
+    /// primary type (the case's <c>exploitationType</c>) is the single one given, else the set's first;
+    /// the set starts with it.
+    /// </summary>
+    private static (ExploitationType? Primary, IReadOnlyList<ExploitationType>? Set) ExploitationOf(FlagCaseRequest request, RequestErrors errors)
+    {
+        if (request.Exploitation is null)
+        {
+            var single = errors.Required("exploitationType", request.ExploitationType);
+            return (single, single is { } one ? [one] : null);
+        }
+
+        var set = errors.List("exploitation", request.Exploitation, Enum.GetValues<ExploitationType>().Length).Select(e => e!.Value).ToList();
+        if (request.Exploitation.Count == 0)
+        {
+            errors.Add("exploitation", "At least one form of exploitation, e.g. [\"Sexual\", \"Labour\"].");
+            return (null, null);
+        }
+
+        if (request.ExploitationType is { } named && set.Count > 0 && !set.Contains(named))
+        {
+            errors.Add("exploitationType", "One of the forms in exploitation: the primary one.");
+        }
+
+        var primary = request.ExploitationType ?? (set.Count > 0 ? set[0] : null);
+        return (primary, primary is { } p ? [p, .. set.Where(e => e != p)] : set);
     }
 
     /// <summary>

@@ -132,5 +132,12 @@ public sealed class DashboardPage : IAsyncDisposable
         await Page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
     }
 
+    /// <summary>Writes {name}.png, the whole page on the desktop, into <see cref="BrowserFixture.ScreenshotDirectory"/>.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        await Page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}.png"), FullPage = true });
+    }
+
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 }

@@ -115,14 +115,14 @@ public sealed partial class DashboardTests
             (await workerApi.PostAsync($"/api/cases/{caseId}/events", new { type })).Expect(HttpStatusCode.OK);
         }
 
-        // The NGO holding the person moves the case on; it neither verifies, refers nor books travel.
+        // The NGO holding the person moves the case on and may refer onward; it neither verifies nor books travel.
         await using var worker = await DashboardPage.OpenAsync(fixture.Browser, field.WebUrl);
         await worker.SignInAsync(field.Id("worker"));
         await worker.Page.GotoAsync($"/#/case/{caseId}");
         await Expect(worker.Page.Locator(".status-holder")).ToHaveTextAsync("Received by agency");
         Assert.Equal(new[] { "Sheltered", "RehabilitationStarted", "Withdrawn", "ConsentWithdrawn" }, await StepsAsync(worker));
         await Expect(worker.Page.Locator("#case-close .close-form")).ToBeVisibleAsync();
-        await Expect(worker.Page.Locator("#case-refer")).ToBeHiddenAsync();
+        await Expect(worker.Page.Locator("#case-refer h2")).ToHaveTextAsync("Refer onward");
         await Expect(worker.Page.Locator("#case-travel-form")).ToBeEmptyAsync();
 
         // The post may no longer shelter the person or book travel, but still refers by hand.

@@ -43,7 +43,7 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await operatorPage.Input("homeRegion").FillAsync(field.Region("Naryn"));
         await operatorPage.Input("location").FillAsync("A flat in Fatih");
         await operatorPage.Input("situation").SelectOptionAsync("WithEmployer");
-        await operatorPage.Input("exploitationType").SelectOptionAsync("Labour");
+        await operatorPage.Choice("exploitation", "Labour").CheckAsync();
         await operatorPage.Choice("needs", "Shelter").CheckAsync();
         await operatorPage.Choice("urgency", "Urgent").CheckAsync();
         await operatorPage.Input("identifiedBy").SelectOptionAsync("Family");
@@ -96,7 +96,7 @@ public sealed class IntakePageTests(BrowserFixture fixture)
         await worker.Input("homeRegion").FillAsync(osh);
         await worker.Input("location").FillAsync("Osh bazaar");
         await worker.Input("situation").SelectOptionAsync("Hiding");
-        await worker.Input("exploitationType").SelectOptionAsync("Labour");
+        await worker.Choice("exploitation", "Labour").CheckAsync();
         await worker.Choice("needs", "Shelter").CheckAsync();
         await worker.Choice("urgency", "Urgent").CheckAsync();
         await worker.ConsentToAllAsync();

@@ -279,13 +279,13 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         Assert.Empty((await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
         await grain.AnswerReferral("r1", accept: true, null, Scenario.Staff(ngo));
 
-        // Flagged: only the post refers, books travel and moves the case on; both may withdraw it or
-        // the person's consent, and correct its facts.
+        // Flagged: only the post books travel and moves the case on; both may refer (the NGO onward),
+        // withdraw the case or the person's consent, and correct its facts.
         Assert.Equal(
             new[] { CaseEventType.Referred, CaseEventType.TravelBooked, CaseEventType.Verified, CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(post)))!.AllowedActions!);
         Assert.Equal(
-            new[] { CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected, CaseEventType.ConsentChanged },
+            new[] { CaseEventType.Referred, CaseEventType.Withdrawn, CaseEventType.ConsentWithdrawn, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
 
         await grain.RecordEvent(CaseEventType.Verified, null, null, Scenario.Staff(post));
@@ -297,9 +297,10 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         await grain.RecordEvent(CaseEventType.ConsentWithdrawn, null, null, Scenario.Staff(ngo));
 
         // Received, with consent withdrawn: the NGO holds the person and moves the case on; the post
-        // no longer books travel but may still refer, close or withdraw; both may record consent again.
+        // no longer books travel but may still refer, close or withdraw; both may record consent again
+        // and refer (a referral is refused while consent is withdrawn, the command says so).
         Assert.Equal(
-            new[] { CaseEventType.Sheltered, CaseEventType.RehabilitationStarted, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected, CaseEventType.ConsentChanged },
+            new[] { CaseEventType.Referred, CaseEventType.Sheltered, CaseEventType.RehabilitationStarted, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected, CaseEventType.ConsentChanged },
             (await grain.Get(Scenario.Staff(ngo)))!.AllowedActions!);
         Assert.Equal(
             new[] { CaseEventType.Referred, CaseEventType.Closed, CaseEventType.Withdrawn, CaseEventType.ConsentGiven, CaseEventType.Corrected, CaseEventType.ConsentChanged },

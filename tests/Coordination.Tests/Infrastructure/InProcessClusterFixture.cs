@@ -51,10 +51,19 @@ public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLife
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Settings)
+            var settings = new Dictionary<string, string?>(Settings)
             {
                 ["Coordination:DataProtection:KeyDirectory"] = Path.Combine(Path.GetTempPath(), $"coordination-grain-keys-{Guid.NewGuid():N}"),
-            });
+            };
+
+            // Tests move the fake clock by hours and months: their referrals wait for an answer until a
+            // test says otherwise, so that only the expiry tests see one expire.
+            foreach (var urgency in new[] { "Critical", "Urgent", "Routine" })
+            {
+                settings.TryAdd($"Coordination:Referral:AnswerWithin:{urgency}", TimeSpan.FromDays(3650).ToString());
+            }
+
+            host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddKeyedSingleton<TimeProvider>(CoordinationGrainsExtensions.ClockKey, Clock);
             ConfigureServices(host.Services);
             host.Services.AddCoordinationGrains(host.Configuration, grainConnectionString);

@@ -375,6 +375,8 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
             levels = new[] { new { after = "soon", notify = "OnDuty" } },
         }),
         ["GET /api/agencies/{id}/escalation"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/escalation"),
+        ["PUT /api/agencies/{id}/capacity"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/agencies/{t.World.ReferredNgo}/capacity", new { adults = -1, minors = 0 }),
+        ["GET /api/agencies/{id}/capacity"] = (t, c) => c.GetAsync($"/api/agencies/{t.World.ReferredNgo}/capacity"),
         ["PUT /api/agencies/{id}/webhook"] = (t, c) => c.SendAsync(HttpMethod.Put, $"/api/agencies/{t.World.ReferredNgo}/webhook", new
         {
             url = "not an address", secret = "a-long-enough-shared-secret",

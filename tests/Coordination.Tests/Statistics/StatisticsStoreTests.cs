@@ -47,7 +47,7 @@ public sealed partial class StatisticsStoreTests
         Assert.Equal(["F", "F", "M"], cohort.Select(c => c.Sex));
         Assert.Equal([false, false, true], cohort.Select(c => c.Minor));
         Assert.Equal(["RU", "KZ", "AE"], cohort.Select(c => c.CurrentCountry));
-        Assert.Equal(["Labour", "Sexual", "Labour"], cohort.Select(c => c.ExploitationType));
+        Assert.Equal(["Labour", "Sexual", "Labour"], cohort.Select(c => string.Join("+", c.Exploitation)));
         Assert.Equal([CaseEventType.Closed, CaseEventType.Reopened, null], cohort.Select(c => c.LastEnding));
         Assert.Equal(["KG|AB123", "KG|AB123", null], cohort.Select(c => c.Marks.PassportKey));
         Assert.Equal(["KG|asel bekova|1990", "KG|asel bekova omurova|1990", "KG|timur asanov|2010"], cohort.Select(c => c.Marks.NameKey));

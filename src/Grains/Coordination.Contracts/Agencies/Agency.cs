@@ -36,6 +36,7 @@ public enum AgencyService
 /// it meets arrivals: IATA airport codes and codes of the places directory (border crossings,
 /// stations); <see cref="Airports"/> are the airports among them, the air-only alias of older
 /// clients. Agencies stored before arrival points existed have null, read as their airports.
+/// <see cref="Capacity"/>: the free beds it last published (null: never, and routing never skips it for beds).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Agency")]
 public sealed record Agency(
@@ -50,9 +51,13 @@ public sealed record Agency(
     [property: Id(8)] IReadOnlyList<string> Airports,
     [property: Id(9)] IReadOnlyList<AgencyService> Services,
     [property: Id(10)] DateTimeOffset? DeactivatedAt = null,
-    [property: Id(11)] IReadOnlyList<string>? ArrivalPoints = null)
+    [property: Id(11)] IReadOnlyList<string>? ArrivalPoints = null,
+    [property: Id(12)] ShelterCapacity? Capacity = null)
 {
     public bool Active => DeactivatedAt is null;
+
+    /// <summary>Whether the agency has published that it has no free bed for a minor (<paramref name="minor"/>) or an adult.</summary>
+    public bool IsFullFor(bool minor) => Capacity is { } beds && beds.FreeFor(minor) <= 0;
 
     /// <summary>Whether the agency meets arrivals at <paramref name="point"/>, an airport or a place of the directory.</summary>
     public bool MeetsArrivalsAt(string point) => (ArrivalPoints ?? Airports).Contains(point, StringComparer.OrdinalIgnoreCase);
@@ -66,6 +71,22 @@ public sealed record Agency(
 
     public bool Serves(string homeRegion) =>
         ServesRegions.Count == 0 || ServesRegions.Any(r => string.Equals(r, homeRegion, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// The free beds a shelter (or an agency running one) publishes, for adults and for minors, and when
+/// it last did (<c>PUT /api/agencies/{id}/capacity</c>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.ShelterCapacity")]
+public sealed record ShelterCapacity(
+    [property: Id(0)] int Adults,
+    [property: Id(1)] int Minors,
+    [property: Id(2)] DateTimeOffset UpdatedAt)
+{
+    /// <summary>The most beds one agency may publish for an age group.</summary>
+    public const int Max = 100_000;
+
+    public int FreeFor(bool minor) => minor ? Minors : Adults;
 }
 
 /// <summary>
@@ -97,6 +118,13 @@ public interface IAgencyDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Takes the agency out of automatic routing or back in. Null when no such agency.</summary>
     [Alias("SetActive")]
     Task<Agency?> SetActive(string agencyId, bool active, Actor actor);
+
+    /// <summary>
+    /// Publishes the agency's free beds for adults and minors, audited (<c>agency.capacity</c>); the same
+    /// numbers again change nothing. Null when no such agency.
+    /// </summary>
+    [Alias("SetCapacity")]
+    Task<Agency?> SetCapacity(string agencyId, int adults, int minors, Actor actor);
 
     [Alias("Get"), ReadOnly]
     Task<Agency?> Get(string agencyId);

@@ -8,7 +8,12 @@ namespace Coordination.Contracts.Cases;
 
 [GenerateSerializer] public enum Situation { Detained, Shelter, Hospital, WithEmployer, Hiding, Unknown }
 
-[GenerateSerializer] public enum ExploitationType { Sexual, Labour, Domestic, ForcedMarriage, Begging, Other, Unknown }
+/// <summary>
+/// A form of exploitation, as the CTDC standard records them; a case records a set of them
+/// (<see cref="CaseView.Exploitation"/>). <see cref="ForcedCriminality"/>: forced to commit crimes,
+/// such as drug couriering.
+/// </summary>
+[GenerateSerializer] public enum ExploitationType { Sexual, Labour, Domestic, ForcedMarriage, Begging, Other, Unknown, ForcedCriminality }
 
 [GenerateSerializer] public enum Need { Shelter, Legal, Medical, Psychological, TravelDocuments, Reintegration, Escort }
 
@@ -75,13 +80,17 @@ public enum CaseEventType
     ReferralWithheld,
     TravelDelayed,
     ArrivalNotConfirmed,
+
+    /// <summary>A pending referral went unanswered past its answer deadline: it expired like a decline with reason "no answer".</summary>
+    ReferralExpired,
 }
 
 /// <summary>
 /// Where a referral stands. <see cref="Rerouted"/>: withdrawn before its agency answered, because a
-/// correction of the case's facts routes the case to another agency.
+/// correction of the case's facts routes the case to another agency. <see cref="Expired"/>: not answered
+/// by its answer deadline; it counts as a decline with reason "no answer".
 /// </summary>
-[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined, Rerouted }
+[GenerateSerializer] public enum ReferralStatus { Pending, Accepted, Declined, Rerouted, Expired }
 
 /// <summary>
 /// Why a case was closed. A returnee who declines services on arrival is <see cref="ServicesDeclined"/>,
@@ -163,7 +172,8 @@ public sealed record FlagCase(
     [property: Id(8)] Consent Consent,
     [property: Id(9)] ReportedBy? ReportedBy,
     [property: Id(10)] IdentificationChannel? IdentifiedBy = null,
-    [property: Id(11)] string? CurrentRegion = null);
+    [property: Id(11)] string? CurrentRegion = null,
+    [property: Id(12)] IReadOnlyList<ExploitationType>? Exploitation = null);
 
 /// <summary>
 /// How the intake opens a case: its route, the agency that holds it as its opening agency (the
@@ -177,6 +187,13 @@ public sealed record CaseOpening(
     [property: Id(2)] string? ReporterAgencyId,
     [property: Id(3)] IdentificationChannel IdentifiedBy);
 
+/// <summary>
+/// One referral of a case to a receiving agency. <see cref="At"/>: when it was made, then when it was
+/// answered, expired or re-routed. <see cref="AnswerBy"/>: while pending, when it expires unless the
+/// agency answers (null on referrals stored before expiry existed: see <c>ReferralExpiry.AnswerBy</c>).
+/// <see cref="ByAgencyId"/>: the agency that made it, which hears when it expires (null on older
+/// referrals: the case's opening agency, as for the router's).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.Referral")]
 public sealed record Referral(
     [property: Id(0)] string Id,
@@ -185,7 +202,9 @@ public sealed record Referral(
     [property: Id(3)] ReferralStatus Status,
     [property: Id(4)] string? Reason,
     [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string? Note);
+    [property: Id(6)] string? Note,
+    [property: Id(7)] DateTimeOffset? AnswerBy = null,
+    [property: Id(8)] string? ByAgencyId = null);
 
 /// <summary>How the person travels home: by air between airports, by road or rail between places of the directory.</summary>
 [GenerateSerializer] public enum TravelMode { Air, Road, Rail }
@@ -261,7 +280,16 @@ public sealed record CaseView(
     [property: Id(25)] CaseRoute Route = CaseRoute.Return,
     [property: Id(26)] IdentificationChannel? IdentifiedBy = null,
     [property: Id(27)] string? ReportedByAgencyId = null,
-    [property: Id(28)] string? CurrentRegion = null);
+    [property: Id(28)] string? CurrentRegion = null,
+    IReadOnlyList<ExploitationType>? Exploitation = null)
+{
+    /// <summary>
+    /// The forms of exploitation the person suffered (CTDC-style, several at once), the first of them
+    /// also <see cref="ExploitationType"/>. Cases stored before it existed have their one type.
+    /// </summary>
+    [Id(29)]
+    public IReadOnlyList<ExploitationType>? Exploitation { get; init; } = Exploitation is { Count: > 0 } set ? set : [ExploitationType];
+}
 
 [GenerateSerializer, Immutable, Alias("Coordination.CaseEvent")]
 public sealed record CaseEvent(

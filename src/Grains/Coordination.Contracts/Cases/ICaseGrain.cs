@@ -73,6 +73,15 @@ public interface ICaseGrain : IGrainWithStringKey
     Task<int> RaiseArrivalNotConfirmed();
 
     /// <summary>
+    /// Expires every pending referral whose answer deadline has passed (the system calls this, see
+    /// CaseWakeUps): like a decline with reason "no answer", the referring agency gets ReferralExpired
+    /// and the case is offered to the next matching agency. Returns how many expired. Idempotent: an
+    /// expired referral is no longer pending.
+    /// </summary>
+    [Alias("ExpireUnansweredReferrals")]
+    Task<int> ExpireUnansweredReferrals();
+
+    /// <summary>
     /// Corrects the case's facts (home region, birth year, needs) for a reason; a correction that
     /// changes nothing changes nothing. When no agency has accepted the case and routing of the
     /// corrected facts picks another agency, the pending referral is re-routed to it.

@@ -21,6 +21,7 @@ public enum FeedItemType
     CaseReported,
     PickupUpdated,
     ArrivalNotConfirmed,
+    ReferralExpired,
 }
 
 [GenerateSerializer]

@@ -111,6 +111,32 @@ public sealed class AgencyDirectoryGrain(
         return changed;
     }
 
+    public async Task<Agency?> SetCapacity(string agencyId, int adults, int minors, Actor actor)
+    {
+        if (_agencies.GetValueOrDefault(agencyId) is not { } current)
+        {
+            return null;
+        }
+
+        if (adults is < 0 or > ShelterCapacity.Max || minors is < 0 or > ShelterCapacity.Max)
+        {
+            throw DomainException.Invalid(adults is < 0 or > ShelterCapacity.Max ? "adults" : "minors", $"A number of free beds from 0 to {ShelterCapacity.Max}.");
+        }
+
+        if (current.Capacity is { } published && published.Adults == adults && published.Minors == minors)
+        {
+            return current;
+        }
+
+        var changed = current with { Capacity = new ShelterCapacity(adults, minors, clock.GetUtcNow()) };
+        var fields = new[] { ("adults", current.Capacity?.Adults != adults), ("minors", current.Capacity?.Minors != minors) }
+            .Where(f => f.Item2).Select(f => f.Item1).ToArray();
+        await AgencyStore.UpdateAsync(db, changed, NewAuditEntry.By(actor, [], "agency.capacity", fields, agencyId));
+        Remember(changed);
+        logger.LogInformation("Agency {AgencyId} published {Adults} free beds for adults and {Minors} for minors ({Username})", agencyId, adults, minors, actor.Username);
+        return changed;
+    }
+
     public Task<Agency?> Get(string agencyId) =>
         Task.FromResult(_agencies.GetValueOrDefault(agencyId));
 

@@ -66,7 +66,8 @@ public readonly record struct CaseAction(string Name)
 /// Consent is the person's, so only those who have met the person record it: the post that opened
 /// the case, and a receiving agency that has the person in its care. Withdrawing it only narrows who
 /// sees the person, so an agency that has accepted the person's referral may record that too. A
-/// pending or pickup-only agency changes neither consent nor the course of the case.
+/// pending or pickup-only agency changes neither consent nor the course of the case. An agency that
+/// has accepted the person may refer them onward, for other services, within their consent.
 /// </para>
 /// </summary>
 public static class CaseAccess
@@ -87,7 +88,7 @@ public static class CaseAccess
     [
         (CaseAction.Read, [Y, Y, Y, Y, Y, Y]),
         (CaseAction.ReadPerson, [Y, C, C, N, N, Y]),
-        (CaseAction.Refer, [Y, N, N, N, N, N]),
+        (CaseAction.Refer, [Y, Y, Y, N, N, N]),
         (CaseAction.AnswerReferral, [N, N, N, Y, N, N]),
         (CaseAction.BookTravel, [Y, N, N, N, N, N]),
         (CaseAction.Correct, [Y, Y, Y, N, N, N]),

@@ -26,6 +26,7 @@ public static class CaseAlerts
             ["situation"] = c.Situation.ToString(),
             ["currentCountry"] = c.CurrentCountry,
             ["exploitationType"] = c.ExploitationType.ToString(),
+            ["exploitation"] = string.Join(",", c.Exploitation ?? []),
             ["needs"] = string.Join(",", c.Needs),
             ["urgency"] = c.Urgency.ToString(),
             ["flaggedBy"] = c.FlaggedByAgencyId,
@@ -40,6 +41,11 @@ public static class CaseAlerts
         var data = Profile(c);
         data["referralId"] = referral.Id;
         data["services"] = string.Join(",", referral.Services);
+        if (referral.AnswerBy is { } answerBy)
+        {
+            data["answerBy"] = answerBy.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+        }
+
         if (referral.Note is not null)
         {
             data["note"] = referral.Note;

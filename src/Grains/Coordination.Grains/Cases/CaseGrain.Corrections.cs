@@ -29,7 +29,7 @@ public sealed partial class CaseGrain
         var feed = new List<NewFeedItem>();
         var settled = new List<FeedSettlement>();
         var alerted = new List<string> { actor.AgencyId };
-        if (ReferralRouter.Reroute(next, await Directory.List(), now) is { } reroute)
+        if (ReferralRouter.Reroute(next, await Directory.List(), now, AnswerBy(next, now)) is { } reroute)
         {
             var (routing, rerouted) = reroute;
             next = routing.Case;

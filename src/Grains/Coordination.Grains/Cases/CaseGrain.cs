@@ -24,6 +24,7 @@ public sealed partial class CaseGrain(
     IOptions<FollowUpOptions> followUpOptions,
     IOptions<AckOptions> ackOptions,
     IOptions<ArrivalOptions> arrivalOptions,
+    IOptions<ReferralOptions> referralOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
     private readonly StoredCase _stored = new(db, codec, logger);
@@ -130,10 +131,20 @@ public sealed partial class CaseGrain(
         var target = ReferralRouter.ManualTarget(current, referral.ToAgencyId, await Directory.Get(referral.ToAgencyId));
 
         var now = clock.GetUtcNow();
-        var created = new Referral(CaseLifecycle.NextReferralId(current), target.Id, referral.Services, ReferralStatus.Pending, null, now, referral.Note);
+        var created = new Referral(CaseLifecycle.NextReferralId(current), target.Id, referral.Services, ReferralStatus.Pending, null, now, referral.Note,
+            AnswerBy(current, now), actor.AgencyId);
         var next = CaseLifecycle.Referred(current, created, now);
         var settled = new[] { CaseAlerts.SettlesNoReceiver(CaseId, current.FlaggedByAgencyId, actor.Username) };
-        await SaveAsync(next, Events(CaseEventType.Referred, actor, now, $"to {target.Id}"), [CaseAlerts.ReferralReceived(next, created, actor.AgencyId)], now, settled);
+        var events = Events(CaseEventType.Referred, actor, now, $"to {target.Id}");
+        var feed = new List<NewFeedItem> { CaseAlerts.ReferralReceived(next, created, actor.AgencyId) };
+        if (actor.AgencyId != current.FlaggedByAgencyId)
+        {
+            // An onward referral by an agency that accepted the person: the opening agency hears of it.
+            feed.Add(CaseAlerts.CaseUpdated(next, events[0], current.FlaggedByAgencyId));
+        }
+
+        await SaveAsync(next, events, feed, now, settled);
+        logger.LogInformation("Case {CaseId} referred by hand to {AgencyId} by {ByAgencyId}", CaseId, target.Id, actor.AgencyId);
         return CaseViews.ForCommand(_stored.Case!);
     }
 
@@ -157,8 +168,7 @@ public sealed partial class CaseGrain(
         var feed = new List<NewFeedItem> { CaseAlerts.ReferralAnswered(next, answered, await Directory.Get(actor.AgencyId)) };
         if (!accept && CaseLifecycle.IsOpen(current.Status))
         {
-            var declined = next.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
-            next = await RouteAsync(next, actor, events, feed, now, declined);
+            next = await RouteAsync(next, actor, events, feed, now, ReferralExpiry.NotToOffer(next));
         }
 
         // Answering is acting on the alert: it stops escalating.
@@ -242,7 +252,7 @@ public sealed partial class CaseGrain(
                 $"no referral consent and no override: the case stays with {c.FlaggedByAgencyId}"));
             return c;
         }
-        var routing = ReferralRouter.Refer(c, await Directory.List(), excluded, now);
+        var routing = ReferralRouter.Refer(c, await Directory.List(), excluded, now, AnswerBy(c, now));
         events.Add(new CaseEvent(_stored.LastEventSeq + events.Count + 1, routing.Event, now, actor.AgencyId, "system", routing.Note));
         feed.Add(CaseAlerts.Routed(routing));
         if (routing.Referral is { } referral)
@@ -252,6 +262,9 @@ public sealed partial class CaseGrain(
 
         return routing.Case;
     }
+
+    /// <summary>When a referral of <paramref name="c"/> made now expires unless answered: the answer time of the case's urgency.</summary>
+    private DateTimeOffset AnswerBy(CaseView c, DateTimeOffset now) => now + referralOptions.Value.AnswerWithin.For(c.Urgency);
 
     /// <summary>Commits the change from the case held (a new case when none is), then hands the feed entries it caused to the feeds.</summary>
     private async Task<SaveOutcome> SaveAsync(

@@ -45,6 +45,10 @@ public sealed class CaseIntakeGrain(
         StrictEnum.RequireDefined("person.sex", command.Person.Sex);
         StrictEnum.RequireDefined("situation", command.Situation);
         StrictEnum.RequireDefined("exploitationType", command.ExploitationType);
+        foreach (var type in command.Exploitation ?? [])
+        {
+            StrictEnum.RequireDefined("exploitation", type);
+        }
         StrictEnum.RequireDefined("urgency", command.Urgency);
         foreach (var need in command.Needs)
         {

@@ -126,7 +126,8 @@ public static class CaseLifecycle
         new(caseId, CaseStatus.Flagged, command.Person, command.CurrentCountry, command.Location, command.Situation,
             command.ExploitationType, command.Needs, command.Urgency, command.HomeRegion, command.Consent, command.ReportedBy,
             IsMinor(command.Person.BirthYear, now), opening.OpeningAgencyId, now, now, [], null, 1, command.Person.Citizenship,
-            Route: opening.Route, IdentifiedBy: opening.IdentifiedBy, ReportedByAgencyId: opening.ReporterAgencyId, CurrentRegion: command.CurrentRegion);
+            Route: opening.Route, IdentifiedBy: opening.IdentifiedBy, ReportedByAgencyId: opening.ReporterAgencyId, CurrentRegion: command.CurrentRegion,
+            Exploitation: command.Exploitation);
 
     /// <summary>
     /// Refuses a closure without a reason, a reason out of the enumeration, <see cref="ClosureReason.Other"/>

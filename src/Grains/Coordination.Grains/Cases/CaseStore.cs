@@ -136,11 +136,11 @@ public static class CaseStore
         var c = change.Case;
         var write = change.PreviousVersion is null
             ? new NpgsqlBatchCommand(
-                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark, arrival_watch_at, state_format) " +
-                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark, @arrivalWatch, @format)")
+                "INSERT INTO cases (id, citizenship, status, urgency, route, flagged_by, agencies, version, state, created_at, updated_at, next_follow_up_at, person_mark, arrival_watch_at, referral_due_at, state_format) " +
+                "VALUES (@id, @citizenship, @status, @urgency, @route, @flaggedBy, @agencies, @version, @state, @created, @updated, @nextFollowUp, @personMark, @arrivalWatch, @referralDue, @format)")
             : OneRoundTrip.Require(
                 "UPDATE cases SET status = @status, urgency = @urgency, route = @route, agencies = @agencies, version = @version, state = @state, updated_at = @updated, " +
-                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, arrival_watch_at = @arrivalWatch, state_format = @format, " +
+                "next_follow_up_at = @nextFollowUp, person_mark = @personMark, arrival_watch_at = @arrivalWatch, referral_due_at = @referralDue, state_format = @format, " +
                 // The retention period runs from the case's first ending until it reopens or its personal data is erased.
                 "retention_from = CASE WHEN @retained THEN coalesce(retention_from, @updated) END " +
                 "WHERE id = @id AND version = @previous", VersionMoved);
@@ -158,6 +158,7 @@ public static class CaseStore
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
         write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("arrivalWatch", NpgsqlDbType.TimestampTz, (object?)CaseArrivalWatch.Watched(c)?.UtcDateTime ?? DBNull.Value);
+        write.Parameters.AddWithValue("referralDue", NpgsqlDbType.TimestampTz, (object?)ReferralExpiry.DueAt(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)await codec.PersonMarkAsync(c.Citizenship, c.Person, cancellationToken) ?? DBNull.Value);
         write.Parameters.AddWithValue("format", CaseStateCodec.Format);
         write.Parameters.AddWithValue("retained", !CaseLifecycle.IsOpen(c.Status) && c.PersonalDataErasedAt is null);
@@ -254,14 +255,15 @@ public static class CaseStore
     }
 
     /// <summary>
-    /// The cases to wake by <paramref name="now"/>: a follow-up due and not raised yet, or a watched arrival
-    /// more than <paramref name="grace"/> past with nothing recorded; longest due first.
+    /// The cases to wake by <paramref name="now"/>: a follow-up due and not raised yet, a watched arrival
+    /// more than <paramref name="grace"/> past with nothing recorded, or a pending referral past its answer deadline; longest due first.
     /// </summary>
     public static async Task<IReadOnlyList<string>> WakeUpsDueAsync(NpgsqlDataSource db, DateTimeOffset now, TimeSpan grace, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT id FROM (SELECT id, next_follow_up_at AS due FROM cases WHERE next_follow_up_at <= @now " +
-            "UNION ALL SELECT id, arrival_watch_at + @grace FROM cases WHERE arrival_watch_at <= @watchedBefore) w " +
+            "UNION ALL SELECT id, arrival_watch_at + @grace FROM cases WHERE arrival_watch_at <= @watchedBefore " +
+            "UNION ALL SELECT id, referral_due_at FROM cases WHERE referral_due_at <= @now) w " +
             "GROUP BY id ORDER BY min(due) LIMIT @limit");
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         command.Parameters.AddWithValue("grace", grace);

@@ -17,8 +17,8 @@ public sealed record Routing(CaseView Case, Referral? Referral, string? NoMatchR
 
 /// <summary>
 /// Chooses the receiving agency for a case. Hard rules: an active agency of the person's citizenship that
-/// receives people, serves the home region (for an internal case, failing that, the region where the person is), has not already declined, and — for a minor — offers
-/// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter). Among those, the one
+/// receives people, serves the home region (for an internal case, failing that, the region where the person is), has not already declined, — for a minor — offers
+/// <see cref="AgencyService.ShelterMinors"/> (never an adult-only shelter), and is no full shelter (<see cref="IsFullShelter"/>). Among those, the one
 /// that covers most of the needed services wins, then one that names the region explicitly over a
 /// country-wide one, then the id for a stable choice.
 /// </summary>
@@ -63,7 +63,8 @@ public static class ReferralRouter
                 && string.Equals(a.Country, citizenship, StringComparison.OrdinalIgnoreCase)
                 && a.Serves(homeRegion)
                 && !excluded.Contains(a.Id)
-                && (!minor || a.Services.Contains(AgencyService.ShelterMinors)))
+                && (!minor || a.Services.Contains(AgencyService.ShelterMinors))
+                && !IsFullShelter(a, minor, required))
             .Select(a => (Agency: a, Covered: required.Where(a.Services.Contains).ToList()))
             .Where(c => required.Count == 0 || c.Covered.Count > 0)
             .OrderByDescending(c => c.Covered.Count)
@@ -74,8 +75,21 @@ public static class ReferralRouter
         return best.Agency is null ? null : (best.Agency, best.Covered);
     }
 
-    /// <summary>Refers the case to the best matching receiving agency not in <paramref name="excluded"/>, if there is one.</summary>
-    public static Routing Refer(CaseView c, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now)
+    /// <summary>
+    /// A shelter without a free bed for the person's age group (minors' beds for a minor, adults' else),
+    /// which automatic routing skips: an agency of kind <see cref="AgencyKind.Shelter"/>, or one whose
+    /// shelter service the person needs, that published zero free beds. An agency that never published
+    /// its beds is never skipped for them, nor is an agency routed for other services than shelter.
+    /// </summary>
+    public static bool IsFullShelter(Agency a, bool minor, IReadOnlyList<AgencyService> required) =>
+        a.IsFullFor(minor)
+        && (a.Kind == AgencyKind.Shelter || required.Any(s => s is AgencyService.Shelter or AgencyService.ShelterMinors && a.Services.Contains(s)));
+
+    /// <summary>
+    /// Refers the case to the best matching receiving agency not in <paramref name="excluded"/>, if there is one;
+    /// the referral expires at <paramref name="answerBy"/> unless answered.
+    /// </summary>
+    public static Routing Refer(CaseView c, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now, DateTimeOffset? answerBy = null)
     {
         var person = c.Person!;
         var required = RequiredServices(c.Needs, c.Minor);
@@ -96,7 +110,24 @@ public static class ReferralRouter
         }
 
         var (agency, services) = match.Value;
-        var referral = new Referral(CaseLifecycle.NextReferralId(c), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        var referral = new Referral(CaseLifecycle.NextReferralId(c), agency.Id, services, ReferralStatus.Pending, null, now, null, answerBy, c.FlaggedByAgencyId);
+        return new Routing(c with { Referrals = [.. c.Referrals, referral] }, referral, null);
+    }
+
+    /// <summary>
+    /// The next agency for an onward referral nobody answered: a receiving agency of the person's country
+    /// serving the home region that covers some of <paramref name="expired"/>'s services and is not in
+    /// <paramref name="excluded"/>, referred by the same agency; the case unchanged when none does.
+    /// </summary>
+    public static Routing ReferOnward(CaseView c, Referral expired, IEnumerable<Agency> agencies, IReadOnlySet<string> excluded, DateTimeOffset now, DateTimeOffset answerBy)
+    {
+        var match = Route(c.Citizenship, c.HomeRegion, c.Minor && expired.Services.Contains(AgencyService.ShelterMinors), expired.Services, agencies, excluded);
+        if (match is not { } found)
+        {
+            return new Routing(c, null, $"no other receiving agency serves {c.HomeRegion} ({c.Citizenship}) with {string.Join(", ", expired.Services)}");
+        }
+
+        var referral = new Referral(CaseLifecycle.NextReferralId(c), found.Agency.Id, found.Services, ReferralStatus.Pending, null, now, expired.Note, answerBy, expired.ByAgencyId);
         return new Routing(c with { Referrals = [.. c.Referrals, referral] }, referral, null);
     }
 
@@ -107,7 +138,7 @@ public static class ReferralRouter
     /// accepted it (an agency that has the person keeps them), and never to nobody: when no agency
     /// matches the corrected facts, the pending referral stays where it is.
     /// </summary>
-    public static (Routing Routing, Referral Rerouted)? Reroute(CaseView c, IEnumerable<Agency> agencies, DateTimeOffset now)
+    public static (Routing Routing, Referral Rerouted)? Reroute(CaseView c, IEnumerable<Agency> agencies, DateTimeOffset now, DateTimeOffset? answerBy = null)
     {
         if (!CaseLifecycle.IsOpen(c.Status) || c.Referrals.Any(r => r.Status == ReferralStatus.Accepted)
             || c.Referrals.LastOrDefault(r => r.Status == ReferralStatus.Pending) is not { } pending)
@@ -115,7 +146,7 @@ public static class ReferralRouter
             return null;
         }
 
-        var declined = c.Referrals.Where(r => r.Status == ReferralStatus.Declined).Select(r => r.ToAgencyId).ToHashSet();
+        var declined = c.Referrals.Where(r => r.Status is ReferralStatus.Declined or ReferralStatus.Expired).Select(r => r.ToAgencyId).ToHashSet();
         var match = Route(c.Citizenship, c.HomeRegion, c.Minor, RequiredServices(c.Needs, c.Minor), agencies, declined);
         if (match is not { } chosen || chosen.Agency.Id == pending.ToAgencyId)
         {
@@ -126,7 +157,7 @@ public static class ReferralRouter
 
         var rerouted = pending with { Status = ReferralStatus.Rerouted, Reason = "the case's facts were corrected", At = now };
         var moved = c with { Referrals = c.Referrals.Select(r => r.Id == pending.Id ? rerouted : r).ToList() };
-        var referral = new Referral(CaseLifecycle.NextReferralId(moved), agency.Id, services, ReferralStatus.Pending, null, now, null);
+        var referral = new Referral(CaseLifecycle.NextReferralId(moved), agency.Id, services, ReferralStatus.Pending, null, now, null, answerBy, pending.ByAgencyId ?? c.FlaggedByAgencyId);
         return (new Routing(moved with { Referrals = [.. moved.Referrals, referral] }, referral, null), rerouted);
     }
 

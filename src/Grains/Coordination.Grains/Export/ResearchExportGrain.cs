@@ -44,7 +44,8 @@ public sealed class ResearchExportGrain(NpgsqlDataSource db, CaseStateCodec code
             c.Person?.Sex.ToString() ?? KAnonymity.Generalised,
             age is { } a ? KAnonymity.AgeBand(a) : c.Minor ? "0-17" : KAnonymity.Generalised,
             c.CurrentCountry,
-            c.ExploitationType.ToString(),
+            // The set, in the order recorded, joined: "Sexual+Labour".
+            string.Join("+", c.Exploitation ?? []),
             c.HomeRegion,
             Outcome(c.Status));
     }

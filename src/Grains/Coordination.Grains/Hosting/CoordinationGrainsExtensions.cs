@@ -48,6 +48,7 @@ public static class CoordinationGrainsExtensions
         services.AddFollowUps(configuration);
         services.AddRetention(configuration);
         services.AddArrivalWatch(configuration);
+        services.AddReferralExpiry(configuration);
         SmtpOptions.Add(services, configuration);
         ChannelOptions.Add(services, configuration);
         NotifyOptions.Add(services, configuration);

@@ -35,7 +35,8 @@ public sealed class SmallCells(int minCell)
 
     /// <summary>
     /// Counts that are parts of <paramref name="total"/> (published beside them); the parts may add
-    /// up to less than the total, never more. Returns the published value of each part, by path.
+    /// up to less than the total, or — for a set-valued field, a case counted under each of its values —
+    /// more, when nothing is left to subtract. Returns the published value of each part, by path.
     /// </summary>
     public IReadOnlyDictionary<string, int?> Parts(int total, IReadOnlyList<(string Path, int Count)> parts)
     {

@@ -89,7 +89,8 @@ public sealed class StatisticsGrain(
                 cells.Cell("funnel.returned", stages[CaseEventType.Arrived]), cells.Cell("funnel.received", stages[CaseEventType.ReceivedByAgency]),
                 cells.Cell("funnel.sheltered", stages[CaseEventType.Sheltered]), cells.Cell("funnel.reintegrated", stages[CaseEventType.ReintegrationStarted])),
             Median(median, stages[CaseEventType.Arrived], cells),
-            Tally(cells, "byExploitationType", cohort.Count, cohort.Select(c => c.ExploitationType)),
+            // A set per case: a case counts once under each of its types.
+            Tally(cells, "byExploitationType", cohort.Count, cohort.SelectMany(c => c.Exploitation)),
             Tally(cells, "byDestinationCountry", cohort.Count, cohort.Select(c => c.CurrentCountry)),
             ByReason(cells, closures),
             FollowUpsIn(cells, query.Period, clock.GetUtcNow(), followUps),
@@ -102,7 +103,10 @@ public sealed class StatisticsGrain(
         return statistics;
     }
 
-    /// <summary>Counts by value, largest first; they add up to <paramref name="total"/>, so they are suppressed as one group.</summary>
+    /// <summary>
+    /// Counts by value, largest first; they add up to <paramref name="total"/>, so they are suppressed as one group. Values
+    /// of a set-valued field (a case counted under each) may add up to more: then no count is got back by subtraction.
+    /// </summary>
     private static IReadOnlyDictionary<string, int?> Tally(SmallCells cells, string path, int total, IEnumerable<string> values)
     {
         var counts = values.GroupBy(v => v, StringComparer.Ordinal)

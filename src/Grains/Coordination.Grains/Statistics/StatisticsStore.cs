@@ -8,7 +8,7 @@ namespace Coordination.Grains.Statistics;
 /// <summary>A case flagged in the period, as statistics need it. Names and passports stop at <see cref="Marks"/>.</summary>
 public sealed record CohortCase(
     string CaseId, DateTimeOffset FlaggedAt, PersonMarks Marks, string? Sex, bool Minor,
-    string CurrentCountry, string ExploitationType, CaseEventType? LastEnding, string IdentifiedBy, string Route, string ReferralBasis);
+    string CurrentCountry, IReadOnlyList<string> Exploitation, CaseEventType? LastEnding, string IdentifiedBy, string Route, string ReferralBasis);
 
 /// <summary>
 /// The SQL of statistics and the research export, in one place. Cases are read whole through
@@ -52,7 +52,7 @@ public static class StatisticsStore
                 c.Person?.Sex.ToString(),
                 c.Minor,
                 c.CurrentCountry,
-                c.ExploitationType.ToString(),
+                (c.Exploitation ?? []).Select(e => e.ToString()).ToList(),
                 endings.GetValueOrDefault(c.Id),
                 // Before other doors existed only consular posts opened cases.
                 (c.IdentifiedBy ?? IdentificationChannel.Consulate).ToString(),

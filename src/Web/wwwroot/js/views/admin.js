@@ -7,6 +7,7 @@ import { t, e, enumValues, country } from '../i18n.js';
 import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, problemMessage, check, collect } from '../forms.js';
 import { section } from './common.js';
+import { bedsText } from './capacity.js';
 import { bindDraft, RetryKey, upperCaseOnChange } from './formState.js';
 import { usersSection } from './users.js';
 import { placesSection } from './places.js';
@@ -181,6 +182,7 @@ export function mountAdmin(container, ctx) {
       h('td', {}, t(`admin.kind.${agency.kind}`)),
       h('td', {}, country(agency.country)),
       h('td', {}, agency.servesRegions.length ? agency.servesRegions.join(', ') : t('admin.wholeCountry')),
+      h('td', { class: 'beds' }, agency.capacity ? bedsText(agency.capacity) : '—'),
       h('td', {}, h('span', { class: `badge ${agency.active ? 'referral-accepted' : 'referral-declined'}` },
         agency.active ? t('admin.active') : t('admin.inactive'))),
       h('td', { class: 'actions' },
@@ -197,7 +199,7 @@ export function mountAdmin(container, ctx) {
 
   function render() {
     const shown = agencies.filter((a) => matches(a, filter)).sort((a, b) => a.name.localeCompare(b.name));
-    body.replaceChildren(...(shown.length ? shown.map(row) : [h('tr', {}, h('td', { colspan: '6', class: 'empty' }, t('admin.none')))]));
+    body.replaceChildren(...(shown.length ? shown.map(row) : [h('tr', {}, h('td', { colspan: '7', class: 'empty' }, t('admin.none')))]));
     count.textContent = t('admin.count', { shown: shown.length, total: agencies.length });
     result.replaceChildren(...(message ? [h('p', {}, message)] : []));
     const confirmed = confirming ? agencies.find((a) => a.id === confirming) : null;
@@ -231,7 +233,7 @@ export function mountAdmin(container, ctx) {
       count,
       result,
       dataTable('admin-agencies', 'admin.agencies.title',
-        ['admin.col.name', 'admin.col.kind', 'admin.col.country', 'admin.col.regions', 'admin.col.active', 'admin.col.actions'], body),
+        ['admin.col.name', 'admin.col.kind', 'admin.col.country', 'admin.col.regions', 'admin.col.beds', 'admin.col.active', 'admin.col.actions'], body),
       confirmHost,
       formHost),
     users.element,

@@ -28,7 +28,7 @@ function details(c, ctx) {
     p?.phone ? row(t('case.phone'), p.phone) : null,
     row(t('case.location'), [c.location, c.currentRegion, country(c.currentCountry)].filter(Boolean).join(', ')),
     row(t('case.situation'), e('Situation', c.situation)),
-    row(t('case.exploitation'), e('ExploitationType', c.exploitationType)),
+    row(t('case.exploitation'), list((c.exploitation ?? [c.exploitationType]).map((x) => e('ExploitationType', x)))),
     row(t('case.needs'), c.needs.length ? list(c.needs.map((n) => e('Need', n))) : t('none')),
     row(t('case.urgency'), urgencyBadge(c.urgency)),
     row(t('case.homeRegion'), c.homeRegion),
@@ -43,7 +43,7 @@ function details(c, ctx) {
 const offers = (c, type) => (c.allowedActions ?? []).includes(type);
 
 /**
- * A panel that shows a form while `shownFor(c)` gives a key (the case's version, or true), and
+ * A panel (its title a text, or a function of the case) that shows a form while `shownFor(c)` gives a key (the case's version, or true), and
  * rebuilds it only when that key changes: a form may hold typed input across refreshes, and a
  * form built for one version acts on that version.
  */
@@ -58,7 +58,7 @@ function formPanel(id, title, build) {
       }
       shownFor = key;
       host.hidden = key === null;
-      host.replaceChildren(...(key === null ? [] : [h('h2', { id: `h-${id}` }, title), build(c)].flat().filter(Boolean)));
+      host.replaceChildren(...(key === null ? [] : [h('h2', { id: `h-${id}` }, typeof title === 'function' ? title(c) : title), build(c)].flat().filter(Boolean)));
     },
   };
 }
@@ -77,7 +77,9 @@ export function mountCase(container, ctx, caseId) {
   // re-rendered panels below begin; the form that had focus may be gone.
   const changed = () => load().then(() => title.focus());
   const steps = formPanel('case-steps', t('step.title'), (c) => stepsForm(c, ctx, changed, changed));
-  const refer = formPanel('case-refer', t('refer.title'), (c) => referralForm(c, ctx, changed));
+  // The opening post refers by hand; an agency that accepted the person refers onward.
+  const refer = formPanel('case-refer', (c) => t(c.flaggedByAgencyId === ctx.agency.id ? 'refer.title' : 'refer.onwardTitle'),
+    (c) => referralForm(c, ctx, changed));
   const close = formPanel('case-close', t('close.title'), (c) => closeForm(c, ctx, changed));
   const correct = formPanel('case-correct', t('correct.title'), (c) => correctionForm(c, ctx, changed));
   const consent = formPanel('case-consent-panel', t('consent.change'), (c) => consentForm(c, ctx, changed));
@@ -118,14 +120,14 @@ export function mountCase(container, ctx, caseId) {
     detailsHost.replaceChildren(details(c, ctx));
     renderKeyed(referralList, referralItems(c, ctx, load));
     travelHost.replaceChildren(travelInfo(c, ctx));
-    // Referring and booking travel are consuls' work at the edge; the server offers them by the agency's relation.
+    // Booking travel is consuls' work at the edge, referring consuls' and (onward) caseworkers'; the server offers them by the agency's relation.
     const canBook = isConsul && offers(c, 'TravelBooked');
     if (canBook !== travelShown) {
       travelShown = canBook;
       travelFormHost.replaceChildren(canBook ? h('h3', {}, t('travel.title')) : '', canBook ? travelForm(c, ctx, booked) : '');
     }
     steps.update(hasSteps(c) ? c.version : null, c);
-    refer.update(isConsul && offers(c, 'Referred') ? c.version : null, c);
+    refer.update((isConsul || ctx.me.roles.includes('NgoCaseworker')) && offers(c, 'Referred') ? c.version : null, c);
     close.update(offers(c, 'Closed') ? c.version : null, c);
     correct.update(offers(c, 'Corrected') ? c.version : null, c);
     consent.update(offers(c, 'ConsentChanged') ? c.version : null, c);

@@ -1,6 +1,7 @@
-// The referrals of a case: each with its status (answerable by the agency it went to), and the
+// The referrals of a case: each with its status, who made it and, while pending, the time by which it
+// must be answered before it expires (answerable by the agency it went to), and the
 // opening post's form to refer the case by hand to another agency, the picker offering only the
-// agencies the routing rules accept.
+// agencies the routing rules accept (a shelter without a free bed for the person is offered, marked full).
 
 import { h } from '../dom.js';
 import { t, e, enumValues, dateTime, list } from '../i18n.js';
@@ -9,6 +10,7 @@ import { field, choiceGroup, select, formSummary, check, collect } from '../form
 import { badge, agencyName } from './common.js';
 import { referralActions } from './referrals.js';
 import { submitted, bindDraft } from './formState.js';
+import { isFullFor } from './capacity.js';
 
 /** The agency kinds that receive returning persons (the server's Agency.IsReceiving). */
 const ReceivingKinds = new Set(['Ngo', 'Shelter', 'InternationalOrganization']);
@@ -25,9 +27,11 @@ export function referralItems(c, ctx, reload) {
       h('span', { class: 'item-type' }, t('case.referralTo', { agency: agencyName(ctx, r.toAgencyId) })),
       badge(e('ReferralStatus', r.status), `referral-${r.status.toLowerCase()}`)),
     h('p', { class: 'summary' }, t('referral.services', { services: r.services.length ? list(r.services.map((s) => e('AgencyService', s))) : t('none') })),
-    r.reason ? h('p', {}, r.reason) : null,
+    r.reason && r.status !== 'Expired' ? h('p', {}, r.reason) : null,
     r.note ? h('p', {}, r.note) : null,
+    r.byAgencyId ? h('p', { class: 'meta referral-by' }, t('referral.by', { agency: agencyName(ctx, r.byAgencyId) })) : null,
     h('p', { class: 'meta' }, dateTime(r.at, ctx.timeZone)),
+    r.status === 'Pending' && r.answerBy ? h('p', { class: 'deadline answer-by' }, t('referral.answerBy', { at: dateTime(r.answerBy, ctx.timeZone) })) : null,
     r.status === 'Pending' && r.toAgencyId === ctx.agency.id ? referralActions(ctx, c.id, r.id, reload) : null));
 }
 
@@ -53,12 +57,13 @@ export function referralForm(c, ctx, onReferred) {
       draft.toAgencyId = '';
     }
     const first = ['', agencies.length ? t('refer.chooseAgency') : t('refer.noAgency')];
-    picker.replaceChildren(...[first, ...agencies.map((a) => [a.id, a.name])]
+    picker.replaceChildren(...[first, ...agencies.map((a) => [a.id, isFullFor(a, c.minor) ? t('capacity.fullOption', { name: a.name }) : a.name])]
       .map(([value, text]) => h('option', { value, selected: value === draft.toAgencyId }, text)));
   };
   fillPicker();
   const form = h('form', { class: 'referral-form', novalidate: true },
     formSummary(),
+    c.flaggedByAgencyId === ctx.agency.id ? null : h('p', { class: 'hint' }, t('refer.onwardHint')),
     choiceGroup('services', t('refer.services'), 'checkbox', enumValues('AgencyService').map((s) => [s, e('AgencyService', s)]), draft.services),
     field('toAgencyId', t('refer.agency'), picker, { hint: t('refer.agencyHint') }),
     field('note', t('refer.note'), h('textarea', { rows: '2', maxlength: '1000', value: draft.note }), { hint: t('refer.noteHint') }),

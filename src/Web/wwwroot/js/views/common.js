@@ -69,8 +69,11 @@ export function summarize(item, ctx) {
     case 'ReferralReceived': {
       const services = splitList(d.services).map((s) => e('AgencyService', s));
       return `${profile(d)}; ${e('Situation', d.situation)}, ${country(d.currentCountry)}` +
-        (services.length ? `. ${t('referral.services', { services: list(services) })}` : '');
+        (services.length ? `. ${t('referral.services', { services: list(services) })}` : '') +
+        (d.answerBy ? `. ${t('referral.answerBy', { at: dateTime(d.answerBy, ctx.timeZone) })}` : '');
     }
+    case 'ReferralExpired':
+      return t('referral.expiredSummary', { agency: agencyName(ctx, d.toAgencyId), at: dateTime(d.answerBy, ctx.timeZone) });
     case 'PickupRequested':
     case 'PickupUpdated':
       return (item.type === 'PickupUpdated' ? `${t('travel.delayed')}: ` : '') + journeyText(d, ctx) +

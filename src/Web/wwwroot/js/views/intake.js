@@ -90,7 +90,7 @@ function validate(d) {
     currentCountry: [check.required(d.currentCountry), check.pattern(d.currentCountry, CountryPattern, 'error.country')],
     location: [check.required(d.location), check.maxLength(d.location, 200)],
     situation: [check.required(d.situation)],
-    exploitationType: [check.required(d.exploitationType)],
+    exploitation: [check.required(d.exploitation)],
     homeRegion: [check.required(d.homeRegion), check.maxLength(d.homeRegion, 100)],
     currentRegion: [check.maxLength(d.currentRegion, 100)],
     urgency: [check.required(d.urgency)],
@@ -112,7 +112,7 @@ function toRequest(d) {
     currentCountry: d.currentCountry.trim(),
     location: d.location.trim(),
     situation: d.situation,
-    exploitationType: d.exploitationType,
+    exploitation: d.exploitation ?? [],
     needs: d.needs ?? [],
     urgency: d.urgency,
     homeRegion: d.homeRegion.trim(),
@@ -152,9 +152,8 @@ export function intakeForm(ctx, onFlagged) {
         field('currentRegion', t('intake.currentRegion'), textInput({ value: v('currentRegion'), maxlength: '100' }), { hint: t('intake.currentRegionHint') }),
         field('location', t('flag.location'), textInput({ value: v('location'), maxlength: '200' }))),
       route,
-      h('div', { class: 'row' },
-        field('situation', t('flag.situation'), select(options('Situation'), v('situation'))),
-        field('exploitationType', t('flag.exploitationType'), select(options('ExploitationType'), v('exploitationType')))),
+      field('situation', t('flag.situation'), select(options('Situation'), v('situation'))),
+      choiceGroup('exploitation', t('flag.exploitationType'), 'checkbox', enumValues('ExploitationType').map((x) => [x, e('ExploitationType', x)]), draft.exploitation ?? []),
       choiceGroup('needs', t('flag.needs'), 'checkbox', enumValues('Need').map((n) => [n, e('Need', n)]), draft.needs ?? []),
       choiceGroup('urgency', t('flag.urgency'), 'radio', enumValues('Urgency').map((u) => [u, e('Urgency', u)]), v('urgency')),
       field('identifiedBy', t('intake.identifiedBy'), select(enumValues('IdentificationChannel').map((c) => [c, e('IdentificationChannel', c)]), v('identifiedBy'))),
@@ -166,7 +165,7 @@ export function intakeForm(ctx, onFlagged) {
     result);
 
   const sync = () => {
-    draft = { ...readForm(form, ['needs', ...ConsentMulti]) };
+    draft = { ...readForm(form, ['needs', 'exploitation', ...ConsentMulti]) };
     route.textContent = routeNote(ctx, draft);
   };
   form.addEventListener('input', sync);

@@ -1,6 +1,6 @@
 // The receiving NGO's or shelter's dashboard: incoming referrals to answer, the arrivals board
-// in the agency's own time zone, other alerts (committee tasks with their progress report), the
-// cases the agency is part of, and the form to open a case for a person it meets.
+// in the agency's own time zone, other alerts (committee tasks with their progress report), its free
+// beds (which its coordinator publishes), the cases the agency is part of, and the form to open a case for a person it meets.
 
 import { h } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
@@ -9,6 +9,7 @@ import { caseListPanel } from './caseListPanel.js';
 import { referralActions } from './referrals.js';
 import { taskProgressAction } from './taskProgress.js';
 import { intakeForm } from './intake.js';
+import { capacityPanel } from './capacity.js';
 
 const Handled = new Set(['ReferralReceived', 'PickupRequested', 'PickupUpdated']);
 
@@ -62,6 +63,7 @@ export function mountNgo(container, ctx) {
         section('ngo.activity', others)),
       h('div', { class: 'column' },
         section('ngo.arrivals', h('p', { class: 'hint' }, t('ngo.timeZoneNote', { zone: ctx.timeZone })), arrivals),
+        capacityPanel(ctx),
         section('cases.ours', cases.element),
         section('ngo.intake', intakeHost)))));
   renderIntake();
