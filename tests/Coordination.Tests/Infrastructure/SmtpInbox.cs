@@ -34,6 +34,8 @@ public sealed class SmtpInbox : IAsyncDisposable
         ["Coordination__Smtp__Host"] = "127.0.0.1",
         ["Coordination__Smtp__Port"] = SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Coordination__Smtp__Tls"] = "None",
+        // Grouping is tested with a fake clock; on real processes an e-mail waits a second, not 30.
+        ["Coordination__Notify__GroupWait"] = "00:00:01",
     };
 
     public static async Task<SmtpInbox> StartAsync()
