@@ -563,6 +563,7 @@ export const messages = {
   'notifications.failed': 'e-mail to {to} failed {time} (attempt {attempt})',
   'notifications.noChannel': 'level {level}: no verified e-mail address {time}',
   'notifications.nobody': 'level {level}: nobody on duty {time}',
+  'notifications.grouped': 'one e-mail with {count} other alerts',
   'webhook.title': 'Webhook for SMS and messenger gateways',
   'webhook.hint': 'Every notification is also POSTed to this address as JSON signed with the secret. Leave the address empty to remove the webhook.',
   'webhook.url': 'Address (https://…)',

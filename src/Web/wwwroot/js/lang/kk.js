@@ -561,6 +561,7 @@ export const messages = {
   'notifications.failed': '{to} мекенжайына хат жіберілмеді {time} ({attempt}-әрекет)',
   'notifications.noChannel': '{level}-деңгей: расталған мекенжай жоқ {time}',
   'notifications.nobody': '{level}-деңгей: ешкім кезекте емес {time}',
+  'notifications.grouped': 'тағы {count} ескертумен бір хатта',
   'webhook.title': 'SMS және мессенджер шлюздеріне арналған вебхук',
   'webhook.hint': 'Әр хабар осы мекенжайға құпиямен қол қойылған JSON ретінде POST арқылы да жіберіледі. Вебхукты жою үшін мекенжайды бос қалдырыңыз.',
   'webhook.url': 'Мекенжай (https://…)',

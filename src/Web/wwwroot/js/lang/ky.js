@@ -561,6 +561,7 @@ export const messages = {
   'notifications.failed': '{to} дарегине кат жөнөтүлгөн жок {time} ({attempt}-аракет)',
   'notifications.noChannel': '{level}-деңгээл: ырасталган дарек жок {time}',
   'notifications.nobody': '{level}-деңгээл: эч ким кезметте эмес {time}',
+  'notifications.grouped': 'дагы {count} эскертүү менен бир катта',
   'webhook.title': 'SMS жана мессенжер шлюздары үчүн вебхук',
   'webhook.hint': 'Ар бир кабар ушул дарекке сыр менен кол коюлган JSON катары POST менен да жөнөтүлөт. Вебхукту өчүрүү үчүн даректи бош калтырыңыз.',
   'webhook.url': 'Дарек (https://…)',

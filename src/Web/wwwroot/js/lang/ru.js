@@ -563,6 +563,7 @@ export const messages = {
   'notifications.failed': 'письмо {to} не отправлено {time} (попытка {attempt})',
   'notifications.noChannel': 'уровень {level}: нет подтверждённого адреса {time}',
   'notifications.nobody': 'уровень {level}: никто не дежурит {time}',
+  'notifications.grouped': 'в одном письме ещё с {count} оповещениями',
   'webhook.title': 'Вебхук для SMS- и мессенджер-шлюзов',
   'webhook.hint': 'Каждое оповещение также отправляется POST-запросом на этот адрес в виде JSON, подписанного секретом. Оставьте адрес пустым, чтобы удалить вебхук.',
   'webhook.url': 'Адрес (https://…)',

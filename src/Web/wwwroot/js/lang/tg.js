@@ -561,6 +561,7 @@ export const messages = {
   'notifications.failed': 'мактуб ба {to} фиристода нашуд {time} (кӯшиши {attempt})',
   'notifications.noChannel': 'сатҳи {level}: суроғаи тасдиқшуда нест {time}',
   'notifications.nobody': 'сатҳи {level}: ҳеҷ кас навбатдор нест {time}',
+  'notifications.grouped': 'дар як мактуб бо {count} огоҳии дигар',
   'webhook.title': 'Вебхук барои шлюзҳои SMS ва мессенҷер',
   'webhook.hint': 'Ҳар хабар инчунин ба ин суроға ҳамчун JSON-и бо сир имзошуда бо POST фиристода мешавад. Барои нест кардани вебхук суроғаро холӣ гузоред.',
   'webhook.url': 'Суроға (https://…)',

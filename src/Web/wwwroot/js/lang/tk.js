@@ -561,6 +561,7 @@ export const messages = {
   'notifications.failed': '{to} salgysyna hat iberilmedi {time} ({attempt}-nji synanyşyk)',
   'notifications.noChannel': '{level}-nji dereje: tassyklanan salgy ýok {time}',
   'notifications.nobody': '{level}-nji dereje: hiç kim nobatçy däl {time}',
+  'notifications.grouped': 'ýene {count} duýduryş bilen bir hatda',
   'webhook.title': 'SMS we messenjer şlýuzlary üçin webhuk',
   'webhook.hint': 'Her habarnama bu salga gizlin söz bilen gol çekilen JSON hökmünde POST arkaly hem iberilýär. Webhugy aýyrmak üçin salgyny boş goýuň.',
   'webhook.url': 'Salgy (https://…)',

@@ -561,6 +561,7 @@ export const messages = {
   'notifications.failed': '{to} manziliga xat yuborilmadi {time} ({attempt}-urinish)',
   'notifications.noChannel': '{level}-daraja: tasdiqlangan manzil yo‘q {time}',
   'notifications.nobody': '{level}-daraja: hech kim navbatchi emas {time}',
+  'notifications.grouped': 'yana {count} ta ogohlantirish bilan bitta xatda',
   'webhook.title': 'SMS va messenjer shlyuzlari uchun vebxuk',
   'webhook.hint': 'Har bir xabarnoma ushbu manzilga sir bilan imzolangan JSON sifatida POST orqali ham yuboriladi. Vebxukni o‘chirish uchun manzilni bo‘sh qoldiring.',
   'webhook.url': 'Manzil (https://…)',

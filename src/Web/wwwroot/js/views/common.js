@@ -164,7 +164,8 @@ function logEntry(entry, timeZone) {
   }
   switch (entry.outcome) {
     case 'sent':
-      return t(entry.level === 0 ? 'notifications.sent' : 'notifications.escalated', args);
+      return t(entry.level === 0 ? 'notifications.sent' : 'notifications.escalated', args)
+        + (entry.groupedWith ? ` (${t('notifications.grouped', { count: entry.groupedWith })})` : '');
     case 'failed':
       return t('notifications.failed', args);
     case 'no channel':
