@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { request, post } from '../api.js';
 import { field, formSummary, showProblem, clearErrors } from '../forms.js';
 import { section, loadPage } from './common.js';
+import { notificationPermission, askNotificationPermission } from '../notifications.js';
 
 function status(channels) {
   if (!channels.email) {
@@ -14,6 +15,24 @@ function status(channels) {
   return channels.emailVerified
     ? t('channels.verified', { email: channels.email })
     : t('channels.unverified', { email: channels.email });
+}
+
+/** This browser's system notifications: their state, and the button that asks for them while not yet asked. */
+function browserNotifications() {
+  const state = h('p', { id: 'browser-notify-status', role: 'status' });
+  const ask = h('button', { type: 'button', class: 'button', id: 'browser-notify-enable' }, t('browserNotify.enable'));
+  const show = () => {
+    const permission = notificationPermission();
+    state.dataset.state = permission;
+    state.textContent = t(`browserNotify.${permission}`);
+    ask.hidden = permission !== 'default';
+  };
+  ask.addEventListener('click', async () => {
+    await askNotificationPermission();
+    show();
+  });
+  show();
+  return section('browserNotify.title', h('p', { class: 'hint' }, t('browserNotify.intro')), state, ask);
 }
 
 export function mountChannels(container, ctx) {
@@ -61,7 +80,8 @@ export function mountChannels(container, ctx) {
     container.replaceChildren(h('div', { class: 'dashboard channels' },
       h('h1', { class: 'view-title' }, t('channels.title')),
       h('p', { class: 'hint' }, t('channels.intro')),
-      section('channels.email', statusLine, addressForm, verifyForm)));
+      section('channels.email', statusLine, addressForm, verifyForm),
+      browserNotifications()));
   };
 
   return loadPage(container, 'channels', 'channels.title', '/api/me/channels', render);
