@@ -66,16 +66,17 @@ public static partial class EmailLatency
         var country = system.Settings.Countries[0];
         var id = await field.AgencyAsync("mail-ngo", Field.Receiving("Ngo", country, District, "Asia/Bishkek", [District], [], ["Shelter", "Legal"]));
         using var worker = await field.UserAsync("mail-worker", id, "NgoCaseworker");
+        using var coordinator = await field.UserAsync("mail-coordinator", id, "AgencyCoordinator");
         var username = field.Id("mail-worker");
         var address = $"{username}@ngo.example.org";
         (await worker.SendAsync(HttpMethod.Put, "/api/me/channels", new { email = address })).Expect(HttpStatusCode.OK);
         var code = Code().Match((await InboxAsync(system, address, 1))[0].Subject).Value;
         (await worker.PostAsync("/api/me/channels/email/verify", new { code })).Expect(HttpStatusCode.OK);
-        (await field.Admin.SendAsync(HttpMethod.Put, $"/api/agencies/{id}/rota", new
+        (await coordinator.SendAsync(HttpMethod.Put, $"/api/agencies/{id}/rota", new
         {
             shifts = new[] { new { days = new[] { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" }, from = "00:00", to = "00:00", username } },
         })).Expect(HttpStatusCode.OK);
-        (await field.Admin.SendAsync(HttpMethod.Put, $"/api/agencies/{id}/escalation", new
+        (await coordinator.SendAsync(HttpMethod.Put, $"/api/agencies/{id}/escalation", new
         {
             levels = new[] { new { after = "00:00:00", notify = "OnDuty" } },
         })).Expect(HttpStatusCode.OK);
