@@ -29,6 +29,7 @@ app.MapDutyRotaApi();
 app.MapEscalationApi();
 app.MapWebhookApi();
 app.MapChannelApi();
+app.MapPushChannelApi();
 app.MapNotificationApi();
 app.MapCaseApi();
 app.MapFeedApi();

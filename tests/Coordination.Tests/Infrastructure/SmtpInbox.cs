@@ -47,6 +47,8 @@ public sealed class SmtpInbox : IAsyncDisposable
         [
             "tool", "run", "smtp4dev", "--", $"--urls={webUrl}", $"--smtpport={smtpPort}", "--bindaddress=127.0.0.1",
             "--db=", "--imapport=", "--pop3port=", "--nousersettings",
+            // It keeps 100 by default: the benchmark's scenario 7 reads hundreds.
+            "--messagestokeep=100000", "--sessionstokeep=100000",
         ])
         {
             RedirectStandardOutput = true,

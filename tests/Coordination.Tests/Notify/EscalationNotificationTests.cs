@@ -44,7 +44,16 @@ public sealed class NotifyClusterFixture : IAsyncLifetime
             ["Coordination:Notify:WebhookBackoff"] = "00:00:00.050",
             // Routine e-mails wait the default 30 s for others to the same person, Urgent ones 10 s.
             ["Coordination:Notify:GroupWait:Urgent"] = "00:00:10",
+            // Web Push with a key pair of this run; the push service is a local receiver on plain http.
+            ["Coordination:Notify:WebPush:Subject"] = VapidSubject,
+            ["Coordination:Notify:WebPush:PublicKey"] = Vapid.PublicKey,
+            ["Coordination:Notify:WebPush:PrivateKey"] = Vapid.PrivateKey,
+            ["Coordination:Notify:WebPush:AllowHttpEndpoints"] = "true",
         };
+
+        public const string VapidSubject = "mailto:ops@coordination.example.org";
+
+        public static readonly (string PublicKey, string PrivateKey) Vapid = WebPushKeys.NewVapidKeys();
 
         public static readonly TimeSpan RoutineGroupWait = TimeSpan.FromSeconds(30);
         public static readonly TimeSpan UrgentGroupWait = TimeSpan.FromSeconds(10);

@@ -17,7 +17,7 @@ namespace Coordination.Grains.Notify;
 /// sends the level if the item is still unacknowledged and the level due (quiet hours may hold it),
 /// claiming each notification in the database before it leaves, so that a level is sent once even
 /// when a silo dies in the middle; then tells the feed when the next level is due. Each level goes
-/// by e-mail to its person (grouped with the person's other alerts within the group wait, unless
+/// by e-mail and Web Push (<see cref="PushSender"/>) to its person (e-mail grouped with the person's other alerts within the group wait, unless
 /// Critical: <see cref="GroupedEmails"/>) and, when the agency it concerns has one, to its webhook. Off the feed's
 /// path: the feed never waits for a mail server or a gateway.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class NotificationWalkGrain(
     EmailSender email,
     GroupedEmails groups,
     WebhookSender webhooks,
+    PushSender push,
     IOptions<NotifyOptions> options,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     ILogger<NotificationWalkGrain> logger) : Grain, INotificationWalkGrain
@@ -75,7 +76,8 @@ public sealed class NotificationWalkGrain(
         var recipient = await RecipientAsync(agencyId, policy.Levels[level]);
         var emailRetry = await SendAsync(agencyId, item, level, recipient, zone);
         var webhookRetry = await PostAsync(agencyId, item, level, policy.Levels[level], recipient);
-        if (new[] { emailRetry, webhookRetry }.Where(r => r is not null).Min() is { } retryAt)
+        var pushRetry = await push.SendAsync(agencyId, item, level, recipient);
+        if (new[] { emailRetry, webhookRetry, pushRetry }.Where(r => r is not null).Min() is { } retryAt)
         {
             await feed.NotificationWalked(itemId, level, level, retryAt);
             return;

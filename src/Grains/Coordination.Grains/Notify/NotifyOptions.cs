@@ -71,6 +71,10 @@ public sealed class NotifyOptions
         webhooks.AddHttpMessageHandler<WebhookAttempts>();
         services.TryAddSingleton<GroupedEmails>();
         GroupWaitOptions.Add(services, configuration);
+        services.TryAddSingleton<PushSender>();
+        WebPushOptions.Add(services, configuration);
+        services.AddHttpClient(PushSender.ClientName, (provider, client) =>
+            client.Timeout = provider.GetRequiredService<IOptions<NotifyOptions>>().Value.WebhookTimeout);
         services.AddOptions<NotifyOptions>()
             .Bind(configuration.GetSection(Section))
             // GroupWait is both a value and the section of its per-urgency values: read the value itself.

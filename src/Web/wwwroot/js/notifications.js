@@ -38,6 +38,21 @@ export function startBrowserNotifications() {
   }
 }
 
+/** This browser's Web Push subscription, if it has one. */
+export async function pushSubscription() {
+  const worker = await registration;
+  return worker?.pushManager ? worker.pushManager.getSubscription() : null;
+}
+
+/** Subscribes this browser to the server's pushes (VAPID public key, base64url) and returns the subscription's JSON. */
+export async function subscribePush(publicKey) {
+  const worker = await registration;
+  const padded = publicKey.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(publicKey.length / 4) * 4, '=');
+  const key = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  const subscription = await worker.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  return subscription.toJSON();
+}
+
 /** Shows the system notification of a new alert when the page is hidden and the user allowed it. */
 export async function notifyInBackground(item) {
   if (document.visibilityState !== 'hidden' || notificationPermission() !== 'granted' || !item.requiresAck || item.acknowledgedAt) {

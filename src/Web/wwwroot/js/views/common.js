@@ -159,6 +159,9 @@ window.addEventListener('session', () => openLogs.clear());
 
 function logEntry(entry, timeZone) {
   const args = { to: entry.to, time: dateTime(entry.at, timeZone), level: entry.level + 1, attempt: entry.attempt };
+  if (entry.channel === 'push') {
+    return t(entry.outcome === 'delivered' ? 'notifications.pushed' : 'notifications.pushFailed', args);
+  }
   if (entry.channel === 'webhook') {
     return t(entry.outcome === 'delivered' ? 'notifications.delivered' : 'notifications.webhookFailed', args);
   }
