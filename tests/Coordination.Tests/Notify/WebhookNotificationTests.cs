@@ -80,6 +80,8 @@ public sealed class WebhookNotificationTests(NotifyClusterFixture fixture)
         process.BeginErrorReadLine();
         try
         {
+            // Python may take a while to listen on a loaded machine; the walk's POST comes at once.
+            await NotifyWorld.EventuallyAsync(() => ListeningAsync(port));
             await Cluster.Client.GetGrain<IAgencyWebhookGrain>(ngo.Id).Replace($"http://127.0.0.1:{port}/", Secret, new Actor("coordinator", ngo.Id));
             await NotifyWorld.PolicyAsync(Cluster, ngo.Id, new EscalationPolicy([new(TimeSpan.Zero, EscalationLevel.OnDuty)], null));
             var item = await NotifyWorld.RaiseAsync(Cluster, ngo.Id, Urgency.Urgent);
@@ -93,6 +95,20 @@ public sealed class WebhookNotificationTests(NotifyClusterFixture fixture)
         {
             process.Kill();
             await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<bool> ListeningAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 }
