@@ -92,6 +92,9 @@ public sealed class SmtpInbox : IAsyncDisposable
 
     public Task<string> PlainTextAsync(InboxMessage message) => _http.GetStringAsync($"/api/messages/{message.Id}/plaintext");
 
+    /// <summary>The message as the server received it (headers such as Message-ID included).</summary>
+    public Task<string> SourceAsync(InboxMessage message) => _http.GetStringAsync($"/api/messages/{message.Id}/raw");
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
