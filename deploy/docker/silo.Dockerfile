@@ -23,6 +23,9 @@ FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS final
 WORKDIR /app
 COPY --from=build /app ./
 COPY --chmod=0755 deploy/docker/healthcheck.sh deploy/docker/silo-entrypoint.sh /usr/local/bin/
+# E-mail leaves from the silos, by default with STARTTLS on 587 as real SMTP servers take it: set
+# Coordination__Smtp__Host, __From, __Username, __Password and Coordination__Notify__DashboardUrl at
+# run time (docs/operations.md, "E-mail"); the code's own defaults are the local smtp4dev of deploy/run.sh.
 # The Data Protection key ring (it encrypts passport numbers and phones). Mount one volume here,
 # shared by every silo and kept: a new empty one makes the stored fields unreadable.
 RUN mkdir -p /var/lib/coordination/data-protection-keys && chown "$APP_UID" /var/lib/coordination/data-protection-keys && chmod 0700 /var/lib/coordination/data-protection-keys
@@ -32,6 +35,8 @@ ENV ASPNETCORE_HTTP_PORTS="8080;9464" \
     Orleans__SiloPort=11111 \
     Orleans__GatewayPort=30000 \
     Coordination__Observability__LogFormat=Json \
+    Coordination__Smtp__Port=587 \
+    Coordination__Smtp__Tls=StartTls \
     DOTNET_ENVIRONMENT=Production \
     ASPNETCORE_ENVIRONMENT=Production
 EXPOSE 8080 9464 11111 30000

@@ -30,6 +30,7 @@ app.MapEscalationApi();
 app.MapCapacityApi();
 app.MapWebhookApi();
 app.MapChannelApi();
+app.MapPushChannelApi();
 app.MapNotificationApi();
 app.MapCaseApi();
 app.MapFeedApi();

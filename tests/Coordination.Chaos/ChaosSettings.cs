@@ -10,6 +10,13 @@ public sealed record ChaosSettings(
     TimeSpan Duration, int Seed, TimeSpan Quiet, int Workers, TimeSpan Pause,
     TimeSpan CriticalAck, TimeSpan UrgentAck, TimeSpan RepeatEvery, CheckBounds Bounds)
 {
+    /// <summary>
+    /// How long after it falls due a notification level must have gone out: a walker dead with its claim
+    /// is replaced after the claim's lease, the level handed out again after another, on a silo Orleans
+    /// first declares dead — plus the escalation slack for a starved machine.
+    /// </summary>
+    public TimeSpan NotificationSlack => (2 * ChaosNotifications.ClaimLease) + Bounds.SiloGrace + TimeSpan.FromSeconds(15) + Bounds.EscalationSlack;
+
     /// <param name="smoke">
     /// The short run inside deploy/test.sh, which asserts behaviour, not timing (the project's rule
     /// for tests on shared machines): its time bounds are wide enough for a starved CPU and still

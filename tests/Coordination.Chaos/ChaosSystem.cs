@@ -28,8 +28,9 @@ public sealed class ChaosSystem : IAsyncDisposable
     ];
 
     private ChaosSystem(CoordinationProcesses processes, string region, IReadOnlyList<Member> posts, IReadOnlyList<Member> receivers,
-        Member secretary, string committeeId, IReadOnlyList<PlanTask> tasks)
+        Member secretary, string committeeId, IReadOnlyList<PlanTask> tasks, Member coordinator)
     {
+        Coordinator = coordinator;
         Processes = processes;
         Region = region;
         Posts = posts;
@@ -46,6 +47,9 @@ public sealed class ChaosSystem : IAsyncDisposable
     public Member Secretary { get; }
     public string CommitteeId { get; }
     public IReadOnlyList<PlanTask> Tasks { get; }
+
+    /// <summary>The coordinator of the first receiving NGO, whose rota, policy and webhook the notifications run on.</summary>
+    public Member Coordinator { get; }
 
     /// <summary>The agencies that get a dashboard, each with the user whose token it connects with.</summary>
     public IEnumerable<Member> Agencies => [.. Posts, .. Receivers, Secretary];
@@ -104,8 +108,9 @@ public sealed class ChaosSystem : IAsyncDisposable
                 }
             }
 
+            var coordinator = await UserAsync("kg-ngo-1-coordinator", receivers[0].AgencyId, "KG", "AgencyCoordinator");
             field.Admin.Dispose();
-            return new ChaosSystem(processes, region, posts, receivers, secretary, committeeId, tasks);
+            return new ChaosSystem(processes, region, posts, receivers, secretary, committeeId, tasks, coordinator);
         }
         catch
         {
@@ -126,7 +131,7 @@ public sealed class ChaosSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var member in Agencies)
+        foreach (var member in Agencies.Append(Coordinator))
         {
             foreach (var client in member.Clients)
             {

@@ -55,8 +55,12 @@ public static class ChaosProgram
     private static async Task<ChaosReport> RunAsync(ChaosSettings settings, string postgres, string output, Action<string> log)
     {
         var recorder = new Recorder(TimeProvider.System);
-        await using var system = await ChaosSystem.StartAsync(ChaosSystem.Environment(settings), log);
+        await using var notifications = await ChaosNotifications.StartAsync();
+        await using var system = await ChaosSystem.StartAsync(
+            new Dictionary<string, string>(ChaosSystem.Environment(settings).Concat(notifications.Environment)), log);
         log($"host logs: {system.Processes.LogDirectory}");
+        log("notifications: the first NGO's worker on duty with a verified address, two levels, a webhook");
+        await notifications.ConfigureAsync(system);
         await using var db = NpgsqlDataSource.Create(system.Processes.ConnectionString);
         var webs = system.Processes.Webs.Select(w => w.BaseAddress).ToList();
         var dashboards = new List<ChaosDashboard>();
@@ -88,7 +92,9 @@ public static class ChaosProgram
             }
 
             var history = recorder.Snapshot(settings.Seed.ToString(CultureInfo.InvariantCulture), start, loadEnd, dashboards.Select(d => d.Dashboard).ToList());
-            var report = ChaosChecker.Check(history, truth, settings.Bounds);
+            var checkedReport = ChaosChecker.Check(history, truth, settings.Bounds);
+            var (notified, notifyViolations) = NotificationChecker.Check(await notifications.ReadAsync(db, truth.ReadAt), settings.NotificationSlack);
+            var report = checkedReport with { Violations = [.. checkedReport.Violations, .. notifyViolations], Notifications = notified };
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             await using var file = File.Create(output);
             await JsonSerializer.SerializeAsync(file, new { report.Seed, report.Passed, settings, report.Figures, report.Violations, history },
@@ -131,6 +137,8 @@ public static class ChaosProgram
             ("longest unanswered request", S(f.LongestUnansweredSeconds)),
             ("recovery after the database returned", S(f.RecoveryAfterDatabaseSeconds)),
             ("slowest declaration of a failed silo dead", S(f.SlowestDeathDeclarationSeconds)),
+            ("notification levels owed / e-mails / webhook POSTs", report.Notifications is { } n ? $"{n.LevelsDue} / {n.Emails} / {n.Webhooks}" : "-"),
+            ("notifications skipped / twice / repeats after a takeover", report.Notifications is { } m ? $"{m.Skipped} / {m.SentTwice} / {m.RepeatsAfterTakeover}" : "-"),
             ("violations", report.Violations.Count.ToString(CultureInfo.InvariantCulture)),
         };
         var width = rows.Max(r => r.Figure.Length);

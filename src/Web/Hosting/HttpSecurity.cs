@@ -17,7 +17,7 @@ public sealed class HttpSecurityOptions
     /// no plugins, no base rewriting.
     /// </summary>
     public static readonly string DefaultContentSecurityPolicy =
-        $"default-src 'self'; script-src 'self'; style-src 'self' {ReportPage.StyleSource}; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+        $"default-src 'self'; script-src 'self'; style-src 'self' {ReportPage.StyleSource}; img-src 'self' data:; connect-src 'self'; font-src 'self'; worker-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>Origins of other sites allowed to call the API from a browser (CORS). None by default.</summary>

@@ -87,7 +87,7 @@ public static class WebHostExtensions
         RequestBudget.UseRequestBudget(app);
         app.UseStatusCodePages();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(ServiceWorkerFile.StaticFiles);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSecondFactorEnrolmentGate();

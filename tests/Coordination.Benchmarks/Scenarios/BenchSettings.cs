@@ -55,6 +55,10 @@ public sealed record BenchSettings
     public int EscalationAlerts { get; init; } = 1000;
     public TimeSpan EscalationSpread { get; init; } = TimeSpan.FromSeconds(60);
 
+    // 7. Alert → e-mail accepted by the SMTP server
+    public int EmailAlerts { get; init; } = 200;
+    public TimeSpan EmailPause { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Longest any single wait of a scenario may take before it fails.</summary>
     public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(3);
 
@@ -82,6 +86,8 @@ public sealed record BenchSettings
         SurgeInFlight = 8,
         EscalationAlerts = 5,
         EscalationSpread = TimeSpan.FromSeconds(2),
+        EmailAlerts = 3,
+        EmailPause = TimeSpan.FromMilliseconds(10),
         Patience = TimeSpan.FromSeconds(60),
     };
 }

@@ -36,8 +36,9 @@ public sealed class BenchSystem : IAsyncDisposable
     private long _flagCounter;
 
     private BenchSystem(BenchSettings settings, CoordinationProcesses processes, Field field, IReadOnlyList<Post> posts,
-        IReadOnlyList<Receiver> receivers, NpgsqlDataSource systemDb, RawPostgres raw, EchoServer echo)
+        IReadOnlyList<Receiver> receivers, NpgsqlDataSource systemDb, RawPostgres raw, EchoServer echo, SmtpInbox inbox)
     {
+        Inbox = inbox;
         Settings = settings;
         Processes = processes;
         Field = field;
@@ -64,6 +65,9 @@ public sealed class BenchSystem : IAsyncDisposable
     /// <summary>Baseline: a bare SignalR hub in this process on loopback.</summary>
     public EchoServer Echo { get; }
 
+    /// <summary>The real SMTP server (smtp4dev) the silo sends e-mail to, and whose inbox scenario 7 reads.</summary>
+    public SmtpInbox Inbox { get; }
+
     public Uri HubUrl => new(Processes.WebUrl, "/hubs/dashboard");
 
     public static async Task<BenchSystem> StartAsync(BenchSettings settings, Action<string> log, CancellationToken cancellationToken = default)
@@ -74,13 +78,25 @@ public sealed class BenchSystem : IAsyncDisposable
             // One escalation per item during a run: repeats would only add noise to scenario 6.
             ["Coordination__Ack__RepeatEvery"] = "01:00:00",
         };
-        foreach (var (key, value) in settings.SystemEnvironment)
+        log("starting smtp4dev, the SMTP server the silo e-mails through");
+        var inbox = await SmtpInbox.StartAsync();
+        foreach (var (key, value) in inbox.SiloSettings.Concat(settings.SystemEnvironment))
         {
             environment[key] = value;
         }
 
         log("starting silo and web host (Release build of src/) on a fresh database");
-        var processes = await CoordinationProcesses.StartAsync("bench", environment);
+        CoordinationProcesses processes;
+        try
+        {
+            processes = await CoordinationProcesses.StartAsync("bench", environment);
+        }
+        catch
+        {
+            await inbox.DisposeAsync();
+            throw;
+        }
+
         try
         {
             var field = await Field.CreateAsync(processes);
@@ -112,11 +128,12 @@ public sealed class BenchSystem : IAsyncDisposable
             var systemDb = NpgsqlDataSource.Create(processes.ConnectionString);
             var raw = await RawPostgres.CreateAsync();
             var echo = await EchoServer.StartAsync(CoordinationProcesses.FreePort());
-            return new BenchSystem(settings, processes, field, posts, receivers, systemDb, raw, echo);
+            return new BenchSystem(settings, processes, field, posts, receivers, systemDb, raw, echo, inbox);
         }
         catch
         {
             await processes.DisposeAsync();
+            await inbox.DisposeAsync();
             throw;
         }
     }
@@ -190,5 +207,6 @@ public sealed class BenchSystem : IAsyncDisposable
 
         Field.Admin.Dispose();
         await Processes.DisposeAsync();
+        await Inbox.DisposeAsync();
     }
 }

@@ -10,7 +10,7 @@ namespace Coordination.Benchmarks;
 /// <summary>Runs the scenarios in one process against one system, each next to its baseline, and reports them.</summary>
 public static class BenchmarkRunner
 {
-    public static readonly IReadOnlyList<string> AllScenarios = [FanOut.Id, DurableThroughput.Id, FlagLatency.Id, CatchUp.Id, Surge.Id, Escalation.Id];
+    public static readonly IReadOnlyList<string> AllScenarios = [FanOut.Id, DurableThroughput.Id, FlagLatency.Id, CatchUp.Id, Surge.Id, Escalation.Id, EmailLatency.Id];
 
     public static async Task<BenchReport> RunAsync(BenchSettings settings, IReadOnlySet<string> only, string command, Action<string> log)
     {
@@ -55,6 +55,9 @@ public static class BenchmarkRunner
                             break;
                         case Escalation.Id:
                             results.Add(await Escalation.RunAsync(system, log));
+                            break;
+                        case EmailLatency.Id:
+                            results.Add(await EmailLatency.RunAsync(system, log));
                             break;
                     }
                 }

@@ -28,6 +28,9 @@ public sealed record ChaosFigures(
 
 public sealed record ChaosReport(string Seed, ChaosFigures Figures, IReadOnlyList<Violation> Violations)
 {
+    /// <summary>What the notification levels came to (<see cref="NotificationChecker"/>), when the run checked them.</summary>
+    public NotificationFigures? Notifications { get; init; }
+
     public bool Passed => Violations.Count == 0;
 }
 

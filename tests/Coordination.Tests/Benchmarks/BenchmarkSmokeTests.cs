@@ -67,6 +67,15 @@ public sealed class BenchmarkSmokeTests(BenchmarkSmokeFixture fixture, ITestOutp
         AssertMeasured(result);
     }
 
+    [Fact]
+    public async Task Email_latency_finds_every_critical_alerts_email_in_the_smtp_servers_inbox_once_beside_raw_sends()
+    {
+        var result = await EmailLatency.RunAsync(System, Log);
+
+        AssertMeasured(result);
+        Assert.All(result.Measurements, m => Assert.True(m.Baseline > 0, $"{m.Metric}: no raw send measured"));
+    }
+
     private static void AssertMeasured(ScenarioResult result)
     {
         Assert.NotEmpty(result.Measurements);

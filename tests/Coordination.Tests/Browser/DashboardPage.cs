@@ -26,7 +26,8 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public IPage Page { get; }
 
-    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri webUrl)
+    /// <summary>Opens the dashboard in a new context; <paramref name="permissions"/> are granted to it (e.g. <c>notifications</c>).</summary>
+    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri webUrl, IEnumerable<string>? permissions = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -34,6 +35,7 @@ public sealed class DashboardPage : IAsyncDisposable
             ViewportSize = Desktop,
             Locale = "en-US",
             TimezoneId = BrowserTimeZone,
+            Permissions = permissions?.ToArray(),
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();

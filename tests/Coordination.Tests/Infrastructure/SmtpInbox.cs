@@ -34,6 +34,8 @@ public sealed class SmtpInbox : IAsyncDisposable
         ["Coordination__Smtp__Host"] = "127.0.0.1",
         ["Coordination__Smtp__Port"] = SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Coordination__Smtp__Tls"] = "None",
+        // Grouping is tested with a fake clock; on real processes an e-mail waits a second, not 30.
+        ["Coordination__Notify__GroupWait"] = "00:00:01",
     };
 
     public static async Task<SmtpInbox> StartAsync()
@@ -45,6 +47,8 @@ public sealed class SmtpInbox : IAsyncDisposable
         [
             "tool", "run", "smtp4dev", "--", $"--urls={webUrl}", $"--smtpport={smtpPort}", "--bindaddress=127.0.0.1",
             "--db=", "--imapport=", "--pop3port=", "--nousersettings",
+            // It keeps 100 by default: the benchmark's scenario 7 reads hundreds.
+            "--messagestokeep=100000", "--sessionstokeep=100000",
         ])
         {
             RedirectStandardOutput = true,
@@ -87,6 +91,9 @@ public sealed class SmtpInbox : IAsyncDisposable
     }
 
     public Task<string> PlainTextAsync(InboxMessage message) => _http.GetStringAsync($"/api/messages/{message.Id}/plaintext");
+
+    /// <summary>The message as the server received it (headers such as Message-ID included).</summary>
+    public Task<string> SourceAsync(InboxMessage message) => _http.GetStringAsync($"/api/messages/{message.Id}/raw");
 
     public async ValueTask DisposeAsync()
     {

@@ -80,6 +80,26 @@ public sealed partial class ChannelApiTests(ChannelFixture fixture)
         Assert.Empty(await fixture.Inbox.MessagesToAsync("a@b.org"));
     }
 
+    [Fact]
+    public async Task A_push_subscription_with_bad_keys_is_refused_naming_them_and_without_web_push_naming_the_endpoint()
+    {
+        var (user, _) = await UserAsync("pusher");
+        var badKeys = (await user.SendAsync(HttpMethod.Put, "/api/me/channels/push",
+            new { endpoint = "https://push.example.org/send/1", keys = new { p256dh = "short", auth = "" } })).ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.NotNull(badKeys.Json!["errors"]!["keys.p256dh"]);
+        Assert.NotNull(badKeys.Json!["errors"]!["keys.auth"]);
+
+        // These processes have no VAPID keys: nothing is stored, and the answer says why.
+        var keys = new { p256dh = "B" + new string('A', 86), auth = new string('A', 22) };
+        var refused = (await user.SendAsync(HttpMethod.Put, "/api/me/channels/push", new { endpoint = "https://push.example.org/send/1", keys }))
+            .ExpectProblem(HttpStatusCode.BadRequest);
+        Assert.NotNull(refused.Json!["errors"]!["endpoint"]);
+        var channels = (await user.GetAsync("/api/me/channels")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(0, channels["pushSubscriptions"]!.GetValue<int>());
+        Assert.Null(channels["pushPublicKey"]);
+        (await user.SendAsync(HttpMethod.Delete, "/api/me/channels/push", null)).ExpectProblem(HttpStatusCode.BadRequest);
+    }
+
     private async Task<(ApiClient User, string DisplayName)> UserAsync(string name)
     {
         var field = fixture.Field;

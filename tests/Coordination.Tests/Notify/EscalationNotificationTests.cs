@@ -42,7 +42,21 @@ public sealed class NotifyClusterFixture : IAsyncLifetime
             ["Coordination:Notify:DashboardUrl"] = DashboardUrl,
             // A webhook's retries come quickly here; the backoff's doubling is the pipeline's own.
             ["Coordination:Notify:WebhookBackoff"] = "00:00:00.050",
+            // Routine e-mails wait the default 30 s for others to the same person, Urgent ones 10 s.
+            ["Coordination:Notify:GroupWait:Urgent"] = "00:00:10",
+            // Web Push with a key pair of this run; the push service is a local receiver on plain http.
+            ["Coordination:Notify:WebPush:Subject"] = VapidSubject,
+            ["Coordination:Notify:WebPush:PublicKey"] = Vapid.PublicKey,
+            ["Coordination:Notify:WebPush:PrivateKey"] = Vapid.PrivateKey,
+            ["Coordination:Notify:WebPush:AllowHttpEndpoints"] = "true",
         };
+
+        public const string VapidSubject = "mailto:ops@coordination.example.org";
+
+        public static readonly (string PublicKey, string PrivateKey) Vapid = WebPushKeys.NewVapidKeys();
+
+        public static readonly TimeSpan RoutineGroupWait = TimeSpan.FromSeconds(30);
+        public static readonly TimeSpan UrgentGroupWait = TimeSpan.FromSeconds(10);
     }
 }
 
@@ -138,7 +152,11 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Single(await fixture.Inbox.MessagesToAsync(ngo.OnDutyAddress));
 
+        // At 07:00 the Routine e-mail waits its group wait for others to the same person, then goes.
         Cluster.Clock.SetUtcNow(morning);
+        await Cluster.Client.GetGrain<IAgencyFeedGrain>(ngo.Id).CatchUp();
+        await NotifyWorld.EventuallyAsync(async () => await NotifyAtAsync(routine.Id) == morning + NotifyClusterFixture.Cluster.RoutineGroupWait);
+        Cluster.Clock.Advance(NotifyClusterFixture.Cluster.RoutineGroupWait);
         await Cluster.Client.GetGrain<IAgencyFeedGrain>(ngo.Id).CatchUp();
         var both = await fixture.Inbox.WaitForAsync(ngo.OnDutyAddress, 2);
         Assert.Contains(routine.CaseId!, both[1].Subject, StringComparison.Ordinal);
@@ -158,6 +176,10 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
         Assert.Empty(await fixture.Inbox.MessagesToAsync(ngo.DeputyAddress));
 
         Cluster.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Cluster.Client.GetGrain<IAgencyFeedGrain>(ngo.Id).CatchUp();
+        var grouped = Cluster.Clock.GetUtcNow() + NotifyClusterFixture.Cluster.UrgentGroupWait;
+        await NotifyWorld.EventuallyAsync(async () => await NotifyAtAsync(item.Id) == grouped);
+        Cluster.Clock.Advance(NotifyClusterFixture.Cluster.UrgentGroupWait);
         await Cluster.Client.GetGrain<IAgencyFeedGrain>(ngo.Id).CatchUp();
         Assert.Single(await fixture.Inbox.WaitForAsync(ngo.OnDutyAddress));
         await NotifyWorld.EventuallyAsync(async () => (await links.Log(ngo.Id, item.Id))!.Count == 2);
@@ -194,14 +216,7 @@ public sealed partial class EscalationNotificationTests(NotifyClusterFixture fix
         Assert.Null(finished.Attempt);
     }
 
-    private async Task<DateTimeOffset?> NotifyAtAsync(Guid itemId)
-    {
-        await using var connection = new NpgsqlConnection(Cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT notify_at FROM feed_items WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", itemId);
-        return await command.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
-    }
+    private Task<DateTimeOffset?> NotifyAtAsync(Guid itemId) => NotifyWorld.NotifyAtAsync(Cluster, itemId);
 
     /// <summary>Moves the clock forward to the next <paramref name="time"/> in Bishkek.</summary>
     private void MoveTo(TimeOnly time) => Cluster.Clock.SetUtcNow(NextLocal(time));

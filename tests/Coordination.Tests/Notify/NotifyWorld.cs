@@ -66,6 +66,16 @@ public static class NotifyWorld
         return (await feed.Since(0, 1000)).Single(i => i.CaseId == caseId);
     }
 
+    /// <summary>When the item's walk looks again (its next level, or the end of a wait): null once it has no more to do.</summary>
+    public static async Task<DateTimeOffset?> NotifyAtAsync(NotifyClusterFixture.Cluster cluster, Guid itemId)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT notify_at FROM feed_items WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", itemId);
+        return await command.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
     public static async Task EventuallyAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -16,6 +16,8 @@ public sealed class ConfigurationValidationTests
     [InlineData("Coordination__Observability__PendingAlertsRefresh", "00:00:00", "PendingAlertsRefresh")]
     [InlineData("Coordination__Statistics__MinCell", "0", "Coordination:Statistics:MinCell must be a whole number from 1 to 1000")]
     [InlineData("Coordination__FollowUp__After", "6,3", "Coordination:FollowUp:After must list months from 1 to 120 in ascending order")]
+    [InlineData("Coordination__Notify__GroupWait", "02:00:00", "Coordination:Notify:GroupWait must be a TimeSpan from 00:00:00 to 01:00:00")]
+    [InlineData("Coordination__Notify__GroupWait__Critical", "00:00:30", "Coordination:Notify:GroupWait:Critical cannot be set: a Critical alert is never held")]
     public async Task A_silo_with_an_invalid_setting_exits_naming_it(string variable, string value, string expected)
     {
         await using var system = await CoordinationProcesses.CreateAsync("badsilo", new Dictionary<string, string> { [variable] = value });

@@ -309,6 +309,9 @@ public sealed partial class AuthorisationMatrixTests(SecurityFixture fixture)
         ["POST /api/me/mfa/totp/verify"] = (_, c) => c.PostAsync("/api/me/mfa/totp/verify", new { code = "" }),
         ["DELETE /api/users/{username}/mfa"] = (_, c) => c.SendAsync(HttpMethod.Delete, "/api/users/nobody-at-all/mfa", null),
         ["POST /api/me/channels/email/verify"] = (_, c) => c.PostAsync("/api/me/channels/email/verify", new { code = "12" }),
+        ["PUT /api/me/channels/push"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/me/channels/push", new { endpoint = "not an address" }),
+        // Removing a subscription the caller does not have: idempotent, nothing changes.
+        ["DELETE /api/me/channels/push"] = (_, c) => c.SendAsync(HttpMethod.Delete, "/api/me/channels/push?endpoint=https%3A%2F%2Fpush.example.org%2Fnone", null),
         ["GET /api/agencies"] = (_, c) => c.GetAsync("/api/agencies"),
         ["POST /api/agencies"] = (_, c) => c.PostRawAsync("/api/agencies", "{}"),
         ["PUT /api/agencies/{id}"] = (_, c) => c.SendAsync(HttpMethod.Put, "/api/agencies/no-such-agency", ValidAgencyEdit),

@@ -5,7 +5,8 @@ namespace Coordination.Contracts.Notify;
 /// <summary>
 /// One attempt to notify someone of an item: when, which level of the escalation policy, the channel
 /// (<c>email</c>), to whom (masked: <c>a***@ngo.kg</c>), the how-many-th attempt, and what came of it
-/// (<c>sent</c>, <c>failed</c>, <c>no channel</c>, <c>nobody on duty</c>).
+/// (<c>sent</c>, <c>failed</c>, <c>no channel</c>, <c>nobody on duty</c>); when the e-mail was one
+/// message for several items (grouping), how many other items it carried.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Coordination.NotificationAttempt")]
 public sealed record NotificationAttempt(
@@ -14,7 +15,8 @@ public sealed record NotificationAttempt(
     [property: Id(2)] string Channel,
     [property: Id(3)] string To,
     [property: Id(4)] int Attempt,
-    [property: Id(5)] string Outcome);
+    [property: Id(5)] string Outcome,
+    [property: Id(6)] int? GroupedWith = null);
 
 /// <summary>What using an acknowledgement link came to.</summary>
 [GenerateSerializer]

@@ -18,12 +18,13 @@ public sealed class ChannelsGrain(
     NpgsqlDataSource db,
     EmailSender email,
     IOptions<ChannelOptions> options,
+    IOptions<WebPushOptions> push,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     ILogger<ChannelsGrain> logger) : Grain, IChannelsGrain
 {
     private string Username => this.GetPrimaryKeyString();
 
-    public async Task<MyChannels> Get() => View(await ChannelStore.LoadAsync(db, Username));
+    public async Task<MyChannels> Get() => await ViewAsync(await ChannelStore.LoadAsync(db, Username));
 
     public async Task<MyChannels> SetEmail(string? address)
     {
@@ -31,7 +32,7 @@ public sealed class ChannelsGrain(
         {
             await ChannelStore.SaveAsync(db, Username, StoredChannels.None);
             logger.LogInformation("E-mail channel of {Username} removed", Username);
-            return View(StoredChannels.None);
+            return await ViewAsync(StoredChannels.None);
         }
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
@@ -41,7 +42,7 @@ public sealed class ChannelsGrain(
         // Handed over in the background: an SMTP server may take longer than a request may wait
         // (greylisting, a cold start), and a code that never arrives is simply asked for again.
         _ = SendCodeAsync(address, code, expires);
-        return View(stored);
+        return await ViewAsync(stored);
     }
 
     private async Task SendCodeAsync(string address, string code, DateTimeOffset expires)
@@ -79,12 +80,31 @@ public sealed class ChannelsGrain(
         var verified = stored with { EmailVerifiedAt = clock.GetUtcNow(), CodeHash = null, CodeExpiresAt = null, CodeAttempts = 0 };
         await ChannelStore.SaveAsync(db, Username, verified);
         logger.LogInformation("E-mail channel of {Username} verified", Username);
-        return View(verified);
+        return await ViewAsync(verified);
+    }
+
+    public async Task<MyChannels?> SetPush(PushEndpoint subscription)
+    {
+        if (!push.Value.Enabled || !push.Value.Accepts(subscription.Endpoint))
+        {
+            return null;
+        }
+
+        await PushStore.SaveAsync(db, Username, subscription, clock.GetUtcNow());
+        logger.LogInformation("Push subscription of {Username} at {PushHost} added", Username, new Uri(subscription.Endpoint).Host);
+        return await Get();
+    }
+
+    public async Task<MyChannels> RemovePush(string endpoint)
+    {
+        await PushStore.RemoveAsync(db, Username, endpoint);
+        return await Get();
     }
 
     /// <summary>The code's hash, bound to the user so that one user's code never verifies another's address.</summary>
     private string Hash(string code) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{Username}:{code}")));
 
-    private static MyChannels View(StoredChannels stored) =>
-        new(stored.Email, stored.EmailVerifiedAt is not null, stored.CodeHash is null ? null : stored.CodeExpiresAt);
+    private async Task<MyChannels> ViewAsync(StoredChannels stored) =>
+        new(stored.Email, stored.EmailVerifiedAt is not null, stored.CodeHash is null ? null : stored.CodeExpiresAt,
+            (await PushStore.LoadAsync(db, Username)).Count, push.Value.Enabled ? push.Value.PublicKey : null);
 }

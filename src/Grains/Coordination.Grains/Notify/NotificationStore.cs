@@ -168,7 +168,7 @@ public static class NotificationStore
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlBatchCommand Settlement(Guid itemId, int level, string recipient, string channel, string outcome, bool final)
+    internal static NpgsqlBatchCommand Settlement(Guid itemId, int level, string recipient, string channel, string outcome, bool final)
     {
         var claim = new NpgsqlBatchCommand(final
             ? "UPDATE notifications SET outcome = @outcome WHERE item_id = @item AND level = @level AND recipient = @recipient AND channel = @channel"
@@ -185,11 +185,13 @@ public static class NotificationStore
         return claim;
     }
 
-    private static NpgsqlBatchCommand LogEntry(Guid itemId, int level, string recipient, string channel, string maskedTo, int attempt, string outcome, DateTimeOffset now)
+    /// <summary>One line of the log; <paramref name="groupedWith"/> counts the other items of a grouped message.</summary>
+    internal static NpgsqlBatchCommand LogEntry(
+        Guid itemId, int level, string recipient, string channel, string maskedTo, int attempt, string outcome, DateTimeOffset now, int? groupedWith = null)
     {
         var log = new NpgsqlBatchCommand(
-            "INSERT INTO notification_log (item_id, at, level, channel, recipient, masked_to, attempt, outcome) " +
-            "VALUES (@item, @at, @level, @channel, @recipient, @to, @attempt, @outcome)");
+            "INSERT INTO notification_log (item_id, at, level, channel, recipient, masked_to, attempt, outcome, grouped_with) " +
+            "VALUES (@item, @at, @level, @channel, @recipient, @to, @attempt, @outcome, @grouped)");
         log.Parameters.AddWithValue("item", itemId);
         log.Parameters.AddWithValue("at", now.UtcDateTime);
         log.Parameters.AddWithValue("level", level);
@@ -198,6 +200,7 @@ public static class NotificationStore
         log.Parameters.AddWithValue("to", maskedTo);
         log.Parameters.AddWithValue("attempt", attempt);
         log.Parameters.AddWithValue("outcome", outcome);
+        log.Parameters.AddWithValue("grouped", NpgsqlDbType.Integer, (object?)groupedWith ?? DBNull.Value);
         return log;
     }
 
@@ -205,7 +208,7 @@ public static class NotificationStore
     public static async Task<IReadOnlyList<NotificationAttempt>?> LogAsync(NpgsqlDataSource db, string agencyId, Guid itemId)
     {
         await using var command = db.CreateCommand(
-            "SELECT l.at, l.level, l.channel, l.masked_to, l.attempt, l.outcome FROM feed_items f " +
+            "SELECT l.at, l.level, l.channel, l.masked_to, l.attempt, l.outcome, l.grouped_with FROM feed_items f " +
             "LEFT JOIN notification_log l ON l.item_id = f.id WHERE f.agency_id = @agency AND f.id = @id ORDER BY l.id");
         command.Parameters.AddWithValue("agency", agencyId);
         command.Parameters.AddWithValue("id", itemId);
@@ -218,7 +221,7 @@ public static class NotificationStore
             if (!reader.IsDBNull(0))
             {
                 attempts.Add(new NotificationAttempt(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt32(1), reader.GetString(2),
-                    reader.GetString(3), reader.GetInt32(4), reader.GetString(5)));
+                    reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetInt32(6)));
             }
         }
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
@@ -20,13 +17,16 @@ namespace Coordination.Grains.Notify;
 /// sends the level if the item is still unacknowledged and the level due (quiet hours may hold it),
 /// claiming each notification in the database before it leaves, so that a level is sent once even
 /// when a silo dies in the middle; then tells the feed when the next level is due. Each level goes
-/// by e-mail to its person and, when the agency it concerns has one, to its webhook. Off the feed's
+/// by e-mail and Web Push (<see cref="PushSender"/>) to its person (e-mail grouped with the person's other alerts within the group wait, unless
+/// Critical: <see cref="GroupedEmails"/>) and, when the agency it concerns has one, to its webhook. Off the feed's
 /// path: the feed never waits for a mail server or a gateway.
 /// </summary>
 public sealed class NotificationWalkGrain(
     NpgsqlDataSource db,
     EmailSender email,
+    GroupedEmails groups,
     WebhookSender webhooks,
+    PushSender push,
     IOptions<NotifyOptions> options,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     ILogger<NotificationWalkGrain> logger) : Grain, INotificationWalkGrain
@@ -76,7 +76,8 @@ public sealed class NotificationWalkGrain(
         var recipient = await RecipientAsync(agencyId, policy.Levels[level]);
         var emailRetry = await SendAsync(agencyId, item, level, recipient, zone);
         var webhookRetry = await PostAsync(agencyId, item, level, policy.Levels[level], recipient);
-        if (new[] { emailRetry, webhookRetry }.Where(r => r is not null).Min() is { } retryAt)
+        var pushRetry = await push.SendAsync(agencyId, item, level, recipient);
+        if (new[] { emailRetry, webhookRetry, pushRetry }.Where(r => r is not null).Min() is { } retryAt)
         {
             await feed.NotificationWalked(itemId, level, level, retryAt);
             return;
@@ -117,6 +118,11 @@ public sealed class NotificationWalkGrain(
     /// <summary>Sends the level by e-mail to its person; the time to try again when it failed and tries remain, otherwise null.</summary>
     private async Task<DateTimeOffset?> SendAsync(string agencyId, NotifiedItem item, int level, string? person, TimeZoneInfo zone)
     {
+        if (await NotificationGroupStore.OfAsync(db, item.Id, level, CancellationToken.None) is { } group)
+        {
+            return await groups.AdvanceAsync(group, item.Id);
+        }
+
         var settings = options.Value;
         var recipient = person ?? string.Empty;
         var claim = await NotificationStore.ClaimAsync(db, agencyId, item.Id, level, recipient, Email, clock.GetUtcNow(), settings.ClaimLease, CancellationToken.None);
@@ -145,11 +151,17 @@ public sealed class NotificationWalkGrain(
             return null;
         }
 
+        if (groups.WaitFor(item.Urgency) is var wait && wait > TimeSpan.Zero)
+        {
+            // Held with the claim for the group wait; the group's send settles it.
+            return await groups.JoinAsync(recipient, agencyId, item, level, wait);
+        }
+
         var token = await NotificationStore.NewAckLinkAsync(db, agencyId, item.Id, recipient, clock.GetUtcNow(), CancellationToken.None);
-        var (subject, body) = Message(agencyId, item, level, zone, token);
+        var (subject, body) = NotificationMessages.Single(agencyId, item, level, zone, AckUrl(token));
         try
         {
-            await Task.Run(() => email.SendAsync(address, subject, body, CancellationToken.None, MessageId(item.Id, level, recipient)));
+            await Task.Run(() => email.SendAsync(address, subject, body, CancellationToken.None, NotificationMessages.MessageId(item.Id, level, recipient)));
         }
         catch (EmailNotSentException)
         {
@@ -217,7 +229,10 @@ public sealed class NotificationWalkGrain(
         return final ? null : clock.GetUtcNow() + settings.RetryEvery;
     }
 
-    private string AckUrl(string token) => $"{options.Value.DashboardUrl.TrimEnd('/')}/#/ack/{token}";
+    private string AckUrl(string token) => AckUrl(options.Value.DashboardUrl, token);
+
+    /// <summary>The link that acknowledges an item after sign-in: <c>{DashboardUrl}/#/ack/{token}</c>.</summary>
+    public static string AckUrl(string dashboardUrl, string token) => $"{dashboardUrl.TrimEnd('/')}/#/ack/{token}";
 
     private Task RecordAsync(Guid itemId, int level, string recipient, string maskedTo, int attempt, string outcome, bool final) =>
         NotificationStore.RecordAsync(db, itemId, level, recipient, Email, maskedTo, attempt, outcome, final, clock.GetUtcNow(), CancellationToken.None);
@@ -235,33 +250,6 @@ public sealed class NotificationWalkGrain(
             : agencyId;
         return (await GrainFactory.GetGrain<IDutyRotaGrain>(onDutyOf).OnCall())?.OnDuty;
     }
-
-    /// <summary>
-    /// The e-mail: case (or task) id, type, urgency, times and the acknowledgement link — never the
-    /// item's summary or anything else that could name or describe the person.
-    /// </summary>
-    private (string Subject, string Body) Message(string agencyId, NotifiedItem item, int level, TimeZoneInfo zone, string token)
-    {
-        var reference = item.CaseId ?? item.TaskId ?? item.Id.ToString();
-        string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + $" ({zone.Id})";
-        var link = AckUrl(token);
-        var subject = $"[{item.Urgency}] {item.Type} {reference}" + (item.Deadline is { } d ? $" - acknowledge by {Local(d)}" : string.Empty);
-        var body = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"Coordination alert for agency {agencyId} (escalation level {level + 1}), not yet acknowledged.\n\n")
-            .Append(CultureInfo.InvariantCulture, $"{(item.CaseId is null ? "Reference" : "Case")}: {reference}\n")
-            .Append(CultureInfo.InvariantCulture, $"Type: {item.Type}\n")
-            .Append(CultureInfo.InvariantCulture, $"Urgency: {item.Urgency}\n")
-            .Append(CultureInfo.InvariantCulture, $"Raised: {Local(item.OccurredAt)}\n")
-            .Append(item.Deadline is { } deadline ? $"Acknowledge by: {Local(deadline)}\n" : string.Empty)
-            .Append(CultureInfo.InvariantCulture, $"\nAcknowledge it (after signing in; the link works once): {link}\n\n")
-            .Append("The details are on the dashboard; this message carries none.\n")
-            .ToString();
-        return (subject, body);
-    }
-
-    /// <summary>The same for every attempt of one notification, so that a mail system may drop a repeat.</summary>
-    private static string MessageId(Guid itemId, int level, string recipient) =>
-        $"{itemId:N}.{level}.{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(recipient)))[..16]}@coordination";
 
     /// <summary>"a***@ngo.kg": enough to tell addresses apart, not enough to write to.</summary>
     public static string Mask(string address)

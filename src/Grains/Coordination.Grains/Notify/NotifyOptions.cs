@@ -39,6 +39,15 @@ public sealed class NotifyOptions
     /// <summary>How long one try of a webhook POST may take before it counts as failed.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an e-mail of a Routine or Urgent alert waits for others to the same person, to go out
+    /// with them as one message (<see cref="GroupWaitOptions"/> sets it per urgency); zero sends each
+    /// at once. A Critical alert is never held.
+    /// </summary>
+    public TimeSpan GroupWait { get; set; } = DefaultGroupWait;
+
+    private static readonly TimeSpan DefaultGroupWait = TimeSpan.FromSeconds(30);
+
     internal static void Add(IServiceCollection services, IConfiguration configuration)
     {
         const string variables = "Coordination__Notify__";
@@ -60,8 +69,16 @@ public sealed class NotifyOptions
                 .AddTimeout(notify.WebhookTimeout);
         });
         webhooks.AddHttpMessageHandler<WebhookAttempts>();
+        services.TryAddSingleton<GroupedEmails>();
+        GroupWaitOptions.Add(services, configuration);
+        services.TryAddSingleton<PushSender>();
+        WebPushOptions.Add(services, configuration);
+        services.AddHttpClient(PushSender.ClientName, (provider, client) =>
+            client.Timeout = provider.GetRequiredService<IOptions<NotifyOptions>>().Value.WebhookTimeout);
         services.AddOptions<NotifyOptions>()
             .Bind(configuration.GetSection(Section))
+            // GroupWait is both a value and the section of its per-urgency values: read the value itself.
+            .PostConfigure(o => o.GroupWait = configuration.GetValue($"{Section}:GroupWait", DefaultGroupWait))
             .Validate(o => Uri.TryCreate(o.DashboardUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0 && url.Fragment.Length == 0,
                 $"{Section}:DashboardUrl must be the dashboard's http(s) address, e.g. https://coordination.example.org ({variables}DashboardUrl).")
             .Validate(o => o.ClaimLease > TimeSpan.Zero, $"{Section}:ClaimLease must be a positive TimeSpan such as 00:02:00 ({variables}ClaimLease).")
@@ -70,6 +87,8 @@ public sealed class NotifyOptions
             .Validate(o => o.WebhookRetries is >= 1 and <= 10, $"{Section}:WebhookRetries must be a whole number from 1 to 10 ({variables}WebhookRetries).")
             .Validate(o => o.WebhookBackoff > TimeSpan.Zero, $"{Section}:WebhookBackoff must be a positive TimeSpan such as 00:00:02 ({variables}WebhookBackoff).")
             .Validate(o => o.WebhookTimeout > TimeSpan.Zero, $"{Section}:WebhookTimeout must be a positive TimeSpan such as 00:00:10 ({variables}WebhookTimeout).")
+            .Validate(o => o.GroupWait >= TimeSpan.Zero && o.GroupWait <= GroupWaitOptions.Longest,
+                $"{Section}:GroupWait must be a TimeSpan from 00:00:00 to 01:00:00 ({variables}GroupWait).")
             .ValidateOnStart();
     }
 }

@@ -24,6 +24,7 @@ import { mountTeam } from './views/users.js';
 import { mountChannels } from './views/channels.js';
 import { mountMfa } from './views/mfa.js';
 import { mountAck } from './views/ack.js';
+import { startBrowserNotifications, notifyInBackground } from './notifications.js';
 
 // Which dashboards a role opens. Administration is the one place for an account of no agency
 // (the bootstrap admin, a country administrator): every other view works on the agency's own feed.
@@ -99,6 +100,7 @@ function announceNewItems(change, store) {
   }
   const news = change.added.filter((item) => item.kind !== 'info');
   for (const item of news) {
+    notifyInBackground(item);
     notify(`${e('FeedItemType', item.type)}${item.caseId ? ` ${item.caseId}` : ''}: ${summarize(item, ctx)}`,
       { kind: 'alert', href: item.caseId ? caseHref(item.caseId) : null });
   }
@@ -329,6 +331,7 @@ window.addEventListener('session', (event) => (event.detail.signedIn ? enter() :
 window.addEventListener('rota-changed', () => showOnDuty());
 window.addEventListener('hashchange', () => (ctx || resetToken() ? route({ focus: true }) : leave()));
 
+startBrowserNotifications();
 setLanguage(preferredLanguage(null));
 if (session()) {
   enter();

@@ -164,12 +164,16 @@ window.addEventListener('session', () => openLogs.clear());
 
 function logEntry(entry, timeZone) {
   const args = { to: entry.to, time: dateTime(entry.at, timeZone), level: entry.level + 1, attempt: entry.attempt };
+  if (entry.channel === 'push') {
+    return t(entry.outcome === 'delivered' ? 'notifications.pushed' : 'notifications.pushFailed', args);
+  }
   if (entry.channel === 'webhook') {
     return t(entry.outcome === 'delivered' ? 'notifications.delivered' : 'notifications.webhookFailed', args);
   }
   switch (entry.outcome) {
     case 'sent':
-      return t(entry.level === 0 ? 'notifications.sent' : 'notifications.escalated', args);
+      return t(entry.level === 0 ? 'notifications.sent' : 'notifications.escalated', args)
+        + (entry.groupedWith ? ` (${t('notifications.grouped', { count: entry.groupedWith })})` : '');
     case 'failed':
       return t('notifications.failed', args);
     case 'no channel':
