@@ -27,6 +27,17 @@ public abstract class InProcessClusterFixture(DateTimeOffset start) : IAsyncLife
     /// <summary>The services of the cluster's silo, for what a test must reach below the grains (e.g. grain storage).</summary>
     public IServiceProvider SiloServices => _cluster?.Silos[0].ServiceProvider ?? throw new InvalidOperationException("The cluster is not deployed.");
 
+    /// <summary>The silo's case wake-ups, for tests that run them at the instants they choose (their own look set to once in ten years).</summary>
+    public Coordination.Grains.Cases.CaseWakeUps WakeUps => SiloServices.GetRequiredService<Coordination.Grains.Cases.CaseWakeUps>();
+
+    /// <summary>Moves the clock forward to <paramref name="instant"/>; tests only ever move it forwards.</summary>
+    public void AdvanceTo(DateTimeOffset instant)
+    {
+        var delta = instant - Clock.GetUtcNow();
+        Assert.True(delta >= TimeSpan.Zero, $"the clock is already past {instant:O}");
+        Clock.Advance(delta);
+    }
+
     protected abstract string DatabasePurpose { get; }
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();

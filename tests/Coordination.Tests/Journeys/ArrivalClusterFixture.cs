@@ -20,9 +20,6 @@ public sealed class ArrivalClusterFixture() : InProcessClusterFixture(new DateTi
         ["Coordination:Arrival:Grace"] = Grace.ToString(),
         ["Coordination:FollowUp:CheckEvery"] = TimeSpan.FromDays(3650).ToString(),
     };
-
-    /// <summary>The silo's wake-ups, which the tests run at the instants they choose.</summary>
-    public CaseWakeUps WakeUps => SiloServices.GetRequiredService<CaseWakeUps>();
 }
 
 [CollectionDefinition(Name)]

@@ -25,17 +25,6 @@ public sealed class ReferralClusterFixture() : InProcessClusterFixture(new DateT
         ["Coordination:Referral:AnswerWithin:Routine"] = RoutineAnswer.ToString(),
         ["Coordination:FollowUp:CheckEvery"] = TimeSpan.FromDays(3650).ToString(),
     };
-
-    /// <summary>The silo's wake-ups, which the tests run at the instants they choose.</summary>
-    public CaseWakeUps WakeUps => SiloServices.GetRequiredService<CaseWakeUps>();
-
-    /// <summary>Moves the clock forward to <paramref name="instant"/>; tests only ever move it forwards.</summary>
-    public void AdvanceTo(DateTimeOffset instant)
-    {
-        var delta = instant - Clock.GetUtcNow();
-        Assert.True(delta >= TimeSpan.Zero, $"the clock is already past {instant:O}");
-        Clock.Advance(delta);
-    }
 }
 
 [CollectionDefinition(Name)]
