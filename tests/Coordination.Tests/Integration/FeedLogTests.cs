@@ -18,7 +18,11 @@ namespace Coordination.Tests.Integration;
 /// </summary>
 public sealed class FeedLogTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The time the test's items occur: the present (to the second, as PostgreSQL keeps it), since the
+    /// logs run on the real clock and an item from a fixed date would be overdue once that date passed.
+    /// </summary>
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     public static FeedLog Log(NpgsqlDataSource db, string agency, Action<FeedWrite>? onWritten = null) =>
         Log(Writes(db), agency, onWritten);

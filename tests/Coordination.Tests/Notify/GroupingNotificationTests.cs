@@ -44,9 +44,11 @@ public sealed partial class GroupingNotificationTests(NotifyClusterFixture fixtu
         Assert.All(raised, item => Assert.Contains(item.CaseId!, text, StringComparison.Ordinal));
         Assert.DoesNotContain(critical.CaseId!, text, StringComparison.Ordinal);
         Assert.Equal(40, AckLink().Matches(text).Count);
+        // (Not inside the links' random tokens, which may spell anything.)
+        var readable = AckLink().Replace(grouped.Subject + text, "#/ack/…");
         foreach (var personal in new[] { "Aida", "Karimova", "FRU" })
         {
-            Assert.DoesNotContain(personal, grouped.Subject + text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(personal, readable, StringComparison.OrdinalIgnoreCase);
         }
 
         // Each level is recorded once, with the message's outcome, and every walk moves on.
