@@ -11,7 +11,7 @@ import { bedsText } from './capacity.js';
 import { bindDraft, RetryKey, upperCaseOnChange } from './formState.js';
 import { usersSection } from './users.js';
 import { placesSection } from './places.js';
-import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
+import { matchesWords, dataTable, listLoader, saveCreateOrEdit, formSlot } from './adminList.js';
 
 const IdPattern = /^[a-z0-9-]{3,64}$/;
 const CountryPattern = /^[A-Z]{2}$/;
@@ -133,6 +133,7 @@ export function mountAdmin(container, ctx) {
   let disposed = false;
 
   const formHost = h('div', { id: 'agency-form-host' });
+  const showForm = formSlot(formHost);
   // Below the table rather than in it, so that on a phone it is not cut off by the table's scrolling.
   const confirmHost = h('div');
   const result = h('div', { class: 'form-result', role: 'status', tabindex: '-1' });
@@ -211,12 +212,12 @@ export function mountAdmin(container, ctx) {
       })]
       : []));
     const editedAgency = editing && editing !== 'new' ? agencies.find((a) => a.id === editing) : null;
-    formHost.replaceChildren(...(editing
-      ? [agencyForm(editedAgency, ctx.places, ctx.me.country ?? null, (_, text) => done(text), () => { editing = null; render(); })]
-      : [h('button', {
+    showForm(editing,
+      () => agencyForm(editedAgency, ctx.places, ctx.me.country ?? null, (_, text) => done(text), () => { editing = null; render(); }),
+      () => h('button', {
         type: 'button', class: 'button primary', id: 'agency-create',
         onclick: () => { editing = 'new'; confirming = null; message = null; render(); formHost.querySelector('h3')?.focus(); },
-      }, t('admin.create'))]));
+      }, t('admin.create')));
   }
 
   filterInput.addEventListener('input', () => {

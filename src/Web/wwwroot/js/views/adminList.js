@@ -64,3 +64,26 @@ export async function saveCreateOrEdit(form, retryKey, creating, createUrl, edit
   }
   return saved;
 }
+
+/**
+ * The form slot of a list page: shows in `host` the form of `key` (made by `make` the first time) or,
+ * with no key, `idle`. A redraw of the list (it reloads after every change, and once the page opens)
+ * keeps the form already open for the same key, with what was typed and where the focus is, instead
+ * of drawing an empty one.
+ */
+export function formSlot(host) {
+  let open = null;
+  return (key, make, idle) => {
+    if (key === null || key === undefined) {
+      open = null;
+      host.replaceChildren(idle());
+      return;
+    }
+    if (!open || open.key !== key) {
+      open = { key, element: make() };
+    }
+    if (host.firstChild !== open.element) {
+      host.replaceChildren(open.element);
+    }
+  };
+}

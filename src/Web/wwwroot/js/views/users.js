@@ -9,7 +9,7 @@ import { post } from '../api.js';
 import { field, choiceGroup, textInput, select, formSummary, problemMessage, check, collect } from '../forms.js';
 import { section, agencyName } from './common.js';
 import { bindDraft, RetryKey, upperCaseOnChange } from './formState.js';
-import { matchesWords, dataTable, listLoader, saveCreateOrEdit } from './adminList.js';
+import { matchesWords, dataTable, listLoader, saveCreateOrEdit, formSlot } from './adminList.js';
 
 const Roles = ['Admin', 'CountryAdmin', 'ConsularOfficer', 'NgoCaseworker', 'HotlineOperator', 'LawEnforcementOfficer', 'CommitteeSecretary', 'CommitteeMember', 'Analyst', 'AgencyCoordinator'];
 const AdministratorRoles = ['Admin', 'CountryAdmin'];
@@ -129,6 +129,7 @@ export function usersSection(ctx) {
   let disposed = false;
 
   const formHost = h('div', { id: 'user-form-host' });
+  const showForm = formSlot(formHost);
   const linkHost = h('div');
   const result = h('div', { class: 'form-result', role: 'status', tabindex: '-1', id: 'user-result' });
   const body = h('tbody');
@@ -199,12 +200,12 @@ export function usersSection(ctx) {
     const linkUser = issued ? users.find((u) => u.username === issued.username) : null;
     linkHost.replaceChildren(...(linkUser ? [resetLink(linkUser, issued.link, ctx)] : []));
     const edited = editing && editing !== 'new' ? users.find((u) => u.username === editing) : null;
-    formHost.replaceChildren(...(editing
-      ? [userForm(edited, ctx, done, () => { editing = null; render(); })]
-      : [h('button', {
+    showForm(editing,
+      () => userForm(edited, ctx, done, () => { editing = null; render(); }),
+      () => h('button', {
         type: 'button', class: 'button primary', id: 'user-create',
         onclick: () => { editing = 'new'; issued = null; message = null; render(); formHost.querySelector('h3')?.focus(); },
-      }, t('users.create'))]));
+      }, t('users.create')));
   }
 
   filterInput.addEventListener('input', () => {
