@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Hosting;
 using Coordination.Grains.Observability;
 using Coordination.ServiceDefaults;
 using Coordination.Tests.Infrastructure;
@@ -27,12 +28,12 @@ public sealed class FeedLogTests
     public static FeedLog Log(NpgsqlDataSource db, string agency, Action<FeedWrite>? onWritten = null) =>
         Log(Writes(db), agency, onWritten);
 
-    public static FeedLog Log(FeedWrites writes, string agency, Action<FeedWrite>? onWritten = null) =>
+    public static FeedLog Log(SiloWrites writes, string agency, Action<FeedWrite>? onWritten = null) =>
         new(agency, writes, new AckOptions(), TimeProvider.System, onWritten ?? (_ => { }), NullLogger.Instance);
 
-    /// <summary>The combined feed writes of one silo.</summary>
-    public static FeedWrites Writes(NpgsqlDataSource db) =>
-        new(db, new FeedMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+    /// <summary>The combined writes of one silo.</summary>
+    public static SiloWrites Writes(NpgsqlDataSource db) =>
+        new(db, new WriteMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
 
     [Fact]
     public async Task The_writes_of_many_feeds_that_wait_together_commit_together_each_numbered_from_its_own_head()
@@ -93,7 +94,7 @@ public sealed class FeedLogTests
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == FeedMetrics.PartsPerCommit)
+                if (instrument.Name == WriteMetrics.PartsPerCommit)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

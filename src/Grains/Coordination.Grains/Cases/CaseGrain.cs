@@ -19,6 +19,7 @@ namespace Coordination.Grains.Cases;
 /// </summary>
 public sealed partial class CaseGrain(
     NpgsqlDataSource db,
+    SiloWrites writes,
     CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<FollowUpOptions> followUpOptions,
@@ -27,7 +28,7 @@ public sealed partial class CaseGrain(
     IOptions<ReferralOptions> referralOptions,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
-    private readonly StoredCase _stored = new(db, codec, logger);
+    private readonly StoredCase _stored = new(writes, codec, logger);
 
     private string CaseId => this.GetPrimaryKeyString();
 

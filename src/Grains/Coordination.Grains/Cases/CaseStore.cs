@@ -118,19 +118,58 @@ public static class CaseStore
     /// <summary>
     /// Commits the change in one transaction: idempotency key, case row (guarded by its version),
     /// timeline events, audit entry and the feed entries it causes (to the outbox). Returns those
-    /// entries, one delivery per agency, to hand to the feeds. Every statement goes to PostgreSQL in
-    /// one batch, committed by its end (<see cref="OneRoundTrip"/>), so a change costs one round trip
-    /// however many events and items it has. A batch whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
+    /// entries, one delivery per agency, to hand to the feeds. The statements go to the silo's combined
+    /// writes (<see cref="SiloWrites"/>): one batch, committed by its end (<see cref="OneRoundTrip"/>),
+    /// with whatever other cases and feeds of the silo write meanwhile; a combined write that another
+    /// part refused is made again alone. A batch whose answer is lost throws <see cref="CommitOutcomeUnknownException"/>.
     /// </summary>
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(
-        NpgsqlDataSource db, CaseStateCodec codec, CaseChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
+        SiloWrites writes, CaseStateCodec codec, CaseChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
+        var c = change.Case;
+        var row = new CaseRow(codec.Serialize(c), await codec.PersonMarkAsync(c.Citizenship, c.Person, cancellationToken));
 
+        // The feed entries ride in the outbox, in the same transaction; the case grain hands them to
+        // the feeds after COMMIT. Settlements go before items, so a re-booked flight settles the old
+        // pickup, not the new one.
+        var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Settlements ?? [], change.Feed);
+        try
+        {
+            try
+            {
+                await writes.WriteAsync(WriteOwner.Case(c.Id), Statements(change, row, deliveries, now));
+            }
+            catch (CombinedWriteRefusedException)
+            {
+                // Nothing was written; whose part failed the batch shows when this one goes alone.
+                await writes.WriteAloneAsync(Statements(change, row, deliveries, now), cancellationToken);
+            }
+        }
+        catch (PostgresException ex) when (ex.Failed(IdempotencyStore.KeyTaken))
+        {
+            return (SaveOutcome.IdempotencyKeyTaken, []);
+        }
+        catch (PostgresException ex) when (ex.Failed(VersionMoved) || ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
+        {
+            // Another activation of this case committed first (the one left behind on a silo that
+            // froze and was declared dead): its version moved, or its events took these seqs.
+            // Nothing of this change is written, and the grain reads the case again.
+            throw Changed(c.Id);
+        }
+
+        return (SaveOutcome.Saved, deliveries);
+    }
+
+    /// <summary>What of a case's row is computed once for a save, however many times its statements are made.</summary>
+    private sealed record CaseRow(string State, string? PersonMark);
+
+    /// <summary>The statements of one save, in order; a save made again alone makes them anew.</summary>
+    private static List<WriteStatement> Statements(CaseChange change, CaseRow row, IReadOnlyList<FeedDelivery> deliveries, DateTimeOffset now)
+    {
+        var statements = new List<WriteStatement>();
         if (change.Idempotency is { } idem)
         {
-            batch.BatchCommands.Add(IdempotencyStore.Claim(IdempotencyScope.Agency(idem.AgencyId), idem.Key, idem.Hash, change.Case.Id, now));
+            statements.Add(WriteStatement.Required(IdempotencyStore.Claim(IdempotencyScope.Agency(idem.AgencyId), idem.Key, idem.Hash, change.Case.Id, now)));
         }
 
         var c = change.Case;
@@ -152,17 +191,17 @@ public static class CaseStore
         write.Parameters.AddWithValue("flaggedBy", c.FlaggedByAgencyId);
         write.Parameters.AddWithValue("agencies", change.InvolvedAgencies.ToArray());
         write.Parameters.AddWithValue("version", c.Version);
-        write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, codec.Serialize(c));
+        write.Parameters.AddWithValue("state", NpgsqlDbType.Jsonb, row.State);
         write.Parameters.AddWithValue("created", c.FlaggedAt.UtcDateTime);
         write.Parameters.AddWithValue("updated", c.UpdatedAt.UtcDateTime);
         write.Parameters.AddWithValue("previous", change.PreviousVersion ?? 0);
         write.Parameters.AddWithValue("nextFollowUp", NpgsqlDbType.TimestampTz, (object?)CaseFollowUps.NextDue(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("arrivalWatch", NpgsqlDbType.TimestampTz, (object?)CaseArrivalWatch.Watched(c)?.UtcDateTime ?? DBNull.Value);
         write.Parameters.AddWithValue("referralDue", NpgsqlDbType.TimestampTz, (object?)ReferralExpiry.DueAt(c)?.UtcDateTime ?? DBNull.Value);
-        write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)await codec.PersonMarkAsync(c.Citizenship, c.Person, cancellationToken) ?? DBNull.Value);
+        write.Parameters.AddWithValue("personMark", NpgsqlDbType.Text, (object?)row.PersonMark ?? DBNull.Value);
         write.Parameters.AddWithValue("format", CaseStateCodec.Format);
         write.Parameters.AddWithValue("retained", !CaseLifecycle.IsOpen(c.Status) && c.PersonalDataErasedAt is null);
-        batch.BatchCommands.Add(write);
+        statements.Add(new WriteStatement(write, ReturnsRows: change.PreviousVersion is not null));
 
         foreach (var e in change.Events)
         {
@@ -180,37 +219,17 @@ public static class CaseStore
             insert.Parameters.AddWithValue("fields", NpgsqlDbType.Array | NpgsqlDbType.Text, (object?)e.Fields?.ToArray() ?? DBNull.Value);
             insert.Parameters.AddWithValue("followUp", NpgsqlDbType.Integer, (object?)e.FollowUp ?? DBNull.Value);
             insert.Parameters.AddWithValue("outcome", NpgsqlDbType.Text, (object?)e.Outcome?.ToString() ?? DBNull.Value);
-            batch.BatchCommands.Add(insert);
+            statements.Add(new WriteStatement(insert));
         }
 
         // The audit entry rides in the same batch; whatever stops the change below rolls it back too.
         if (change.Audit is { } audit)
         {
-            batch.BatchCommands.Add(AuditStore.Append(NewAuditEntry.By(audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail)));
+            statements.Add(new WriteStatement(AuditStore.Append(NewAuditEntry.By(audit.Actor, [c.Id], audit.Action, audit.Fields, audit.Detail))));
         }
 
-        // The feed entries ride in the outbox, in the same transaction; the case grain hands them to
-        // the feeds after COMMIT. Settlements go before items, so a re-booked flight settles the old
-        // pickup, not the new one.
-        var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Settlements ?? [], change.Feed);
-        FeedStore.AddToOutbox(batch, deliveries);
-        try
-        {
-            await batch.ExecuteOrUnknownAsync(cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.Failed(IdempotencyStore.KeyTaken))
-        {
-            return (SaveOutcome.IdempotencyKeyTaken, []);
-        }
-        catch (PostgresException ex) when (ex.Failed(VersionMoved) || ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
-        {
-            // Another activation of this case committed first (the one left behind on a silo that
-            // froze and was declared dead): its version moved, or its events took these seqs.
-            // Nothing of this change is written, and the grain reads the case again.
-            throw Changed(c.Id);
-        }
-
-        return (SaveOutcome.Saved, deliveries);
+        statements.AddRange(FeedStore.ToOutbox(deliveries).Select(insert => new WriteStatement(insert)));
+        return statements;
     }
 
     /// <summary>The condition that fails a save whose case another activation changed first.</summary>

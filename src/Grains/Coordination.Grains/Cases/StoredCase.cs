@@ -13,7 +13,7 @@ namespace Coordination.Grains.Cases;
 /// (<see cref="CaseStore"/>): read when not held, replaced by what a save commits, and read again
 /// after a save that may have left the row other than what is held.
 /// </summary>
-public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, ILogger logger)
+public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, ILogger logger)
 {
     private bool _loaded;
 
@@ -27,7 +27,7 @@ public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, ILogge
     {
         if (!_loaded)
         {
-            (Case, LastEventSeq) = await CaseStore.LoadAsync(db, codec, caseId);
+            (Case, LastEventSeq) = await CaseStore.LoadAsync(writes.Db, codec, caseId);
             _loaded = true;
         }
     }
@@ -43,7 +43,7 @@ public sealed class StoredCase(NpgsqlDataSource db, CaseStateCodec codec, ILogge
         IReadOnlyList<FeedDelivery> feed;
         try
         {
-            (outcome, feed) = await CaseStore.SaveAsync(db, codec, change, now);
+            (outcome, feed) = await CaseStore.SaveAsync(writes, codec, change, now);
         }
         catch (Exception ex) when (!LeftTheDatabaseUntouched(ex))
         {

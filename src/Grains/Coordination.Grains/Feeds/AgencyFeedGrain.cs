@@ -25,7 +25,7 @@ namespace Coordination.Grains.Feeds;
 /// </summary>
 public sealed class AgencyFeedGrain(
     NpgsqlDataSource db,
-    FeedWrites writes,
+    SiloWrites writes,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,
     IOptions<AckOptions> ackOptions,
     IOptions<NotifyOptions> notifyOptions,

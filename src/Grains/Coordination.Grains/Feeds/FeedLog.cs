@@ -26,7 +26,7 @@ public sealed record FeedWrite(IReadOnlyList<FeedItem> Changed, IReadOnlyList<Fe
 /// with a stale head waits for the other's COMMIT, finds the head moved, which fails its whole write,
 /// and reloads; and the primary key on (agency, seq) refuses a duplicate seq outright. Neither leaves a gap.
 /// </remarks>
-public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
+public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, TimeProvider clock, Action<FeedWrite> onWritten, ILogger logger)
 {
     /// <summary>Outbox rows read per catch-up write; its grain catches up again while more wait.</summary>
     private const int OutboxBatch = 500;
@@ -157,7 +157,7 @@ public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, 
 
     /// <summary>
     /// Deliveries to a feed whose head is held need nothing read first: their statements go to the
-    /// silo's combined writes (<see cref="FeedWrites"/>), committed with whatever other feeds write
+    /// silo's combined writes (<see cref="SiloWrites"/>), committed with whatever other grains write
     /// meanwhile. Reading first (the head, the outbox, what is due, the keys held) takes a transaction
     /// of this feed's own around the reads and the write; so does a write made again <paramref name="alone"/>.
     /// </summary>
@@ -170,12 +170,11 @@ public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, 
             var plan = Plan(held, delivered, EscalationStore.Escalation.None, [], new HashSet<string>(), now);
             if (alone)
             {
-                await using var own = await writes.Db.OpenConnectionAsync();
-                await FeedWrites.ExecuteAsync(own, null, plan.Statements);
+                await writes.WriteAloneAsync(plan.Statements);
             }
             else
             {
-                await writes.WriteAsync(agencyId, plan.Statements);
+                await writes.WriteAsync(WriteOwner.Feed(agencyId), plan.Statements);
             }
 
             _head = held + plan.Appended.Count;
@@ -211,7 +210,7 @@ public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, 
             ? await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, keys, default)
             : new HashSet<string>();
         var planned = Plan(head, deliveries, escalation, onward, existing, now);
-        await FeedWrites.ExecuteAsync(connection, transaction, planned.Statements);
+        await SiloWrites.ExecuteAsync(connection, transaction, planned.Statements);
         await transaction.CommitAsync();
 
         _head = head + planned.Appended.Count;
@@ -227,11 +226,11 @@ public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, 
         long head, IReadOnlyList<FeedDelivery> deliveries, EscalationStore.Escalation escalation, IReadOnlyList<FeedDelivery> onward,
         IReadOnlySet<string> existing, DateTimeOffset now)
     {
-        var statements = new List<FeedStatement>();
+        var statements = new List<WriteStatement>();
         var moveHead = FeedStore.MoveHead(agencyId, head, 0);
-        statements.Add(new FeedStatement(moveHead, ReturnsRows: true));
-        statements.AddRange(escalation.Updates.Select(u => new FeedStatement(u)));
-        statements.AddRange(FeedStore.ToOutbox(onward).Select(c => new FeedStatement(c)));
+        statements.Add(WriteStatement.Required(moveHead));
+        statements.AddRange(escalation.Updates.Select(u => new WriteStatement(u)));
+        statements.AddRange(FeedStore.ToOutbox(onward).Select(c => new WriteStatement(c)));
 
         var seen = new HashSet<string>(existing, StringComparer.Ordinal);
         var appended = new List<FeedItem>();
@@ -240,7 +239,7 @@ public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, 
             if (seen.Add(item.DedupeKey))
             {
                 var (numbered, checkpoints) = FeedStore.Number(item, head + appended.Count + 1, causedAt, ack);
-                statements.Add(new FeedStatement(FeedStore.Insert(agencyId, item.DedupeKey, numbered, item.CausedByAgencyId, checkpoints)));
+                statements.Add(new WriteStatement(FeedStore.Insert(agencyId, item.DedupeKey, numbered, item.CausedByAgencyId, checkpoints)));
                 appended.Add(numbered);
             }
         }
@@ -249,17 +248,17 @@ public sealed class FeedLog(string agencyId, FeedWrites writes, AckOptions ack, 
         var settled = new List<FeedItem>();
         foreach (var delivery in deliveries)
         {
-            statements.AddRange(delivery.Settlements.Select(s => new FeedStatement(FeedStore.Settle(s, now), ReturnsRows: true, Returned: settled)));
+            statements.AddRange(delivery.Settlements.Select(s => new WriteStatement(FeedStore.Settle(s, now), ReturnsRows: true, Read: r => settled.Add(FeedStore.Read(r)))));
             delivery.Items.ToList().ForEach(i => Append(i, delivery.CausedAt));
         }
 
-        statements.Add(new FeedStatement(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId))));
+        statements.Add(new WriteStatement(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId))));
         moveHead.Parameters["to"].Value = head + appended.Count;
         return new WritePlan(statements, appended, settled);
     }
 
     /// <param name="Settled">Filled by the statements that settle, as the write reads their results.</param>
-    private sealed record WritePlan(IReadOnlyList<FeedStatement> Statements, List<FeedItem> Appended, List<FeedItem> Settled)
+    private sealed record WritePlan(IReadOnlyList<WriteStatement> Statements, List<FeedItem> Appended, List<FeedItem> Settled)
     {
         public FeedWrite Written(IReadOnlyList<FeedDelivery> onward, int raised, bool more) => new([.. Appended, .. Settled], onward, raised, more);
     }

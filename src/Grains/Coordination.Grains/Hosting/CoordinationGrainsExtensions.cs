@@ -43,6 +43,7 @@ public static class CoordinationGrainsExtensions
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<FeedMetrics>();
+        services.TryAddSingleton<WriteMetrics>();
 
         services.AddCommitteeGrains(configuration);
         services.AddFollowUps(configuration);
@@ -56,7 +57,7 @@ public static class CoordinationGrainsExtensions
         services.TryAddSingleton(_ => CoordinationDatabase.CreateDataSource(connectionString));
         AddPersonalDataProtection(services, configuration);
         services.TryAddKeyedSingleton<TimeProvider>(ClockKey, (_, _) => TimeProvider.System);
-        services.TryAddSingleton<FeedWrites>();
+        services.TryAddSingleton<SiloWrites>();
         services.TryAddSingleton<DeadlineSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineSweeper>());
         return services;

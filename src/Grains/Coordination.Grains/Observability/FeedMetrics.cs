@@ -8,7 +8,6 @@ public sealed class FeedMetrics
 {
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _missedDeadlines;
-    private readonly Histogram<int> _partsPerCommit;
 
     public FeedMetrics(IMeterFactory meters)
     {
@@ -17,13 +16,7 @@ public sealed class FeedMetrics
             "AckOverdue alerts raised because an item was not acknowledged by its deadline, by the agency alerted.");
         _missedDeadlines = meter.CreateCounter<long>("coordination.escalations.swept", "{feed}",
             "Feeds the overdue sweep found with a deadline past due that their own timer had missed (should stay at zero; rises after a silo is lost).");
-        _partsPerCommit = meter.CreateHistogram<int>(PartsPerCommit, "{write}",
-            "Feed writes committed together by one batch of a silo's combined feed writes (1 when a write found none waiting).");
     }
-
-    public const string PartsPerCommit = "coordination.feed.writes_per_commit";
-
-    public void Committed(int parts) => _partsPerCommit.Record(parts);
 
     public void DeadlinesMissed(int feeds) => _missedDeadlines.Add(feeds);
 
