@@ -230,7 +230,7 @@ public sealed class FeedLogTests
     private static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>
         CoordinationDatabase.CreateDataSource(await TestDatabase.CreateMigratedAsync(purpose));
 
-    private static FeedDelivery Delivery(string agency, string key, bool requiresAck = false) =>
+    public static FeedDelivery Delivery(string agency, string key, bool requiresAck = false) =>
         new(agency, Guid.NewGuid(), Now, [], [Item(agency, key, requiresAck)]);
 
     private static NewFeedItem Item(string agency, string key, bool requiresAck = false, Urgency urgency = Urgency.Routine, string? causedBy = null) =>

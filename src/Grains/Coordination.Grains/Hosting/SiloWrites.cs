@@ -180,6 +180,7 @@ public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
             }
             catch (PostgresException refusal) when (parts.Count > 1)
             {
+                metrics.Refused(parts.Count);
                 parts.ForEach(p => p.Done.TrySetException(new CombinedWriteRefusedException(refusal)));
             }
             catch (Exception ex)
