@@ -37,7 +37,11 @@ public sealed class SiloWritesTests
         var deliveries = feeds.Select((log, i) => log.DeliverAsync(FeedLogTests.Delivery($"ngo-{i + 1:D2}", "item"))).ToList();
         await Task.WhenAll([.. cases, .. deliveries]);
 
-        Assert.All(cases, c => Assert.Equal(SaveOutcome.Saved, c.Result.Outcome));
+        foreach (var saved in cases)
+        {
+            Assert.Equal(SaveOutcome.Saved, (await saved).Outcome);
+        }
+
         Assert.Equal(41L, await CountAsync(db, "SELECT count(*) FROM cases"));
         Assert.Equal(41L, await CountAsync(db, "SELECT count(*) FROM case_events WHERE seq = 1"));
         Assert.Equal(41L, await CountAsync(db, "SELECT count(*) FROM idempotent_requests"));
@@ -74,9 +78,10 @@ public sealed class SiloWritesTests
         var item = feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:2"));
         await Task.WhenAll(first, replay, other, item);
 
-        Assert.Equal(SaveOutcome.IdempotencyKeyTaken, replay.Result.Outcome);
-        Assert.Empty(replay.Result.Feed);
-        Assert.Equal(SaveOutcome.Saved, other.Result.Outcome);
+        var (replayed, replayedFeed) = await replay;
+        Assert.Equal(SaveOutcome.IdempotencyKeyTaken, replayed);
+        Assert.Empty(replayedFeed);
+        Assert.Equal(SaveOutcome.Saved, (await other).Outcome);
         Assert.Equal(["KG-001", "KG-003"], await IdsAsync(db, "SELECT id FROM cases ORDER BY id"));
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
@@ -112,8 +117,8 @@ public sealed class SiloWritesTests
 
     private static CaseChange NewCase(string id, string key)
     {
-        var person = new Person("Nurzhan Abdyldaeva", Sex.Female, 1993, "KG", "AC1234567", null);
-        var view = new CaseView(id, CaseStatus.Referred, person, "RU", "Moscow", Situation.Detained, ExploitationType.Labour,
+        var person = new Person("Nurzhan Abdyldaeva", Sex.F, 1993, "KG", "AC1234567", null);
+        var view = new CaseView(id, CaseStatus.Flagged, person, "RU", "Moscow", Situation.Detained, ExploitationType.Labour,
             [Need.Shelter], Urgency.Routine, "Chui", Consent.AllOrNone(true), ReportedBy.Consulate, false, "post-ru",
             Now, Now, [], null, 1, "KG");
         var flagged = new CaseEvent(1, CaseEventType.Flagged, Now, "post-ru", "consul", null);
