@@ -4,7 +4,7 @@ using Npgsql;
 namespace Coordination.Grains.Accounts;
 
 /// <summary>Keeps the web host's reads and writes of user accounts on the silo side (<see cref="AccountStore"/>).</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class AccountsGrain(NpgsqlDataSource db) : Grain, IAccountsGrain
 {
     public Task<UserRecord?> Find(string username) => AccountStore.FindAsync(db, username);

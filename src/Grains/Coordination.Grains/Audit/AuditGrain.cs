@@ -4,7 +4,7 @@ using Npgsql;
 namespace Coordination.Grains.Audit;
 
 /// <summary>Keeps the web host's audit writes and reads on the silo side, beside every other writer of the log.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class AuditGrain(NpgsqlDataSource db) : Grain, IAuditGrain
 {
     public Task AppendAccountEvent(AccountEvent change) =>

@@ -12,7 +12,7 @@ namespace Coordination.Grains.Cases;
 /// finds the person's earlier cases for the re-trafficking signal — all in one read — and hands the
 /// flag to the new case's grain. Stateless, so it scales with the silos.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class CaseIntakeGrain(
     NpgsqlDataSource db,
     CaseStateCodec codec,

@@ -15,7 +15,7 @@ namespace Coordination.Grains.Export;
 /// research, no names, passports,
 /// phones or case ids. Every export is written to the audit log: who, country, period, k and rows.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class ResearchExportGrain(NpgsqlDataSource db, CaseStateCodec codec, ILogger<ResearchExportGrain> logger) : Grain, IResearchExportGrain
 {
     /// <summary>The quasi-identifiers a row is built from.</summary>

@@ -11,7 +11,7 @@ namespace Coordination.Grains.Idempotency;
 /// retries of the same request; the same key with a different request is refused. A claim whose
 /// holder died runs out with its lease and a retry takes it over.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class IdempotencyGrain(
     NpgsqlDataSource db,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock) : Grain, IIdempotencyGrain

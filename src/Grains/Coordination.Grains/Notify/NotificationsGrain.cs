@@ -8,7 +8,7 @@ using Npgsql;
 namespace Coordination.Grains.Notify;
 
 /// <summary>The notification log and acknowledgement links: reads and one-row updates, so any silo serves them.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class NotificationsGrain(
     NpgsqlDataSource db,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock,

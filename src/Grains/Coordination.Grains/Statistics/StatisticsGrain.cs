@@ -31,7 +31,7 @@ namespace Coordination.Grains.Statistics;
 /// without being recorded by the deadline — and the recorded ones by outcome.</item>
 /// </list>
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class StatisticsGrain(
     NpgsqlDataSource db,
     CaseStateCodec codec,
