@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Coordination.Grains.Observability;
 using Npgsql;
 
@@ -68,22 +67,8 @@ public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
     /// </summary>
     private const int MaxInFlight = 1;
 
-    /// <summary>
-    /// How long a write that finds none in flight waits for others when writes arrive faster than
-    /// <see cref="LingerBelow"/> apart. Without it, writes of a busy silo rarely overlap (a batch takes
-    /// less time than the gap between two flags' writes), and each pays a transaction of its own.
-    /// </summary>
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>The mean gap between writes under which a write lingers: at least one more is then likely to come.</summary>
-    private static readonly TimeSpan LingerBelow = TimeSpan.FromMilliseconds(2.5);
-
     private readonly List<Part> _queue = [];
     private int _inFlight;
-    private long _lastArrival;
-
-    /// <summary>The moving mean of the gap between two writes' arrivals, in <see cref="Stopwatch"/> ticks.</summary>
-    private double _meanGap = double.MaxValue;
 
     public NpgsqlDataSource Db => db;
 
@@ -97,11 +82,9 @@ public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
     {
         var part = new Part(owner, statements);
         bool start;
-        bool linger;
         lock (_queue)
         {
             _queue.Add(part);
-            linger = Arrived();
             start = _inFlight < MaxInFlight;
             if (start)
             {
@@ -111,7 +94,7 @@ public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
 
         if (start)
         {
-            _ = linger ? LingerThenWriteAsync() : Task.Run(WriteQueuedAsync);
+            _ = Task.Run(WriteQueuedAsync);
         }
 
         return part.Done.Task;
@@ -170,26 +153,6 @@ public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
         {
             throw new CommitOutcomeUnknownException(ex);
         }
-    }
-
-    /// <summary>Records an arrival (under the queue's lock); true when writes come fast enough for the next to linger.</summary>
-    private bool Arrived()
-    {
-        var now = Stopwatch.GetTimestamp();
-        var gap = (double)(now - _lastArrival);
-        _lastArrival = now;
-        _meanGap = _meanGap == double.MaxValue ? gap : _meanGap + ((gap - _meanGap) / 8);
-        return _meanGap < LingerBelow.TotalSeconds * Stopwatch.Frequency;
-    }
-
-    /// <summary>
-    /// The batching window is real elapsed time (<see cref="TimeProvider.System"/>), not the domain's clock:
-    /// a test's fake clock must not hold writes back.
-    /// </summary>
-    private async Task LingerThenWriteAsync()
-    {
-        await Task.Delay(Linger, TimeProvider.System);
-        await WriteQueuedAsync();
     }
 
     private async Task WriteQueuedAsync()
