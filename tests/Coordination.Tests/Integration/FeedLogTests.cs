@@ -33,7 +33,7 @@ public sealed class FeedLogTests
 
     /// <summary>The combined writes of one silo.</summary>
     public static SiloWrites Writes(NpgsqlDataSource db) =>
-        new(db, new WriteMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+        new(db, new WriteMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), NullLogger<SiloWrites>.Instance);
 
     [Fact]
     public async Task The_writes_of_many_feeds_that_wait_together_commit_together_each_numbered_from_its_own_head()

@@ -1,4 +1,5 @@
 using Coordination.Grains.Observability;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Coordination.Grains.Hosting;
@@ -56,7 +57,7 @@ public sealed class CombinedWriteRefusedException(PostgresException refusal)
 /// <para>Only writes that read nothing first come here: a write that reads (a feed's catch-up, a head
 /// after a failure) runs in its own transaction.</para>
 /// </remarks>
-public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
+public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics, ILogger<SiloWrites> logger)
 {
     /// <summary>At most this many statements go in one combined batch; the rest wait for the next.</summary>
     private const int MaxStatements = 2000;
@@ -181,6 +182,8 @@ public sealed class SiloWrites(NpgsqlDataSource db, WriteMetrics metrics)
             catch (PostgresException refusal) when (parts.Count > 1)
             {
                 metrics.Refused(parts.Count);
+                logger.LogInformation("A combined write of {Parts} parts was refused ({SqlState} {Constraint}: {Condition}); each part is made again alone",
+                    parts.Count, refusal.SqlState, refusal.ConstraintName, refusal.SqlState == OneRoundTrip.ConditionFailed ? refusal.MessageText : null);
                 parts.ForEach(p => p.Done.TrySetException(new CombinedWriteRefusedException(refusal)));
             }
             catch (Exception ex)
