@@ -88,23 +88,27 @@ public sealed class FeedLogTests
         Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
     }
 
-    private static MeterListener ListenToCommits(List<int> parts)
+    private static MeterListener ListenToCommits(List<int> parts) => Listen(WriteMetrics.PartsPerCommit, parts);
+
+    /// <summary>Collects what the instrument named <paramref name="instrumentName"/> records.</summary>
+    public static MeterListener Listen<T>(string instrumentName, List<T> values)
+        where T : struct
     {
         var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Name == WriteMetrics.PartsPerCommit)
+                if (instrument.Name == instrumentName)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
             },
         };
-        listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+        listener.SetMeasurementEventCallback<T>((_, value, _, _) =>
         {
-            lock (parts)
+            lock (values)
             {
-                parts.Add(value);
+                values.Add(value);
             }
         });
         listener.Start();
@@ -155,6 +159,33 @@ public sealed class FeedLogTests
         // The late hand-off of the same change finds nothing left to do.
         await log.DeliverAsync(rebooking);
         Assert.Equal(2, (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Count);
+    }
+
+    [Fact]
+    public async Task The_late_hand_off_of_a_change_a_catch_up_wrote_is_answered_without_writing_and_fails_no_combined_write()
+    {
+        await using var db = await DatabaseAsync("feed_log_late_hand_off");
+        var writes = Writes(db);
+        var log = Log(writes, "ngo-a");
+        var other = Log(writes, "ngo-b");
+        var busy = Log(writes, "ngo-c");
+        await Task.WhenAll(log.DeliverAsync(Delivery("ngo-a", "a:1")), other.DeliverAsync(Delivery("ngo-b", "b:1")), busy.DeliverAsync(Delivery("ngo-c", "c:1")));
+        // A case committed a change and, before its hand-off arrived, the feed caught up on it from the outbox.
+        var change = Delivery("ngo-a", "a:2");
+        await CommitToOutboxAsync(db, change);
+        await log.CatchUpAsync();
+        var refused = new List<long>();
+        using var listener = Listen(WriteMetrics.PartsRefused, refused);
+
+        // ngo-c's write keeps the silo's writes busy; the late hand-off and ngo-b's write come behind it.
+        await Task.WhenAll(busy.DeliverAsync(Delivery("ngo-c", "c:2")), log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")));
+
+        Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
+        lock (refused)
+        {
+            Assert.Empty(refused);
+        }
     }
 
     [Fact]

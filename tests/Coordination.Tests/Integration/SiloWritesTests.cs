@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 using Coordination.Contracts.Feeds;
@@ -31,7 +30,7 @@ public sealed class SiloWritesTests
         var feeds = Enumerable.Range(1, 10).Select(i => FeedLogTests.Log(writes, $"ngo-{i:D2}")).ToList();
         await CaseStore.SaveAsync(writes, codec, NewCase("KG-WARM", "warm-key"), Now);
         var parts = new List<int>();
-        using var listener = Listen(WriteMetrics.PartsPerCommit, parts);
+        using var listener = FeedLogTests.Listen(WriteMetrics.PartsPerCommit, parts);
 
         var cases = Enumerable.Range(1, 40).Select(i => CaseStore.SaveAsync(writes, codec, NewCase($"KG-{i:D3}", $"key-{i}"), Now)).ToList();
         var deliveries = feeds.Select((log, i) => log.DeliverAsync(FeedLogTests.Delivery($"ngo-{i + 1:D2}", "item"))).ToList();
@@ -68,7 +67,7 @@ public sealed class SiloWritesTests
         await feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:1"));
         await busy.DeliverAsync(FeedLogTests.Delivery("ngo-b", "b:1"));
         var refused = new List<long>();
-        using var listener = Listen(WriteMetrics.PartsRefused, refused);
+        using var listener = FeedLogTests.Listen(WriteMetrics.PartsRefused, refused);
 
         // ngo-b's write keeps the silo's writes busy, so the three behind it wait and go together;
         // KG-002 claims a key KG-001 holds, which refuses the whole combined batch.
@@ -137,30 +136,6 @@ public sealed class SiloWritesTests
         var keyRing = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(Path.GetTempPath(), "coordination-silo-writes-keys")),
             b => b.SetApplicationName(CoordinationGrainsExtensions.ApplicationName));
         return new CaseStateCodec(keyRing, new PersonMarkKey(db, keyRing));
-    }
-
-    private static MeterListener Listen<T>(string instrumentName, List<T> values)
-        where T : struct
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Name == instrumentName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<T>((_, value, _, _) =>
-        {
-            lock (values)
-            {
-                values.Add(value);
-            }
-        });
-        listener.Start();
-        return listener;
     }
 
     private static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>

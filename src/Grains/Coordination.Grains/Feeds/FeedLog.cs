@@ -39,6 +39,9 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
     private bool _writing;
     private long? _head;
 
+    /// <summary>The changes this log wrote lately, so that a second delivery of one is answered without writing.</summary>
+    private readonly RecentChanges _written = new();
+
     /// <summary>Writes one producer's change to the feed; completes once committed.</summary>
     public Task DeliverAsync(FeedDelivery delivery) => Enqueue(new Request(delivery));
 
@@ -164,9 +167,16 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
     private async Task<FeedWrite> WriteAsync(IReadOnlyList<Request> requests, bool lookUpKeys, bool alone)
     {
         var now = clock.GetUtcNow();
-        var delivered = requests.Select(r => r.Delivery).OfType<FeedDelivery>().ToList();
+        // A change written already (a catch-up took it from the outbox while its hand-off was on its way)
+        // is not written again: its items are in the feed, and writing them would only fail on their keys.
+        var delivered = requests.Select(r => r.Delivery).OfType<FeedDelivery>().Where(d => !_written.Contains(d.ChangeId)).ToList();
         if (requests.All(r => r.Delivery is not null) && !lookUpKeys && _head is { } held)
         {
+            if (delivered.Count == 0)
+            {
+                return new FeedWrite([], [], 0);
+            }
+
             var plan = Plan(held, delivered, EscalationStore.Escalation.None, [], new HashSet<string>(), now);
             if (alone)
             {
@@ -178,6 +188,7 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
             }
 
             _head = held + plan.Appended.Count;
+            _written.AddRange(delivered.Select(d => d.ChangeId));
             return plan.Written([], 0, more: false);
         }
 
@@ -214,6 +225,7 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
         await transaction.CommitAsync();
 
         _head = head + planned.Appended.Count;
+        _written.AddRange(deliveries.Select(d => d.ChangeId));
         return planned.Written(onward, escalation.Raised, more);
     }
 
@@ -261,6 +273,31 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
     private sealed record WritePlan(IReadOnlyList<WriteStatement> Statements, List<FeedItem> Appended, List<FeedItem> Settled)
     {
         public FeedWrite Written(IReadOnlyList<FeedDelivery> onward, int raised, bool more) => new([.. Appended, .. Settled], onward, raised, more);
+    }
+
+    /// <summary>The last <see cref="Capacity"/> change ids added, for membership tests.</summary>
+    private sealed class RecentChanges
+    {
+        private const int Capacity = 1024;
+        private readonly HashSet<Guid> _ids = [];
+        private readonly Queue<Guid> _order = new();
+
+        public bool Contains(Guid changeId) => _ids.Contains(changeId);
+
+        public void AddRange(IEnumerable<Guid> changeIds)
+        {
+            foreach (var id in changeIds)
+            {
+                if (_ids.Add(id))
+                {
+                    _order.Enqueue(id);
+                    if (_order.Count > Capacity)
+                    {
+                        _ids.Remove(_order.Dequeue());
+                    }
+                }
+            }
+        }
     }
 
     private sealed record Request(FeedDelivery? Delivery)
