@@ -7,7 +7,7 @@ namespace Coordination.Grains.Hosting;
 /// <summary>
 /// One statement of a write. A statement that returns rows (<paramref name="ReturnsRows"/>: a
 /// condition's check, a settlement's RETURNING) has a result set of its own in the batch, the others
-/// none; when <paramref name="Returned"/> is given, the rows are read into it with <paramref name="Read"/>.
+/// none; when <paramref name="Read"/> is given, it is called on each of the statement's rows.
 /// </summary>
 public sealed record WriteStatement(
     NpgsqlBatchCommand Command, bool ReturnsRows = false, Action<NpgsqlDataReader>? Read = null)
