@@ -168,8 +168,8 @@ public sealed class FeedLogTests
         var writes = Writes(db);
         var log = Log(writes, "ngo-a");
         var other = Log(writes, "ngo-b");
-        var busy = Log(writes, "ngo-c");
-        await Task.WhenAll(log.DeliverAsync(Delivery("ngo-a", "a:1")), other.DeliverAsync(Delivery("ngo-b", "b:1")), busy.DeliverAsync(Delivery("ngo-c", "c:1")));
+        var busy = new[] { Log(writes, "ngo-c"), Log(writes, "ngo-d") };
+        await Task.WhenAll(log.DeliverAsync(Delivery("ngo-a", "a:1")), other.DeliverAsync(Delivery("ngo-b", "b:1")));
         // A case committed a change and, before its hand-off arrived, the feed caught up on it from the outbox.
         var change = Delivery("ngo-a", "a:2");
         await CommitToOutboxAsync(db, change);
@@ -177,8 +177,9 @@ public sealed class FeedLogTests
         var refused = new List<long>();
         using var listener = Listen(WriteMetrics.PartsRefused, refused);
 
-        // ngo-c's write keeps the silo's writes busy; the late hand-off and ngo-b's write come behind it.
-        await Task.WhenAll(busy.DeliverAsync(Delivery("ngo-c", "c:2")), log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")));
+        // ngo-c's and ngo-d's writes keep the silo's two batches busy; the late hand-off and ngo-b's write come behind them, together.
+        var first = busy.Select(b => b.DeliverAsync(Delivery(b.AgencyId, "busy"))).ToList();
+        await Task.WhenAll([.. first, log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2"))]);
 
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));

@@ -62,16 +62,15 @@ public sealed class SiloWritesTests
         var writes = FeedLogTests.Writes(db);
         var codec = Codec(db);
         var feed = FeedLogTests.Log(writes, "ngo-a");
-        var busy = FeedLogTests.Log(writes, "ngo-b");
+        var busy = new[] { FeedLogTests.Log(writes, "ngo-b"), FeedLogTests.Log(writes, "ngo-c") };
         await CaseStore.SaveAsync(writes, codec, NewCase("KG-001", "taken"), Now);
         await feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:1"));
-        await busy.DeliverAsync(FeedLogTests.Delivery("ngo-b", "b:1"));
         var refused = new List<long>();
         using var listener = FeedLogTests.Listen(WriteMetrics.PartsRefused, refused);
 
-        // ngo-b's write keeps the silo's writes busy, so the three behind it wait and go together;
-        // KG-002 claims a key KG-001 holds, which refuses the whole combined batch.
-        var first = busy.DeliverAsync(FeedLogTests.Delivery("ngo-b", "b:2"));
+        // ngo-b's and ngo-c's writes keep the silo's two batches busy, so the three behind them wait and
+        // go together; KG-002 claims a key KG-001 holds, which refuses the whole combined batch.
+        var first = Busy(busy);
         var replay = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "taken"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-003", "fresh"), Now);
         var item = feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:2"));
@@ -83,7 +82,7 @@ public sealed class SiloWritesTests
         Assert.Equal(SaveOutcome.Saved, (await other).Outcome);
         Assert.Equal(["KG-001", "KG-003"], await IdsAsync(db, "SELECT id FROM cases ORDER BY id"));
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
-        Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(["busy"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
         Assert.Equal(2L, await CountAsync(db, "SELECT count(*) FROM audit_log WHERE action = 'Flagged'"));
         lock (refused)
         {
@@ -97,13 +96,13 @@ public sealed class SiloWritesTests
         await using var db = await DatabaseAsync("silo_writes_conflict");
         var writes = FeedLogTests.Writes(db);
         var codec = Codec(db);
-        var busy = FeedLogTests.Log(writes, "ngo-b");
+        var busy = new[] { FeedLogTests.Log(writes, "ngo-b"), FeedLogTests.Log(writes, "ngo-c") };
         var flagged = NewCase("KG-001", "k1");
         await CaseStore.SaveAsync(writes, codec, flagged, Now);
         // Another activation moved the case on: version 2 is stored, this one still holds version 1.
         await CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by the other activation"), Now);
 
-        var first = busy.DeliverAsync(FeedLogTests.Delivery("ngo-b", "b:1"));
+        var first = Busy(busy);
         var stale = CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by this one"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "k2"), Now);
 
@@ -113,6 +112,10 @@ public sealed class SiloWritesTests
         Assert.Equal(["by the other activation"], await IdsAsync(db, "SELECT note FROM case_events WHERE case_id = 'KG-001' AND seq = 2"));
         Assert.Equal(["KG-001", "KG-002"], await IdsAsync(db, "SELECT id FROM cases ORDER BY id"));
     }
+
+    /// <summary>One write for each of the silo's two batches in flight, so what is written next waits and goes together.</summary>
+    private static Task Busy(FeedLog[] busy) =>
+        Task.WhenAll(busy.Select(log => log.DeliverAsync(FeedLogTests.Delivery(log.AgencyId, "busy"))));
 
     private static CaseChange NewCase(string id, string key)
     {

@@ -42,6 +42,8 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
     /// <summary>The changes this log wrote lately, so that a second delivery of one is answered without writing.</summary>
     private readonly RecentChanges _written = new();
 
+    public string AgencyId => agencyId;
+
     /// <summary>Writes one producer's change to the feed; completes once committed.</summary>
     public Task DeliverAsync(FeedDelivery delivery) => Enqueue(new Request(delivery));
 
