@@ -65,7 +65,8 @@ public static partial class ChannelApi
         return TypedResults.ValidationProblem(errors.ToDictionary());
     }
 
-    private static IChannelsGrain Own(HttpContext http, IClusterClient cluster) =>
+    /// <summary>The signed-in user's own channels grain (every channel endpoint reaches only its caller's).</summary>
+    internal static IChannelsGrain Own(HttpContext http, IClusterClient cluster) =>
         cluster.GetGrain<IChannelsGrain>(http.User.FindFirstValue(CoordinationClaims.Username)!);
 
     /// <summary>A bare address (no display name, no comments) that an SMTP server takes as it is.</summary>

@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Coordination.Contracts.Notify;
-using Coordination.Web.Auth;
 using Coordination.Web.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,7 +36,7 @@ public static partial class PushChannelApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (await Own(http, cluster).SetPush(new PushEndpoint(endpoint!, p256dh!, auth!)).WaitAsync(cancellationToken) is { } channels)
+        if (await ChannelApi.Own(http, cluster).SetPush(new PushEndpoint(endpoint!, p256dh!, auth!)).WaitAsync(cancellationToken) is { } channels)
         {
             return TypedResults.Ok(channels);
         }
@@ -54,7 +52,7 @@ public static partial class PushChannelApi
         var valid = Endpoint(errors, endpoint);
         return errors.Any
             ? TypedResults.ValidationProblem(errors.ToDictionary())
-            : TypedResults.Ok(await Own(http, cluster).RemovePush(valid!).WaitAsync(cancellationToken));
+            : TypedResults.Ok(await ChannelApi.Own(http, cluster).RemovePush(valid!).WaitAsync(cancellationToken));
     }
 
     private static string? Endpoint(RequestErrors errors, string? value)
@@ -68,9 +66,6 @@ public static partial class PushChannelApi
 
         return endpoint;
     }
-
-    private static IChannelsGrain Own(HttpContext http, IClusterClient cluster) =>
-        cluster.GetGrain<IChannelsGrain>(http.User.FindFirstValue(CoordinationClaims.Username)!);
 
     /// <summary>65 bytes (an uncompressed P-256 point), base64url without padding.</summary>
     [GeneratedRegex(@"^B[A-Za-z0-9_-]{86}\z")]
