@@ -277,31 +277,6 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
         public FeedWrite Written(IReadOnlyList<FeedDelivery> onward, int raised, bool more) => new([.. Appended, .. Settled], onward, raised, more);
     }
 
-    /// <summary>The last <see cref="Capacity"/> change ids added, for membership tests.</summary>
-    private sealed class RecentChanges
-    {
-        private const int Capacity = 1024;
-        private readonly HashSet<Guid> _ids = [];
-        private readonly Queue<Guid> _order = new();
-
-        public bool Contains(Guid changeId) => _ids.Contains(changeId);
-
-        public void AddRange(IEnumerable<Guid> changeIds)
-        {
-            foreach (var id in changeIds)
-            {
-                if (_ids.Add(id))
-                {
-                    _order.Enqueue(id);
-                    if (_order.Count > Capacity)
-                    {
-                        _ids.Remove(_order.Dequeue());
-                    }
-                }
-            }
-        }
-    }
-
     private sealed record Request(FeedDelivery? Delivery)
     {
         public TaskCompletionSource<FeedWrite> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
