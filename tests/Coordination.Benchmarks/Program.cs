@@ -6,7 +6,7 @@ namespace Coordination.Benchmarks;
 /// The benchmark console. Normally run by <c>deploy/bench.sh</c>, which starts a throwaway PostgreSQL
 /// and sets COORDINATION_TEST_PG:
 /// <code>
-///   Coordination.Benchmarks [--smoke] [--only 1,2,...] [--concurrency 1,4,16,64] [--seconds 10] [--agencies 40] [--env KEY=VALUE]... [--out .local/bench/results.json]
+///   Coordination.Benchmarks [--smoke] [--only 1,2,...] [--concurrency 1,4,16,64] [--seconds 10] [--agencies 40] [--samples 300] [--env KEY=VALUE]... [--out .local/bench/results.json]
 /// </code>
 /// It also runs as its own helper processes (fan-out clients, the echo server); see <see cref="ChildProcesses"/>.
 /// </summary>
@@ -40,6 +40,11 @@ public static class BenchProgram
         if (Option(args, "--agencies") is { } perCountry)
         {
             settings = settings with { AgenciesPerCountry = int.Parse(perCountry, CultureInfo.InvariantCulture) };
+        }
+
+        if (Option(args, "--samples") is { } samples)
+        {
+            settings = settings with { LatencySamples = int.Parse(samples, CultureInfo.InvariantCulture) };
         }
 
         var environment = args.Select((a, i) => (a, i)).Where(x => x.a == "--env" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2)).ToList();
