@@ -69,8 +69,27 @@ public sealed class SmtpInbox : IAsyncDisposable
     /// <summary>The messages to <paramref name="address"/>, oldest first.</summary>
     public async Task<IReadOnlyList<InboxMessage>> MessagesToAsync(string address)
     {
-        var page = await _http.GetFromJsonAsync<MessagePage>("/api/messages?pageSize=1000");
-        return page!.Results.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).OrderBy(m => m.ReceivedDate).ToList();
+        var messages = await AllMessagesAsync();
+        return messages.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).OrderBy(m => m.ReceivedDate).ToList();
+    }
+
+    /// <summary>
+    /// Every message in the inbox. smtp4dev lists them a page at a time, newest first: a single page
+    /// of a long run (the 20-minute chaos run sends well over a thousand) would leave out the oldest.
+    /// </summary>
+    public async Task<IReadOnlyList<InboxMessage>> AllMessagesAsync(int pageSize = 1000)
+    {
+        var all = new List<InboxMessage>();
+        for (var number = 1; ; number++)
+        {
+            var page = await _http.GetFromJsonAsync<MessagePage>($"/api/messages?pageSize={pageSize}&page={number}");
+            all.AddRange(page!.Results);
+            if (number >= page.PageCount)
+            {
+                // Messages that arrived while paging shift the pages; one listed twice counts once.
+                return all.DistinctBy(m => m.Id).ToList();
+            }
+        }
     }
 
     /// <summary>Waits until <paramref name="count"/> messages to the address have arrived, and returns them.</summary>
@@ -148,7 +167,9 @@ public sealed class SmtpInbox : IAsyncDisposable
         Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed: {await output}{await error}");
     }
 
-    private sealed record MessagePage([property: JsonPropertyName("results")] List<InboxMessage> Results);
+    private sealed record MessagePage(
+        [property: JsonPropertyName("results")] List<InboxMessage> Results,
+        [property: JsonPropertyName("pageCount")] int PageCount);
 }
 
 /// <summary>A message as smtp4dev lists it.</summary>
