@@ -29,7 +29,7 @@ public sealed class AgencyFeedGrainTests(GrainClusterFixture fixture)
         var shelter = await s.Receiving("kg-shelter", "KG", [s.Region("Chui")], [AgencyService.Shelter], AgencyKind.Shelter);
 
         var flagged = await Task.WhenAll(Enumerable.Range(0, Cases).Select(i =>
-            s.Intake.Flag(s.NewCase("KG", s.Region("Chui"), [Need.Shelter]), Scenario.Staff(posts[i % posts.Length]), null, null)));
+            s.Intake.Flag(s.NewCase("KG", s.Region("Chui"), [Need.Shelter]), Scenario.Staff(posts[i % posts.Length]), Scenario.EveryDoor, null, null)));
 
         Assert.Equal(Cases, flagged.Select(f => f.Case.Id).Distinct().Count());
         var feed = await s.Feed(shelter);

@@ -438,8 +438,8 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         var ngo = await s.Receiving("uz-ngo", "UZ", [s.Region("Khorezm")], [AgencyService.Legal]);
         var command = s.NewCase("UZ", s.Region("Khorezm"), [Need.Legal]);
 
-        var first = await s.Intake.Flag(command, Scenario.Staff(post), "key-1", "hash-a");
-        var replay = await s.Intake.Flag(command, Scenario.Staff(post), "key-1", "hash-a");
+        var first = await s.Intake.Flag(command, Scenario.Staff(post), Scenario.EveryDoor, "key-1", "hash-a");
+        var replay = await s.Intake.Flag(command, Scenario.Staff(post), Scenario.EveryDoor, "key-1", "hash-a");
 
         Assert.True(first.Created);
         Assert.False(replay.Created);
@@ -456,9 +456,9 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         var post = await s.Post("uz-consulate-dubai", "UZ", "AE", "Dubai");
         var ngo = await s.Receiving("uz-ngo", "UZ", [s.Region("Khorezm")], [AgencyService.Legal]);
 
-        await s.Intake.Flag(s.NewCase("UZ", s.Region("Khorezm"), [Need.Legal]), Scenario.Staff(post), "key-1", "hash-a");
+        await s.Intake.Flag(s.NewCase("UZ", s.Region("Khorezm"), [Need.Legal]), Scenario.Staff(post), Scenario.EveryDoor, "key-1", "hash-a");
         var ex = await Scenario.Refused(() =>
-            s.Intake.Flag(s.NewCase("UZ", s.Region("Khorezm"), [Need.Legal, Need.Medical]), Scenario.Staff(post), "key-1", "hash-b"));
+            s.Intake.Flag(s.NewCase("UZ", s.Region("Khorezm"), [Need.Legal, Need.Medical]), Scenario.Staff(post), Scenario.EveryDoor, "key-1", "hash-b"));
 
         Assert.Equal(DomainErrorKind.Conflict, ex.Kind);
         Assert.Single(await s.Feed(ngo));
@@ -479,7 +479,7 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         {
             var command = s.NewCase("UZ", s.Region("Tashkent"), [Need.Legal]);
             var results = await Task.WhenAll(Enumerable.Range(0, 24)
-                .Select(_ => s.Intake.Flag(command, Scenario.Staff(post), $"retry-key-{round}", "same-hash")));
+                .Select(_ => s.Intake.Flag(command, Scenario.Staff(post), Scenario.EveryDoor, $"retry-key-{round}", "same-hash")));
 
             Assert.Single(results.Select(r => r.Case.Id).Distinct());
             Assert.Single(results, r => r.Created);
@@ -496,8 +496,8 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         var istanbul = await s.Post("uz-consulate-istanbul", "UZ");
         var dubai = await s.Post("uz-consulate-dubai", "UZ", "AE", "Dubai");
 
-        var a = await s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Legal]), Scenario.Staff(istanbul), "same-key", "h");
-        var b = await s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Legal]), Scenario.Staff(dubai), "same-key", "h");
+        var a = await s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Legal]), Scenario.Staff(istanbul), Scenario.EveryDoor, "same-key", "h");
+        var b = await s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Legal]), Scenario.Staff(dubai), Scenario.EveryDoor, "same-key", "h");
 
         Assert.True(a.Created);
         Assert.True(b.Created);
@@ -514,10 +514,14 @@ public sealed class CaseGrainTests(GrainClusterFixture fixture)
         // What "Urgent, Critical", "F, M" and ["Shelter, Legal"] became when they were read as flags.
         foreach (var bad in new[] { flag with { Urgency = (Urgency)3 }, flag with { Person = flag.Person with { Sex = (Sex)3 } }, flag with { Needs = [(Need)9] } })
         {
-            Assert.Equal(DomainErrorKind.Validation, (await Scenario.Refused(() => s.Intake.Flag(bad, Scenario.Staff(post), null, null))).Kind);
+            Assert.Equal(DomainErrorKind.Validation, (await Scenario.Refused(() => s.Intake.Flag(bad, Scenario.Staff(post), Scenario.EveryDoor, null, null))).Kind);
         }
 
-        Assert.Equal(DomainErrorKind.Forbidden, (await Scenario.Refused(() => s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Shelter]), Scenario.Staff(post), null, null))).Kind);
+        Assert.Equal(DomainErrorKind.Forbidden, (await Scenario.Refused(() => s.Intake.Flag(s.NewCase("UZ", s.Region("Bukhara"), [Need.Shelter]), Scenario.Staff(post), Scenario.EveryDoor, null, null))).Kind);
+        // Roles that open cases for NGOs and shelters only (a caseworker's) open none for a consular post.
+        var wrongDoor = await Scenario.Refused(() => s.Intake.Flag(flag, Scenario.Staff(post), [AgencyKind.Ngo, AgencyKind.Shelter], null, null));
+        Assert.Equal(DomainErrorKind.Forbidden, wrongDoor.Kind);
+        Assert.Contains("None of your roles opens cases", wrongDoor.Detail);
         Assert.Empty(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
 
         var flagged = await s.Flag(post, flag);

@@ -58,11 +58,11 @@ public sealed class DatabaseFaultTests(DatabaseFaultClusterFixture fixture)
         var command = s.NewCase("TJ", s.Region("Sughd"), [Need.Shelter]);
 
         var dropped = fixture.Proxy.DropCommitAnswerOfNextTransactionWith("INSERT INTO cases");
-        var lost = await Scenario.Refused(() => s.Intake.Flag(command, Scenario.Staff(post), "lost-commit-key", "hash-1"));
+        var lost = await Scenario.Refused(() => s.Intake.Flag(command, Scenario.Staff(post), Scenario.EveryDoor, "lost-commit-key", "hash-1"));
         await dropped.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("Outcome unknown", lost.Title);
 
-        var retried = await s.Intake.Flag(command, Scenario.Staff(post), "lost-commit-key", "hash-1");
+        var retried = await s.Intake.Flag(command, Scenario.Staff(post), Scenario.EveryDoor, "lost-commit-key", "hash-1");
         Assert.False(retried.Created);
         Assert.Equal(CaseStatus.Flagged, retried.Case.Status);
         Assert.Equal(s.FullName, retried.Case.Person?.FullName);

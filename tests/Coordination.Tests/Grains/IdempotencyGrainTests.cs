@@ -79,7 +79,7 @@ public sealed class IdempotencyGrainTests(GrainClusterFixture fixture)
 
         // One namespace of keys per agency: a key a flag used is taken for any other command, and the other way round.
         Assert.Equal(IdempotencyClaimKind.DifferentRequest, (await Keys.Begin(scope, "flag-key", "flag-hash")).Kind);
-        var refused = await Scenario.Refused(() => s.Intake.Flag(s.NewCase("KG", s.Region("Chui"), [Need.Legal]), Scenario.Staff(post), "http-key", "flag-hash"));
+        var refused = await Scenario.Refused(() => s.Intake.Flag(s.NewCase("KG", s.Region("Chui"), [Need.Legal]), Scenario.Staff(post), Scenario.EveryDoor, "http-key", "flag-hash"));
         Assert.Equal(DomainErrorKind.Conflict, refused.Kind);
         Assert.Single(await s.Intake.List(new CaseListQuery(post.Id, null, null, 100), Scenario.Staff(post)));
     }

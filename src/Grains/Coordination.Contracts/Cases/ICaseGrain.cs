@@ -108,8 +108,13 @@ public interface ICaseGrain : IGrainWithStringKey
 [Alias("Coordination.ICaseIntakeGrain")]
 public interface ICaseIntakeGrain : IGrainWithIntegerKey
 {
+    /// <summary>
+    /// Opens a case. <paramref name="opensFor"/>: the kinds of agency the caller's roles open cases for,
+    /// as the web host reads them from the caller's token; a caller whose agency is of none of them is
+    /// refused (403), checked here against the directory rather than by a round trip of the web host's own.
+    /// </summary>
     [Alias("Flag")]
-    Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash);
+    Task<FlagResult> Flag(FlagCase command, Actor actor, IReadOnlyList<Agencies.AgencyKind> opensFor, string? idempotencyKey, string? requestHash);
 
     [Alias("List")]
     Task<IReadOnlyList<CaseView>> List(CaseListQuery query, Actor viewer);

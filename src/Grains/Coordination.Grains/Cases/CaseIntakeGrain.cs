@@ -18,12 +18,18 @@ public sealed class CaseIntakeGrain(
     CaseStateCodec codec,
     [FromKeyedServices(CoordinationGrainsExtensions.ClockKey)] TimeProvider clock) : Grain, ICaseIntakeGrain
 {
-    public async Task<FlagResult> Flag(FlagCase command, Actor actor, string? idempotencyKey, string? requestHash)
+    public async Task<FlagResult> Flag(FlagCase command, Actor actor, IReadOnlyList<AgencyKind> opensFor, string? idempotencyKey, string? requestHash)
     {
         RequireDefined(command);
-        CaseConsent.Require(command.Consent, CaseLifecycle.IsMinor(command.Person.BirthYear, clock.GetUtcNow()));
         var directory = GrainFactory.GetGrain<IAgencyDirectoryGrain>(0);
         var caller = await directory.Get(actor.AgencyId);
+        if (caller is null || !opensFor.Contains(caller.Kind))
+        {
+            throw DomainException.Forbidden(
+                "None of your roles opens cases for an agency of your agency's kind (consular officers for consular posts, caseworkers for NGOs and shelters, hotline operators for hotlines, police officers for the police).");
+        }
+
+        CaseConsent.Require(command.Consent, CaseLifecycle.IsMinor(command.Person.BirthYear, clock.GetUtcNow()));
         var needsPost = CaseDoors.RequireRemit(command, caller);
         var opening = CaseDoors.Open(command, caller!, needsPost ? await directory.List() : null);
 
