@@ -73,13 +73,12 @@ public sealed class FeedLogTests
         var elsewhere = Log(Writes(db), "ngo-a");
         await stale.DeliverAsync(Delivery("ngo-a", "a:1"));
         await other.DeliverAsync(Delivery("ngo-b", "b:1"));
-        await Task.WhenAll(busy.Select((log, i) => log.DeliverAsync(Delivery($"ngo-{(char)('c' + i)}", "busy:1"))));
+        await Busy(busy, "busy:1");
         // A second activation of ngo-a's feed, on another silo, moves its head past the one held here.
         await elsewhere.DeliverAsync(Delivery("ngo-a", "a:2"));
 
         // ngo-c's and ngo-d's writes keep the silo's writes busy, so ngo-a's and ngo-b's wait and go together.
-        var first = busy.Select((log, i) => log.DeliverAsync(Delivery($"ngo-{(char)('c' + i)}", "busy:2"))).ToList();
-        await Task.WhenAll([.. first, stale.DeliverAsync(Delivery("ngo-a", "a:3")), other.DeliverAsync(Delivery("ngo-b", "b:2"))]);
+        await Task.WhenAll(Busy(busy, "busy:2"), stale.DeliverAsync(Delivery("ngo-a", "a:3")), other.DeliverAsync(Delivery("ngo-b", "b:2")));
 
         Assert.Equal(["a:1", "a:2", "a:3"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
@@ -178,8 +177,7 @@ public sealed class FeedLogTests
         using var listener = Listen(WriteMetrics.PartsRefused, refused);
 
         // ngo-c's and ngo-d's writes keep the silo's two batches busy; the late hand-off and ngo-b's write come behind them, together.
-        var first = busy.Select(b => b.DeliverAsync(Delivery(b.AgencyId, "busy"))).ToList();
-        await Task.WhenAll([.. first, log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2"))]);
+        await Task.WhenAll(Busy(busy, "busy"), log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")));
 
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
@@ -261,6 +259,13 @@ public sealed class FeedLogTests
 
     private static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>
         CoordinationDatabase.CreateDataSource(await TestDatabase.CreateMigratedAsync(purpose));
+
+    /// <summary>
+    /// One write for each of <paramref name="busy"/>'s feeds, started at once: given one feed per combined
+    /// batch the silo keeps in flight, what is written next waits and goes together.
+    /// </summary>
+    internal static Task Busy(FeedLog[] busy, string key) =>
+        Task.WhenAll(busy.Select(log => log.DeliverAsync(Delivery(log.AgencyId, key))));
 
     public static FeedDelivery Delivery(string agency, string key, bool requiresAck = false) =>
         new(agency, Guid.NewGuid(), Now, [], [Item(agency, key, requiresAck)]);

@@ -70,7 +70,7 @@ public sealed class SiloWritesTests
 
         // ngo-b's and ngo-c's writes keep the silo's two batches busy, so the three behind them wait and
         // go together; KG-002 claims a key KG-001 holds, which refuses the whole combined batch.
-        var first = Busy(busy);
+        var first = FeedLogTests.Busy(busy, "busy");
         var replay = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "taken"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-003", "fresh"), Now);
         var item = feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:2"));
@@ -102,7 +102,7 @@ public sealed class SiloWritesTests
         // Another activation moved the case on: version 2 is stored, this one still holds version 1.
         await CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by the other activation"), Now);
 
-        var first = Busy(busy);
+        var first = FeedLogTests.Busy(busy, "busy");
         var stale = CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by this one"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "k2"), Now);
 
@@ -112,10 +112,6 @@ public sealed class SiloWritesTests
         Assert.Equal(["by the other activation"], await IdsAsync(db, "SELECT note FROM case_events WHERE case_id = 'KG-001' AND seq = 2"));
         Assert.Equal(["KG-001", "KG-002"], await IdsAsync(db, "SELECT id FROM cases ORDER BY id"));
     }
-
-    /// <summary>One write for each of the silo's two batches in flight, so what is written next waits and goes together.</summary>
-    private static Task Busy(FeedLog[] busy) =>
-        Task.WhenAll(busy.Select(log => log.DeliverAsync(FeedLogTests.Delivery(log.AgencyId, "busy"))));
 
     private static CaseChange NewCase(string id, string key)
     {
