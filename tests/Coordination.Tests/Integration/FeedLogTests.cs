@@ -168,7 +168,7 @@ public sealed class FeedLogTests
         var log = Log(writes, "ngo-a");
         var other = Log(writes, "ngo-b");
         var busy = new[] { Log(writes, "ngo-c"), Log(writes, "ngo-d") };
-        await Task.WhenAll(log.DeliverAsync(Delivery("ngo-a", "a:1")), other.DeliverAsync(Delivery("ngo-b", "b:1")));
+        await Task.WhenAll(log.DeliverAsync(Delivery("ngo-a", "a:1")), other.DeliverAsync(Delivery("ngo-b", "b:1")), Busy(busy, "busy:1"));
         // A case committed a change and, before its hand-off arrived, the feed caught up on it from the outbox.
         var change = Delivery("ngo-a", "a:2");
         await CommitToOutboxAsync(db, change);
@@ -177,7 +177,7 @@ public sealed class FeedLogTests
         using var listener = Listen(WriteMetrics.PartsRefused, refused);
 
         // ngo-c's and ngo-d's writes keep the silo's two batches busy; the late hand-off and ngo-b's write come behind them, together.
-        await Task.WhenAll(Busy(busy, "busy"), log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")));
+        await Task.WhenAll(Busy(busy, "busy:2"), log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")));
 
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
@@ -262,7 +262,9 @@ public sealed class FeedLogTests
 
     /// <summary>
     /// One write for each of <paramref name="busy"/>'s feeds, started at once: given one feed per combined
-    /// batch the silo keeps in flight, what is written next waits and goes together.
+    /// batch the silo keeps in flight, what is written next waits and goes together. Each feed must hold
+    /// its head (a first write made): a feed's first write reads the head in a transaction of its own,
+    /// and occupies no combined batch.
     /// </summary>
     internal static Task Busy(FeedLog[] busy, string key) =>
         Task.WhenAll(busy.Select(log => log.DeliverAsync(Delivery(log.AgencyId, key))));

@@ -65,12 +65,13 @@ public sealed class SiloWritesTests
         var busy = new[] { FeedLogTests.Log(writes, "ngo-b"), FeedLogTests.Log(writes, "ngo-c") };
         await CaseStore.SaveAsync(writes, codec, NewCase("KG-001", "taken"), Now);
         await feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:1"));
+        await FeedLogTests.Busy(busy, "busy:1");
         var refused = new List<long>();
         using var listener = FeedLogTests.Listen(WriteMetrics.PartsRefused, refused);
 
         // ngo-b's and ngo-c's writes keep the silo's two batches busy, so the three behind them wait and
         // go together; KG-002 claims a key KG-001 holds, which refuses the whole combined batch.
-        var first = FeedLogTests.Busy(busy, "busy");
+        var first = FeedLogTests.Busy(busy, "busy:2");
         var replay = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "taken"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-003", "fresh"), Now);
         var item = feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:2"));
@@ -82,7 +83,7 @@ public sealed class SiloWritesTests
         Assert.Equal(SaveOutcome.Saved, (await other).Outcome);
         Assert.Equal(["KG-001", "KG-003"], await IdsAsync(db, "SELECT id FROM cases ORDER BY id"));
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
-        Assert.Equal(["busy"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
+        Assert.Equal(["busy:1", "busy:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
         Assert.Equal(2L, await CountAsync(db, "SELECT count(*) FROM audit_log WHERE action = 'Flagged'"));
         lock (refused)
         {
@@ -99,10 +100,11 @@ public sealed class SiloWritesTests
         var busy = new[] { FeedLogTests.Log(writes, "ngo-b"), FeedLogTests.Log(writes, "ngo-c") };
         var flagged = NewCase("KG-001", "k1");
         await CaseStore.SaveAsync(writes, codec, flagged, Now);
+        await FeedLogTests.Busy(busy, "busy:1");
         // Another activation moved the case on: version 2 is stored, this one still holds version 1.
         await CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by the other activation"), Now);
 
-        var first = FeedLogTests.Busy(busy, "busy");
+        var first = FeedLogTests.Busy(busy, "busy:2");
         var stale = CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by this one"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "k2"), Now);
 
