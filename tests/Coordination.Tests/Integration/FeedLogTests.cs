@@ -257,7 +257,7 @@ public sealed class FeedLogTests
         Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM feed_outbox"));
     }
 
-    private static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>
+    internal static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>
         CoordinationDatabase.CreateDataSource(await TestDatabase.CreateMigratedAsync(purpose));
 
     /// <summary>
@@ -286,7 +286,7 @@ public sealed class FeedLogTests
         await transaction.CommitAsync();
     }
 
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    internal static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
     {
         await using var command = db.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;

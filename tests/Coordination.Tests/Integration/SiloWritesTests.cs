@@ -115,7 +115,7 @@ public sealed class SiloWritesTests
         Assert.Equal(["KG-001", "KG-002"], await IdsAsync(db, "SELECT id FROM cases ORDER BY id"));
     }
 
-    private static CaseChange NewCase(string id, string key)
+    internal static CaseChange NewCase(string id, string key)
     {
         var person = new Person("Nurzhan Abdyldaeva", Sex.F, 1993, "KG", "AC1234567", null);
         var view = new CaseView(id, CaseStatus.Flagged, person, "RU", "Moscow", Situation.Detained, ExploitationType.Labour,
@@ -132,7 +132,7 @@ public sealed class SiloWritesTests
     private static CaseChange Update(CaseView held, string note) =>
         new(held with { Version = held.Version + 1 }, held.Version, [new CaseEvent(2, CaseEventType.Corrected, Now, "post-ru", "consul", note)], [], ["post-ru"]);
 
-    private static CaseStateCodec Codec(NpgsqlDataSource db)
+    internal static CaseStateCodec Codec(NpgsqlDataSource db)
     {
         var keyRing = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(Path.GetTempPath(), "coordination-silo-writes-keys")),
             b => b.SetApplicationName(CoordinationGrainsExtensions.ApplicationName));

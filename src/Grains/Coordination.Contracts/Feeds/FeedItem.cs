@@ -113,3 +113,37 @@ public sealed record FeedDelivery(
             .ToList();
     }
 }
+
+/// <summary>
+/// The numbering a feed reserved for one producer's change (<see cref="IAgencyFeedGrain.Reserve"/>):
+/// the producer writes exactly these items, numbered from <see cref="Head"/> on, in the transaction of
+/// its own change, then tells the feed how that transaction ended (<see cref="IAgencyFeedGrain.Carried"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Coordination.FeedReservation")]
+public sealed record FeedReservation(
+    [property: Id(0)] string AgencyId,
+    [property: Id(1)] Guid ChangeId,
+    [property: Id(2)] long Head,
+    [property: Id(3)] IReadOnlyList<ReservedFeedItem> Items);
+
+/// <summary>One item as its feed numbered it, with what its row holds besides the item.</summary>
+[GenerateSerializer, Immutable, Alias("Coordination.ReservedFeedItem")]
+public sealed record ReservedFeedItem(
+    [property: Id(0)] FeedItem Item,
+    [property: Id(1)] string DedupeKey,
+    [property: Id(2)] string? CausedByAgencyId,
+    [property: Id(3)] DateTime[] Checkpoints);
+
+/// <summary>How the transaction that carried a feed's reserved items ended.</summary>
+[GenerateSerializer]
+public enum CarriedOutcome
+{
+    /// <summary>Committed: the items are in the feed.</summary>
+    Committed,
+
+    /// <summary>Refused or rolled back: nothing of it is in the feed.</summary>
+    NotCommitted,
+
+    /// <summary>Its answer was lost: the feed reads its head again before it writes.</summary>
+    Unknown,
+}

@@ -42,6 +42,21 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     Task Deliver(FeedDelivery delivery);
 
     /// <summary>
+    /// Numbers one producer's change for the producer to write in its own transaction, when this feed
+    /// is idle (nothing being written, nothing waiting) and holds its head; null otherwise, and the
+    /// change goes the outbox road (<see cref="Deliver"/>). Until the producer reports the outcome
+    /// (<see cref="Carried"/>), or <c>FeedHandOff.Lease</c> passes, the feed writes nothing else: what
+    /// arrives meanwhile waits. The reservation binds nothing: the carried write moves the feed's head
+    /// from <see cref="FeedReservation.Head"/>, so it fails whole if anyone else moved it.
+    /// </summary>
+    [Alias("Reserve"), AlwaysInterleave]
+    Task<FeedReservation?> Reserve(FeedDelivery delivery);
+
+    /// <summary>How the producer's transaction that carried a reservation ended: committed items are pushed and timed.</summary>
+    [Alias("Carried"), AlwaysInterleave]
+    Task Carried(Guid changeId, CarriedOutcome outcome, IReadOnlyList<FeedItem> settled);
+
+    /// <summary>
     /// Delivers whatever producers' outboxes still hold for this feed, raises <c>AckOverdue</c> for
     /// every unacknowledged item now past its due time and schedules the next check. Activation, the
     /// grain's timer and every silo's deadline sweeper call this; so may an operator. Returns how many

@@ -26,9 +26,10 @@ public sealed partial class CaseGrain(
     IOptions<AckOptions> ackOptions,
     IOptions<ArrivalOptions> arrivalOptions,
     IOptions<ReferralOptions> referralOptions,
+    IGrainFactory grains,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IIncomingGrainCallFilter
 {
-    private readonly StoredCase _stored = new(writes, codec, logger);
+    private readonly StoredCase _stored = new(writes, codec, grains, logger);
 
     private string CaseId => this.GetPrimaryKeyString();
 
@@ -267,7 +268,7 @@ public sealed partial class CaseGrain(
     /// <summary>When a referral of <paramref name="c"/> made now expires unless answered: the answer time of the case's urgency.</summary>
     private DateTimeOffset AnswerBy(CaseView c, DateTimeOffset now) => now + referralOptions.Value.AnswerWithin.For(c.Urgency);
 
-    /// <summary>Commits the change from the case held (a new case when none is), then hands the feed entries it caused to the feeds.</summary>
+    /// <summary>Commits the change from the case held (a new case when none is), then hands the feed entries it put in the outbox to the feeds.</summary>
     private async Task<SaveOutcome> SaveAsync(
         CaseView next, List<CaseEvent> events, IReadOnlyList<NewFeedItem> feed, DateTimeOffset now, IReadOnlyList<FeedSettlement>? settlements = null,
         CaseAudit? audit = null, (string AgencyId, string Key, string Hash)? idempotency = null)

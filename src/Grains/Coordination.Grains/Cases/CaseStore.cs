@@ -126,28 +126,52 @@ public static class CaseStore
     public static async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(
         SiloWrites writes, CaseStateCodec codec, CaseChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        var deliveries = Deliveries(change, now);
+        var outcome = await SaveAsync(writes, codec, change, deliveries, [], now, cancellationToken);
+        return (outcome, outcome == SaveOutcome.Saved ? deliveries : []);
+    }
+
+    /// <summary>
+    /// The feed entries a change causes, one delivery per agency. Settlements go before items, so a
+    /// re-booked flight settles the old pickup, not the new one.
+    /// </summary>
+    public static IReadOnlyList<FeedDelivery> Deliveries(CaseChange change, DateTimeOffset now) =>
+        FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Settlements ?? [], change.Feed);
+
+    /// <summary>
+    /// Commits the change as above, with the parts of <paramref name="deliveries"/> whose feeds reserved
+    /// them written to those feeds directly (<paramref name="carried"/>, <see cref="FeedCarry"/>) and the
+    /// rest to the outbox, for the case grain to hand to the feeds after COMMIT.
+    /// </summary>
+    public static async Task<SaveOutcome> SaveAsync(
+        SiloWrites writes, CaseStateCodec codec, CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried,
+        DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
         var c = change.Case;
         var row = new CaseRow(codec.Serialize(c), await codec.PersonMarkAsync(c.Citizenship, c.Person, cancellationToken));
+        var outboxed = deliveries.Where(d => !carried.Any(p => p.Delivery == d)).ToList();
+        List<WriteStatement> Statements() =>
+        [
+            // Feeds' rows before the case's, as in every combined write (SiloWrites).
+            .. carried.OrderBy(p => p.Reservation.AgencyId, StringComparer.Ordinal).SelectMany(p => p.Statements(now)),
+            .. CaseStore.Statements(change, row, outboxed, now),
+        ];
 
-        // The feed entries ride in the outbox, in the same transaction; the case grain hands them to
-        // the feeds after COMMIT. Settlements go before items, so a re-booked flight settles the old
-        // pickup, not the new one.
-        var deliveries = FeedDelivery.Of(Guid.CreateVersion7(now), now, change.Settlements ?? [], change.Feed);
         try
         {
             try
             {
-                await writes.WriteAsync(WriteOwner.Case(c.Id), Statements(change, row, deliveries, now));
+                await writes.WriteAsync(WriteOwner.Case(c.Id), Statements());
             }
             catch (CombinedWriteRefusedException)
             {
                 // Nothing was written; whose part failed the batch shows when this one goes alone.
-                await writes.WriteAloneAsync(Statements(change, row, deliveries, now), cancellationToken);
+                await writes.WriteAloneAsync(Statements(), cancellationToken);
             }
         }
         catch (PostgresException ex) when (ex.Failed(IdempotencyStore.KeyTaken))
         {
-            return (SaveOutcome.IdempotencyKeyTaken, []);
+            return SaveOutcome.IdempotencyKeyTaken;
         }
         catch (PostgresException ex) when (ex.Failed(VersionMoved) || ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "case_events_pkey" })
         {
@@ -157,7 +181,7 @@ public static class CaseStore
             throw Changed(c.Id);
         }
 
-        return (SaveOutcome.Saved, deliveries);
+        return SaveOutcome.Saved;
     }
 
     /// <summary>What of a case's row is computed once for a save, however many times its statements are made.</summary>

@@ -13,7 +13,7 @@ namespace Coordination.Grains.Cases;
 /// (<see cref="CaseStore"/>): read when not held, replaced by what a save commits, and read again
 /// after a save that may have left the row other than what is held.
 /// </summary>
-public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, ILogger logger)
+public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, IGrainFactory grains, ILogger logger)
 {
     private bool _loaded;
 
@@ -34,16 +34,43 @@ public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, ILogger 
 
     /// <summary>
     /// Commits the change (<see cref="CaseStore.SaveAsync"/>) and, once it is saved, holds its case.
-    /// Returns the feed entries it put in the outbox, to hand to the feeds. A new case whose row exists
-    /// already is refused with 409.
+    /// The feed entries of the feeds that reserved them are written with it (<see cref="FeedCarry"/>);
+    /// returns the others, put in the outbox, to hand to the feeds. Should a feed's part fail the
+    /// write (another writer moved its head), the change is made again with every entry in the outbox.
+    /// A new case whose row exists already is refused with 409.
     /// </summary>
     public async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(CaseChange change, DateTimeOffset now)
     {
+        var deliveries = CaseStore.Deliveries(change, now);
+        var carried = await grains.ReserveAsync(deliveries, logger);
         SaveOutcome outcome;
-        IReadOnlyList<FeedDelivery> feed;
         try
         {
-            (outcome, feed) = await CaseStore.SaveAsync(writes, codec, change, now);
+            outcome = await CommitAsync(change, deliveries, carried, now);
+        }
+        catch (Exception ex) when (carried.Count > 0 && FeedCarry.RefusedForAFeed(ex))
+        {
+            await grains.EndAsync(carried, CarriedOutcome.NotCommitted, logger);
+            carried = [];
+            outcome = await CommitAsync(change, deliveries, carried, now);
+        }
+        catch (Exception ex)
+        {
+            await grains.EndAsync(carried, ex is CommitOutcomeUnknownException ? CarriedOutcome.Unknown : CarriedOutcome.NotCommitted, logger);
+            throw;
+        }
+
+        var saved = outcome == SaveOutcome.Saved;
+        await grains.EndAsync(carried, saved ? CarriedOutcome.Committed : CarriedOutcome.NotCommitted, logger);
+        return (outcome, saved ? [.. deliveries.Where(d => !carried.Any(p => p.Delivery == d))] : []);
+    }
+
+    private async Task<SaveOutcome> CommitAsync(CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried, DateTimeOffset now)
+    {
+        SaveOutcome outcome;
+        try
+        {
+            outcome = await CaseStore.SaveAsync(writes, codec, change, deliveries, carried, now);
         }
         catch (Exception ex) when (!LeftTheDatabaseUntouched(ex))
         {
@@ -68,7 +95,7 @@ public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, ILogger 
             _loaded = true;
         }
 
-        return (outcome, feed);
+        return outcome;
     }
 
     /// <summary>

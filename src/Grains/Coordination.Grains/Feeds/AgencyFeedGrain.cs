@@ -37,6 +37,7 @@ public sealed class AgencyFeedGrain(
     private FeedLog? _log;
     private FeedWatchers? _watchers;
     private IGrainTimer? _timer;
+    private IGrainTimer? _lease;
     private DateTimeOffset? _timerDue;
     private int _failedChecks;
 
@@ -107,6 +108,37 @@ public sealed class AgencyFeedGrain(
     }
 
     public Task<int> CatchUp() => CheckOrRetryAsync(CancellationToken.None);
+
+    public Task<FeedReservation?> Reserve(FeedDelivery delivery)
+    {
+        var reservation = Log.Reserve(delivery);
+        if (reservation is not null)
+        {
+            // Interleaved: a catch-up waiting for the reservation to end holds the activation meanwhile.
+            _lease = this.RegisterGrainTimer(
+                () => Carried(delivery.ChangeId, CarriedOutcome.Unknown, []),
+                new GrainTimerCreationOptions { DueTime = FeedCarry.Lease, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        }
+
+        return Task.FromResult(reservation);
+    }
+
+    public Task Carried(Guid changeId, CarriedOutcome outcome, IReadOnlyList<FeedItem> settled)
+    {
+        if (Log.Carried(changeId, outcome, settled))
+        {
+            _lease?.Dispose();
+            _lease = null;
+            if (outcome == CarriedOutcome.Unknown)
+            {
+                // The items may be in the feed, unpushed and untimed: the check reads the head again and arms the next deadline.
+                logger.LogWarning("Feed of agency {AgencyId}: change {ChangeId} was carried with an unknown outcome; checking the feed again", AgencyId, changeId);
+                _ = CheckQuietlyAsync(CancellationToken.None);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>After each committed write: push its items, count its escalations, time the deadlines.</summary>
     private void Written(FeedWrite written)

@@ -39,6 +39,9 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
     private bool _writing;
     private long? _head;
 
+    /// <summary>The numbering a producer is writing in its own transaction (<see cref="Reserve"/>); nothing else is written meanwhile.</summary>
+    private FeedReservation? _reserved;
+
     /// <summary>The changes this log wrote lately, so that a second delivery of one is answered without writing.</summary>
     private readonly RecentChanges _written = new();
 
@@ -53,14 +56,79 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
     /// </summary>
     public Task<FeedWrite> CatchUpAsync() => Enqueue(new Request(null));
 
+    /// <summary>
+    /// Numbers <paramref name="delivery"/> from the head held, for its producer to write with its own
+    /// change (<see cref="FeedCarry"/>), when nothing is being written or waits and the head is held;
+    /// null otherwise. Writes wait until <see cref="Carried"/> reports how the producer's transaction ended.
+    /// </summary>
+    public FeedReservation? Reserve(FeedDelivery delivery)
+    {
+        lock (_queue)
+        {
+            if (_writing || _queue.Count > 0 || _reserved is not null || _head is not { } held || _written.Contains(delivery.ChangeId))
+            {
+                return null;
+            }
+
+            _reserved = new FeedReservation(agencyId, delivery.ChangeId, held,
+                FeedCarry.Number(held, delivery.Items, delivery.CausedAt, new HashSet<string>(StringComparer.Ordinal), ack));
+            return _reserved;
+        }
+    }
+
+    /// <summary>
+    /// Ends the reservation of <paramref name="changeId"/> (nothing when it ended already): committed, the
+    /// head moves past its items, which are acted on as any write's; unknown, the head is read again
+    /// before the next write. Then writes what waited. Returns false when no such reservation was held.
+    /// </summary>
+    public bool Carried(Guid changeId, CarriedOutcome outcome, IReadOnlyList<FeedItem> settled)
+    {
+        FeedWrite? written = null;
+        bool start;
+        lock (_queue)
+        {
+            if (_reserved is not { } reserved || reserved.ChangeId != changeId)
+            {
+                return false;
+            }
+
+            _reserved = null;
+            if (outcome == CarriedOutcome.Committed)
+            {
+                _head = reserved.Head + reserved.Items.Count;
+                _written.AddRange([changeId]);
+                written = new FeedWrite([.. reserved.Items.Select(i => i.Item), .. settled], [], 0);
+            }
+            else if (outcome == CarriedOutcome.Unknown)
+            {
+                _head = null;
+            }
+
+            start = _queue.Count > 0 && !_writing;
+            _writing |= start;
+        }
+
+        if (written is not null)
+        {
+            Tell(written);
+        }
+
+        if (start)
+        {
+            _ = WriteQueuedAsync();
+        }
+
+        return true;
+    }
+
     private Task<FeedWrite> Enqueue(Request request)
     {
         bool start;
         lock (_queue)
         {
             _queue.Add(request);
-            start = !_writing;
-            _writing = true;
+            start = !_writing && _reserved is null;
+            _writing |= start;
         }
 
         if (start)
@@ -248,22 +316,19 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
 
         var seen = new HashSet<string>(existing, StringComparer.Ordinal);
         var appended = new List<FeedItem>();
-        void Append(NewFeedItem item, DateTimeOffset causedAt)
+        void Append(IReadOnlyList<NewFeedItem> items, DateTimeOffset causedAt)
         {
-            if (seen.Add(item.DedupeKey))
-            {
-                var (numbered, checkpoints) = FeedStore.Number(item, head + appended.Count + 1, causedAt, ack);
-                statements.Add(new WriteStatement(FeedStore.Insert(agencyId, item.DedupeKey, numbered, item.CausedByAgencyId, checkpoints)));
-                appended.Add(numbered);
-            }
+            var numbered = FeedCarry.Number(head + appended.Count, items, causedAt, seen, ack);
+            statements.AddRange(numbered.Select(i => FeedCarry.Insert(agencyId, i)));
+            appended.AddRange(numbered.Select(i => i.Item));
         }
 
-        escalation.Own.ToList().ForEach(i => Append(i, now));
+        Append(escalation.Own, now);
         var settled = new List<FeedItem>();
         foreach (var delivery in deliveries)
         {
-            statements.AddRange(delivery.Settlements.Select(s => new WriteStatement(FeedStore.Settle(s, now), ReturnsRows: true, Read: r => settled.Add(FeedStore.Read(r)))));
-            delivery.Items.ToList().ForEach(i => Append(i, delivery.CausedAt));
+            statements.AddRange(delivery.Settlements.Select(s => FeedCarry.Settle(s, now, settled)));
+            Append(delivery.Items, delivery.CausedAt);
         }
 
         statements.Add(new WriteStatement(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId))));
