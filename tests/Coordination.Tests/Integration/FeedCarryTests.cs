@@ -1,6 +1,7 @@
 using Coordination.Contracts.Feeds;
 using Coordination.Grains.Cases;
 using Coordination.Grains.Feeds;
+using Coordination.Grains.Hosting;
 using Npgsql;
 using static Coordination.Tests.Integration.FeedLogTests;
 
@@ -30,7 +31,7 @@ public sealed class FeedCarryTests
         Assert.Equal(1, reservation.Head);
         var part = new CarriedPart(reservation, deliveries[0]);
 
-        Assert.Equal(SaveOutcome.Saved, await CaseStore.SaveAsync(writes, SiloWritesTests.Codec(db), change, deliveries, [part], Now));
+        Assert.Equal(SaveOutcome.Saved, await SaveAsync(writes, db, change, deliveries, [part]));
         Assert.True(log.Carried(reservation.ChangeId, CarriedOutcome.Committed, part.Settled));
 
         var feed = await FeedStore.SinceAsync(db, "ngo-case", 0, 100);
@@ -98,14 +99,14 @@ public sealed class FeedCarryTests
         await elsewhere.DeliverAsync(Delivery("ngo-case", "elsewhere"));
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() =>
-            CaseStore.SaveAsync(writes, SiloWritesTests.Codec(db), change, deliveries, [new CarriedPart(reservation, deliveries[0])], Now));
+            SaveAsync(writes, db, change, deliveries, [new CarriedPart(reservation, deliveries[0])]));
 
         Assert.True(FeedCarry.RefusedForAFeed(refused));
         Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM cases"));
         Assert.True(log.Carried(reservation.ChangeId, CarriedOutcome.NotCommitted, []));
 
         // As the case grain does then: the change again, its entries through the outbox, handed to the feed.
-        Assert.Equal(SaveOutcome.Saved, await CaseStore.SaveAsync(writes, SiloWritesTests.Codec(db), change, deliveries, [], Now));
+        Assert.Equal(SaveOutcome.Saved, await SaveAsync(writes, db, change, deliveries, []));
         await log.DeliverAsync(deliveries[0]);
         var feed = await FeedStore.SinceAsync(db, "ngo-case", 0, 100);
         Assert.Equal([1L, 2L, 3L], feed.Select(i => i.Seq));
@@ -123,7 +124,7 @@ public sealed class FeedCarryTests
         var change = SiloWritesTests.NewCase("KG-001", "key-1");
         var deliveries = CaseStore.Deliveries(change, Now);
         var reservation = Assert.IsType<FeedReservation>(log.Reserve(deliveries[0]));
-        await CaseStore.SaveAsync(writes, SiloWritesTests.Codec(db), change, deliveries, [new CarriedPart(reservation, deliveries[0])], Now);
+        await SaveAsync(writes, db, change, deliveries, [new CarriedPart(reservation, deliveries[0])]);
 
         // The answer was lost (or the lease lapsed): the feed does not know the items are there.
         Assert.True(log.Carried(reservation.ChangeId, CarriedOutcome.Unknown, []));
@@ -132,4 +133,9 @@ public sealed class FeedCarryTests
 
         Assert.Equal([1L, 2L, 3L], (await FeedStore.SinceAsync(db, "ngo-case", 0, 100)).Select(i => i.Seq));
     }
+
+    /// <summary>Commits <paramref name="change"/> as a case grain does, with the parts its feeds reserved.</summary>
+    private static async Task<SaveOutcome> SaveAsync(
+        SiloWrites writes, NpgsqlDataSource db, CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried) =>
+        await CaseStore.SaveAsync(writes, await CaseStore.RowAsync(SiloWritesTests.Codec(db), change), change, deliveries, carried, Now);
 }

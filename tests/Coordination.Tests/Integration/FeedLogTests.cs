@@ -78,7 +78,10 @@ public sealed class FeedLogTests
         await elsewhere.DeliverAsync(Delivery("ngo-a", "a:2"));
 
         // ngo-c's and ngo-d's writes keep the silo's writes busy, so ngo-a's and ngo-b's wait and go together.
-        await Task.WhenAll(Busy(busy, "busy:2"), stale.DeliverAsync(Delivery("ngo-a", "a:3")), other.DeliverAsync(Delivery("ngo-b", "b:2")));
+        var (first, hold) = await HoldBusyAsync(db, busy, "busy:2");
+        var waiting = new[] { stale.DeliverAsync(Delivery("ngo-a", "a:3")), other.DeliverAsync(Delivery("ngo-b", "b:2")) };
+        await hold.DisposeAsync();
+        await Task.WhenAll([first, .. waiting]);
 
         Assert.Equal(["a:1", "a:2", "a:3"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
@@ -177,7 +180,10 @@ public sealed class FeedLogTests
         using var listener = Listen(WriteMetrics.PartsRefused, refused);
 
         // ngo-c's and ngo-d's writes keep the silo's two batches busy; the late hand-off and ngo-b's write come behind them, together.
-        await Task.WhenAll(Busy(busy, "busy:2"), log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")));
+        var (first, hold) = await HoldBusyAsync(db, busy, "busy:2");
+        var waiting = new[] { log.DeliverAsync(change), other.DeliverAsync(Delivery("ngo-b", "b:2")) };
+        await hold.DisposeAsync();
+        await Task.WhenAll([first, .. waiting]);
 
         Assert.Equal(["a:1", "a:2"], (await FeedStore.SinceAsync(db, "ngo-a", 0, 100)).Select(i => i.Summary));
         Assert.Equal(["b:1", "b:2"], (await FeedStore.SinceAsync(db, "ngo-b", 0, 100)).Select(i => i.Summary));
@@ -260,14 +266,51 @@ public sealed class FeedLogTests
     internal static async Task<NpgsqlDataSource> DatabaseAsync(string purpose) =>
         CoordinationDatabase.CreateDataSource(await TestDatabase.CreateMigratedAsync(purpose));
 
-    /// <summary>
-    /// One write for each of <paramref name="busy"/>'s feeds, started at once: given one feed per combined
-    /// batch the silo keeps in flight, what is written next waits and goes together. Each feed must hold
-    /// its head (a first write made): a feed's first write reads the head in a transaction of its own,
-    /// and occupies no combined batch.
-    /// </summary>
+    /// <summary>One write for each of <paramref name="busy"/>'s feeds, started at once.</summary>
     internal static Task Busy(FeedLog[] busy, string key) =>
         Task.WhenAll(busy.Select(log => log.DeliverAsync(Delivery(log.AgencyId, key))));
+
+    /// <summary>
+    /// Keeps the silo's combined batches in flight, one per feed of <paramref name="busy"/> (as many as
+    /// <see cref="SiloWrites"/> keeps in flight): another transaction locks the feeds' heads, then each
+    /// feed writes <paramref name="key"/>, the next only once PostgreSQL shows the last one waiting on its
+    /// head, so each is a batch of its own. What is written next waits and goes together, when the hold
+    /// is released. Each feed must hold its head (a first write made): a feed's first write reads the
+    /// head in a transaction of its own, and occupies no combined batch.
+    /// </summary>
+    internal static async Task<(Task Written, IAsyncDisposable Hold)> HoldBusyAsync(NpgsqlDataSource db, FeedLog[] busy, string key)
+    {
+        var connection = await db.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT 1 FROM feed_heads WHERE agency_id = ANY(@agencies) FOR UPDATE", connection, transaction))
+        {
+            take.Parameters.AddWithValue("agencies", busy.Select(l => l.AgencyId).ToArray());
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var written = new List<Task>();
+        foreach (var log in busy)
+        {
+            written.Add(log.DeliverAsync(Delivery(log.AgencyId, key)));
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (await CountAsync(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") < written.Count)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"the write of {log.AgencyId} never waited on its head");
+                await Task.Delay(10);
+            }
+        }
+
+        return (Task.WhenAll(written), new Hold(connection, transaction));
+    }
+
+    private sealed class Hold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.CommitAsync();
+            await connection.DisposeAsync();
+        }
+    }
 
     public static FeedDelivery Delivery(string agency, string key, bool requiresAck = false) =>
         new(agency, Guid.NewGuid(), Now, [], [Item(agency, key, requiresAck)]);

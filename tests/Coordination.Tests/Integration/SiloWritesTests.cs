@@ -71,10 +71,11 @@ public sealed class SiloWritesTests
 
         // ngo-b's and ngo-c's writes keep the silo's two batches busy, so the three behind them wait and
         // go together; KG-002 claims a key KG-001 holds, which refuses the whole combined batch.
-        var first = FeedLogTests.Busy(busy, "busy:2");
+        var (first, hold) = await FeedLogTests.HoldBusyAsync(db, busy, "busy:2");
         var replay = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "taken"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-003", "fresh"), Now);
         var item = feed.DeliverAsync(FeedLogTests.Delivery("ngo-a", "a:2"));
+        await hold.DisposeAsync();
         await Task.WhenAll(first, replay, other, item);
 
         var (replayed, replayedFeed) = await replay;
@@ -104,9 +105,10 @@ public sealed class SiloWritesTests
         // Another activation moved the case on: version 2 is stored, this one still holds version 1.
         await CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by the other activation"), Now);
 
-        var first = FeedLogTests.Busy(busy, "busy:2");
+        var (first, hold) = await FeedLogTests.HoldBusyAsync(db, busy, "busy:2");
         var stale = CaseStore.SaveAsync(writes, codec, Update(flagged.Case, "by this one"), Now);
         var other = CaseStore.SaveAsync(writes, codec, NewCase("KG-002", "k2"), Now);
+        await hold.DisposeAsync();
 
         var conflict = await Assert.ThrowsAsync<DomainException>(() => stale);
         Assert.Equal(DomainErrorKind.Conflict, conflict.Kind);

@@ -127,7 +127,7 @@ public static class CaseStore
         SiloWrites writes, CaseStateCodec codec, CaseChange change, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var deliveries = Deliveries(change, now);
-        var outcome = await SaveAsync(writes, codec, change, deliveries, [], now, cancellationToken);
+        var outcome = await SaveAsync(writes, await RowAsync(codec, change, cancellationToken), change, deliveries, [], now, cancellationToken);
         return (outcome, outcome == SaveOutcome.Saved ? deliveries : []);
     }
 
@@ -144,11 +144,10 @@ public static class CaseStore
     /// rest to the outbox, for the case grain to hand to the feeds after COMMIT.
     /// </summary>
     public static async Task<SaveOutcome> SaveAsync(
-        SiloWrites writes, CaseStateCodec codec, CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried,
+        SiloWrites writes, CaseRow row, CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried,
         DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var c = change.Case;
-        var row = new CaseRow(codec.Serialize(c), await codec.PersonMarkAsync(c.Citizenship, c.Person, cancellationToken));
         var outboxed = deliveries.Where(d => !carried.Any(p => p.Delivery == d)).ToList();
         List<WriteStatement> Statements() =>
         [
@@ -185,7 +184,11 @@ public static class CaseStore
     }
 
     /// <summary>What of a case's row is computed once for a save, however many times its statements are made.</summary>
-    private sealed record CaseRow(string State, string? PersonMark);
+    public sealed record CaseRow(string State, string? PersonMark);
+
+    /// <summary>The case's row as <paramref name="change"/> leaves it: its state encoded (names sealed), its person mark.</summary>
+    public static async Task<CaseRow> RowAsync(CaseStateCodec codec, CaseChange change, CancellationToken cancellationToken = default) =>
+        new(codec.Serialize(change.Case), await codec.PersonMarkAsync(change.Case.Citizenship, change.Case.Person, cancellationToken));
 
     /// <summary>The statements of one save, in order; a save made again alone makes them anew.</summary>
     private static List<WriteStatement> Statements(CaseChange change, CaseRow row, IReadOnlyList<FeedDelivery> deliveries, DateTimeOffset now)

@@ -42,17 +42,20 @@ public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, IGrainFa
     public async Task<(SaveOutcome Outcome, IReadOnlyList<FeedDelivery> Feed)> SaveAsync(CaseChange change, DateTimeOffset now)
     {
         var deliveries = CaseStore.Deliveries(change, now);
-        var carried = await grains.ReserveAsync(deliveries, logger);
+        // The feeds answer while the case's row is encoded.
+        var reserving = grains.ReserveAsync(deliveries, logger);
+        var row = await CaseStore.RowAsync(codec, change);
+        var carried = await reserving;
         SaveOutcome outcome;
         try
         {
-            outcome = await CommitAsync(change, deliveries, carried, now);
+            outcome = await CommitAsync(row, change, deliveries, carried, now);
         }
         catch (Exception ex) when (carried.Count > 0 && FeedCarry.RefusedForAFeed(ex))
         {
             await grains.EndAsync(carried, CarriedOutcome.NotCommitted, logger);
             carried = [];
-            outcome = await CommitAsync(change, deliveries, carried, now);
+            outcome = await CommitAsync(row, change, deliveries, carried, now);
         }
         catch (Exception ex)
         {
@@ -65,12 +68,13 @@ public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, IGrainFa
         return (outcome, saved ? [.. deliveries.Where(d => !carried.Any(p => p.Delivery == d))] : []);
     }
 
-    private async Task<SaveOutcome> CommitAsync(CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried, DateTimeOffset now)
+    private async Task<SaveOutcome> CommitAsync(
+        CaseStore.CaseRow row, CaseChange change, IReadOnlyList<FeedDelivery> deliveries, IReadOnlyList<CarriedPart> carried, DateTimeOffset now)
     {
         SaveOutcome outcome;
         try
         {
-            outcome = await CaseStore.SaveAsync(writes, codec, change, deliveries, carried, now);
+            outcome = await CaseStore.SaveAsync(writes, row, change, deliveries, carried, now);
         }
         catch (Exception ex) when (!LeftTheDatabaseUntouched(ex))
         {
