@@ -47,8 +47,13 @@ public sealed class CarriedPart(FeedReservation reservation, FeedDelivery delive
 /// </summary>
 public static class FeedCarry
 {
-    /// <summary>How long a producer waits for a feed's reservation before it takes the outbox road.</summary>
-    public static readonly TimeSpan ReserveWait = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a producer waits for a feed's reservation before it takes the outbox road. A feed on a
+    /// live silo answers in well under a millisecond; this bounds what a frozen one adds to a change
+    /// that then waits <see cref="FeedHandOff.Wait"/> for the hand-off (5.5 s in all, inside the web
+    /// host's 8 s response timeout).
+    /// </summary>
+    public static readonly TimeSpan ReserveWait = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// How long a feed holds a reservation whose outcome it was not told (the producer's silo died, its
