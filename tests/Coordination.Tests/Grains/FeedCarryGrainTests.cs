@@ -20,9 +20,7 @@ public sealed class FeedCarryGrainTests(GrainClusterFixture fixture)
     public async Task A_reservation_nobody_reports_on_lapses_and_the_feed_writes_again_from_its_stored_head()
     {
         var s = new Scenario(fixture);
-        var post = await s.Post("kz-post", "KZ");
-        var ngo = await s.Receiving("kz-ngo", "KZ", [s.Region("Almaty")], [AgencyService.Shelter]);
-        await s.Flag(post, s.NewCase("KZ", s.Region("Almaty"), [Need.Shelter]));
+        var (_, ngo) = await s.PostAndShelterAfterOneFlag("KZ", "Almaty");
         var feed = s.FeedOf(ngo);
 
         // A producer reserves, then dies before writing or reporting.
@@ -42,9 +40,7 @@ public sealed class FeedCarryGrainTests(GrainClusterFixture fixture)
     public async Task A_flag_whose_carried_write_another_activation_of_the_feed_refuses_is_committed_through_the_outbox()
     {
         var s = new Scenario(fixture);
-        var post = await s.Post("am-post", "AM");
-        var ngo = await s.Receiving("am-ngo", "AM", [s.Region("Shirak")], [AgencyService.Shelter]);
-        await s.Flag(post, s.NewCase("AM", s.Region("Shirak"), [Need.Shelter]));
+        var (post, ngo) = await s.PostAndShelterAfterOneFlag("AM", "Shirak");
 
         // A second activation of the feed (one left on a silo declared dead while it still ran) moves
         // the head past the one the grain holds, and reserves from.

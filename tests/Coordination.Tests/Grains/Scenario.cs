@@ -82,6 +82,15 @@ public sealed class Scenario(InProcessClusterFixture fixture)
         return result.Case;
     }
 
+    /// <summary>A post of <paramref name="country"/> and a shelter NGO of its <paramref name="region"/>, whose feed one flag has activated.</summary>
+    public async Task<(Agency Post, Agency Shelter)> PostAndShelterAfterOneFlag(string country, string region)
+    {
+        var post = await Post($"{country.ToLowerInvariant()}-post", country);
+        var shelter = await Receiving($"{country.ToLowerInvariant()}-ngo", country, [Region(region)], [AgencyService.Shelter]);
+        await Flag(post, NewCase(country, Region(region), [Need.Shelter]));
+        return (post, shelter);
+    }
+
     public static async Task<DomainException> Refused(Func<Task> action)
     {
         var ex = await Assert.ThrowsAsync<DomainException>(action);
