@@ -45,7 +45,7 @@ public interface IAgencyFeedGrain : IGrainWithStringKey
     /// Numbers one producer's change for the producer to write in its own transaction, when this feed
     /// is idle (nothing being written, nothing waiting) and holds its head; null otherwise, and the
     /// change goes the outbox road (<see cref="Deliver"/>). Until the producer reports the outcome
-    /// (<see cref="Carried"/>), or <c>FeedHandOff.Lease</c> passes, the feed writes nothing else: what
+    /// (<see cref="Carried"/>), or <c>FeedCarry.Lease</c> (2 s) passes, the feed writes nothing else: what
     /// arrives meanwhile waits. The reservation binds nothing: the carried write moves the feed's head
     /// from <see cref="FeedReservation.Head"/>, so it fails whole if anyone else moved it.
     /// </summary>

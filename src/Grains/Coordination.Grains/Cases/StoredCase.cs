@@ -44,7 +44,18 @@ public sealed class StoredCase(SiloWrites writes, CaseStateCodec codec, IGrainFa
         var deliveries = CaseStore.Deliveries(change, now);
         // The feeds answer while the case's row is encoded.
         var reserving = grains.ReserveAsync(deliveries, logger);
-        var row = await CaseStore.RowAsync(codec, change);
+        CaseStore.CaseRow row;
+        try
+        {
+            row = await CaseStore.RowAsync(codec, change);
+        }
+        catch (Exception)
+        {
+            // Nothing will carry what the feeds reserved: free them now rather than at their lease's end.
+            await grains.EndAsync(await reserving, CarriedOutcome.NotCommitted, logger);
+            throw;
+        }
+
         var carried = await reserving;
         SaveOutcome outcome;
         try

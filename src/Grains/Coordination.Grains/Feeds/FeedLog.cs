@@ -247,7 +247,7 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
                 return new FeedWrite([], [], 0);
             }
 
-            var plan = Plan(held, delivered, EscalationStore.Escalation.None, [], new HashSet<string>(), now);
+            var plan = FeedWritePlan.Of(agencyId, ack, held, delivered, EscalationStore.Escalation.None, [], new HashSet<string>(), now);
             if (alone)
             {
                 await writes.WriteAloneAsync(plan.Statements);
@@ -290,56 +290,13 @@ public sealed class FeedLog(string agencyId, SiloWrites writes, AckOptions ack, 
         var existing = lookUpKeys
             ? await FeedStore.ExistingKeysAsync(connection, transaction, agencyId, keys, default)
             : new HashSet<string>();
-        var planned = Plan(head, deliveries, escalation, onward, existing, now);
+        var planned = FeedWritePlan.Of(agencyId, ack, head, deliveries, escalation, onward, existing, now);
         await SiloWrites.ExecuteAsync(connection, transaction, planned.Statements);
         await transaction.CommitAsync();
 
         _head = head + planned.Appended.Count;
         _written.AddRange(deliveries.Select(d => d.ChangeId));
         return planned.Written(onward, escalation.Raised, more);
-    }
-
-    /// <summary>
-    /// The statements of one write: the head moves first (see the remarks), then everything in the
-    /// order it was caused: a change's settlements before its items, so a re-booking settles the old
-    /// pickup, not the new one; items whose dedupe key the feed holds (or that the write holds twice) are skipped.
-    /// </summary>
-    private WritePlan Plan(
-        long head, IReadOnlyList<FeedDelivery> deliveries, EscalationStore.Escalation escalation, IReadOnlyList<FeedDelivery> onward,
-        IReadOnlySet<string> existing, DateTimeOffset now)
-    {
-        var statements = new List<WriteStatement>();
-        var moveHead = FeedStore.MoveHead(agencyId, head, 0);
-        statements.Add(WriteStatement.Required(moveHead));
-        statements.AddRange(escalation.Updates.Select(u => new WriteStatement(u)));
-        statements.AddRange(FeedStore.ToOutbox(onward).Select(c => new WriteStatement(c)));
-
-        var seen = new HashSet<string>(existing, StringComparer.Ordinal);
-        var appended = new List<FeedItem>();
-        void Append(IReadOnlyList<NewFeedItem> items, DateTimeOffset causedAt)
-        {
-            var numbered = FeedCarry.Number(head + appended.Count, items, causedAt, seen, ack);
-            statements.AddRange(numbered.Select(i => FeedCarry.Insert(agencyId, i)));
-            appended.AddRange(numbered.Select(i => i.Item));
-        }
-
-        Append(escalation.Own, now);
-        var settled = new List<FeedItem>();
-        foreach (var delivery in deliveries)
-        {
-            statements.AddRange(delivery.Settlements.Select(s => FeedCarry.Settle(s, now, settled)));
-            Append(delivery.Items, delivery.CausedAt);
-        }
-
-        statements.Add(new WriteStatement(FeedStore.ConsumeOutbox(agencyId, deliveries.Select(d => d.ChangeId))));
-        moveHead.Parameters["to"].Value = head + appended.Count;
-        return new WritePlan(statements, appended, settled);
-    }
-
-    /// <param name="Settled">Filled by the statements that settle, as the write reads their results.</param>
-    private sealed record WritePlan(IReadOnlyList<WriteStatement> Statements, List<FeedItem> Appended, List<FeedItem> Settled)
-    {
-        public FeedWrite Written(IReadOnlyList<FeedDelivery> onward, int raised, bool more) => new([.. Appended, .. Settled], onward, raised, more);
     }
 
     private sealed record Request(FeedDelivery? Delivery)
