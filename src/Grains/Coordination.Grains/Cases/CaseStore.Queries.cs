@@ -1,11 +1,6 @@
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
-using Coordination.Contracts.Feeds;
-using Coordination.Contracts.Idempotency;
 using Coordination.Grains.Audit;
-using Coordination.Grains.Feeds;
-using Coordination.Grains.Hosting;
-using Coordination.Grains.Idempotency;
 using Coordination.Grains.Statistics;
 using Npgsql;
 using NpgsqlTypes;
