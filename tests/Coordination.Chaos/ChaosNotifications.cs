@@ -86,17 +86,7 @@ public sealed partial class ChaosNotifications : IAsyncDisposable
             }
         }
 
-        // Tries per (item, level, channel): an e-mail's claim attempts; a webhook's logged POSTs (a failed try is retried within an attempt).
-        var attempts = new Dictionary<(Guid, int, string), int>();
-        await using (var command = db.CreateCommand(
-            "SELECT item_id, level, channel, CASE WHEN channel = 'email' THEN max(attempt) ELSE count(*) END::int FROM notification_log GROUP BY item_id, level, channel"))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                attempts[(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2))] = reader.GetInt32(3);
-            }
-        }
+        var attempts = await ClaimAttempts.ReadAsync(db);
 
         var emails = new List<(Guid, int)>();
         foreach (var message in (await _inbox.MessagesToAsync(_address)).Where(m => !m.Subject.StartsWith("Coordination verification code", StringComparison.Ordinal)))

@@ -55,6 +55,10 @@ public sealed class CommitteePlanPageTests(BrowserFixture fixture)
         // Reassigned on its card: the owner picker lists the agencies, and the card names the new owner.
         await card.Locator("[data-action=edit-task]").ClickAsync();
         await card.Locator("[data-field=ownerAgencyId] select").SelectOptionAsync(ministry);
+        // A change made elsewhere meanwhile (its push redraws the board) leaves the open form as it was.
+        (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{taskId}", new { indicatorValue = 42 })).Expect(HttpStatusCode.OK);
+        await Expect(card.Locator(".indicator")).ToContainTextAsync("42");
+        await Expect(card.Locator("[data-field=ownerAgencyId] select")).ToHaveValueAsync(ministry);
         await page.ScreenshotsAsync("committee-task-reassign");
         var reassigned = await page.SubmitAsync(card.Locator("[type=submit]"), "PATCH", $"/api/committees/{committee}/tasks/{taskId}");
         Assert.Equal((int)HttpStatusCode.OK, reassigned.Status);

@@ -226,6 +226,9 @@ export function mountCommittee(container, ctx) {
   let alive = true;
   const failed = (el, error) => el.replaceChildren(h('p', { class: 'error', role: 'alert' }, problemMessage(error)));
 
+  // The task cards' open edit forms, by task id: kept across the board's redraws.
+  const editing = new Map();
+
   async function loadPlan() {
     if (!committeeId) {
       return;
@@ -233,7 +236,7 @@ export function mountCommittee(container, ctx) {
     try {
       const plan = await get(`/api/committees/${encodeURIComponent(committeeId)}/plan`);
       if (alive) {
-        renderKeyed(boardEl, [board(plan, ctx, secretary ? (task) => taskEditControl(ctx, committeeId, task, loadPlan) : null)]);
+        renderKeyed(boardEl, [board(plan, ctx, secretary ? (task) => taskEditControl(ctx, committeeId, task, loadPlan, editing) : null)]);
         overdueEl.replaceChildren(overdueList(plan, ctx));
       }
     } catch (error) {

@@ -170,15 +170,31 @@ export function planTools(ctx, committeeId, reload) {
     importForm(committeeId, done));
 }
 
-/** The secretary's "edit" control on a task card: status, due date, owner (to reassign it), indicator value and note. */
-export function taskEditControl(ctx, committeeId, task, reload) {
+/**
+ * The secretary's "edit" control on a task card: status, due date, owner (to reassign it), indicator value
+ * and note. The board is drawn anew on every change of the plan (a push of a task item, another tab's
+ * edit); a form open in <paramref name="open"/> (by task id, kept by the view) moves into the new card
+ * with what was typed, instead of closing under the secretary's hands.
+ */
+export function taskEditControl(ctx, committeeId, task, reload, open = new Map()) {
+  if (open.has(task.id)) {
+    return open.get(task.id);
+  }
+
   const host = h('div', { class: 'task-edit' });
+  const close = () => {
+    open.delete(task.id);
+    host.replaceChildren(button);
+  };
   const button = h('button', {
     type: 'button', class: 'button secondary', dataset: { action: 'edit-task' },
     'aria-label': t('plan.edit.label', { title: task.title }),
     onclick: () => {
-      host.replaceChildren(progressForm({ committeeId, taskId: task.id }, task, () => reload(), () => host.replaceChildren(button),
-        { dueDate: true, owners: ownerChoices(ctx, committeeId) }));
+      open.set(task.id, host);
+      host.replaceChildren(progressForm({ committeeId, taskId: task.id }, task, () => {
+        open.delete(task.id);
+        reload();
+      }, close, { dueDate: true, owners: ownerChoices(ctx, committeeId) }));
       host.querySelector('select')?.focus();
     },
   }, t('plan.edit'));
