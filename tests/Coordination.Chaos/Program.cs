@@ -93,7 +93,8 @@ public static class ChaosProgram
 
             var history = recorder.Snapshot(settings.Seed.ToString(CultureInfo.InvariantCulture), start, loadEnd, dashboards.Select(d => d.Dashboard).ToList());
             var checkedReport = ChaosChecker.Check(history, truth, settings.Bounds);
-            var (notified, notifyViolations) = NotificationChecker.Check(await notifications.ReadAsync(db, truth.ReadAt), settings.NotificationSlack);
+            var (notified, notifyViolations) = NotificationChecker.Check(
+                await notifications.ReadAsync(db, truth.ReadAt), settings.NotificationSlack, ChaosChecker.Unavailability(history, settings.Bounds));
             var report = checkedReport with { Violations = [.. checkedReport.Violations, .. notifyViolations], Notifications = notified };
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             await using var file = File.Create(output);

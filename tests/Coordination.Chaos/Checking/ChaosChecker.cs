@@ -331,7 +331,11 @@ public static class ChaosChecker
         return new EscalationFigures(due, onTime, late, missing, twice, worst, worstEffective);
     }
 
-    private static List<(DateTimeOffset From, DateTimeOffset To)> Unavailability(History history, CheckBounds bounds) =>
+    /// <summary>
+    /// The windows in which the cluster provably could not act: PostgreSQL down (until its grace passed),
+    /// a silo killed or paused until the membership declared it dead (or it came back).
+    /// </summary>
+    public static List<(DateTimeOffset From, DateTimeOffset To)> Unavailability(History history, CheckBounds bounds) =>
         history.Faults.Select(f => f.Kind switch
         {
             FaultKind.DatabaseStop => (f.Start, f.Healed + bounds.DatabaseGrace),
@@ -340,7 +344,7 @@ public static class ChaosChecker
         }).Where(w => w.Item2 > w.Item1).ToList();
 
     /// <summary>How much of [from, to] falls inside the windows (which may overlap).</summary>
-    private static TimeSpan Excused(List<(DateTimeOffset From, DateTimeOffset To)> windows, DateTimeOffset from, DateTimeOffset to)
+    public static TimeSpan Excused(IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> windows, DateTimeOffset from, DateTimeOffset to)
     {
         var total = TimeSpan.Zero;
         var covered = from;

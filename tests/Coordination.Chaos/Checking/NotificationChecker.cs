@@ -18,7 +18,10 @@ public sealed record NotificationFigures(int LevelsDue, int Emails, int Webhooks
 
 /// <summary>
 /// The notification levels under chaos (docs/guarantees.md, 12): no (item, level) is e-mailed or POSTed
-/// twice, and none that fell due before its item was acknowledged is skipped. The one repeat allowed is
+/// twice, and none that fell due before its item was acknowledged is skipped. "Before" takes off, as the
+/// escalation check does, the time the cluster provably could not act (<see cref="ChaosChecker.Unavailability"/>):
+/// a level whose feed sat on a frozen silo is handed out when the feed is re-activated after the silo is
+/// declared dead, and an acknowledgement that reaches the feed first rightly stops it. The one repeat allowed is
 /// the documented window — a silo dying after the server took the message and before its outcome was
 /// recorded — recognised by its Message-ID or notificationId arriving twice for a claim that was taken
 /// over (attempt above 1). Pure, like <see cref="ChaosChecker"/>.
@@ -26,8 +29,11 @@ public sealed record NotificationFigures(int LevelsDue, int Emails, int Webhooks
 public static class NotificationChecker
 {
     /// <param name="slack">How long after a level falls due it must have gone out, faults included (leases, a silo's death).</param>
-    public static (NotificationFigures Figures, IReadOnlyList<Violation> Violations) Check(NotificationTruth truth, TimeSpan slack)
+    /// <param name="unavailable">The windows in which the cluster could not act; none when null.</param>
+    public static (NotificationFigures Figures, IReadOnlyList<Violation> Violations) Check(
+        NotificationTruth truth, TimeSpan slack, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)>? unavailable = null)
     {
+        unavailable ??= [];
         var violations = new List<Violation>();
         var emails = truth.Emails.GroupBy(e => e).ToDictionary(g => g.Key, g => g.Count());
         var webhooks = truth.Webhooks.GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());
@@ -37,8 +43,9 @@ public static class NotificationChecker
             for (var level = 0; level < truth.Levels.Count; level++)
             {
                 var at = item.OccurredAt + truth.Levels[level];
-                // Owed: due well before the item was acknowledged and before the end of the run.
-                var owed = at + slack < truth.ReadAt && (item.AcknowledgedAt is not { } acknowledged || acknowledged > at + slack);
+                // Owed: due well before the item was acknowledged and before the end of the run, the time the cluster could not act taken off.
+                var owed = at + slack + ChaosChecker.Excused(unavailable, at, truth.ReadAt) < truth.ReadAt
+                    && (item.AcknowledgedAt is not { } acknowledged || acknowledged > at + slack + ChaosChecker.Excused(unavailable, at, acknowledged));
                 due += owed ? 1 : 0;
                 foreach (var (channel, sent) in new[] { ("email", emails), ("webhook", webhooks) })
                 {

@@ -55,4 +55,18 @@ public sealed class NotificationCheckerTests
         Assert.Empty(violations);
         Assert.Equal(1, figures.RepeatsAfterTakeover);
     }
+
+    [Fact]
+    public void A_level_held_by_a_silo_not_yet_declared_dead_is_owed_only_once_the_slack_beyond_that_time_has_passed()
+    {
+        // The open item's second level (due at 20 s) never reached the receiver, and the run was read at 120 s.
+        var truth = Clean(missingWebhooks: [(Open, 1)]);
+
+        // A silo frozen from 15 s until declared dead at 110 s: 90 s of the 100 s since it fell due are not the system's.
+        Assert.Empty(NotificationChecker.Check(truth, Slack, [(T0.AddSeconds(15), T0.AddSeconds(110))]).Violations);
+
+        // A window after the level fell due and the slack passed excuses nothing of it.
+        var violation = Assert.Single(NotificationChecker.Check(truth, Slack, [(T0.AddSeconds(100), T0.AddSeconds(110))]).Violations);
+        Assert.Equal("notification skipped", violation.Kind);
+    }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Placement;
 
 namespace Coordination.Grains.Notify;
 
@@ -19,8 +20,12 @@ namespace Coordination.Grains.Notify;
 /// when a silo dies in the middle; then tells the feed when the next level is due. Each level goes
 /// by e-mail and Web Push (<see cref="PushSender"/>) to its person (e-mail grouped with the person's other alerts within the group wait, unless
 /// Critical: <see cref="GroupedEmails"/>) and, when the agency it concerns has one, to its webhook. Off the feed's
-/// path: the feed never waits for a mail server or a gateway.
+/// path: the feed never waits for a mail server or a gateway. Activated on the silo of the feed that
+/// hands it its first level (<see cref="PreferLocalPlacementAttribute"/>), so that a level waits only on
+/// its feed's silo: placed anywhere, a walker on a silo that froze held its levels until the silo was
+/// declared dead (about a minute) although the feed was alive and handed them out on time.
 /// </summary>
+[PreferLocalPlacement]
 public sealed class NotificationWalkGrain(
     NpgsqlDataSource db,
     EmailSender email,
