@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Common;
 
@@ -99,47 +98,6 @@ public enum CaseEventType
 [GenerateSerializer]
 public enum ClosureReason { Reintegrated, ServicesDeclined, LostContact, TransferredToOtherProgramme, Deceased, Other }
 
-/// <summary>How a returnee was found at a follow-up. <see cref="ReTrafficked"/> is the failure everyone fears, and the timeline says so.</summary>
-[GenerateSerializer]
-public enum FollowUpOutcome { Stable, AtRisk, LostContact, ReTrafficked }
-
-/// <summary>What a reintegration plan offers the returnee.</summary>
-[GenerateSerializer]
-public enum ReintegrationService { VocationalTraining, SmallGrant, Employment, Education, Housing, Medical, Psychological, Legal, FamilyReunification, Other }
-
-/// <summary>The plan a receiving agency records with <see cref="CaseEventType.ReintegrationStarted"/>; every part optional, so older requests stay valid.</summary>
-[GenerateSerializer, Immutable, Alias("Coordination.NewReintegrationPlan")]
-public sealed record NewReintegrationPlan(
-    [property: Id(0)] IReadOnlyList<ReintegrationService> Services,
-    [property: Id(1)] string? Goals,
-    [property: Id(2)] string? Caseworker);
-
-/// <summary>The reintegration plan of a case: what the agency that started it offers, towards which goals, and who is responsible.</summary>
-[GenerateSerializer, Immutable, Alias("Coordination.ReintegrationPlan")]
-public sealed record ReintegrationPlan(
-    [property: Id(0)] IReadOnlyList<ReintegrationService> Services,
-    [property: Id(1)] string? Goals,
-    [property: Id(2)] string? Caseworker,
-    [property: Id(3)] string AgencyId,
-    [property: Id(4)] DateTimeOffset StartedAt);
-
-/// <summary>
-/// A follow-up of a returnee, numbered from 1 over the case's life. It falls due at <see cref="DueAt"/>
-/// (09:00 in the agency's time zone) as a FollowUpDue item to <see cref="AgencyId"/>, and is overdue
-/// when not recorded by <see cref="Deadline"/>. <see cref="Raised"/>: its item has been sent.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("Coordination.FollowUp")]
-public sealed record FollowUp(
-    [property: Id(0)] int Number,
-    [property: Id(1)] string AgencyId,
-    [property: Id(2)] DateTimeOffset DueAt,
-    [property: Id(3)] DateTimeOffset Deadline,
-    [property: Id(4)] bool Raised,
-    [property: Id(5)] FollowUpOutcome? Outcome,
-    [property: Id(6)] string? Note,
-    [property: Id(7)] DateTimeOffset? RecordedAt,
-    [property: Id(8)] string? RecordedBy);
-
 /// <summary>
 /// Who the person is. <see cref="FullName"/>, <see cref="PassportNumber"/> and <see cref="Phone"/>
 /// identify them and are null once erased; sex, birth year and citizenship stay for statistics.
@@ -205,40 +163,6 @@ public sealed record Referral(
     [property: Id(6)] string? Note,
     [property: Id(7)] DateTimeOffset? AnswerBy = null,
     [property: Id(8)] string? ByAgencyId = null);
-
-/// <summary>How the person travels home: by air between airports, by road or rail between places of the directory.</summary>
-[GenerateSerializer] public enum TravelMode { Air, Road, Rail }
-
-/// <summary>
-/// The journey home. By <see cref="TravelMode.Air"/> (the default, as every journey stored before the
-/// others existed): a flight between IATA airports. By road or rail: an optional train or bus
-/// <see cref="Reference"/> between two places of the directory (border crossings, stations), and no
-/// flight or airports. <see cref="ArrivalWatchRaised"/>: the arrival watch has raised ArrivalNotConfirmed
-/// for this <see cref="ScheduledArrival"/> (a delay watches the new one anew).
-/// </summary>
-[GenerateSerializer, Immutable, Alias("Coordination.Travel")]
-public sealed record Travel(
-    [property: Id(0)] string? FlightNumber,
-    [property: Id(1)] string? DepartureAirport,
-    [property: Id(2)] string? ArrivalAirport,
-    [property: Id(3)] DateTimeOffset ScheduledArrival,
-    [property: Id(4)] string Escort,
-    [property: Id(5)] string TravelDocument,
-    [property: Id(6)] string? PickupAgencyId,
-    [property: Id(7)] TravelMode Mode = TravelMode.Air,
-    [property: Id(8)] string? Reference = null,
-    [property: Id(9)] string? DeparturePlace = null,
-    [property: Id(10)] string? ArrivalPlace = null,
-    [property: Id(11)] bool ArrivalWatchRaised = false)
-{
-    /// <summary>Where the journey starts: the departure place by road or rail, the airport by air.</summary>
-    [JsonIgnore]
-    public string DeparturePoint => DeparturePlace ?? DepartureAirport ?? string.Empty;
-
-    /// <summary>Where the person arrives and is met: the arrival place by road or rail, the airport by air.</summary>
-    [JsonIgnore]
-    public string ArrivalPoint => ArrivalPlace ?? ArrivalAirport ?? string.Empty;
-}
 
 /// <summary>
 /// The case as an involved agency sees it. <see cref="FlaggedByAgencyId"/> is its opening agency: the

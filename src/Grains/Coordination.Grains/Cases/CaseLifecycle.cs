@@ -1,4 +1,3 @@
-using Coordination.Contracts.Agencies;
 using Coordination.Contracts.Cases;
 using Coordination.Contracts.Common;
 
@@ -12,7 +11,7 @@ namespace Coordination.Grains.Cases;
 /// value out of bounds) when the case's status does not allow it. Who may act is
 /// <see cref="CaseAccess"/>'s rule, and which agency a referral goes to <see cref="ReferralRouter"/>'s.
 /// </summary>
-public static class CaseLifecycle
+public static partial class CaseLifecycle
 {
     private const int AdultAge = 18;
 
@@ -33,10 +32,6 @@ public static class CaseLifecycle
         [CaseEventType.Withdrawn] = (OpenStatuses, CaseStatus.Withdrawn),
         [CaseEventType.Reopened] = ([CaseStatus.Withdrawn, CaseStatus.Closed], CaseStatus.Flagged),
     };
-
-    /// <summary>Statuses from which a consul may book (or re-book) the flight home.</summary>
-    public static readonly CaseStatus[] TravelBookable =
-        [CaseStatus.Flagged, CaseStatus.Verified, CaseStatus.DocumentsIssued, CaseStatus.TravelBooked];
 
     /// <summary>The open statuses once the person is home: from here a case may close, e.g. when the returnee declines services at the airport.</summary>
     private static CaseStatus[] HomeStatuses =>
@@ -247,120 +242,6 @@ public static class CaseLifecycle
 
         return fields.Count == 0 ? (current, fields) : (next with { UpdatedAt = now, Version = current.Version + 1 }, fields);
     }
-
-    /// <summary>Refuses a referral by hand of a case that is no longer open, or for services that do not exist.</summary>
-    public static void RequireReferable(CaseView current, IReadOnlyList<AgencyService> services)
-    {
-        if (!IsOpen(current.Status))
-        {
-            throw DomainException.Conflict($"Case {current.Id} is {current.Status}; reopen it before referring.");
-        }
-
-        foreach (var service in services)
-        {
-            StrictEnum.RequireDefined("services", service);
-        }
-    }
-
-    /// <summary>The id of the case's next referral.</summary>
-    public static string NextReferralId(CaseView c) => $"r{c.Referrals.Count + 1}";
-
-    /// <summary>The case with a referral added by hand.</summary>
-    public static CaseView Referred(CaseView current, Referral created, DateTimeOffset now) =>
-        current with { Referrals = [.. current.Referrals, created], UpdatedAt = now, Version = current.Version + 1 };
-
-    /// <summary>
-    /// The referral of <paramref name="agencyId"/> to answer, or null when it has answered so already
-    /// (repeating an answer changes nothing); an answered referral takes no other answer.
-    /// </summary>
-    public static Referral? ReferralToAnswer(CaseView current, string referralId, string agencyId, bool accept)
-    {
-        var referral = current.Referrals.FirstOrDefault(r => r.Id == referralId && r.ToAgencyId == agencyId)
-            ?? throw DomainException.NotFound($"Referral {referralId} of case {current.Id}");
-        if (referral.Status == (accept ? ReferralStatus.Accepted : ReferralStatus.Declined))
-        {
-            return null;
-        }
-
-        return referral.Status == ReferralStatus.Pending
-            ? referral
-            : throw DomainException.Conflict($"Referral {referralId} is already {referral.Status}.");
-    }
-
-    /// <summary>The referral answered: accepted, or declined for a reason (e.g. no capacity), which a decline needs.</summary>
-    public static Referral Answer(Referral pending, bool accept, string? reason, DateTimeOffset now)
-    {
-        if (!accept && string.IsNullOrWhiteSpace(reason))
-        {
-            throw DomainException.Invalid("reason", "A decline needs a reason, e.g. no capacity.");
-        }
-
-        return pending with { Status = accept ? ReferralStatus.Accepted : ReferralStatus.Declined, Reason = accept ? null : reason, At = now };
-    }
-
-    /// <summary>The case with one referral answered.</summary>
-    public static CaseView Answered(CaseView current, Referral answered, DateTimeOffset now) =>
-        current with
-        {
-            Referrals = current.Referrals.Select(r => r.Id == answered.Id ? answered : r).ToList(),
-            UpdatedAt = now,
-            Version = current.Version + 1,
-        };
-
-    /// <summary>Refuses a booking the case's status does not allow.</summary>
-    public static void RequireTravelBookable(CaseView current)
-    {
-        if (current.Route == CaseRoute.Internal)
-        {
-            throw DomainException.Conflict($"Case {current.Id} is internal: the person is in their own country and there is no travel abroad to book.");
-        }
-
-        if (!TravelBookable.Contains(current.Status))
-        {
-            throw DomainException.Conflict($"Travel cannot be booked while case {current.Id} is {current.Status}.");
-        }
-    }
-
-    /// <summary>The statuses of a journey under way, whose arrival a delay may move.</summary>
-    public static readonly CaseStatus[] Travelling = [CaseStatus.TravelBooked, CaseStatus.InTransit];
-
-    /// <summary>The arrival the journey under way already has: a delay to it changes nothing.</summary>
-    public static bool IsSameArrival(CaseView current, DateTimeOffset scheduledArrival) =>
-        Travelling.Contains(current.Status) && current.Travel?.ScheduledArrival == scheduledArrival;
-
-    /// <summary>The case with its journey's arrival moved; refused while no journey is under way.</summary>
-    public static CaseView Delayed(CaseView current, DateTimeOffset scheduledArrival, DateTimeOffset now)
-    {
-        if (current.Travel is not { } travel || !Travelling.Contains(current.Status))
-        {
-            throw DomainException.Conflict($"Case {current.Id} has no journey under way whose arrival could move (it is {current.Status}).");
-        }
-
-        var moved = travel with { ScheduledArrival = scheduledArrival, ArrivalWatchRaised = false };
-        RequireArrivalInRange(moved);
-        return current with { Travel = moved, UpdatedAt = now, Version = current.Version + 1 };
-    }
-
-    /// <summary>The same booking again: nothing changes, nobody is alerted twice.</summary>
-    public static bool IsSameBooking(CaseView current, Travel travel) =>
-        current.Status == CaseStatus.TravelBooked && current.Travel is { } existing && existing with { PickupAgencyId = null, ArrivalWatchRaised = false } == travel;
-
-    /// <summary>
-    /// Refuses an arrival outside the product's years. The edge holds arrivals to a window around
-    /// now; whatever reaches the grain stays within those years, so deadlines computed from it (a
-    /// pickup's, 24 hours before) exist.
-    /// </summary>
-    public static void RequireArrivalInRange(Travel travel)
-    {
-        if (travel.ScheduledArrival < Instants.Earliest || travel.ScheduledArrival > Instants.Latest)
-        {
-            throw DomainException.Invalid("scheduledArrival", $"Between {Instants.Earliest:yyyy-MM-dd} and {Instants.Latest:yyyy-MM-dd}.");
-        }
-    }
-
-    /// <summary>The case with its flight home booked.</summary>
-    public static CaseView TravelBooked(CaseView current, Travel booked, DateTimeOffset now) =>
-        current with { Status = CaseStatus.TravelBooked, Travel = booked, UpdatedAt = now, Version = current.Version + 1 };
 
     /// <summary>
     /// The case with what identifies the person (<see cref="CaseViews.IdentifyingFields"/>) removed; the
