@@ -55,15 +55,21 @@ public sealed class CommitteePlanPageTests(BrowserFixture fixture)
         // Reassigned on its card: the owner picker lists the agencies, and the card names the new owner.
         await card.Locator("[data-action=edit-task]").ClickAsync();
         await card.Locator("[data-field=ownerAgencyId] select").SelectOptionAsync(ministry);
-        // A change made elsewhere meanwhile (its push redraws the board) leaves the open form as it was.
-        (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{taskId}", new { indicatorValue = 42 })).Expect(HttpStatusCode.OK);
+        // A change made elsewhere meanwhile (its push redraws the board, the card moves column) leaves the open form as it was.
+        (await secretaryApi.SendAsync(HttpMethod.Patch, $"/api/committees/{committee}/tasks/{taskId}", new { status = "InProgress", indicatorValue = 42 }))
+            .Expect(HttpStatusCode.OK);
+        await Expect(card).ToHaveAttributeAsync("data-status", "InProgress");
         await Expect(card.Locator(".indicator")).ToContainTextAsync("42");
         await Expect(card.Locator("[data-field=ownerAgencyId] select")).ToHaveValueAsync(ministry);
         await page.ScreenshotsAsync("committee-task-reassign");
         var reassigned = await page.SubmitAsync(card.Locator("[type=submit]"), "PATCH", $"/api/committees/{committee}/tasks/{taskId}");
         Assert.Equal((int)HttpStatusCode.OK, reassigned.Status);
         await Expect(card).ToContainTextAsync("Ministry of Labour (Talas office)");
-        Assert.Equal(ministry, (await secretaryApi.GetAsync($"/api/committees/{committee}/tasks/{taskId}")).Expect(HttpStatusCode.OK).Json!["ownerAgencyId"]!.GetValue<string>());
+        // Only the owner was sent: the status and value changed meanwhile stay, not those the form was opened with.
+        var afterReassign = (await secretaryApi.GetAsync($"/api/committees/{committee}/tasks/{taskId}")).Expect(HttpStatusCode.OK).Json!;
+        Assert.Equal(ministry, afterReassign["ownerAgencyId"]!.GetValue<string>());
+        Assert.Equal("InProgress", afterReassign["status"]!.GetValue<string>());
+        Assert.Equal(42m, afterReassign["indicator"]!["value"]!.GetValue<decimal>());
 
         // Exported as CSV: the task is a row of it.
         var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.Locator("#plan-export").ClickAsync());
@@ -83,7 +89,7 @@ public sealed class CommitteePlanPageTests(BrowserFixture fixture)
         await Expect(page.Page.Locator("#committee-board .task-card")).ToHaveCountAsync(3);
 
         var stored = (await secretaryApi.GetAsync($"/api/committees/{committee}/tasks/{taskId}")).Expect(HttpStatusCode.OK).Json!;
-        Assert.Equal("Blocked", stored["status"]!.GetValue<string>());
+        Assert.Equal("InProgress", stored["status"]!.GetValue<string>());
         Assert.Equal(500m, stored["indicator"]!["target"]!.GetValue<decimal>());
     }
 }

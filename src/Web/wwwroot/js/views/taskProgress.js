@@ -49,14 +49,20 @@ export function progressForm(item, task, onDone, onCancel, { dueDate = false, ow
     indicatorValue: [draft.indicatorValue?.trim() && !Number.isFinite(Number(draft.indicatorValue.replace(',', '.'))) ? t('task.error.number') : null],
     note: [check.maxLength(draft.note, 2000)],
   }), async () => {
+    // Only what was changed in the form is sent: a form left open while someone else changed the task
+    // (its card is redrawn, the form kept) must not put back the values it was opened with.
     const value = draft.indicatorValue?.trim() ? Number(draft.indicatorValue.replace(',', '.')) : null;
     const body = {
-      status: draft.status,
-      indicatorValue: value,
+      status: draft.status && draft.status !== task.status ? draft.status : null,
+      indicatorValue: value !== null && value !== (indicator?.value ?? null) ? value : null,
       note: NotePattern.test(draft.note ?? '') ? draft.note.trim() : null,
       dueDate: dueDate && draft.dueDate && draft.dueDate !== task.dueDate ? draft.dueDate : null,
       ownerAgencyId: owners && draft.ownerAgencyId && draft.ownerAgencyId !== task.ownerAgencyId ? draft.ownerAgencyId : null,
     };
+    if (Object.values(body).every((v) => v === null)) {
+      onCancel();
+      return;
+    }
     const saved = await submitted(form, () => request('PATCH', taskUrl(item), body));
     if (saved) {
       onDone(t('task.reported', { title: saved.title, status: e('ActionPlanTaskStatus', saved.status) }));
