@@ -51,13 +51,14 @@ export function progressForm(item, task, onDone, onCancel, { dueDate = false, ow
   }), async () => {
     // Only what was changed in the form is sent: a form left open while someone else changed the task
     // (its card is redrawn, the form kept) must not put back the values it was opened with.
+    const changed = (key) => (draft[key] && draft[key] !== task[key] ? draft[key] : null);
     const value = draft.indicatorValue?.trim() ? Number(draft.indicatorValue.replace(',', '.')) : null;
     const body = {
-      status: draft.status && draft.status !== task.status ? draft.status : null,
+      status: changed('status'),
       indicatorValue: value !== null && value !== (indicator?.value ?? null) ? value : null,
       note: NotePattern.test(draft.note ?? '') ? draft.note.trim() : null,
-      dueDate: dueDate && draft.dueDate && draft.dueDate !== task.dueDate ? draft.dueDate : null,
-      ownerAgencyId: owners && draft.ownerAgencyId && draft.ownerAgencyId !== task.ownerAgencyId ? draft.ownerAgencyId : null,
+      dueDate: dueDate ? changed('dueDate') : null,
+      ownerAgencyId: owners ? changed('ownerAgencyId') : null,
     };
     if (Object.values(body).every((v) => v === null)) {
       onCancel();
